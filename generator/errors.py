@@ -1,0 +1,48 @@
+"""One exception root so the CLI can turn every expected failure into a message and exit code.
+
+Messages are written for the therapist: they name the file (and sheet, row, column, or template
+location) and say how to fix it. Errors raised *before* any student is processed are fatal to the
+run (exit 2); errors raised while processing one student only fail that student (exit 1).
+"""
+
+from __future__ import annotations
+
+
+class PlangenError(Exception):
+    """Root of every error plangen expects and explains."""
+
+
+class ConfigError(PlangenError):
+    """Bad invocation or configuration: nothing can be generated (exit 2)."""
+
+
+class MappingError(ConfigError):
+    """A mapping file is missing, unreadable, or describes fields wrongly."""
+
+
+class SourceError(ConfigError):
+    """A caseload/report file cannot be read, or lacks the columns the mapping names."""
+
+
+class TemplateError(ConfigError):
+    """A template cannot be read, parsed, or asks for fields the mapping does not provide."""
+
+
+class StudentError(PlangenError):
+    """One student's data cannot be turned into a plan; other students still proceed."""
+
+
+class RenderError(StudentError):
+    """Rendering one student's plan failed."""
+
+
+class OutputError(StudentError):
+    """Writing one student's plan to its destination failed."""
+
+
+class GoogleError(PlangenError):
+    """A Google API call failed in a way retries could not fix."""
+
+
+class AuthError(ConfigError):
+    """Google credentials are missing, unreadable, or insufficient."""

@@ -1,0 +1,131 @@
+"""The run, stage by stage: source -> rows -> mapping -> students -> select -> render -> sink -> report.
+
+Everything that can make the whole run pointless (a missing column, a broken template, a field the
+template needs but the mapping lacks) is checked in ``prepare`` before a single file is written;
+after that, each student succeeds or fails on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import ConfigError, StudentError, TemplateError
+from generator.jinja import make_environment
+from generator.mapping import Mapping, load_mapping, suggest
+from generator.naming import PlanName, plan_names
+from generator.render import PlanTemplate
+from generator.report import FAILED, Outcome, Report
+from generator.select import select
+from generator.sinks.local import LocalSink, ensure_out_dir
+from generator.sources import Table, read_table
+from generator.students import Roster, build_roster
+
+
+@dataclass
+class RunOptions:
+    """What the therapist asked for; paths not given fall back to the mapping's defaults."""
+
+    mapping: Path
+    source: Path | None = None
+    template: Path | None = None
+    out_dir: Path = Path("plans")
+    keys: Sequence[str] = ()
+    due_within: int | None = None
+    today: dt.date | None = None
+    dry_run: bool = False
+    replace_edited: bool = False
+
+
+@dataclass
+class Prepared:
+    """Validated inputs, shared by ``generate`` and ``check``."""
+
+    mapping: Mapping
+    table: Table
+    template: PlanTemplate
+    roster: Roster
+    names: dict[str, PlanName]
+    today: dt.date
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(options: RunOptions) -> Prepared:
+    today = options.today or dt.date.today()
+    mapping = load_mapping(options.mapping)
+    source = _input_path(options.source, mapping.source, "source", "--source", mapping)
+    template_path = _input_path(options.template, mapping.template, "template", "--template", mapping)
+    table = read_table(source, mapping.sheet)
+    template = PlanTemplate(template_path)
+    check_template_fields(template, mapping)
+    roster = build_roster(mapping, table, today)
+    roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
+    names = plan_names(mapping, roster.students)
+    warnings = [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
+    return Prepared(mapping, table, template, roster, names, today, warnings)
+
+
+def _input_path(given: Path | None, default: Path | None, what: str, option: str,
+                mapping: Mapping) -> Path:
+    if given is not None:
+        return Path(given)
+    if default is not None:
+        return default
+    raise ConfigError(f"no {what} given: pass {option}, or set '{what}:' in {mapping.path}.")
+
+
+def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
+    """Stop before rendering when the template asks for a name the mapping does not provide."""
+    provided = mapping.provided_names() | set(make_environment().globals)
+    missing = sorted(template.fields() - provided)
+    if not missing:
+        return
+    lines = [f"  {name}{suggest(name, mapping.provided_names())}" for name in missing]
+    raise TemplateError(
+        f"{template.path}: uses field(s) that {mapping.path} does not provide:\n"
+        + "\n".join(lines)
+        + f"\nAdd them under 'fields:' in {mapping.path.name}, or fix the spelling in the template."
+    )
+
+
+def generate(options: RunOptions, on_outcome: Callable[[Outcome], None] | None = None) -> Report:
+    """Render and deliver every selected student's plan; the report says how each one went."""
+    prepared = prepare(options)
+    report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings))
+    out_dir = Path(options.out_dir)
+    if not options.dry_run:
+        ensure_out_dir(out_dir)
+    sink = LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
+    template_name = prepared.template.name
+
+    def record(outcome: Outcome) -> None:
+        report.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    try:
+        for failure in prepared.roster.failures:
+            record(Outcome(failure.key, failure.display_name, FAILED, template=template_name,
+                           time=_now(), message=failure.message))
+        for student in prepared.roster.students:
+            name = prepared.names[student.key]
+            try:
+                data = prepared.template.render(student.context())
+                delivery = sink.deliver(name.relpath, data)
+            except StudentError as exc:
+                record(Outcome(student.key, student.display_name, FAILED, str(name.relpath),
+                               template_name, _now(), str(exc)))
+                continue
+            record(Outcome(student.key, student.display_name, delivery.status, delivery.output,
+                           template_name, _now(), delivery.message))
+    finally:
+        sink.close()
+        if not options.dry_run:
+            report.write_manifest(out_dir / "manifest.csv")
+    return report
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")

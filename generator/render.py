@@ -1,0 +1,130 @@
+"""Rendering a Word template for one student.
+
+The template is read and checked once per run: a Jinja syntax error or a field the mapping does
+not provide stops the run before anything is written, with the paragraph it is in. Rendered
+documents are re-zipped with fixed timestamps so the same data always gives the same bytes, which
+is what lets a re-run say "unchanged" instead of rewriting every plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2 import TemplateSyntaxError, meta
+
+from generator.errors import RenderError, TemplateError
+from generator.jinja import make_environment
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TemplatePart:
+    """One XML part of the template after docxtpl's tag clean-up, ready for Jinja."""
+
+    name: str
+    xml: str
+
+
+def paragraph_text(xml_line: str) -> str:
+    return " ".join(_TAG.sub("", xml_line).split())
+
+
+class PlanTemplate:
+    """A .docx template, validated once, rendered once per student."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.data = self._read_bytes()
+        self.parts = self._load_parts()
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
+        self._asts = [self._parse(part) for part in self.parts]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _read_bytes(self) -> bytes:
+        suffix = self.path.suffix.lower()
+        if suffix in (".doc", ".odt", ".rtf"):
+            raise TemplateError(
+                f"{self.path}: {suffix} templates are not supported. Open it in Word or LibreOffice "
+                "and save it as Word Document (.docx)."
+            )
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            raise TemplateError(f"{self.path}: template not found. Check --template or the "
+                                "mapping's 'template:' path.") from None
+        except IsADirectoryError:
+            raise TemplateError(f"{self.path}: is a folder; --template needs a .docx file.") from None
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TemplateError(f"{self.path}: is not a .docx file (it is not a Word zip package). "
+                                "Save the template from Word or Google Docs as .docx.")
+        return data
+
+    def _load_parts(self) -> list[TemplatePart]:
+        doc = DocxTemplate(io.BytesIO(self.data))
+        try:
+            doc.init_docx()
+            parts = [TemplatePart("document body", doc.patch_xml(doc.get_xml()))]
+            for uri, kind in ((doc.HEADER_URI, "header"), (doc.FOOTER_URI, "footer")):
+                for _rel, part in doc.get_headers_footers(uri):
+                    xml = doc.patch_xml(doc.get_part_xml(part))
+                    parts.append(TemplatePart(f"{kind} ({part.partname.lstrip('/')})", xml))
+        except Exception as exc:  # python-docx raises many types for a broken package
+            raise TemplateError(f"{self.path}: the Word document cannot be opened ({exc}). "
+                                "Open it in Word, repair it if asked, and save it again.") from exc
+        return parts
+
+    def _parse(self, part: TemplatePart):
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", part.xml)
+        try:
+            return make_environment(autoescape=True).parse(source)
+        except TemplateSyntaxError as exc:
+            lines = source.splitlines()
+            line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+            raise TemplateError(
+                f"{self.path}: {part.name}, paragraph {max((exc.lineno or 1) - 1, 1)} "
+                f"(\"{paragraph_text(line)[:120]}\"): template syntax error: {exc.message}. "
+                "Check that every {{ has a matching }}, every {% if %} an {% endif %} and "
+                "every {% for %} an {% endfor %}."
+            ) from None
+
+    def fields(self) -> set[str]:
+        """Names the template reads from the context (loop variables excluded)."""
+        names: set[str] = set()
+        for ast in self._asts:
+            names |= meta.find_undeclared_variables(ast)
+        return names
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        doc = DocxTemplate(io.BytesIO(self.data))
+        try:
+            doc.render(context, jinja_env=make_environment(autoescape=True), autoescape=True)
+        except JinjaTemplateError as exc:
+            raise RenderError(f"template {self.name}: {exc}") from None
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return normalize_zip(buffer.getvalue())
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Same entries, same order, fixed timestamps: identical input gives identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, zin.read(item.filename))
+    return out.getvalue()

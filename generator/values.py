@@ -1,0 +1,165 @@
+"""Turning raw cell values into the typed values templates use.
+
+Spreadsheet cells arrive as whatever Excel or a CSV export made of them: IDs as floats
+(``1001.0``), dates as datetimes, Excel serial numbers or text in several styles, yes/no as
+``Y``/``x``/``TRUE``. Each converter accepts all of those and raises ``ValueError`` with a
+phrase the caller puts behind a cell location. The phrase never repeats the cell's value: error
+output must not leak student data, and the location is enough to find it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+# Characters XML 1.0 forbids. Excel uses vertical tab (\x0b) for a line break inside a cell,
+# and form feed (\x0c) would become a page break in docxtpl; both become plain line breaks.
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "x", "✓", "✔"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", ""}
+
+TEXT_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean_text(text: str) -> str:
+    """Text safe to place in a Word document: XML-forbidden characters gone, line breaks kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = text.replace("\t", " ")
+    return _FORBIDDEN.sub("", text)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_text(value: Any, date_format: str = "%m/%d/%Y") -> str:
+    """Any cell as the text a person would read in the sheet."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return format_date(value.date(), date_format)
+        return format_date(value.date(), date_format) + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return format_date(value, date_format)
+    return clean_text(str(value)).strip()
+
+
+def to_integer(value: Any) -> int | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError("not a whole number")
+    text = str(value).strip().replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not number.is_integer():
+        raise ValueError("not a whole number")
+    return int(number)
+
+
+def to_bool(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    word = str(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("not yes/no (use Yes, No, Y, N, TRUE, FALSE, x or leave it blank)")
+
+
+def to_date(value: Any) -> dt.date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial dates, 1900-01-01 .. 9999-12-31
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("not a date (use e.g. 2026-10-03 or 10/3/2026)")
+    text = " ".join(str(value).split())
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    text = re.sub(r"[T ]00:00(:00)?$", "", text)
+    for pattern in TEXT_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError("not a date (use e.g. 2026-10-03 or 10/3/2026)")
+
+
+def to_list(value: Any, separator: str = ";") -> list[str]:
+    if is_blank(value):
+        return []
+    text = to_text(value)
+    return [item.strip() for item in text.split(separator) if item.strip()]
+
+
+def format_date(value: dt.date, pattern: str) -> str:
+    """strftime that also understands %-d / %-m (no leading zero) on every platform."""
+    pattern = pattern.replace("%-d", str(value.day)).replace("%-m", str(value.month))
+    return value.strftime(pattern)
+
+
+class FormattedDate(dt.date):
+    """A date that prints in the mapping's format but still compares and does arithmetic.
+
+    Templates write ``{{ dob }}`` and get "03/14/2015"; selection compares real dates.
+    """
+
+    fmt: str = "%m/%d/%Y"
+
+    def __new__(cls, value: dt.date, fmt: str = "%m/%d/%Y") -> FormattedDate:
+        instance = super().__new__(cls, value.year, value.month, value.day)
+        instance.fmt = fmt
+        return instance
+
+    def __str__(self) -> str:
+        return format_date(self, self.fmt)
+
+    def __reduce__(self):  # keep the format across pickling (parallel rendering)
+        return (FormattedDate, (dt.date(self.year, self.month, self.day), self.fmt))
+
+    def strftime(self, fmt: str) -> str:
+        return dt.date.strftime(self, fmt.replace("%-d", str(self.day)).replace("%-m", str(self.month)))
+
+
+def school_year(today: dt.date, start_month: int = 7) -> str:
+    """US school years run July–June: 2026-11-22 is in "2026-2027"."""
+    first = today.year if today.month >= start_month else today.year - 1
+    return f"{first}-{first + 1}"

@@ -1,0 +1,73 @@
+"""YAML loading that keeps line numbers, so mapping errors can point at the line to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import MappingError
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based) and of itself."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
+                key_node.start_mark,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml_mapping(path: Path) -> LineDict:
+    """Load a YAML file whose top level must be a mapping; every error names the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise MappingError(f"{path}: mapping file not found. Check the --mapping path.") from None
+    except IsADirectoryError:
+        raise MappingError(f"{path}: is a folder; --mapping needs a .yaml file.") from None
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path}: is not UTF-8 text ({exc.reason}). Save it as UTF-8.") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader) or LineDict()  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise MappingError(f"{path}{where}: {problem}. Fix the YAML syntax there.") from None
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: invalid YAML ({exc}).") from None
+    if not isinstance(data, LineDict):
+        kind = type(data).__name__
+        raise MappingError(
+            f"{path}: the top level must be a mapping of settings (key: value), not a {kind}."
+        )
+    if not hasattr(data, "key_lines"):
+        data.key_lines = {}
+    return data
