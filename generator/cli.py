@@ -93,7 +93,7 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
     """Write one plan per student into OUT/<student folder>/<file>.docx."""
     options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
                           dry_run=dry_run, replace_edited=replace_edited)
-    progress = Progress(verbose=verbose or dry_run)
+    progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance)
     progress.finish()
     print_report(report, out_dir)
@@ -103,8 +103,9 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
 class Progress:
     """One line per student worth a look; a live count on an interactive terminal."""
 
-    def __init__(self, verbose: bool):
+    def __init__(self, verbose: bool, dry_run: bool):
         self.verbose = verbose
+        self.words = Report(dry_run=dry_run)
         self.done = 0
         self.live = sys.stderr.isatty()
 
@@ -114,7 +115,7 @@ class Progress:
             click.echo(f"\r  {self.done} done…", nl=False, err=True)
         if self.verbose or outcome.status in (FAILED, KEPT_EDITED, REPLACED):
             self.clear()
-            line = f"{outcome.status:>12}  {outcome.display_name}"
+            line = f"{self.words.describe(outcome.status):>12}  {outcome.display_name}"
             if outcome.output:
                 line += f"  ->  {outcome.output}"
             click.echo(line)

@@ -8,11 +8,15 @@ completely on load so a typo is reported with its line before any plan is writte
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateSyntaxError
+
 from generator.errors import MappingError
+from generator.jinja import make_environment
 from generator.yamlfile import LineDict, load_yaml_mapping
 
 FIELD_TYPES = ("text", "date", "integer", "yesno", "list")
@@ -83,9 +87,9 @@ class Mapping:
         return f"{self.path}, line {spec.line}" if spec else str(self.path)
 
 
-def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """' Did you mean ...?' for a misspelt name, or nothing when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=cutoff)
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
@@ -182,7 +186,21 @@ def load_mapping(path: Path | str) -> Mapping:
         reader.check_keys(output, OUTPUT_KEYS, "output")
         mapping.folder_pattern = reader.string(output, "folder", "output", DEFAULT_FOLDER)
         mapping.filename_pattern = reader.string(output, "filename", "output", DEFAULT_FILENAME)
+    expressions = [(spec.line, f"field {spec.name!r}", spec.value) for spec in fields.values() if spec.value]
+    expressions += [(data.line_of("display_name"), "display_name", mapping.display_name)]
+    if output:
+        expressions += [(output.line_of("folder"), "output folder", mapping.folder_pattern),
+                        (output.line_of("filename"), "output filename", mapping.filename_pattern)]
+    for line, what, text in expressions:
+        _check_syntax(reader, line, what, text)
     return mapping
+
+
+def _check_syntax(reader: _Reader, line: int, what: str, text: str) -> None:
+    try:
+        make_environment().parse(text)
+    except TemplateSyntaxError as exc:
+        raise reader.fail(line, f"{what}: {exc.message}. Check the {{{{ }}}} and {{% %}} tags.") from None
 
 
 def _read_field(reader: _Reader, name: str, spec: Any, line: int) -> FieldSpec:

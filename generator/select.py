@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from generator.errors import ConfigError
-from generator.mapping import Mapping, suggest
+from generator.mapping import Mapping
 from generator.students import Roster, Student, StudentFailure
 
 
@@ -36,9 +36,8 @@ def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[S
     known = {s.key for s in roster.students} | {f.key for f in roster.failures if f.key}
     unknown = [k for k in keys if k not in known]
     if unknown:
-        hints = "".join(suggest(k, known) for k in unknown)
         raise ConfigError(
-            f"no student with key {', '.join(repr(k) for k in unknown)} in the source.{hints} "
+            f"no student with key {', '.join(repr(k) for k in unknown)} in the source. "
             "Use the value from the key column exactly as it appears in the sheet."
         )
     wanted = set(keys)

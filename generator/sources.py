@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,14 +171,17 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
                 + ", ".join(repr(s) for s in workbook.sheetnames)
                 + ". Fix `sheet:` in the mapping."
             )
-        first_row = worksheet.min_row or 1
-        raw_rows = [
-            (first_row + offset, list(values))
-            for offset, values in enumerate(worksheet.iter_rows(values_only=True))
-        ]
-        return _build_table(path, worksheet.title, raw_rows)
+        return _build_table(path, worksheet.title, list(_numbered_rows(worksheet)))
     finally:
         workbook.close()
+
+
+def _numbered_rows(worksheet) -> Iterator[tuple[int, list[Any]]]:
+    """Rows with the number Excel shows; read-only sheets pad gaps with cells that have no row."""
+    number = 0
+    for cells in worksheet.iter_rows():
+        number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)
+        yield number, [c.value for c in cells]
 
 
 def _decode_text(path: Path, data: bytes) -> str:

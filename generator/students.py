@@ -68,7 +68,7 @@ def resolve_columns(mapping: Mapping, table: Table) -> dict[str, list[Column]]:
             column = table.find_column(header)
             if column is None:
                 existing = table.column_names()
-                hint = suggest(normalize_header(header), {normalize_header(c): c for c in existing})
+                hint = suggest(normalize_header(header), {normalize_header(c): c for c in existing}, cutoff=0.8)
                 raise SourceError(
                     f"{mapping.where(spec.name)}: field {spec.name!r} reads column {header!r}, "
                     f"which {table.label} does not have.{_restore_case(hint, existing)}\n"
@@ -143,6 +143,7 @@ class _StudentBuilder:
                     values[spec.name] = self.from_rows(spec, rows, warnings)
             except _CellError as exc:
                 errors.append(str(exc))
+                values[spec.name] = _EMPTY[spec.type]()  # lets later fields and the name still render
         display = self.display_name(key, values)
         if errors:
             return StudentFailure(key=key, display_name=display, message="\n".join(errors))

@@ -13,7 +13,7 @@ from generator.errors import MappingError
 class LineDict(dict):
     """A YAML mapping that remembers the line of each key (1-based) and of itself."""
 
-    line: int = 0
+    line: int = 1
     key_lines: dict[Any, int]
 
     def line_of(self, key: Any) -> int:

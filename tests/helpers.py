@@ -1,0 +1,92 @@
+"""Test helpers: where fixtures live, reading .docx files back, and LibreOffice conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from docx import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLES = ROOT / "samples"
+MAPPINGS = ROOT / "mappings"
+TEMPLATES = ROOT / "templates"
+TODAY = dt.date(2026, 11, 22)
+
+
+def fixture(name: str) -> Path:
+    """The one way tests reach fixture files."""
+    path = FIXTURES / name
+    assert path.exists(), f"missing fixture {path}"
+    return path
+
+
+def docx_text(path: Path) -> str:
+    """All visible text of a .docx: body paragraphs, table cells, headers and footers."""
+    doc = Document(str(path))
+    chunks = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            chunks.extend(cell.text for cell in row.cells)
+    for section in doc.sections:
+        chunks.extend(p.text for p in section.header.paragraphs)
+        chunks.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(chunks)
+
+
+def document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(paths: list[Path], out_dir: Path, target: str = "pdf") -> list[Path]:
+    """Convert documents headlessly; LibreOffice rejects broken XML, so this is a real consumer."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / "lo-profile"
+    command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+               "--convert-to", target, "--outdir", str(out_dir), *map(str, paths)]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    extension = target.split(":")[0]
+    return [out_dir / (p.stem + "." + extension) for p in paths]
+
+
+def pdf_text(path: Path) -> str:
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                            capture_output=True, timeout=60)
+    return result.stdout.decode("utf-8")
+
+
+def make_template(path: Path, paragraphs: list[str], table: list[list[str]] | None = None,
+                  header: str | None = None) -> Path:
+    """A small .docx template: paragraphs, then optionally a table (rows of cell texts)."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if table:
+        grid = doc.add_table(rows=len(table), cols=len(table[0]))
+        for row, texts in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
+                cell.text = text
+    if header is not None:
+        doc.sections[0].header.paragraphs[0].text = header
+    doc.save(path)
+    return path

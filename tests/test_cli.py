@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.helpers import ROOT, docx_text, make_template, write_xlsx
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def manifest(out: Path) -> list[dict]:
+    with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def plans(out: Path) -> list[Path]:
+    return sorted(p for p in out.glob("*/*.docx"))
+
+
+def generate(project: Path, out: Path, *extra: str):
+    return run("generate", "-m", str(project / "mappings" / "caseload.yaml"), "--out", str(out),
+               "--today", "2026-11-22", *extra)
+
+
+def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"27 students: 27 created.\nManifest: {out / 'manifest.csv'}\n"
+    rows = manifest(out)
+    assert [r["status"] for r in rows] == ["created"] * 27
+    assert rows[0]["key"] == "1001" and rows[0]["display_name"] == "Liam O'Brien"
+    assert rows[0]["output"] == "O'Brien, Liam/OT Treatment Plan 2026-2027 - Liam O'Brien.docx"
+    assert rows[0]["template"] == "ot-treatment-plan.docx"
+    assert len(plans(out)) == 27
+    assert (out / "Martinez, Sofia (1006)").is_dir() and (out / "Martinez, Sofia (1007)").is_dir()
+    text = docx_text(out / rows[0]["output"])
+    assert "Liam O'Brien (ID 1001)" in text
+    assert "Loves dinosaurs & trains; <5 min tolerance" in text
+    assert "None" not in text and "{{" not in text and "{%" not in text
+
+    before = {p: p.stat().st_mtime_ns for p in plans(out)}
+    result = generate(sample_copy, out)
+    assert result.exit_code == 0
+    assert result.output.startswith("27 students: 27 unchanged.\n")
+    assert {p: p.stat().st_mtime_ns for p in plans(out)} == before
+
+
+def test_an_edited_plan_survives_and_the_run_says_so(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    generate(sample_copy, out, "--student", "1002")
+    plan = plans(out)[0]
+    plan.write_bytes(plan.read_bytes() + b"\0")  # any change a therapist's save makes
+    edited = plan.read_bytes()
+    result = generate(sample_copy, out, "--student", "1002")
+    assert result.exit_code == 0
+    assert result.output == (
+        " kept-edited  José Ramírez  ->  Ramírez, José/OT Treatment Plan 2026-2027 - José Ramírez.docx\n"
+        "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan "
+        "and keep the edited copy)\n"
+        f"1 student: 1 kept-edited.\nManifest: {out / 'manifest.csv'}\n"
+    )
+    assert plan.read_bytes() == edited
+    result = generate(sample_copy, out, "--student", "1002", "--replace-edited")
+    assert "1 student: 1 replaced." in result.output
+    assert [p.read_bytes() for p in plan.parent.glob("* (edited *).docx")] == [edited]
+
+
+def test_missing_column_exits_2_and_writes_nothing(sample_copy: Path, tmp_path: Path):
+    mapping = sample_copy / "mappings" / "caseload.yaml"
+    mapping.write_text(mapping.read_text().replace("column: DOB,", "column: Birth Date,"))
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {mapping}, line 22: field 'dob' reads column 'Birth Date', which caseload.xlsx, sheet 'Caseload' "
+        "does not have.\nColumns in caseload.xlsx, sheet 'Caseload': 'Student ID', 'Last Name', 'First Name', 'DOB', "
+        "'Grade', 'School', 'Teacher', 'Case Manager', 'Plan Type', 'Eligibility', 'IEP Date', 'Annual Review', "
+        "'Triennial', 'Session Minutes', 'Sessions/Week', 'Minutes/Week', 'Setting', 'Goal 1', 'Goal 2', 'Goal 3', "
+        "'Accommodations', 'Drive Folder', 'Notes'.\nFix the column name in the mapping, or the header in the sheet.\n"
+    )
+    assert not out.exists()
+
+
+def test_template_field_the_mapping_lacks_exits_2(sample_copy: Path, tmp_path: Path):
+    mapping = sample_copy / "mappings" / "caseload.yaml"
+    mapping.write_text(mapping.read_text().replace("  teacher: Teacher\n", ""))
+    result = generate(sample_copy, tmp_path / "plans")
+    assert result.exit_code == 2
+    template = sample_copy / "templates" / "ot-treatment-plan.docx"
+    assert result.output == (
+        f"Error: {template}: uses field(s) that {mapping} does not provide:\n  teacher\n"
+        "Add them under 'fields:' in caseload.yaml, or fix the spelling in the template.\n"
+    )
+    assert not (tmp_path / "plans").exists()
+
+
+def test_bad_data_fails_that_student_only_with_exit_1(tmp_path: Path):
+    write_xlsx(tmp_path / "c.xlsx", [
+        ["ID", "Name", "Due"], [1, "Ana", "2026-12-01"], [2, "Ben", "someday"], [3, "Cy", None]])
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("source: c.xlsx\nkey: id\nfields:\n  id: ID\n  name: Name\n  due: {column: Due, type: date}\n"
+                       "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n")
+    template = make_template(tmp_path / "t.docx", ["{{ name }} due {{ due }}"])
+    out = tmp_path / "plans"
+    result = run("generate", "-m", str(mapping), "-t", str(template), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.output == (
+        "      failed  Ben\n"
+        "              c.xlsx, sheet 'Sheet1', cell C3 (column 'Due'): due is not a date (use e.g. 2026-10-03 or "
+        "10/3/2026).\n"
+        f"3 students: 2 created, 1 failed.\nManifest: {out / 'manifest.csv'}\n"
+    )
+    assert sorted(p.parent.name for p in plans(out)) == ["Ana", "Cy"]
+    assert [r["status"] for r in manifest(out)] == ["failed", "created", "created"]
+
+
+def test_dry_run_writes_nothing(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out, "--dry-run", "--student", "1001")
+    assert result.exit_code == 0
+    assert result.output == ("would create  Liam O'Brien  ->  O'Brien, Liam/OT Treatment Plan 2026-2027 - "
+                             "Liam O'Brien.docx\nDry run: 1 student: 1 would create.\n")
+    assert not out.exists()
+
+
+def test_due_within_selects_upcoming_and_overdue_reviews(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out, "--due-within", "30")
+    assert result.exit_code == 0
+    assert [r["key"] for r in manifest(out)] == ["1001", "1005", "1010", "1021"]
+
+
+def test_unknown_student_key_exits_2(sample_copy: Path, tmp_path: Path):
+    result = generate(sample_copy, tmp_path / "plans", "--student", "10O1")
+    assert result.exit_code == 2
+    assert result.output == ("Error: no student with key '10O1' in the source. Use the value from"
+                             " the key column exactly as it appears in the sheet.\n")
+
+
+def test_check_reports_what_it_checked(sample_copy: Path):
+    result = run("check", "-m", str(sample_copy / "mappings" / "caseload.yaml"))
+    assert result.exit_code == 0
+    assert result.output == ("Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; "
+                             "25 mapped fields; template ot-treatment-plan.docx uses 20 field(s).\n")
+
+
+def test_fields_lists_template_fields():
+    result = run("fields", str(ROOT / "templates" / "ot-treatment-plan.docx"))
+    assert result.exit_code == 0
+    names = result.output.split()
+    assert names == sorted(names)
+    assert {"full_name", "goals", "accommodations", "school_year"} <= set(names)
+
+
+def test_missing_mapping_file(tmp_path: Path):
+    result = run("generate", "-m", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path / 'nope.yaml'}: mapping file not found. Check the --mapping path.\n"
+
+
+def all_commands(group: click.Group, prefix: str = ""):
+    for name, command in group.commands.items():
+        yield prefix + name, command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix + name + " ")
+
+
+@pytest.mark.parametrize(("name", "command"), list(all_commands(cli)))
+def test_every_command_has_help(name: str, command: click.Command):
+    assert command.help and command.help.strip(), f"{name} has no help text"
+    result = run(*name.split(), "--help")
+    assert result.exit_code == 0
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            assert parameter.help, f"{name} {parameter.opts} has no help text"
+
+
+def test_python_dash_m_generator_runs():
+    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("plangen, version ")

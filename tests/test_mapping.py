@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import MappingError
+from generator.mapping import load_mapping
+from tests.helpers import MAPPINGS, ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_caseload_mapping_loads_with_paths_relative_to_it():
+    mapping = load_mapping(MAPPINGS / "caseload.yaml")
+    assert mapping.key == "student_id"
+    assert mapping.source == ROOT / "samples" / "caseload.xlsx"
+    assert mapping.template == ROOT / "templates" / "ot-treatment-plan.docx"
+    assert mapping.fields["dob"].type == "date"
+    assert mapping.fields["goals"].columns == ["Goal 1", "Goal 2", "Goal 3"]
+    assert mapping.fields["goals"].type == "list"
+    assert mapping.fields["first_name"].column == "First Name"
+    assert mapping.fields["plan_type"].value_map == {"504": "Section 504 Plan", "iep": "IEP"}
+    assert mapping.fields["full_name"].is_computed
+    assert mapping.review_date == "annual_review"
+    assert "school_year" in mapping.provided_names()
+
+
+MINIMAL = "key: id\nfields:\n  id: Student ID\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n- b\n", "the top level must be a mapping of settings (key: value), not a list."),
+        ("key: id\nfields:\n  id: [unclosed\n",
+         "line 4, column 1: expected ',' or ']', but got '<stream end>'. Fix the YAML syntax there."),
+        (MINIMAL + "templat: x.docx\n",
+         "line 4: unknown setting 'templat' in the mapping. Did you mean 'template'?"),
+        ("key: id\nfields:\n  id: {colum: Student ID}\n",
+         "line 3: unknown setting 'colum' in field 'id'. Did you mean 'column' or 'columns'?"),
+        ("key: id\nfields:\n  id: {column: ID, type: datetime}\n",
+         "line 3: field 'id': type must be one of text, date, integer, yesno, list, not 'datetime'."),
+        ("key: student\nfields:\n  student_id: ID\n",
+         "line 1: key 'student' is not one of the fields. Did you mean 'student_id'?"),
+        ("fields:\n  id: ID\n", "line 1: 'key' is missing"),
+        ("key: id\n", "line 1: 'fields' must be a mapping of template field names to columns"),
+        ("key: id\nfields:\n  id: ID\n  id: Other\n", "line 4, column 3: duplicate key 'id' (first on line 3)."),
+        ("key: id\nfields:\n  first name: First\n  id: ID\n",
+         "line 3: field name 'first name' must be a single word"),
+        ("key: id\nfields:\n  id: {column: ID, value: x}\n",
+         "line 3: field 'id' needs exactly one of 'column', 'columns' or 'value' (found column, value)."),
+        ("key: id\nfields:\n  id: {column: ID, required: maybe}\n",
+         "line 3: field 'id': required must be true or false."),
+        ("key: id\nfields:\n  id: ID\n  today: Today\n", "line 4: field name 'today' is built in"),
+        (MINIMAL + "review_date: id\n", "line 4: review_date 'id' must be a field of type date."),
+        (MINIMAL + "output:\n  folder: '{{ id }'\n",
+         "line 5: output folder: unexpected '}'. Check the {{ }} and {% %} tags."),
+        ("key: id\nfields:\n  id: ID\n  full: {value: '{% if id %}x'}\n",
+         "line 4: field 'full': Unexpected end of template."),
+        (MINIMAL + "conflicts: newest\n", "line 4: conflicts must be one of first, last, error, not 'newest'."),
+    ],
+)
+def test_mapping_errors_name_file_line_and_fix(tmp_path: Path, text: str, message: str):
+    path = write(tmp_path, text)
+    with pytest.raises(MappingError) as err:
+        load_mapping(path)
+    assert str(err.value).startswith(str(path))
+    assert message in str(err.value)
+
+
+def test_missing_mapping_file(tmp_path: Path):
+    with pytest.raises(MappingError) as err:
+        load_mapping(tmp_path / "nope.yaml")
+    assert str(err.value) == f"{tmp_path / 'nope.yaml'}: mapping file not found. Check the --mapping path."
+
+
+def test_empty_file_asks_for_fields_on_line_1(tmp_path: Path):
+    path = write(tmp_path, "# nothing yet\n")
+    with pytest.raises(MappingError) as err:
+        load_mapping(path)
+    assert str(err.value).startswith(f"{path}, line 1: 'fields' must be a mapping")
