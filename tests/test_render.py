@@ -66,8 +66,8 @@ def test_syntax_error_names_the_paragraph(tmp_path: Path):
     path = make_template(tmp_path / "t.docx", ["Intro", "Goals: {% for g in goals %}{{ g }}", "End"])
     with pytest.raises(TemplateError) as err:
         PlanTemplate(path)
-    assert str(err.value).startswith(f"{path}: document body, paragraph 2 (\"Goals: {{% for g in goals %}}{{{{ g }}}}\")"
-                                     ": template syntax error: Unexpected end of template.")
+    expected = f"{path}: document body, paragraph 2 (\"Goals: {{% for g in goals %}}{{{{ g }}}}\")"
+    assert str(err.value).startswith(expected + ": template syntax error: Unexpected end of template.")
 
 
 def test_unclosed_variable_in_header(tmp_path: Path):
