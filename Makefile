@@ -16,7 +16,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	bash scripts/ensure-libreoffice.sh
-	$(BIN)/ruff check generator tests benchmarks scripts templates samples
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:
