@@ -94,25 +94,37 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
     options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
                           dry_run=dry_run, replace_edited=replace_edited)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
-    report = run_library(generate, options, on_outcome=progress.advance)
+    report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
     print_report(report, out_dir)
     sys.exit(report.exit_code)
 
 
 class Progress:
-    """One line per student worth a look; a live count on an interactive terminal."""
+    """One line per student worth a look; a live progress bar on an interactive terminal."""
+
+    WIDTH = 30
 
     def __init__(self, verbose: bool, dry_run: bool):
         self.verbose = verbose
         self.words = Report(dry_run=dry_run)
         self.done = 0
+        self.total = 0
         self.live = sys.stderr.isatty()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.live or not self.total:
+            return
+        filled = self.WIDTH * self.done // self.total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        click.echo(f"\r[{bar}] {self.done}/{self.total}", nl=False, err=True)
 
     def advance(self, outcome: Outcome) -> None:
         self.done += 1
-        if self.live:
-            click.echo(f"\r  {self.done} done…", nl=False, err=True)
         if self.verbose or outcome.status in (FAILED, KEPT_EDITED, REPLACED):
             self.clear()
             line = f"{self.words.describe(outcome.status):>12}  {outcome.display_name}"
@@ -122,6 +134,7 @@ class Progress:
             if outcome.message:
                 for message_line in outcome.message.splitlines():
                     click.echo(f"{'':>14}{message_line}")
+        self.draw()
 
     def clear(self) -> None:
         if self.live:

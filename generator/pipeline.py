@@ -90,9 +90,15 @@ def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
     )
 
 
-def generate(options: RunOptions, on_outcome: Callable[[Outcome], None] | None = None) -> Report:
+def generate(
+    options: RunOptions,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Report:
     """Render and deliver every selected student's plan; the report says how each one went."""
     prepared = prepare(options)
+    if on_start is not None:
+        on_start(len(prepared.roster.students) + len(prepared.roster.failures))
     report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings))
     out_dir = Path(options.out_dir)
     if not options.dry_run:
