@@ -166,7 +166,7 @@ def check_command(mapping, source, template, keys, due_within, today):
         click.echo(click.style("warning: ", fg="yellow") + warning)
     students = len(prepared.roster.students)
     click.echo(
-        f"Checked {prepared.table.label}: {students} student(s) ready, "
+        f"Checked {', '.join(t.label for t in prepared.tables.values())}: {students} student(s) ready, "
         f"{len(prepared.roster.failures)} with errors; {len(prepared.mapping.fields)} mapped fields; "
         f"template {prepared.template.name} uses {len(prepared.template.fields())} field(s)."
     )

@@ -1,63 +1,49 @@
 """Mapping files: where every template field comes from.
 
-A therapist types flat names in Word (``{{ first_name }}``); the mapping says which column feeds
-each one, how to read it, and how to name each student's folder and file. The file is validated
+A therapist types flat names in Word (``{{ first_name }}``); the mapping says which column of which
+source feeds each one, how to read it, and how to name each student's folder and file. A caseload
+kept by hand is one source; an IEP system's downloads are several (services, goals, dates,
+accommodations), each joined to the student on its own key column. The file is validated
 completely on load so a typo is reported with its line before any plan is written.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from generator.errors import MappingError
+from generator.fieldspec import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
 from generator.jinja import make_environment
-from generator.yamlfile import LineDict, load_yaml_mapping
+from generator.yamlfile import LineDict, YamlReader, load_yaml_mapping, suggest
 
-FIELD_TYPES = ("text", "date", "integer", "yesno", "list")
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
-    "source", "sheet", "template", "key", "display_name", "review_date", "drive_folder",
+    "source", "sheet", "sources", "roster", "template", "key", "display_name", "review_date", "drive_folder",
     "date_format", "conflicts", "output", "fields",
 )
-FIELD_KEYS = (
-    "column", "columns", "type", "format", "default", "required", "map", "value", "separator",
-)
+SOURCE_KEYS = ("file", "sheet", "key", "where")
 OUTPUT_KEYS = ("folder", "filename")
-BUILTIN_NAMES = ("today", "school_year", "student_key")
+MAIN_SOURCE = "main"
 
 DEFAULT_DATE_FORMAT = "%m/%d/%Y"
 DEFAULT_FOLDER = "{{ student_key }}"
 DEFAULT_FILENAME = "Treatment Plan - {{ student_key }}"
 
+__all__ = ["FieldSpec", "Mapping", "SourceSpec", "load_mapping", "suggest", "BUILTIN_NAMES"]
+
 
 @dataclass
-class FieldSpec:
-    """How one template field is read from the source rows (or computed from other fields)."""
+class SourceSpec:
+    """One input file (or Google Sheet) and the column that says which student a row belongs to."""
 
     name: str
     line: int
-    column: str | None = None
-    columns: list[str] = field(default_factory=list)
-    type: str = "text"
-    format: str | None = None
-    default: Any = None
-    required: bool = False
-    value_map: dict[str, Any] = field(default_factory=dict)
-    value: str | None = None
-    separator: str = ";"
-
-    @property
-    def is_computed(self) -> bool:
-        return self.value is not None
-
-    def source_columns(self) -> list[str]:
-        return [self.column] if self.column is not None else list(self.columns)
+    location: Path | str | None = None
+    sheet: str | None = None
+    key_column: str | None = None
+    where: list[Condition] = field(default_factory=list)
 
 
 @dataclass
@@ -67,9 +53,9 @@ class Mapping:
     path: Path
     key: str
     fields: dict[str, FieldSpec]
-    source: Path | None = None
-    sheet: str | None = None
-    template: Path | None = None
+    sources: dict[str, SourceSpec] = field(default_factory=dict)
+    roster: list[str] = field(default_factory=list)
+    template: Path | str | None = None
     display_name: str = "{{ student_key }}"
     review_date: str | None = None
     drive_folder: str | None = None
@@ -77,6 +63,13 @@ class Mapping:
     conflicts: str = "first"
     folder_pattern: str = DEFAULT_FOLDER
     filename_pattern: str = DEFAULT_FILENAME
+
+    @property
+    def default_source(self) -> str:
+        return next(iter(self.sources))
+
+    def source_of(self, spec: FieldSpec) -> str:
+        return spec.source or self.default_source
 
     def provided_names(self) -> set[str]:
         """Every name a template may use with this mapping."""
@@ -87,56 +80,11 @@ class Mapping:
         return f"{self.path}, line {spec.line}" if spec else str(self.path)
 
 
-def suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """' Did you mean ...?' for a misspelt name, or nothing when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=cutoff)
-    if not close:
-        return ""
-    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
-
-
-class _Reader:
-    """Validation helpers that know the file, so every message names it and the line."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, line: int, message: str) -> MappingError:
-        return MappingError(f"{self.path}, line {line}: {message}")
-
-    def check_keys(self, data: LineDict, allowed: tuple[str, ...], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                raise self.fail(
-                    data.line_of(key),
-                    f"unknown setting {key!r} in {what}.{suggest(str(key), allowed)} "
-                    f"Allowed: {', '.join(allowed)}.",
-                )
-
-    def string(self, data: LineDict, key: str, what: str, default: str | None = None) -> str | None:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(data.line_of(key), f"{what} {key!r} must be non-empty text.")
-        return value
-
-    def path_setting(self, data: LineDict, key: str) -> Path | None:
-        value = self.string(data, key, "setting")
-        if value is None:
-            return None
-        if "://" in value:  # a Google URL; resolved by the Google-aware stages
-            return Path(value)
-        return (self.path.parent / value).resolve()
-
-
 def load_mapping(path: Path | str) -> Mapping:
     """Read and fully validate a mapping file."""
     path = Path(path)
     data = load_yaml_mapping(path)
-    reader = _Reader(path)
+    reader = YamlReader(path)
     reader.check_keys(data, TOP_LEVEL_KEYS, "the mapping")
 
     raw_fields = data.get("fields")
@@ -146,22 +94,25 @@ def load_mapping(path: Path | str) -> Mapping:
             "'fields' must be a mapping of template field names to columns, e.g.\n"
             "  fields:\n    first_name: First Name",
         )
-    fields = {}
-    for name, spec in raw_fields.items():
-        fields[str(name)] = _read_field(reader, str(name), spec, raw_fields.line_of(name))
+    fields = {str(name): read_field(reader, str(name), spec, raw_fields.line_of(name))
+              for name, spec in raw_fields.items()}
 
     key = reader.string(data, "key", "setting")
     if key is None:
         raise reader.fail(data.line, "'key' is missing: name the field that identifies a student, "
                           "e.g. 'key: student_id'.")
     if key not in fields:
-        raise reader.fail(data.line_of("key"), f"key {key!r} is not one of the fields."
-                          f"{suggest(key, fields)}")
+        raise reader.fail(data.line_of("key"), f"key {key!r} is not one of the fields.{suggest(key, fields)}")
+    key_spec = fields[key]
+    if key_spec.is_computed or key_spec.type in ("list", "records") or key_spec.column is None:
+        raise reader.fail(key_spec.line, f"the key field {key!r} must read one column "
+                          "(e.g. 'column: Student ID'), not be computed or a list.")
 
     mapping = Mapping(path=path, key=key, fields=fields)
-    mapping.source = reader.path_setting(data, "source")
-    mapping.template = reader.path_setting(data, "template")
-    mapping.sheet = reader.string(data, "sheet", "setting")
+    mapping.sources = _read_sources(reader, data, key_spec)
+    mapping.roster = _read_roster(reader, data, mapping.sources)
+    _check_field_sources(reader, mapping)
+    mapping.template = reader.location(data, "template")
     mapping.display_name = reader.string(data, "display_name", "setting", mapping.display_name)
     mapping.date_format = reader.string(data, "date_format", "setting", DEFAULT_DATE_FORMAT)
     for setting in ("review_date", "drive_folder"):
@@ -178,69 +129,77 @@ def load_mapping(path: Path | str) -> Mapping:
         raise reader.fail(data.line_of("conflicts"),
                           f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
     mapping.conflicts = conflicts
-
-    output = data.get("output", LineDict())
-    if not isinstance(output, dict):
-        raise reader.fail(data.line_of("output"), "'output' must be a mapping with folder: and filename:.")
-    if output:
-        reader.check_keys(output, OUTPUT_KEYS, "output")
-        mapping.folder_pattern = reader.string(output, "folder", "output", DEFAULT_FOLDER)
-        mapping.filename_pattern = reader.string(output, "filename", "output", DEFAULT_FILENAME)
-    expressions = [(spec.line, f"field {spec.name!r}", spec.value) for spec in fields.values() if spec.value]
-    expressions += [(data.line_of("display_name"), "display_name", mapping.display_name)]
-    if output:
-        expressions += [(output.line_of("folder"), "output folder", mapping.folder_pattern),
-                        (output.line_of("filename"), "output filename", mapping.filename_pattern)]
-    for line, what, text in expressions:
-        _check_syntax(reader, line, what, text)
+    _read_output(reader, data, mapping)
+    _check_expressions(reader, data, mapping)
     return mapping
 
 
-def _check_syntax(reader: _Reader, line: int, what: str, text: str) -> None:
-    try:
-        make_environment().parse(text)
-    except TemplateSyntaxError as exc:
-        raise reader.fail(line, f"{what}: {exc.message}. Check the {{{{ }}}} and {{% %}} tags.") from None
+def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> dict[str, SourceSpec]:
+    if "sources" not in data:
+        main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
+                          reader.string(data, "sheet", "setting"), key_spec.column)
+        return {MAIN_SOURCE: main}
+    for single in ("source", "sheet"):
+        if single in data:
+            raise reader.fail(data.line_of(single), f"'{single}' and 'sources' cannot both be set: with several "
+                              "sources, give each its file and sheet under 'sources:'.")
+    raw = reader.mapping(data, "sources", "setting")
+    if not raw:
+        raise reader.fail(data.line_of("sources"), "'sources' needs at least one source.")
+    sources = {}
+    for name, spec in raw.items():
+        what = f"source {name!r}"
+        if not isinstance(spec, LineDict):
+            raise reader.fail(raw.line_of(name), f"{what} must be a mapping with 'file:' and 'key:'.")
+        reader.check_keys(spec, SOURCE_KEYS, what)
+        key_column = reader.string(spec, "key", f"{what}:")
+        if key_column is None:
+            raise reader.fail(spec.line, f"{what} needs 'key:', the column holding the student key "
+                              "(e.g. 'key: SEIS ID').")
+        sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
+                                        reader.string(spec, "sheet", f"{what}:"), key_column,
+                                        read_conditions(reader, spec, what))
+    return sources
 
 
-def _read_field(reader: _Reader, name: str, spec: Any, line: int) -> FieldSpec:
-    if not name.isidentifier():
-        raise reader.fail(line, f"field name {name!r} must be a single word of letters, digits and "
-                          "underscores (it is typed in the template as {{ " + name + " }}).")
-    if name in BUILTIN_NAMES:
-        raise reader.fail(line, f"field name {name!r} is built in; choose another name.")
-    if isinstance(spec, str):
-        return FieldSpec(name=name, line=line, column=spec)
-    if not isinstance(spec, LineDict):
-        raise reader.fail(line, f"field {name!r} must be a column name or a mapping with 'column:'.")
-    reader.check_keys(spec, FIELD_KEYS, f"field {name!r}")
-    result = FieldSpec(name=name, line=line)
-    result.column = reader.string(spec, "column", f"field {name!r}:")
-    columns = spec.get("columns")
-    if columns is not None:
-        if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
-            raise reader.fail(spec.line_of("columns"), f"field {name!r}: 'columns' must be a list of column names.")
-        result.columns = list(columns)
-    result.value = reader.string(spec, "value", f"field {name!r}:")
-    sources = [k for k in ("column", "columns", "value") if spec.get(k) is not None]
-    if len(sources) != 1:
-        raise reader.fail(line, f"field {name!r} needs exactly one of 'column', 'columns' or 'value' "
-                          f"(found {', '.join(sources) or 'none'}).")
-    result.type = reader.string(spec, "type", f"field {name!r}:", "list" if result.columns else "text")
-    if result.type not in FIELD_TYPES:
-        raise reader.fail(spec.line_of("type"), f"field {name!r}: type must be one of "
-                          f"{', '.join(FIELD_TYPES)}, not {result.type!r}.{suggest(result.type, FIELD_TYPES)}")
-    if result.columns and result.type != "list":
-        raise reader.fail(spec.line_of("type"), f"field {name!r}: 'columns' makes a list; use type: list.")
-    result.format = reader.string(spec, "format", f"field {name!r}:")
-    result.separator = reader.string(spec, "separator", f"field {name!r}:", ";")
-    result.default = spec.get("default")
-    required = spec.get("required", False)
-    if not isinstance(required, bool):
-        raise reader.fail(spec.line_of("required"), f"field {name!r}: required must be true or false.")
-    result.required = required
-    value_map = spec.get("map", {})
-    if not isinstance(value_map, dict):
-        raise reader.fail(spec.line_of("map"), f"field {name!r}: 'map' must be a mapping of cell value to text.")
-    result.value_map = {" ".join(str(k).split()).casefold(): v for k, v in value_map.items()}
-    return result
+def _read_roster(reader: YamlReader, data: LineDict, sources: dict[str, SourceSpec]) -> list[str]:
+    """Which sources decide who gets a plan (default: the first): e.g. students with an OT service."""
+    names = reader.strings(data, "roster", "setting") or [next(iter(sources))]
+    for name in names:
+        if name not in sources:
+            raise reader.fail(data.line_of("roster"), f"roster names {name!r}, which is not one of the sources."
+                              f"{suggest(name, sources)}")
+    return names
+
+
+def _check_field_sources(reader: YamlReader, mapping: Mapping) -> None:
+    for spec in mapping.fields.values():
+        if spec.source is not None and spec.source not in mapping.sources:
+            raise reader.fail(spec.line, f"field {spec.name!r}: source {spec.source!r} is not one of the sources."
+                              f"{suggest(spec.source, mapping.sources)}")
+
+
+def _read_output(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
+    output = reader.mapping(data, "output", "setting")
+    reader.check_keys(output, OUTPUT_KEYS, "output")
+    mapping.folder_pattern = reader.string(output, "folder", "output", DEFAULT_FOLDER)
+    mapping.filename_pattern = reader.string(output, "filename", "output", DEFAULT_FILENAME)
+
+
+def _check_expressions(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
+    """Jinja syntax errors in computed fields and patterns are mapping errors, found on load."""
+    specs = list(mapping.fields.values())
+    specs += [item for spec in mapping.fields.values() for item in spec.item.values()]
+    expressions = [(spec.line, f"field {spec.name!r}", spec.value) for spec in specs if spec.value]
+    expressions.append((data.line_of("display_name"), "display_name", mapping.display_name))
+    output = data.get("output") or LineDict()
+    expressions.append((output.line_of("folder") if output else data.line, "output folder", mapping.folder_pattern))
+    expressions.append((output.line_of("filename") if output else data.line, "output filename",
+                        mapping.filename_pattern))
+    env = make_environment()
+    for line, what, text in expressions:
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as exc:
+            raise reader.fail(line, f"{what}: {exc.message}. Check the {{{{ }}}} and {{% %}} tags.") from None
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import ConfigError, StudentError, TemplateError
@@ -44,7 +44,7 @@ class Prepared:
     """Validated inputs, shared by ``generate`` and ``check``."""
 
     mapping: Mapping
-    table: Table
+    tables: dict[str, Table]
     template: PlanTemplate
     roster: Roster
     names: dict[str, PlanName]
@@ -55,25 +55,34 @@ class Prepared:
 def prepare(options: RunOptions) -> Prepared:
     today = options.today or dt.date.today()
     mapping = load_mapping(options.mapping)
-    source = _input_path(options.source, mapping.source, "source", "--source", mapping)
-    template_path = _input_path(options.template, mapping.template, "template", "--template", mapping)
-    table = read_table(source, mapping.sheet)
-    template = PlanTemplate(template_path)
+    tables = read_sources(mapping, options.source)
+    template_path = options.template or mapping.template
+    if template_path is None:
+        raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
+    template = PlanTemplate(Path(template_path))
     check_template_fields(template, mapping)
-    roster = build_roster(mapping, table, today)
+    roster = build_roster(mapping, tables, today)
     roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
-    warnings = [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
-    return Prepared(mapping, table, template, roster, names, today, warnings)
+    warnings = list(roster.warnings) + [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
+    return Prepared(mapping, tables, template, roster, names, today, warnings)
 
 
-def _input_path(given: Path | None, default: Path | None, what: str, option: str,
-                mapping: Mapping) -> Path:
-    if given is not None:
-        return Path(given)
-    if default is not None:
-        return default
-    raise ConfigError(f"no {what} given: pass {option}, or set '{what}:' in {mapping.path}.")
+def read_sources(mapping: Mapping, override: Path | None) -> dict[str, Table]:
+    """Every source table the mapping names; --source replaces the file of a one-source mapping."""
+    sources = dict(mapping.sources)
+    if override is not None:
+        if len(sources) > 1:
+            raise ConfigError(f"--source cannot be used with {mapping.path}: it reads several sources "
+                              f"({', '.join(sources)}). Set each file under 'sources:' in the mapping.")
+        (name,) = sources
+        sources[name] = replace(sources[name], location=override)
+    tables = {}
+    for name, spec in sources.items():
+        if spec.location is None:
+            raise ConfigError(f"no source given: pass --source, or set 'source:' in {mapping.path}.")
+        tables[name] = read_table(Path(spec.location), spec.sheet)
+    return tables
 
 
 def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:

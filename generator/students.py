@@ -1,8 +1,8 @@
-"""From source rows to one record per student, typed and named as the template expects.
+"""From grouped source rows to one record per student, typed and named as the template expects.
 
-Rows are grouped by the key, so a caseload with one row per student and an IEP export with many
-rows per student go through the same code. A problem with one student's data fails that student
-only, with the cell to fix; a mapping that names a column the file lacks stops the run.
+A problem with one student's data fails that student only, with every cell to fix; a mapping that
+names a column a file lacks stops the run (see ``grouping``). Values never appear in messages: the
+location is enough to find them, and student data stays out of logs.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
 
-from generator.errors import MappingError, SourceError
+from generator.fieldspec import FieldSpec, normalize_value, split_code
+from generator.grouping import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
 from generator.jinja import make_environment
-from generator.mapping import FieldSpec, Mapping, suggest
-from generator.sources import Column, Location, Row, Table, normalize_header
+from generator.mapping import Mapping
+from generator.sources import Location, Row, Table
 from generator.values import (
     FormattedDate,
     is_blank,
@@ -57,59 +58,26 @@ class StudentFailure:
 class Roster:
     students: list[Student] = field(default_factory=list)
     failures: list[StudentFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def resolve_columns(mapping: Mapping, table: Table) -> dict[str, list[Column]]:
-    """Find every column the mapping names, or stop the run naming what is missing and what exists."""
-    resolved: dict[str, list[Column]] = {}
-    for spec in mapping.fields.values():
-        columns = []
-        for header in spec.source_columns():
-            column = table.find_column(header)
-            if column is None:
-                existing = table.column_names()
-                hint = suggest(normalize_header(header), {normalize_header(c): c for c in existing}, cutoff=0.8)
-                raise SourceError(
-                    f"{mapping.where(spec.name)}: field {spec.name!r} reads column {header!r}, "
-                    f"which {table.label} does not have.{_restore_case(hint, existing)}\n"
-                    f"Columns in {table.label}: {', '.join(repr(c) for c in existing)}.\n"
-                    "Fix the column name in the mapping, or the header in the sheet."
-                )
-            columns.append(column)
-        resolved[spec.name] = columns
-    key_spec = mapping.fields[mapping.key]
-    if key_spec.is_computed or key_spec.type == "list":
-        raise MappingError(
-            f"{mapping.where(mapping.key)}: the key field {mapping.key!r} must read one column "
-            "(e.g. 'column: Student ID'), not be computed or a list."
-        )
-    return resolved
-
-
-def _restore_case(hint: str, existing: list[str]) -> str:
-    for name in existing:
-        hint = hint.replace(repr(normalize_header(name)), repr(name))
-    return hint
-
-
-def build_roster(mapping: Mapping, table: Table, today: dt.date) -> Roster:
-    columns = resolve_columns(mapping, table)
-    key_column = columns[mapping.key][0]
-    groups: dict[str, list[Row]] = {}
-    roster = Roster()
-    for row in table.rows:
-        key = to_text(row.get(key_column))
-        if not key:
+def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.date) -> Roster:
+    if isinstance(tables, Table):
+        tables = {mapping.default_source: tables}
+    sources = group_sources(mapping, tables)
+    keys = roster_keys(mapping, sources)
+    roster = Roster(warnings=unmatched_warnings(mapping, sources, keys))
+    for name in mapping.roster:
+        rows = sources[name]
+        for row in rows.blank_keys:
             roster.failures.append(StudentFailure(
                 key="", display_name=f"row {row.location.row}",
-                message=f"{row.location.describe(key_column)}: the student key is blank. "
+                message=f"{row.location.describe(rows.key_column)}: the student key is blank. "
                         "Fill it in, or delete the row if it is not a student.",
             ))
-            continue
-        groups.setdefault(key, []).append(row)
-    builder = _StudentBuilder(mapping, columns, today)
-    for key, rows in groups.items():
-        outcome = builder.build(key, rows)
+    builder = _StudentBuilder(mapping, sources, today)
+    for key in keys:
+        outcome = builder.build(key)
         if isinstance(outcome, Student):
             roster.students.append(outcome)
         else:
@@ -117,38 +85,48 @@ def build_roster(mapping: Mapping, table: Table, today: dt.date) -> Roster:
     return roster
 
 
+class _CellError(Exception):
+    """A located problem with one student's value; collected so all of them are reported at once."""
+
+
+_EMPTY: dict[str, Callable[[], Any]] = {
+    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
+    "records": list,
+}
+
+Cell = tuple[Row, Any, Any]  # (row, column, raw value)
+
+
 class _StudentBuilder:
-    def __init__(self, mapping: Mapping, columns: dict[str, list[Column]], today: dt.date):
+    def __init__(self, mapping: Mapping, sources: dict[str, SourceRows], today: dt.date):
         self.mapping = mapping
-        self.columns = columns
+        self.sources = sources
         self.today = today
         self.env = make_environment(autoescape=False)
 
-    def builtins(self, key: str) -> dict[str, Any]:
-        return {
+    def build(self, key: str) -> Student | StudentFailure:
+        values: dict[str, Any] = {
             "today": FormattedDate(self.today, self.mapping.date_format),
             "school_year": school_year(self.today),
             "student_key": key,
         }
-
-    def build(self, key: str, rows: list[Row]) -> Student | StudentFailure:
-        values = self.builtins(key)
         errors: list[str] = []
-        warnings: list[str] = []
+        warnings = self.missing_sources(key)
         for spec in self.mapping.fields.values():
             try:
-                if spec.is_computed:
-                    values[spec.name] = self.computed(spec, values)
-                else:
-                    values[spec.name] = self.from_rows(spec, rows, warnings)
+                values[spec.name] = self.field_value(spec, key, values, warnings)
             except _CellError as exc:
                 errors.append(str(exc))
                 values[spec.name] = _EMPTY[spec.type]()  # lets later fields and the name still render
         display = self.display_name(key, values)
         if errors:
             return StudentFailure(key=key, display_name=display, message="\n".join(errors))
-        return Student(key=key, display_name=display, values=values,
-                       locations=[r.location for r in rows], warnings=warnings)
+        locations = [row.location for rows in self.sources.values() for row in rows.groups.get(key, [])]
+        return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
+
+    def missing_sources(self, key: str) -> list[str]:
+        return [f"no rows in {rows.table.label} (source {name!r})" for name, rows in self.sources.items()
+                if name not in self.mapping.roster and key not in rows.groups]
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
@@ -157,20 +135,26 @@ class _StudentBuilder:
             return key
         return name or key
 
-    def from_rows(self, spec: FieldSpec, rows: list[Row], warnings: list[str]) -> Any:
-        columns = self.columns[spec.name]
-        cells = [(row, column, row.get(column)) for row in rows for column in columns]
-        cells = [(row, column, value) for row, column, value in cells if not is_blank(value)]
+    def field_value(self, spec: FieldSpec, key: str, values: dict[str, Any], warnings: list[str]) -> Any:
+        if spec.is_computed:
+            return self.computed(spec, values)
+        rows = self.sources[self.mapping.source_of(spec)]
+        student_rows = [row for row in rows.groups.get(key, []) if passes(spec.where, rows, row)]
+        if spec.type == "records":
+            return self.records(spec, rows, student_rows, values)
+        cells = [(row, rows.column(header), row.get(rows.column(header)))
+                 for row in student_rows for header in spec.source_columns()]
+        cells = [cell for cell in cells if not is_blank(cell[2])]
         if spec.type == "list":
             return self.list_value(spec, cells)
         if not cells:
             return self.convert(spec, None, None)
-        chosen = self.pick(spec, cells, warnings)
-        return self.convert(spec, chosen[2], chosen[0].location.describe(chosen[1]))
+        row, column, value = self.pick(spec, cells, warnings)
+        return self.convert(spec, value, row.location.describe(column))
 
-    def pick(self, spec: FieldSpec, cells: list[tuple[Row, Column, Any]], warnings: list[str]):
+    def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
-        differing = [c for c in cells[1:] if to_text(c[2]) != to_text(first[2])]
+        differing = [c for c in cells[1:] if normalize_value(c[2]) != normalize_value(first[2])]
         if not differing:
             return first
         other = differing[0]
@@ -183,51 +167,88 @@ class _StudentBuilder:
                         f"(conflicts: {self.mapping.conflicts}).")
         return chosen
 
-    def list_value(self, spec: FieldSpec, cells: list[tuple[Row, Column, Any]]) -> list[Any]:
+    def list_value(self, spec: FieldSpec, cells: list[Cell]) -> list[Any]:
         items: list[Any] = []
         for _row, _column, value in cells:
             parts = to_list(value, spec.separator) if spec.column else [to_text(value)]
             for part in parts:
-                mapped = self.mapped(spec, part)
-                if mapped not in items:
-                    items.append(mapped)
+                item = self.convert(spec, part, None, as_type="text")
+                if item and item not in items:
+                    items.append(item)
         if not items and spec.default is not None:
             items = spec.default if isinstance(spec.default, list) else to_list(spec.default, spec.separator)
         if not items and spec.required:
             raise _CellError(self.required_message(spec))
         return items
 
-    def mapped(self, spec: FieldSpec, value: Any) -> Any:
-        if not spec.value_map or is_blank(value):
-            return value
-        return spec.value_map.get(" ".join(to_text(value).split()).casefold(), value)
+    def records(self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row],
+                values: dict[str, Any]) -> list[dict[str, Any]]:
+        """One item per row, de-duplicated (a goals x services cross-join must not double goals), sorted."""
+        items: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+        for row in student_rows:
+            item: dict[str, Any] = {}
+            for item_spec in spec.item.values():
+                if item_spec.is_computed:
+                    item[item_spec.name] = self.computed(item_spec, {**values, **item})
+                    continue
+                column = rows.column(item_spec.column or item_spec.columns[0])
+                item[item_spec.name] = self.convert(item_spec, row.get(column), row.location.describe(column))
+            identity = tuple(normalize_value(item[n]) for n in (spec.unique_by or item))
+            if identity not in seen:
+                seen.add(identity)
+                items.append(item)
+        for name in reversed(spec.sort_by):
+            descending = name.startswith("-")
+            name = name.lstrip("-")
+            items.sort(key=lambda item, n=name: _sort_key(item[n]), reverse=descending)
+        if not items and spec.required:
+            raise _CellError(self.required_message(spec))
+        return items
 
-    def convert(self, spec: FieldSpec, value: Any, where: str | None) -> Any:
-        value = self.mapped(spec, value)
+    def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
+        value = self.reshape(spec, value)
+        cell = where
         if is_blank(value):
             value = spec.default
             where = f"{self.mapping.where(spec.name)} (default of field {spec.name!r})"
         if is_blank(value):
             if spec.required:
-                raise _CellError(self.required_message(spec))
-            return _EMPTY[spec.type]()
+                raise _CellError((f"{cell}: " if cell else "") + self.required_message(spec))
+            return _EMPTY[as_type or spec.type]()
         try:
-            return self.converter(spec)(value)
+            return self.converter(spec, as_type or spec.type)(value)
         except ValueError as exc:
             raise _CellError(f"{where}: {spec.name} is {exc}.") from None
 
-    def converter(self, spec: FieldSpec) -> Callable[[Any], Any]:
+    def reshape(self, spec: FieldSpec, value: Any) -> Any:
+        """Code/label split, pattern extraction and value map: what a code table does to a cell."""
+        if is_blank(value):
+            return value
+        if spec.part or spec.pattern:
+            text = to_text(value)
+            if spec.part:
+                text = split_code(text, spec.part)
+            if spec.pattern:
+                match = spec.pattern.search(text)
+                text = (match.group(1) if match and match.groups() else match.group(0)) if match else ""
+            value = text
+        if spec.value_map:
+            value = spec.value_map.get(normalize_value(value), value)
+        return value
+
+    def converter(self, spec: FieldSpec, kind: str) -> Callable[[Any], Any]:
         date_format = spec.format or self.mapping.date_format
-        if spec.type == "date":
+        if kind == "date":
             return lambda v: FormattedDate(to_date(v), date_format)
-        if spec.type == "integer":
+        if kind == "integer":
             return to_integer
-        if spec.type == "yesno":
+        if kind == "yesno":
             return to_bool
         return lambda v: to_text(v, date_format)
 
     def required_message(self, spec: FieldSpec) -> str:
-        columns = ", ".join(repr(c.name) for c in self.columns.get(spec.name, []))
+        columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())
         return (f"required field {spec.name!r} is empty (column {columns}). "
                 "Fill it in the sheet, or give the field a default in the mapping.")
 
@@ -241,10 +262,16 @@ class _StudentBuilder:
         return self.convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)")
 
 
-_EMPTY: dict[str, Callable[[], Any]] = {
-    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
-}
-
-
-class _CellError(Exception):
-    """A located problem with one student's value; collected so all of them are reported at once."""
+def _sort_key(value: Any) -> tuple:
+    """Numbers (goal 2 before goal 10), then dates, then text case-insensitively; blanks last."""
+    if value is None or value == "":
+        return (3, "")
+    if isinstance(value, dt.date):
+        return (1, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    text = str(value)
+    try:
+        return (0, float(text))
+    except ValueError:
+        return (2, text.casefold())

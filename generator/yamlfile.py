@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +73,76 @@ def load_yaml_mapping(path: Path) -> LineDict:
     if not hasattr(data, "key_lines"):
         data.key_lines = {}
     return data
+
+
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """' Did you mean ...?' for a misspelt name, or nothing when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=cutoff)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class YamlReader:
+    """Validation helpers that know the file, so every message names it and the line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, line: int, message: str) -> MappingError:
+        return MappingError(f"{self.path}, line {line}: {message}")
+
+    def check_keys(self, data: LineDict, allowed: tuple[str, ...], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.fail(
+                    data.line_of(key),
+                    f"unknown setting {key!r} in {what}.{suggest(str(key), allowed)} "
+                    f"Allowed: {', '.join(allowed)}.",
+                )
+
+    def mapping(self, data: LineDict, key: str, what: str) -> LineDict:
+        value = data.get(key)
+        if value is None:
+            empty = LineDict()
+            empty.line, empty.key_lines = data.line_of(key), {}
+            return empty
+        if not isinstance(value, LineDict):
+            raise self.fail(data.line_of(key), f"{what} {key!r} must be a mapping of settings (key: value).")
+        return value
+
+    def string(self, data: LineDict, key: str, what: str, default: str | None = None) -> str | None:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(data.line_of(key), f"{what} {key!r} must be non-empty text.")
+        return value
+
+    def strings(self, data: LineDict, key: str, what: str) -> list[str]:
+        """A list of names; a single name is accepted as a list of one."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return [str(value)]
+        if not isinstance(value, list) or not value or not all(isinstance(v, (str, int, float)) for v in value):
+            raise self.fail(data.line_of(key), f"{what} {key!r} must be a name or a list of names.")
+        return [str(v) for v in value]
+
+    def boolean(self, data: LineDict, key: str, what: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(data.line_of(key), f"{what} {key!r} must be true or false.")
+        return value
+
+    def location(self, data: LineDict, key: str) -> str | Path | None:
+        """A file path relative to this file, or a URL kept as text (Google Docs/Sheets links)."""
+        value = self.string(data, key, "setting")
+        if value is None:
+            return None
+        if "://" in value:
+            return value
+        return (self.path.parent / value).resolve()

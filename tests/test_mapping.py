@@ -18,7 +18,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_shipped_caseload_mapping_loads_with_paths_relative_to_it():
     mapping = load_mapping(MAPPINGS / "caseload.yaml")
     assert mapping.key == "student_id"
-    assert mapping.source == ROOT / "samples" / "caseload.xlsx"
+    assert mapping.sources["main"].location == ROOT / "samples" / "caseload.xlsx"
+    assert mapping.sources["main"].sheet == "Caseload"
+    assert mapping.sources["main"].key_column == "Student ID"
     assert mapping.template == ROOT / "templates" / "ot-treatment-plan.docx"
     assert mapping.fields["dob"].type == "date"
     assert mapping.fields["goals"].columns == ["Goal 1", "Goal 2", "Goal 3"]
@@ -44,7 +46,8 @@ MINIMAL = "key: id\nfields:\n  id: Student ID\n"
         ("key: id\nfields:\n  id: {colum: Student ID}\n",
          "line 3: unknown setting 'colum' in field 'id'. Did you mean 'column' or 'columns'?"),
         ("key: id\nfields:\n  id: {column: ID, type: datetime}\n",
-         "line 3: field 'id': type must be one of text, date, integer, yesno, list, not 'datetime'."),
+         "line 3: field 'id': type must be one of text, date, integer, yesno, list, records, not 'datetime'. "
+         "Did you mean 'date'?"),
         ("key: student\nfields:\n  student_id: ID\n",
          "line 1: key 'student' is not one of the fields. Did you mean 'student_id'?"),
         ("fields:\n  id: ID\n", "line 1: 'key' is missing"),
@@ -55,7 +58,7 @@ MINIMAL = "key: id\nfields:\n  id: Student ID\n"
         ("key: id\nfields:\n  id: {column: ID, value: x}\n",
          "line 3: field 'id' needs exactly one of 'column', 'columns' or 'value' (found column, value)."),
         ("key: id\nfields:\n  id: {column: ID, required: maybe}\n",
-         "line 3: field 'id': required must be true or false."),
+         "line 3: field 'id': 'required' must be true or false."),
         ("key: id\nfields:\n  id: ID\n  today: Today\n", "line 4: field name 'today' is built in"),
         (MINIMAL + "review_date: id\n", "line 4: review_date 'id' must be a field of type date."),
         (MINIMAL + "output:\n  folder: '{{ id }'\n",

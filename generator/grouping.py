@@ -1,0 +1,122 @@
+"""Joining source files on the student key and grouping their rows per student.
+
+An IEP export spans several reports with one row per service, goal or accommodation; a caseload
+has one row per student. Both become "for each student, the rows of each source", after each
+source's filter (a therapist keeps OT's services, code 450, not speech).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.errors import SourceError
+from generator.fieldspec import Condition, FieldSpec
+from generator.mapping import Mapping, SourceSpec, suggest
+from generator.sources import Column, Row, Table, normalize_header
+from generator.values import to_text
+
+
+@dataclass
+class BlankKeyRow:
+    source: str
+    row: Row
+    key_column: Column
+
+
+@dataclass
+class SourceRows:
+    """One source's table, its resolved columns, and its rows grouped by student key."""
+
+    spec: SourceSpec
+    table: Table
+    key_column: Column
+    columns: dict[str, Column] = field(default_factory=dict)
+    groups: dict[str, list[Row]] = field(default_factory=dict)
+    blank_keys: list[Row] = field(default_factory=list)
+
+    def column(self, header: str) -> Column:
+        return self.columns[normalize_header(header)]
+
+
+def require_column(table: Table, header: str, needed_by: str) -> Column:
+    """The column, or a run-stopping error naming who needs it, what is missing and what exists."""
+    column = table.find_column(header)
+    if column is not None:
+        return column
+    existing = table.column_names()
+    by_normal = {normalize_header(c): c for c in existing}
+    hint = suggest(normalize_header(header), by_normal, cutoff=0.8)
+    for normal, original in by_normal.items():
+        hint = hint.replace(repr(normal), repr(original))
+    raise SourceError(
+        f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}\n"
+        f"Columns in {table.label}: {', '.join(repr(c) for c in existing)}.\n"
+        "Fix the column name in the mapping, or the header in the sheet."
+    )
+
+
+def _field_columns(spec: FieldSpec) -> list[str]:
+    return spec.source_columns() + spec.item_columns() + [c.column for c in spec.where]
+
+
+def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, SourceRows]:
+    """Resolve every column the mapping names (stopping the run if one is missing), then group rows."""
+    result: dict[str, SourceRows] = {}
+    for name, spec in mapping.sources.items():
+        table = tables[name]
+        source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
+        key_column = require_column(table, spec.key_column, f"{source_what} key" if len(tables) > 1
+                                    else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
+        rows = SourceRows(spec, table, key_column)
+        for condition in spec.where:
+            rows.columns[normalize_header(condition.column)] = require_column(table, condition.column,
+                                                                              f"{source_what} filter")
+        result[name] = rows
+    for spec in mapping.fields.values():
+        rows = result[mapping.source_of(spec)]
+        for header in _field_columns(spec):
+            rows.columns[normalize_header(header)] = require_column(
+                rows.table, header, f"{mapping.where(spec.name)}: field {spec.name!r}")
+    for rows in result.values():
+        _group(rows)
+    return result
+
+
+def passes(conditions: list[Condition], rows: SourceRows, row: Row) -> bool:
+    return all(c.test(row.get(rows.column(c.column))) for c in conditions)
+
+
+def _group(rows: SourceRows) -> None:
+    for row in rows.table.rows:
+        if not passes(rows.spec.where, rows, row):
+            continue
+        key = to_text(row.get(rows.key_column))
+        if not key:
+            rows.blank_keys.append(row)
+            continue
+        rows.groups.setdefault(key, []).append(row)
+
+
+def roster_keys(mapping: Mapping, sources: dict[str, SourceRows]) -> list[str]:
+    """Students who get a plan: those with rows in the roster sources, in first-seen order."""
+    keys: dict[str, None] = {}
+    for name in mapping.roster:
+        keys.update(dict.fromkeys(sources[name].groups))
+    return list(keys)
+
+
+def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: list[str]) -> list[str]:
+    """Rows in other reports for students who get no plan: worth a look, not worth stopping for."""
+    wanted = set(keys)
+    warnings = []
+    for name, rows in sources.items():
+        if name in mapping.roster:
+            continue
+        extra = [k for k in rows.groups if k not in wanted]
+        if extra:
+            shown = ", ".join(extra[:10]) + (", …" if len(extra) > 10 else "")
+            warnings.append(f"{rows.table.label} has rows for {len(extra)} student(s) who get no plan "
+                            f"(not in {', '.join(mapping.roster)}): {shown}.")
+        for row in rows.blank_keys:
+            warnings.append(f"{row.location.describe(rows.key_column)}: the student key is blank; row ignored.")
+    return warnings
