@@ -145,7 +145,8 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     result.columns = reader.strings(spec, "columns", f"{what}:")
     if in_item and result.columns:
         raise reader.fail(spec.line_of("columns"), f"{what}: an item field reads one 'column'.")
-    result.value = reader.string(spec, "value", f"{what}:")
+    raw_value = spec.get("value")  # an empty text is a constant: a blank area to write in
+    result.value = raw_value if isinstance(raw_value, str) else reader.string(spec, "value", f"{what}:")
     result.source = reader.string(spec, "source", f"{what}:")
     default_type = "records" if "item" in spec else "list" if result.columns else "text"
     result.type = reader.string(spec, "type", f"{what}:", default_type)
@@ -158,7 +159,9 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     else:
         _read_value_source(reader, result, spec, what, line)
     result.format = reader.string(spec, "format", f"{what}:")
-    result.separator = reader.string(spec, "separator", f"{what}:", ";")
+    result.separator = spec.get("separator", ";")
+    if not isinstance(result.separator, str) or not result.separator:
+        raise reader.fail(spec.line_of("separator"), f"{what}: 'separator' must be text such as ';' or '\\n'.")
     result.default = spec.get("default")
     result.required = reader.boolean(spec, "required", f"{what}:")
     result.part = reader.string(spec, "part", f"{what}:")

@@ -29,7 +29,7 @@ def select(
     if due_within is not None:
         # Failed rows stay in: their review date could not be read, so they may well be due.
         students = _due(students, mapping, due_within, today)
-    return Roster(students=students, failures=failures)
+    return Roster(students=students, failures=failures, warnings=roster.warnings)
 
 
 def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[StudentFailure]]:

@@ -82,7 +82,21 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
             roster.students.append(outcome)
         else:
             roster.failures.append(outcome)
+    roster.warnings.extend(missing_from_sources(mapping, sources, roster.students))
     return roster
+
+
+def missing_from_sources(mapping: Mapping, sources: dict[str, SourceRows], students: list[Student]) -> list[str]:
+    """Students with a plan but no rows in another report: reported together, one line per report."""
+    warnings = []
+    for name, rows in sources.items():
+        if name in mapping.roster:
+            continue
+        missing = [s.display_name for s in students if s.key not in rows.groups]
+        if missing:
+            warnings.append(f"{rows.table.label} (source {name!r}) has no rows for {len(missing)} of "
+                            f"{len(students)} students: {', '.join(missing)}.")
+    return warnings
 
 
 class _CellError(Exception):
@@ -111,7 +125,7 @@ class _StudentBuilder:
             "student_key": key,
         }
         errors: list[str] = []
-        warnings = self.missing_sources(key)
+        warnings: list[str] = []
         for spec in self.mapping.fields.values():
             try:
                 values[spec.name] = self.field_value(spec, key, values, warnings)
@@ -123,10 +137,6 @@ class _StudentBuilder:
             return StudentFailure(key=key, display_name=display, message="\n".join(errors))
         locations = [row.location for rows in self.sources.values() for row in rows.groups.get(key, [])]
         return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
-
-    def missing_sources(self, key: str) -> list[str]:
-        return [f"no rows in {rows.table.label} (source {name!r})" for name, rows in self.sources.items()
-                if name not in self.mapping.roster and key not in rows.groups]
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
@@ -154,7 +164,8 @@ class _StudentBuilder:
 
     def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
-        differing = [c for c in cells[1:] if normalize_value(c[2]) != normalize_value(first[2])]
+        seen = normalize_value(self.reshape(spec, first[2]))
+        differing = [c for c in cells[1:] if normalize_value(self.reshape(spec, c[2])) != seen]
         if not differing:
             return first
         other = differing[0]
@@ -259,6 +270,8 @@ class _StudentBuilder:
             raise _CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
                              f"computed: {exc}. Fields are computed in the order they are listed; "
                              "a field can only use fields listed above it.") from None
+        if spec.type == "list":
+            return [item for item in to_list(text, spec.separator) if item]
         return self.convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)")
 
 
