@@ -171,7 +171,9 @@ def _load_service_account(
             f"The service-account key {path} is incomplete or damaged ({exc}). {fix}"
         ) from exc
     if override and hasattr(creds, "_is_regional_access_boundary_lookup_required"):
-        # google-auth would otherwise ask iamcredentials.googleapis.com in the background.
+        # Recent google-auth may look up the account's "regional access boundary" at
+        # iamcredentials.googleapis.com in the background; with an overridden root nothing
+        # may leave it.
         creds._is_regional_access_boundary_lookup_required = lambda: False
     return creds
 
@@ -187,7 +189,11 @@ def _user_from_info(path: Path, data: dict[str, Any]) -> user_credentials.Creden
             f"The saved Google sign-in {path} is incomplete ({exc}). {_LOGIN_FIX}"
         ) from exc
     override = token_uri_override()
-    return creds.with_token_uri(override) if override else creds
+    if override:
+        redirected = creds.with_token_uri(override)
+        redirected.expiry = creds.expiry  # with_token_uri() forgets it
+        creds = redirected
+    return creds
 
 
 def _refresh(creds: Any, path: Path) -> None:

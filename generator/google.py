@@ -328,6 +328,7 @@ def execute(
                 sleep(max(delay, after) if after is not None else delay)
                 continue
             tries = f" after {attempt + 1} attempts" if attempt else ""
+            message = message.rstrip(".")
             raise GoogleApiError(
                 f"{api_name} call {method_id} failed{tries}: {status} "
                 f"{reason or 'error'}: {message}.{_hint(status, reason)}",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from tests.fakegoogle.common import ApiError, Request, Response
-from tests.fakegoogle.uploads import parse_multipart
+from tests.fakegoogle.uploads import parse_headers, parse_multipart
 
 
 def parse_http(payload: bytes, outer: Request) -> Request:
@@ -19,11 +19,7 @@ def parse_http(payload: bytes, outer: Request) -> Request:
         method, target, _version = lines[0].split(" ", 2)
     except ValueError as exc:
         raise ApiError(400, "badRequest", "Malformed batch part.") from exc
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        if ":" in line:
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
+    headers = parse_headers(lines[1:])
     headers.setdefault("host", outer.headers.get("host", ""))
     if "content-length" in headers and headers["content-length"].isdigit():
         body = body[: int(headers["content-length"])]

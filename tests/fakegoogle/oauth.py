@@ -21,6 +21,9 @@ from typing import Any
 
 from tests.fakegoogle.common import ApiError, Request, Response
 
+# Google requires this audience in service-account assertions, whatever URL they are posted to.
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:
     return Response.json({"error": error, "error_description": description}, status)
@@ -100,6 +103,14 @@ class OAuthServer:
 
     def token(self, req: Request) -> Response:
         form = {k: v[-1] for k, v in urllib.parse.parse_qs(req.body.decode("utf-8")).items()}
+        basic = req.headers.get("authorization", "")
+        if basic.lower().startswith("basic "):  # client authentication may use HTTP Basic
+            try:
+                user, _, password = base64.b64decode(basic[6:]).decode("utf-8").partition(":")
+            except (ValueError, UnicodeDecodeError):
+                return _oauth_error("invalid_client", "Unauthorized", 401)
+            form.setdefault("client_id", urllib.parse.unquote(user))
+            form.setdefault("client_secret", urllib.parse.unquote(password))
         grant = form.get("grant_type", "")
         if grant == "refresh_token":
             return self._refresh(form)
@@ -161,7 +172,8 @@ class OAuthServer:
             claims = _b64json(payload)
         except (ValueError, UnicodeDecodeError):
             return _oauth_error("invalid_grant", "Invalid JWT.")
-        expected_aud = f"http://{req.headers.get('host', '')}/token"
+        del req
+        expected_aud = GOOGLE_TOKEN_AUDIENCE
         record = TokenRequest("jwt-bearer", None, claims.get("scope"), claims.get("sub"),
                               claims.get("iss"), claims.get("aud"))
         with self.lock:

@@ -17,32 +17,16 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.fakegoogle import batch
-from tests.fakegoogle.common import ApiError, Request, Response, check_fields, parse_fields, select
-from tests.fakegoogle.drive import (
-    DOCUMENT,
-    DOCX,
-    FILE_FIELDS,
-    FOLDER,
-    SPREADSHEET,
-    DriveFile,
-    DriveStore,
-    new_id,
-)
+from tests.fakegoogle import batch, routes
+from tests.fakegoogle.common import ApiError, Request, Response
+from tests.fakegoogle.drive import DriveStore
 from tests.fakegoogle.oauth import OAuthServer
+from tests.fakegoogle.seed import Seeding
 from tests.fakegoogle.sheets import SheetsStore
-from tests.fakegoogle.uploads import ResumableSessions, Session, multipart_upload, simple_upload
+from tests.fakegoogle.uploads import ResumableSessions
 
 DROP = "drop"
 DROP_AFTER = "drop_after"
-_DEFAULT_FILE_FIELDS = parse_fields("kind,id,name,mimeType")
-_DEFAULT_LIST_FIELDS = parse_fields(
-    "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)"
-)
-_LIST_ALLOWED: dict[str, set[str] | None] = {
-    "kind": None, "nextPageToken": None, "incompleteSearch": None, "files": FILE_FIELDS,
-}
-_FILE_ALLOWED: dict[str, set[str] | None] = {name: None for name in FILE_FIELDS}
 
 
 @dataclass
@@ -101,7 +85,7 @@ def api_of(path: str) -> str:
     return "other"
 
 
-class FakeGoogle:
+class FakeGoogle(Seeding):
     """Drive v3 + Sheets v4 + OAuth on loopback; see ``tests/fakegoogle/__init__.py``."""
 
     def __init__(self, *, max_page_size: int = 1000, require_auth: bool = True):
@@ -251,80 +235,6 @@ class FakeGoogle:
         with self.lock:
             self.log.clear()
 
-    # -- seeding and inspection ----------------------------------------------------------------
-
-    def _seed(self, name: str, mime: str, parent: str, app_properties: dict[str, str] | None,
-              properties: dict[str, str] | None, file_id: str | None = None) -> DriveFile:
-        with self.lock:
-            par = self.drive.lookup(parent)
-            created, modified, seq = self.drive._stamp()
-            f = DriveFile(file_id or new_id(), name, mime, [par.id], created, modified, seq,
-                          drive_id=par.drive_id, app_properties=dict(app_properties or {}),
-                          properties=dict(properties or {}))
-            self.drive.files[f.id] = f
-            return f
-
-    def add_shared_drive(self, name: str) -> str:
-        drive_id = new_id("0A")[:19]
-        with self.lock:
-            self.drive.drives[drive_id] = name
-            created, modified, seq = self.drive._stamp()
-            self.drive.files[drive_id] = DriveFile(drive_id, name, FOLDER, [], created, modified,
-                                                   seq, drive_id=drive_id, hidden=True)
-        return drive_id
-
-    def add_folder(self, name: str, parent: str = "root", *,
-                   app_properties: dict[str, str] | None = None,
-                   properties: dict[str, str] | None = None) -> str:
-        return self._seed(name, FOLDER, parent, app_properties, properties).id
-
-    def add_file(self, name: str, content: bytes, mime_type: str = "application/octet-stream",
-                 parent: str = "root", *, app_properties: dict[str, str] | None = None,
-                 properties: dict[str, str] | None = None) -> str:
-        f = self._seed(name, mime_type, parent, app_properties, properties)
-        f.content, f.content_type = bytes(content), mime_type
-        return f.id
-
-    def add_doc(self, name: str, docx: bytes, parent: str = "root", *,
-                app_properties: dict[str, str] | None = None) -> str:
-        """A native Google Doc whose .docx export is ``docx``."""
-        f = self._seed(name, DOCUMENT, parent, app_properties, None)
-        f.content, f.content_type, f.converted_from = bytes(docx), DOCX, DOCX
-        return f.id
-
-    def add_sheet(self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root") -> str:
-        """A native Google Sheet with the given tabs (title -> rows of cell values)."""
-        f = self._seed(name, SPREADSHEET, parent, None, None)
-        self.sheets.add(f.id, name, tabs)
-        return f.id
-
-    def human_edit(self, file_id: str, *, content: bytes | None = None, name: str | None = None,
-                   bump: int = 3, by: str = "teacher@example.org") -> None:
-        """Simulate a person editing in the browser: new version(s), time and modifier."""
-        with self.lock:
-            f = self.drive.files[file_id]
-            if content is not None:
-                f.content = bytes(content)
-            if name is not None:
-                f.name = name
-        self.drive.touch(file_id, {"kind": "drive#user", "displayName": by.split("@")[0],
-                                   "emailAddress": by, "me": False}, bump)
-
-    def file(self, file_id: str) -> DriveFile:
-        with self.lock:
-            return self.drive.files[file_id]
-
-    def files(self, *, name: str | None = None, parent: str | None = None,
-              include_trashed: bool = False) -> list[DriveFile]:
-        """Stored files (folders included), in creation order, for assertions."""
-        with self.lock:
-            out = sorted((f for f in self.drive.files.values() if not f.hidden),
-                         key=lambda f: f.seq)
-        return [f for f in out
-                if (name is None or f.name == name)
-                and (parent is None or parent in f.parents)
-                and (include_trashed or not f.trashed)]
-
     # -- request handling ----------------------------------------------------------------------
 
     def handle(self, req: Request) -> Response | str:
@@ -381,117 +291,14 @@ class FakeGoogle:
             if api != "batch" and req.method != "GET" and not is_chunk:
                 self._allow_write(req)
             if api in ("drive", "upload"):
-                return self._drive(req, api)
+                return routes.drive(self, req, api)
             if api == "batch":
                 return batch.handle(req, self._dispatch_inner)
             if api == "sheets":
-                return self._sheets(req)
+                return routes.sheets(self, req)
             raise ApiError(404, "notFound", f"Not Found: {req.method} {req.raw_path}")
         except ApiError as exc:
             return exc.response()
-
-    # -- Drive ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _params(req: Request) -> dict[str, str]:
-        return {k: v[-1] for k, v in req.query.items()}
-
-    def _file_out(self, resource: dict[str, Any], params: dict[str, str]) -> Response:
-        tree = parse_fields(params["fields"]) if "fields" in params else _DEFAULT_FILE_FIELDS
-        check_fields(tree, _FILE_ALLOWED)
-        return Response.json(select(resource, tree))
-
-    def _finish_upload(self, session: Session) -> Response:
-        media = (bytes(session.data), session.media_type)
-        if session.file_id is None:
-            res = self.drive.create(session.params, session.meta, media)
-        else:
-            res = self.drive.update(session.file_id, session.params, session.meta, media)
-        return self._file_out(res, session.params)
-
-    def _drive(self, req: Request, api: str) -> Response:
-        params = self._params(req)
-        segs = req.segments
-        method = req.method
-        if api == "upload":
-            rest = segs[3:] if segs[:3] == ["upload", "drive", "v3"] else []
-            if not rest or rest[0] != "files" or len(rest) > 2:
-                raise ApiError(404, "notFound", "Not Found")
-            file_id = rest[1] if len(rest) == 2 else None
-            upload_id = params.get("upload_id")
-            if upload_id and method == "PUT":
-                return self.uploads.put(req, upload_id, self._finish_upload)
-            if (method, file_id is None) not in (("POST", True), ("PATCH", False)):
-                raise ApiError(405, "badRequest", f"{method} is not allowed here")
-            kind = params.get("uploadType")
-            if kind == "resumable":
-                if file_id is not None:
-                    self.drive.get(file_id, params)
-                return self.uploads.start(req, file_id, params)
-            if kind == "multipart":
-                meta, media = multipart_upload(req)
-            elif kind == "media":
-                meta, media = simple_upload(req)
-            else:
-                raise ApiError(400, "badRequest", "Invalid uploadType", location="uploadType")
-            if file_id is None:
-                return self._file_out(self.drive.create(params, meta, media), params)
-            return self._file_out(self.drive.update(file_id, params, meta, media), params)
-        rest = segs[2:] if segs[:2] == ["drive", "v3"] else []
-        if rest == ["files"] and method == "GET":
-            tree = parse_fields(params["fields"]) if "fields" in params else _DEFAULT_LIST_FIELDS
-            check_fields(tree, _LIST_ALLOWED)
-            return Response.json(select(self.drive.list(params, tree), tree))
-        if rest == ["files"] and method == "POST":
-            return self._file_out(self.drive.create(params, req.json(), None), params)
-        if rest == ["files", "generateIds"] and method == "GET":
-            return Response.json(self.drive.generate_ids(params))
-        if len(rest) == 2 and rest[0] == "files":
-            if method == "GET":
-                if params.get("alt") == "media":
-                    data, mime = self.drive.media(rest[1], params)
-                    return Response.raw(data, mime)
-                return self._file_out(self.drive.get(rest[1], params).resource(), params)
-            if method == "PATCH":
-                return self._file_out(self.drive.update(rest[1], params, req.json(), None),
-                                      params)
-            if method == "DELETE":
-                self.drive.delete(rest[1], params)
-                return Response(204)
-        if len(rest) == 3 and rest[0] == "files" and rest[2] == "export" and method == "GET":
-            data, mime = self.drive.export(rest[1], params)
-            return Response.raw(data, mime)
-        raise ApiError(404, "notFound", f"Not Found: {method} {req.raw_path}")
-
-    # -- Sheets --------------------------------------------------------------------------------
-
-    def _sheets(self, req: Request) -> Response:
-        segs = req.segments[2:]  # after v4/spreadsheets
-        params = self._params(req)
-        method = req.method
-        if not segs:
-            raise ApiError(404, "notFound", "Not Found")
-        book_id, _, verb = segs[0].partition(":")
-        if len(segs) == 1:
-            if method == "GET" and not verb:
-                data = self.sheets.get(book_id)
-                tree = parse_fields(params["fields"]) if "fields" in params else None
-                return Response.json(select(data, tree))
-            if method == "POST" and verb == "batchUpdate":
-                return Response.json(self.sheets.batch_update(book_id, req.json()))
-        elif segs[1] == "values:batchGet" and method == "GET":
-            return Response.json(self.sheets.values_batch_get(book_id, req.query.get("ranges",
-                                                                                     []), params))
-        elif segs[1] == "values:batchUpdate" and method == "POST":
-            return Response.json(self.sheets.values_batch_update(book_id, req.json()))
-        elif segs[1] == "values" and len(segs) == 3:
-            if method == "GET":
-                return Response.json(self.sheets.values_get(book_id, segs[2], params))
-            if method == "PUT":
-                return Response.json(self.sheets.values_update(book_id, segs[2], params,
-                                                               req.json()))
-        raise ApiError(404, "notFound", f"Not Found: {method} {req.raw_path}")
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True

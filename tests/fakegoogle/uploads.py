@@ -25,6 +25,22 @@ def header_param(value: str, name: str) -> str | None:
     return m.group(1) if m else None
 
 
+def parse_headers(lines: list[str]) -> dict[str, str]:
+    """Header lines to a dict, unfolding continuation lines (long Content-Types get folded)."""
+    unfolded: list[str] = []
+    for line in lines:
+        if line[:1] in (" ", "\t") and unfolded:
+            unfolded[-1] += " " + line.strip()
+        else:
+            unfolded.append(line)
+    headers: dict[str, str] = {}
+    for line in unfolded:
+        if ":" in line:
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+    return headers
+
+
 def parse_multipart(body: bytes, content_type: str) -> list[tuple[dict[str, str], bytes]]:
     """Split a multipart body into (headers, payload) without touching payload bytes.
 
@@ -52,12 +68,7 @@ def parse_multipart(body: bytes, content_type: str) -> list[tuple[dict[str, str]
                 raise ApiError(400, "badContent", "Malformed multipart body.")
         if payload.endswith(eol):
             payload = payload[: -len(eol)]
-        headers: dict[str, str] = {}
-        for line in head.decode("latin-1").split(eol.decode()):
-            if ":" in line:
-                key, _, value = line.partition(":")
-                headers[key.strip().lower()] = value.strip()
-        parts.append((headers, payload))
+        parts.append((parse_headers(head.decode("latin-1").split(eol.decode())), payload))
     if not parts:
         raise ApiError(400, "badContent", "Malformed multipart body.")
     return parts
