@@ -18,6 +18,7 @@ import logging
 import os
 import secrets
 import sys
+import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account as sa_credentials
 
 from generator.errors import AuthError, GoogleError
-from generator.google import auth_uri_override, new_http, token_uri_override
+from generator.google import auth_uri_override, new_http, refresh_detail, token_uri_override
 
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
@@ -201,11 +202,13 @@ def _refresh(creds: Any, path: Path) -> None:
         creds.refresh(google_auth_httplib2.Request(new_http()))
     except google.auth.exceptions.RefreshError as exc:
         raise AuthError(
-            f"Google refused to renew the sign-in saved in {path} ({exc}). {_LOGIN_FIX}"
+            f"Google refused to renew the sign-in saved in {path} ({refresh_detail(exc)}). "
+            f"{_LOGIN_FIX}"
         ) from exc
     except google.auth.exceptions.TransportError as exc:
         raise GoogleError(
-            f"Could not reach Google to renew the sign-in saved in {path} ({exc}). "
+            f"Could not reach Google to renew the sign-in saved in {path} "
+            f"({refresh_detail(exc)}). "
             "Check the internet connection and run again."
         ) from exc
 
@@ -305,6 +308,11 @@ def _client_config(client_secrets: Path) -> dict[str, Any]:
     return {"installed": info}
 
 
+def _print_url(url: str) -> None:
+    print(f"Sign in to Google in your browser. If it did not open, visit:\n{url}\n",
+          file=sys.stderr, flush=True)
+
+
 def login(
     client_secrets: Path,
     token_file: Path | None = None,
@@ -319,29 +327,35 @@ def login(
 
     The sign-in page redirects to a one-shot server on ``localhost:port`` (0 = any free port,
     which Desktop-app clients allow). ``on_url`` receives the sign-in URL to show the user;
-    without it the URL is printed. Returns the credentials after saving them (0600) to
+    without it the URL is printed to stderr, so sign-in works where no browser can open.
+    Returns the credentials after saving them (0600) to
     ``token_file`` or the default path.
     """
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     config = _client_config(Path(client_secrets))
 
+    show = on_url or _print_url
+
     class _Flow(InstalledAppFlow):
         def authorization_url(self, **kwargs: Any) -> tuple[str, str]:
             url, state = super().authorization_url(**kwargs)
-            if on_url is not None:
-                on_url(url)
+            show(url)
             return url, state
 
     flow = _Flow.from_client_config(config, scopes=list(scopes))
-    prompt = "" if on_url is not None else "Sign in to Google in your browser:\n{url}\n"
+    if open_browser:
+        try:
+            webbrowser.get()
+        except webbrowser.Error:  # no browser here (e.g. over SSH): the printed link will do
+            open_browser = False
     try:
         with _allow_http_token_uri(config["installed"]["token_uri"]):
             creds = flow.run_local_server(
                 host="localhost",
                 port=port,
                 open_browser=open_browser,
-                authorization_prompt_message=prompt,
+                authorization_prompt_message="",
                 success_message="plangen is signed in. You can close this tab.",
                 timeout_seconds=timeout_seconds,
                 prompt="consent",

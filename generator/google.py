@@ -228,6 +228,11 @@ def error_details(exc: HttpError) -> tuple[int, str | None, str]:
     return status, reason, message
 
 
+def refresh_detail(exc: BaseException) -> str:
+    """The readable part of a google-auth error (its str() is a tuple repr)."""
+    return str(exc.args[0]) if exc.args else type(exc).__name__
+
+
 def is_retryable(status: int, reason: str | None) -> bool:
     """Google's documented transient answers: retry these, and only these."""
     if status == 429 or status == 408 or status >= 500:
@@ -285,6 +290,14 @@ def _is_write(request: Any) -> bool:
     return str(getattr(request, "method", "POST")).upper() not in ("GET", "HEAD")
 
 
+def _writes_in(request: Any) -> int:
+    """Google counts each call inside a batch against the write quota, not the batch."""
+    parts = getattr(request, "_requests", None)
+    if isinstance(parts, dict):
+        return sum(1 for part in parts.values() if _is_write(part))
+    return 1 if _is_write(request) else 0
+
+
 def execute(
     request: Any,
     *,
@@ -302,13 +315,15 @@ def execute(
     create twice. Give creates an ID from ``files.generateIds``: a repeat then gets 409, and
     ``on_conflict`` (e.g. a ``files.get`` of that ID) supplies the result instead of an error.
     A resumable upload resumes its session on retry instead of starting over.
-    ``limiter`` is acquired before every write attempt, retries included.
+    ``limiter`` is acquired before every write attempt, retries included (once per write
+    inside a batch). Failures of single calls inside a batch reach the batch's callbacks.
     """
     api_name, method_id = _describe(request)
     last: str = ""
     for attempt in range(retries + 1):
-        if limiter is not None and _is_write(request):
-            limiter.acquire()
+        if limiter is not None:
+            for _ in range(_writes_in(request)):
+                limiter.acquire()
         try:
             if hasattr(request, "resumable") or hasattr(request, "methodId"):
                 return request.execute(num_retries=0)
@@ -337,7 +352,7 @@ def execute(
             ) from exc
         except google.auth.exceptions.RefreshError as exc:
             raise AuthError(
-                f"Google refused to renew the sign-in ({exc}). "
+                f"Google refused to renew the sign-in ({refresh_detail(exc)}). "
                 "Run `plangen auth login` again, or check the service-account key."
             ) from exc
         except _CONNECTION_ERRORS as exc:
@@ -348,7 +363,7 @@ def execute(
             raise GoogleApiError(
                 f"{api_name} call {method_id} failed after {attempt + 1} attempts: the "
                 f"connection to Google kept failing ({last}). Check the internet connection "
-                "and run again; finished students are not redone.",
+                "and run again.",
                 status=None,
                 reason="connectionError",
             ) from exc

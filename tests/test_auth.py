@@ -25,6 +25,11 @@ CLIENT_ID = "123-fake.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-client-secret-value"
 
 
+def utcnow() -> dt.datetime:
+    """Naive UTC, as google-auth keeps expiry times."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -32,7 +37,7 @@ def mode(path: Path) -> int:
 def token_json(fake: FakeGoogle | None = None, *, expired: bool = True,
                scopes: list[str] | None = None) -> dict:
     refresh = fake.oauth.issue_refresh_token() if fake else "1//refresh-secret-value"
-    expiry = dt.datetime.utcnow() + dt.timedelta(hours=-1 if expired else 1)
+    expiry = utcnow() + dt.timedelta(hours=-1 if expired else 1)
     return {
         "token": "ya29.old-access-token",
         "refresh_token": refresh,
@@ -157,6 +162,8 @@ def test_revoked_refresh_token_asks_to_sign_in_again(fake_google: FakeGoogle,
         auth.load_credentials(token_file=path)
     assert str(path) in str(info.value)
     assert "plangen auth login" in str(info.value)
+    assert "Token has been expired or revoked" in str(info.value)
+    assert "{" not in str(info.value)  # Google's reason, not a repr of the response
     assert isinstance(info.value, ConfigError)
 
 
@@ -315,7 +322,7 @@ def test_status_describes_without_secrets(tmp_path: Path) -> None:
     assert st.scopes == (auth.DRIVE_SCOPE,)
     assert st.valid is False and st.refreshable is True
     assert st.account == "therapist@school.org"
-    assert st.expiry is not None and st.expiry < dt.datetime.utcnow()
+    assert st.expiry is not None and st.expiry < utcnow()
     text = st.describe() + repr(st)
     for secret in (data["refresh_token"], data["token"], CLIENT_SECRET):
         assert secret not in text

@@ -303,6 +303,12 @@ def test_limiter_is_used_for_writes_only(fake_google: FakeGoogle) -> None:
     assert Counting.calls == 0
     g.execute(svc.files().create(body={"name": "x"}), limiter=limiter)
     assert Counting.calls == 1
+    batch = svc.new_batch_http_request()
+    batch.add(svc.files().create(body={"name": "y"}))
+    batch.add(svc.files().create(body={"name": "z"}))
+    batch.add(svc.files().list())
+    g.execute(batch, limiter=limiter)
+    assert Counting.calls == 3  # one per write inside the batch
 
 
 def test_backoff_grows_and_is_capped() -> None:
