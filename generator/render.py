@@ -1,13 +1,14 @@
 """Rendering a Word template for one student.
 
 The template is read and checked once per run: a Jinja syntax error or a field the mapping does
-not provide stops the run before anything is written, with the paragraph it is in. Rendered
-documents are re-zipped with fixed timestamps so the same data always gives the same bytes, which
-is what lets a re-run say "unchanged" instead of rewriting every plan.
+not provide stops the run before anything is written, with the paragraph it is in. Rendering uses
+the compile-once ``CompiledTemplate``; its zips have fixed timestamps, so the same data always
+gives the same bytes, which is what lets a re-run say "unchanged" instead of rewriting every plan.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -19,11 +20,12 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, meta
+from lxml import etree
 
+from generator.compiled import CompiledTemplate
 from generator.errors import RenderError, TemplateError
 from generator.jinja import make_environment
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -107,24 +109,18 @@ class PlanTemplate:
             names |= meta.find_undeclared_variables(ast)
         return names
 
+    @functools.cached_property
+    def compiled(self) -> CompiledTemplate:
+        return CompiledTemplate(self.data)
+
     def render(self, context: dict[str, Any]) -> bytes:
-        doc = DocxTemplate(io.BytesIO(self.data))
+        """The student's plan as .docx bytes; identical context gives identical bytes."""
         try:
-            doc.render(context, jinja_env=make_environment(autoescape=True), autoescape=True)
+            return self.compiled.render(context)
         except JinjaTemplateError as exc:
             raise RenderError(f"template {self.name}: {exc}") from None
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return normalize_zip(buffer.getvalue())
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"template {self.name}: the filled-in document is not valid XML ({exc}). "
+                              "A tag probably sits across table cells or paragraphs; see "
+                              "docs/authoring-templates.md.") from None
 
-
-def normalize_zip(data: bytes) -> bytes:
-    """Same entries, same order, fixed timestamps: identical input gives identical bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
