@@ -87,12 +87,14 @@ def run_options(mapping, source, template, keys, due_within, today, **extra) -> 
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--replace-edited", is_flag=True,
               help="Replace plans edited since plangen wrote them (the edited copy is kept beside).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Render with N processes. Default: all cores for 200+ students, else 1.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(mapping, source, template, keys, due_within, today, out_dir, dry_run,
-                     replace_edited, verbose):
+                     replace_edited, jobs, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx."""
     options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
-                          dry_run=dry_run, replace_edited=replace_edited)
+                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()

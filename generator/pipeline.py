@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.batch import choose_jobs, render_jobs
 from generator.errors import ConfigError, StudentError, TemplateError
 from generator.jinja import make_environment
 from generator.mapping import Mapping, load_mapping, suggest
@@ -21,7 +22,7 @@ from generator.report import FAILED, Outcome, Report
 from generator.select import select
 from generator.sinks.local import LocalSink, ensure_out_dir
 from generator.sources import Table, read_table
-from generator.students import Roster, build_roster
+from generator.students import Roster, Student, build_roster
 
 
 @dataclass
@@ -37,6 +38,7 @@ class RunOptions:
     today: dt.date | None = None
     dry_run: bool = False
     replace_edited: bool = False
+    jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
 
 
 @dataclass
@@ -120,20 +122,22 @@ def generate(
         if on_outcome is not None:
             on_outcome(outcome)
 
+    def render_failed(student: Student, error: StudentError) -> None:
+        record(Outcome(student.key, student.display_name, FAILED, str(prepared.names[student.key].relpath),
+                       template_name, _now(), str(error)))
+
+    students = prepared.roster.students
+    jobs = choose_jobs(options.jobs, len(students))
     try:
         for failure in prepared.roster.failures:
             record(Outcome(failure.key, failure.display_name, FAILED, template=template_name,
                            time=_now(), message=failure.message))
-        for student in prepared.roster.students:
-            name = prepared.names[student.key]
-            try:
-                data = prepared.template.render(student.context())
-                delivery = sink.deliver(name.relpath, data)
-            except StudentError as exc:
-                record(Outcome(student.key, student.display_name, FAILED, str(name.relpath),
-                               template_name, _now(), str(exc)))
+        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed)
+        for job, delivery in sink.deliver_all(rendered):
+            if isinstance(delivery, StudentError):
+                render_failed(job.student, delivery)
                 continue
-            record(Outcome(student.key, student.display_name, delivery.status, delivery.output,
+            record(Outcome(job.student.key, job.student.display_name, delivery.status, delivery.output,
                            template_name, _now(), delivery.message))
     finally:
         sink.close()

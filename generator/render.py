@@ -44,9 +44,9 @@ def paragraph_text(xml_line: str) -> str:
 class PlanTemplate:
     """A .docx template, validated once, rendered once per student."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, data: bytes | None = None):
         self.path = Path(path)
-        self.data = self._read_bytes()
+        self.data = data if data is not None else self._read_bytes()
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self._asts = [self._parse(part) for part in self.parts]

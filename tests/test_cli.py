@@ -190,3 +190,13 @@ def test_python_dash_m_generator_runs():
                             cwd=ROOT, timeout=60)
     assert result.returncode == 0
     assert result.stdout.startswith("plangen, version ")
+
+
+def test_parallel_rendering_gives_the_same_plans(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out, "--jobs", "2")
+    assert result.exit_code == 0
+    assert result.output.startswith("27 students: 27 created.\n")
+    assert [r["key"] for r in manifest(out)] == [f"{n}" for n in range(1001, 1028)]
+    result = generate(sample_copy, out, "--jobs", "1")
+    assert result.output.startswith("27 students: 27 unchanged.\n")

@@ -12,12 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from generator.errors import ConfigError, OutputError
+from generator.errors import ConfigError, OutputError, StudentError
 from generator.fileio import atomic_write
 from generator.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+from generator.sinks.base import Delivery, PlanJob
 
 STATE_DIR = ".plangen"
 JOURNAL_NAME = "written.jsonl"
@@ -75,13 +76,6 @@ class Journal:
         atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-@dataclass
-class Delivery:
-    status: str
-    output: str
-    message: str = ""
-
-
 class LocalSink:
     """Delivers rendered plans into a folder tree; writes nothing at all in a dry run."""
 
@@ -96,6 +90,13 @@ class LocalSink:
         if not target.is_relative_to(self.out_dir):
             raise OutputError(f"refusing to write outside the output folder: {relpath}")
         return target
+
+    def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
+        for job in jobs:
+            try:
+                yield job, self.deliver(job.name.relpath, job.data)
+            except StudentError as exc:
+                yield job, exc
 
     def deliver(self, relpath: PurePosixPath, data: bytes) -> Delivery:
         target = self.target(relpath)
