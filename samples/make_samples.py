@@ -3,7 +3,12 @@
 Every name and record here is invented. The sheet looks like one a therapist keeps by hand:
 a header with a trailing space, IDs stored as numbers, a formula column saved with its cached
 value (as Excel saves it), apostrophes, accents, ``&`` and ``<`` in text, a multi-line note, a
-blank row in the middle, two students with the same name, and a 504 student.
+blank row in the middle, two students with the same name, and 504 students (no goals).
+
+The columns after "Notes" carry what a treatment plan holds beyond the IEP (present levels,
+evaluation findings, approach, strategies, discharge criteria, OTA, ...) and the 504 details
+(major life activity, accommodations by category). Some are left blank on purpose, so the
+templates' blank areas get exercised.
 
 Run: python samples/make_samples.py
 """
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 HERE = Path(__file__).resolve().parent
 FOLDER_URL = "https://drive.google.com/drive/folders/"
@@ -27,6 +33,12 @@ HEADERS = [
     "Case Manager", "Plan Type", "Eligibility", "IEP Date", "Annual Review", "Triennial",
     "Session Minutes", "Sessions/Week", "Minutes/Week", "Setting", "Goal 1", "Goal 2", "Goal 3",
     "Accommodations", "Drive Folder", "Notes",
+    # What the treatment plan holds beyond the IEP.
+    "OTA", "Supervision", "Consult", "Present Levels", "Last OT Evaluation", "Evaluation Findings",
+    "Approach", "Strategies", "Interests", "Discharge Criteria", "Referrals", "Evidence",
+    # Section 504 details.
+    "Major Life Activity", "Classroom Accommodations", "Testing Accommodations",
+    "Instructional Accommodations", "Health Accommodations",
 ]
 
 GOALS = {
@@ -149,6 +161,94 @@ STUDENTS = [
 ]
 
 
+# Per goal area: what the therapist writes about present levels, evaluation results, the
+# intervention approach (OTPF-4 names) and a strategy, program or activity idea.
+PRESENT_LEVELS = {
+    "handwriting": "Forms most lowercase letters from memory; letters drift off the baseline and "
+                   "spacing is uneven when copying from the board.",
+    "scissors": "Snips and cuts straight lines; loses control on curves and turns the paper with the "
+                "cutting hand.",
+    "keyboard": "Types about 6 words per minute with two fingers; handwriting tires after a few sentences.",
+    "regulation": "Names feelings with a visual; needs adult prompts to choose a calming strategy when upset.",
+    "organization": "Needs 3-4 adult prompts to unpack, file papers and find materials each morning.",
+    "buttons": "Manages large buttons with effort; small buttons and zippers need hand-over-hand help.",
+    "sensory": "Leaves the carpet 3-4 times in 10 minutes; seeks movement and deep pressure.",
+    "grasp": "Uses a 4-finger grasp and presses hard; tires after 2-3 minutes of writing.",
+    "visual": "Loses place when copying from the board; copies 2-3 letters per look.",
+}
+FINDINGS = {
+    "handwriting": "Beery VMI-6: visual-motor integration standard score 78 (below average)",
+    "scissors": "PDMS-2: grasping and visual-motor integration below average",
+    "keyboard": "Keyboarding screen: 6 words per minute, two-finger search",
+    "regulation": "SPM-2 School Form: some problems in social participation and planning",
+    "organization": "School Function Assessment: materials management below criterion",
+    "buttons": "School Function Assessment: clothing management below criterion",
+    "sensory": "SPM-2 School Form: definite difference in body awareness and balance",
+    "grasp": "Clinical observation: immature grasp, reduced hand strength",
+    "visual": "TVPS-4: visual memory and sequential memory below average",
+}
+APPROACH = {
+    "handwriting": "Establish/restore", "scissors": "Establish/restore", "keyboard": "Modify/adapt",
+    "regulation": "Establish/restore", "organization": "Modify/adapt", "buttons": "Establish/restore",
+    "sensory": "Modify/adapt", "grasp": "Establish/restore", "visual": "Modify/adapt",
+}
+STRATEGIES = {
+    "handwriting": "Handwriting program: letter-formation sequence with verbal cues",
+    "scissors": "Graded cutting: straight, curved, then shapes",
+    "keyboard": "10 minutes of keyboarding practice daily",
+    "regulation": "Zones of Regulation lessons and daily check-ins",
+    "organization": "Picture checklist for arrival and dismissal",
+    "buttons": "Button board, large to small buttons",
+    "sensory": "Sensory diet with scheduled movement breaks",
+    "grasp": "Short pencils, tongs and tweezer games",
+    "visual": "Near-point copy with highlighted lines",
+}
+INTERESTS = ["Dinosaurs, trains and Lego", "Soccer and drawing", "Animals, especially cats", "Minecraft",
+             "Music and dancing", "Cars and building ramps", "Art and slime", ""]
+OTA = "Jordan Lee, COTA/L"
+SUPERVISION = ("OT and OTA co-treat monthly; 15-minute OT-OTA check-in every Friday; "
+               "OT reviews OTA notes monthly")
+IEP_DISCHARGE = ("Meets annual goals with classroom supports only, and the teacher reports the skills carry "
+                 "over to class work for one grading period.")
+CONSULT_504 = "15 min monthly"
+
+# Student-specific details that do not follow from the goal areas.
+DETAILS: dict[int, dict[str, str]] = {
+    1001: {"Evidence": "Evaluation results and 6 weeks of baseline work samples (see OT evaluation)."},
+    1002: {"Referrals": "Vision screening with the school nurse (loses place when copying)"},
+    1003: {"OTA": OTA, "Supervision": SUPERVISION},
+    1004: {"Major Life Activity": "Concentrating; Learning",
+           "Present Levels": "Loses focus after about 15 minutes of seated work; moves best with a plan.",
+           "Classroom Accommodations": "Movement breaks every 20 minutes; Preferential seating near "
+                                       "instruction; Wiggle cushion during seated work",
+           "Testing Accommodations": "Extended time (1.5x) on tests; Testing in a small-group setting",
+           "Instructional Accommodations": "Directions given orally and in writing"},
+    1008: {"OTA": OTA, "Supervision": SUPERVISION, "Referrals": "PT screen for core strength and balance"},
+    1009: {"Referrals": "PT: seating and mobility review; AT team: switch access for the Chromebook",
+           "Evidence": "Keyboarding goal and adapted tools chosen with the AT team after a 4-week trial."},
+    1011: {"Major Life Activity": "Writing; Learning",
+           "Classroom Accommodations": "Copy of teacher notes",
+           "Testing Accommodations": "Extended time (1.5x) on tests; Typed responses on written tests",
+           "Instructional Accommodations": "Keyboard/speech-to-text for assignments over 1 paragraph; "
+                                           "Reduced copying from the board"},
+    1013: {"Present Levels": "", "Evaluation Findings": "", "Discharge Criteria": ""},
+    1016: {"Referrals": "School counselor: coping skills group", "Interests": ""},
+    1018: {"Major Life Activity": "Learning; Concentrating",
+           "Classroom Accommodations": "Movement breaks every 20 minutes; Preferential seating near "
+                                       "instruction; Quiet space for breaks",
+           "Testing Accommodations": "Testing in a separate, quiet room",
+           "Instructional Accommodations": "Advance notice of schedule changes"},
+    1019: {"OTA": OTA, "Supervision": SUPERVISION},
+    1026: {"OTA": OTA, "Supervision": SUPERVISION, "Strategies": ""},
+    1027: {"Major Life Activity": "Endocrine function; Eating",
+           "Classroom Accommodations": "Water bottle and snacks at desk",
+           "Testing Accommodations": "Breaks for blood glucose checks, with the test clock stopped",
+           "Instructional Accommodations": "Make-up work for health-related absences",
+           "Health Accommodations": "Blood glucose checks as needed; Nurse visits without a pass; "
+                                    "Follow the diabetes health plan on file"},
+}
+
+
 def iso(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -165,7 +265,39 @@ def student_row(record: tuple, number: int) -> list:
         f"=N{number}*O{number}", setting, *goal_cells,
         "; ".join(ACCOMMODATIONS[a] for a in accommodations),
         FOLDER_URL + f"1FakeFolder{sid}xYz", notes,
+        *plan_details(record),
     ]
+
+
+def plan_details(record: tuple) -> list:
+    """The beyond-the-IEP and 504 columns: derived from the goal areas, then per-student details."""
+    sid, plan, iep, triennial, goals = record[0], record[8], record[10], record[12], record[16]
+    # Evaluated three years before the next triennial; 504 students a month before their meeting.
+    evaluated = iso(triennial).replace(year=int(triennial[:4]) - 3) if triennial else iso(iep) - dt.timedelta(days=30)
+    values = {
+        "OTA": "", "Supervision": "", "Consult": CONSULT_504 if plan == "504" else "",
+        "Present Levels": " ".join(PRESENT_LEVELS[g] for g in goals),
+        "Last OT Evaluation": evaluated,
+        "Evaluation Findings": "\n".join(FINDINGS[g] for g in goals),
+        "Approach": "; ".join(dict.fromkeys(APPROACH[g] for g in goals)) if goals else "Modify/adapt; Prevent",
+        "Strategies": "; ".join(STRATEGIES[g] for g in goals),
+        "Interests": INTERESTS[sid % len(INTERESTS)],
+        "Discharge Criteria": IEP_DISCHARGE if goals else "Uses accommodations independently; "
+                                                          "teacher consultation no longer needed.",
+        "Referrals": "", "Evidence": "", "Major Life Activity": "", "Classroom Accommodations": "",
+        "Testing Accommodations": "", "Instructional Accommodations": "", "Health Accommodations": "",
+    }
+    values.update(DETAILS.get(sid, {}))
+    return [values[header] or None for header in HEADERS[HEADERS.index("OTA"):]]
+
+
+LONG_TEXT = ("Supervision", "Present Levels", "Evaluation Findings", "Strategies", "Discharge Criteria",
+             "Evidence", "Classroom Accommodations", "Testing Accommodations", "Instructional Accommodations",
+             "Health Accommodations")
+
+
+def letters_of(*headers: str) -> set[str]:
+    return {get_column_letter(HEADERS.index(header) + 1) for header in headers}
 
 
 def build_workbook() -> tuple[bytes, dict[str, int]]:
@@ -185,15 +317,18 @@ def build_workbook() -> tuple[bytes, dict[str, int]]:
         sheet.append(student_row(record, number))
         cached[f"P{number}"] = (record[13] or 0) * (record[14] or 0)
         number += 1
-    date_columns = "DKLM"
+    date_columns = letters_of("DOB", "IEP Date", "Annual Review", "Triennial", "Last OT Evaluation")
+    wrapped = letters_of("Goal 1", "Goal 2", "Goal 3", "Accommodations", "Notes", *LONG_TEXT)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if cell.column_letter in date_columns:
                 cell.number_format = "mm/dd/yyyy"
-            if cell.column_letter in ("R", "S", "T", "U", "W"):
+            if cell.column_letter in wrapped:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in {"B": 14, "C": 12, "D": 11, "R": 40, "S": 40, "U": 40, "W": 40}.items():
         sheet.column_dimensions[letter].width = width
+    for letter in letters_of(*LONG_TEXT):
+        sheet.column_dimensions[letter].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), cached

@@ -1,145 +1,616 @@
 """Rebuild the shipped Word templates with python-docx.
 
-The .docx files are what therapists edit; this script exists so the shipped versions can be
-regenerated reproducibly. Run: python templates/build_templates.py
+The .docx files are what therapists edit, in Word or Google Docs; this script exists so the
+shipped versions can be regenerated reproducibly (same script, same bytes). Run:
+
+    python templates/build_templates.py
+
+Layout choices that make the documents survive Word, LibreOffice and Google Docs alike: US Letter
+with 1" margins, Arial (present everywhere, metric-compatible Liberation Sans on Linux), real
+Heading 1/2 styles (Google Docs builds its outline from them), fixed-width tables, and write-in
+boxes made of one-cell tables with a minimum height (they grow as the therapist types, and no
+converter turns them into floating shapes). Template tags that vanish when a plan is rendered
+(``{%tr %}`` rows, ``{%p %}`` paragraphs) are set in small grey type so the template stays readable.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table
 
 HERE = Path(__file__).resolve().parent
 
+FONT = "Arial"
+NAVY = RGBColor(0x1F, 0x3A, 0x5F)
+BLUE = RGBColor(0x2E, 0x5C, 0x8A)
+GREY = RGBColor(0x6B, 0x6B, 0x6B)
+HEADER_FILL = "DCE6F1"
+LABEL_FILL = "F2F5F9"
+BORDER = "A6A6A6"
+TEXT_WIDTH = 6.5  # inches between 1" margins on Letter
+TAG_STYLE = "Template Tag"
+CELL_STYLE = "Table Text"
+HINT_STYLE = "Hint"
 
-def new_document(title: str):
+OTPF_APPROACHES = [
+    ("Create/promote", "Create / promote", "Enrich activities and settings for all students"),
+    ("Establish/restore", "Establish / restore", "Build a skill not yet developed, or restore one"),
+    ("Maintain", "Maintain", "Keep the skills the student has gained"),
+    ("Modify/adapt", "Modify / adapt", "Change the task, tools or setting; teach compensatory strategies"),
+    ("Prevent", "Prevent", "Head off problems for a student at risk"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Document, styles, header and footer
+
+
+def new_document(title: str) -> Document:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Inches(8.5), Inches(11)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Inches(1))
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    for level, size in ((1, 14), (2, 12)):
-        style = doc.styles[f"Heading {level}"]
-        style.font.name = "Calibri"
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    section.header_distance = section.footer_distance = Inches(0.45)
+    define_styles(doc)
     doc.core_properties.title = title
     doc.core_properties.author = "plangen"
+    doc.core_properties.comments = "plangen template: the fields in double braces are filled in for each student."
     return doc
 
 
-def add_page_number(paragraph) -> None:
-    """A PAGE field: Word, LibreOffice and Google Docs all show the current page number."""
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
+def define_styles(doc: Document) -> None:
+    """One font everywhere; theme fonts removed, or Word would keep Calibri/Cambria for headings."""
+    use_font_everywhere(doc)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.1
+    title = doc.styles["Title"]
+    style_font(title, size=18, bold=True, color=NAVY)
+    remove_paragraph_borders(title)
+    title.paragraph_format.space_after = Pt(2)
+    for level, size, color, before in ((1, 12.5, NAVY, 14), (2, 10.5, BLUE, 8)):
+        heading = doc.styles[f"Heading {level}"]
+        style_font(heading, size=size, bold=True, color=color)
+        heading.font.italic = False
+        heading.paragraph_format.space_before = Pt(before)
+        heading.paragraph_format.space_after = Pt(4)
+        heading.paragraph_format.keep_with_next = True
+    bottom_border(doc.styles["Heading 1"].element.get_or_add_pPr(), "9DB3CF", size=6)
+    add_paragraph_style(doc, CELL_STYLE, size=9.5, space_after=0)
+    add_paragraph_style(doc, HINT_STYLE, size=8.5, color=GREY, italic=True, space_after=3)
+    doc.styles[HINT_STYLE].paragraph_format.keep_with_next = True  # a hint belongs to what follows it
+    add_paragraph_style(doc, TAG_STYLE, size=7, color=GREY, space_after=0)
+    for name in ("List Bullet", "Header", "Footer"):
+        style_font(doc.styles[name], size=9 if name != "List Bullet" else 10)
+    for name in ("Header", "Footer"):
+        right_tab_only(doc.styles[name])
+
+
+def use_font_everywhere(doc: Document) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(".//" + qn("w:rFonts")) if defaults is not None else None
+    if fonts is not None:
+        set_fonts(fonts)
+    for style in doc.styles:
+        if style.element.rPr is not None and style.element.rPr.rFonts is not None:
+            set_fonts(style.element.rPr.rFonts)
+    doc.styles["Normal"].font.name = FONT
+    set_fonts(doc.styles["Normal"].element.rPr.rFonts)
+
+
+def set_fonts(fonts) -> None:
+    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attribute}"), FONT)
+
+
+def style_font(style, size: float | None = None, bold: bool | None = None, color: RGBColor | None = None) -> None:
+    style.font.name = FONT
+    set_fonts(style.element.rPr.rFonts)
+    if size is not None:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    if color is not None:
+        style.font.color.rgb = color
+
+
+def add_paragraph_style(doc: Document, name: str, size: float, space_after: float, color: RGBColor | None = None,
+                        italic: bool = False) -> None:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    style_font(style, size=size, color=color)
+    style.font.italic = italic
+    style.paragraph_format.space_after = Pt(space_after)
+    style.paragraph_format.space_before = Pt(0)
+
+
+def right_tab_only(style) -> None:
+    """Header/footer text left, and after a tab flush right (the stock style centers the first tab)."""
+    ppr = style.element.get_or_add_pPr()
+    for tabs in ppr.findall(qn("w:tabs")):
+        ppr.remove(tabs)
+    style.paragraph_format.tab_stops.add_tab_stop(Inches(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def remove_paragraph_borders(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+
+def bottom_border(ppr, color: str, size: int = 4, side: str = "bottom") -> None:
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+        # w:pBdr must come before spacing/indentation in pPr (schema order), or Word repairs the file.
+        for later in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc"):
+            element = ppr.find(qn(later))
+            if element is not None:
+                element.addprevious(borders)
+                break
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", color)):
+        line.set(qn(f"w:{key}"), value)
+    borders.append(line)
+
+
+def add_field(paragraph, instruction: str, shown: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES); Word, LibreOffice and Google Docs all keep it live."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", shown), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
             element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
         run._r.append(element)
 
 
-def header_and_footer(doc, header_text: str) -> None:
+def header_and_footer(doc: Document, left: str, right: str) -> None:
+    """Student name on every page (a loose page is still identifiable), confidentiality, page X of Y."""
     section = doc.sections[0]
     header = section.header.paragraphs[0]
-    header.text = header_text
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.add_run(left).bold = True
+    header.add_run("\t" + right).font.color.rgb = GREY
+    bottom_border(header._p.get_or_add_pPr(), BORDER)
     footer = section.footer.paragraphs[0]
-    footer.text = "Confidential student record  ·  Page "
-    add_page_number(footer)
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Confidential student record").bold = True
+    footer.add_run("\tPage ")
+    add_field(footer, "PAGE")
+    footer.add_run(" of ")
+    add_field(footer, "NUMPAGES")
+    bottom_border(footer._p.get_or_add_pPr(), BORDER, side="top")
 
 
-def label_value_table(doc, rows: list[tuple[str, str]]) -> None:
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].text = label
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[1].text = value
-        cells[0].width, cells[1].width = Inches(2.0), Inches(4.5)
+# ---------------------------------------------------------------------------------------------
+# Paragraph helpers
 
 
-def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:
-    """A table whose middle row repeats per item ({%tr %} rows vanish when rendered)."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    table.rows[1].cells[0].text = "{%tr " + loop + " %}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
+def title_block(doc: Document, title: str, subtitle: str) -> None:
+    doc.add_paragraph(title, style="Title")
+    line = doc.add_paragraph(subtitle)
+    line.runs[0].font.color.rgb = GREY
 
 
-def bullet_loop(doc, loop: str, item: str) -> None:
-    doc.add_paragraph("{%p " + loop + " %}")
+def hint(doc: Document, text: str) -> None:
+    doc.add_paragraph(text, style=HINT_STYLE)
+
+
+def tag(doc_or_cell, text: str) -> None:
+    """A paragraph holding only a {%p %} tag: docxtpl removes the whole paragraph when rendering."""
+    doc_or_cell.add_paragraph(text, style=TAG_STYLE)
+
+
+def bullets(doc: Document, loop: str, item: str, empty_bullets: int = 2) -> None:
+    """One bullet per item; with no items, empty bullets to type into."""
+    items = loop.split(" in ", 1)[1]
+    tag(doc, "{%p " + loop + " %}")
     doc.add_paragraph(item, style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not " + items + " %}")
+    for _ in range(empty_bullets):
+        doc.add_paragraph("", style="List Bullet")
+    tag(doc, "{%p endif %}")
 
 
-def write_lines(doc, count: int = 3) -> None:
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def new_table(doc: Document, widths: Sequence[float], header: Sequence[str] | None = None) -> Table:
+    """A fixed-layout table: the column widths hold in Word, LibreOffice and Google Docs."""
+    table = doc.add_table(rows=0, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    properties = table._tbl.tblPr
+    set_child(properties, "w:tblW", w=str(twips(sum(widths))), type="dxa")
+    set_child(properties, "w:tblLayout", type="fixed")
+    table_borders(properties)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Inches(width)
+    table.widths = list(widths)
+    if header:
+        row = add_row(table, header, bold=True, fill=HEADER_FILL)
+        set_child(row._tr.get_or_add_trPr(), "w:tblHeader")
+        keep_with_next(row)
+    return table
+
+
+def twips(inches: float) -> int:
+    return round(inches * 1440)
+
+
+def set_child(parent, tag_name: str, **attributes: str):
+    element = parent.find(qn(tag_name))
+    if element is None:
+        element = OxmlElement(tag_name)
+        parent.append(element)
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def table_borders(properties) -> None:
+    borders = set_child(properties, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        set_child(borders, f"w:{side}", val="single", sz="4", space="0", color=BORDER)
+
+
+def add_row(table: Table, texts: Sequence[str], bold: bool = False, fill: str | None = None,
+            height: float | None = None, style: str = CELL_STYLE, label_columns: Sequence[int] = ()):
+    row = table.add_row()
+    set_child(row._tr.get_or_add_trPr(), "w:cantSplit")
+    if height:
+        row.height = Inches(height)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    for index, (cell, text, width) in enumerate(zip(row.cells, texts, table.widths, strict=True)):
+        cell.width = Inches(width)
+        paragraph = cell.paragraphs[0]
+        paragraph.style = table.part.document.styles[style]
+        run = paragraph.add_run(text)
+        if bold or index in label_columns:
+            run.bold = True
+        cell_fill = LABEL_FILL if index in label_columns else fill
+        if cell_fill:
+            shade(cell, cell_fill)
+    return row
+
+
+def keep_with_next(row) -> None:
+    """Word and LibreOffice keep a row with the next one when its paragraphs keep with next."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def shade(cell, color: str) -> None:
+    set_child(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=color)
+
+
+def tag_row(table: Table, text: str) -> None:
+    """A row holding only a {%tr %} tag: docxtpl removes the whole row when rendering."""
+    add_row(table, [text] + [""] * (len(table.widths) - 1), style=TAG_STYLE)
+
+
+def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = 0.32,
+              item_height: float | None = None) -> None:
+    """One row per item; with no items, one empty row to write in (never an empty table)."""
+    items = loop.split(" in ", 1)[1]
+    tag_row(table, "{%tr " + loop + " %}")
+    add_row(table, cells, height=item_height)
+    tag_row(table, "{%tr endfor %}")
+    tag_row(table, "{%tr if not " + items + " %}")
+    add_row(table, [""] * len(cells), height=empty_height)
+    tag_row(table, "{%tr endif %}")
+
+
+def blank_rows(table: Table, count: int, height: float = 0.32, first: Sequence[str] = ()) -> None:
     for _ in range(count):
-        doc.add_paragraph("_" * 78)
+        add_row(table, list(first) + [""] * (len(table.widths) - len(first)), height=height)
+
+
+def label_table(doc: Document, rows: Sequence[Sequence[str]], widths: Sequence[float],
+                heights: dict[int, float] | None = None) -> Table:
+    """Label/value pairs side by side; labels shaded so the values read as the content."""
+    table = new_table(doc, widths)
+    labels = range(0, len(widths), 2)
+    for index, row in enumerate(rows):
+        added = add_row(table, row, label_columns=labels, height=(heights or {}).get(index))
+        if index < len(rows) - 1:
+            keep_with_next(added)  # a short table of facts reads badly split over two pages
+    return table
+
+
+def write_in_box(doc: Document, text: str = "", height: float = 0.7) -> Table:
+    """A bordered area that shows the value (if any) and leaves room to type during the meeting."""
+    table = new_table(doc, [TEXT_WIDTH])
+    add_row(table, [text], height=height)
+    return table
+
+
+def signature_lines(doc: Document, labels: Sequence[str]) -> None:
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=1, cols=len(labels) * 2)
+    table.autofit = False
+    widths = [1.7, 2.3, 0.6, 1.4][: len(labels) * 2]
+    properties = table._tbl.tblPr
+    set_child(properties, "w:tblW", w=str(twips(sum(widths))), type="dxa")
+    set_child(properties, "w:tblLayout", type="fixed")
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Inches(width)
+    for index, (cell, width) in enumerate(zip(table.rows[0].cells, widths, strict=True)):
+        cell.width = Inches(width)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        cell.paragraphs[0].style = doc.styles[CELL_STYLE]
+        if index % 2 == 0:
+            cell.paragraphs[0].add_run(labels[index // 2]).bold = True
+        else:
+            borders = set_child(cell._tc.get_or_add_tcPr(), "w:tcBorders")
+            set_child(borders, "w:bottom", val="single", sz="6", space="0", color="000000")
+    table.rows[0].height = Inches(0.4)
+    table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+# ---------------------------------------------------------------------------------------------
+# OT treatment plan
 
 
 def build_ot_treatment_plan() -> Path:
     doc = new_document("OT Treatment Plan")
-    header_and_footer(doc, "OT Treatment Plan — {{ full_name }}")
-    doc.add_heading("Occupational Therapy Treatment Plan", level=1)
-    doc.add_paragraph("School year {{ school_year }}  ·  Plan date {{ plan_date }}")
-    doc.add_heading("Student and plan", level=2)
-    label_value_table(doc, [
-        ("Student", "{{ full_name }} (ID {{ student_id }})"),
-        ("Date of birth", "{{ dob }}"),
-        ("Grade / school", "{{ grade }}, {{ school }}"),
-        ("Teacher", "{{ teacher }}"),
-        ("Case manager", "{{ case_manager }}"),
-        ("Plan type / eligibility", "{{ plan_type }} — {{ eligibility }}"),
-        ("IEP date", "{{ iep_date }}"),
-        ("Next annual review", "{{ annual_review }}"),
-        ("Next triennial", "{{ triennial }}"),
-        ("Therapist", "{{ therapist }}"),
-    ])
-    doc.add_heading("Services", level=2)
-    doc.add_paragraph("{{ service_summary }} — {{ setting }}")
-    doc.add_heading("Goals (from the IEP)", level=2)
-    loop_table(doc, ["#", "Goal", "Progress monitoring"], "for g in goals or ['']",
-               ["{{ loop.index if g }}", "{{ g }}", ""])
+    header_and_footer(doc, "{{ full_name }}  ·  DOB {{ dob }}", "OT Treatment Plan {{ school_year }}")
+    title_block(doc, "Occupational Therapy Treatment Plan",
+                "School year {{ school_year }}  ·  {{ school }}  ·  Plan date {{ plan_date }}")
+    student_and_plan(doc)
+    from_the_iep(doc)
+    evaluation_findings(doc)
+    intervention(doc)
+    collaboration(doc)
+    progress_monitoring(doc)
+    discharge(doc)
+    referrals(doc)
+    evidence(doc)
+    supervision(doc)
+    revisions(doc)
+    signature_lines(doc, ["Occupational therapist", "Date"])
+    return save(doc, "ot-treatment-plan.docx")
+
+
+def student_and_plan(doc: Document) -> None:
+    doc.add_heading("1. Student and plan", level=1)
+    label_table(doc, [
+        ("Student", "{{ full_name }} (ID {{ student_id }})", "Date of birth", "{{ dob }}"),
+        ("Grade", "{{ grade }}", "School", "{{ school }}"),
+        ("Teacher", "{{ teacher }}", "Case manager", "{{ case_manager }}"),
+        ("Plan type", "{{ plan_type }}", "Eligibility", "{{ eligibility }}"),
+        ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),
+        ("Next triennial", "{{ triennial }}", "Plan date", "{{ plan_date }}"),
+        ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota }}"),
+    ], widths=[1.35, 1.9, 1.35, 1.9])
+
+
+def from_the_iep(doc: Document) -> None:
+    doc.add_heading("2. From the IEP / 504 plan", level=1)
+    doc.add_heading("Present levels of performance", level=2)
+    write_in_box(doc, "{{ present_levels }}", height=0.7)
+
+    doc.add_heading("Goals", level=2)
+    table = new_table(doc, [0.35, 1.0, 2.45, 0.95, 0.95, 0.8],
+                      ["#", "Area", "Annual goal", "Baseline", "Target / criteria", "How measured"])
+    loop_rows(table, "for g in goals", [
+        "{{ g.number|default(loop.index) }}", "{{ g.area|default('') }}", "{{ g.text|default(g) }}",
+        "{{ g.baseline|default('') }}", "{{ g.criteria|default('') }}", "{{ g.measured_by|default('') }}",
+    ], empty_height=0.45)
+
     doc.add_heading("Accommodations and supports", level=2)
-    bullet_loop(doc, "for a in accommodations or ['']", "{{ a }}")
-    doc.add_heading("Intervention approach and strategies", level=2)
-    write_lines(doc)
-    doc.add_heading("Collaboration plan", level=2)
-    write_lines(doc)
-    doc.add_heading("Discharge criteria", level=2)
-    write_lines(doc, 2)
-    doc.add_heading("Notes", level=2)
-    doc.add_paragraph("{{ notes }}")
-    path = HERE / "ot-treatment-plan.docx"
-    doc.save(path)
+    table = new_table(doc, [0.35, 4.15, 2.0], ["#", "Accommodation or support", "Notes (when, who)"])
+    loop_rows(table, "for a in accommodations", ["{{ loop.index }}", "{{ a }}", ""])
+
+    doc.add_heading("Services", level=2)
+    table = new_table(doc, [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
+                      ["Service", "Frequency and duration", "Setting", "Provider", "Start", "End"])
+    loop_rows(table, "for s in services", [
+        "{{ s.name }}", "{{ s.summary }}", "{{ s.location }}", "{{ s.provider|default(therapist) }}",
+        "{{ s.start|default(iep_date) }}", "{{ s.end|default(annual_review) }}",
+    ])
+
+
+def evaluation_findings(doc: Document) -> None:
+    doc.add_heading("3. Relevant evaluation findings", level=1)
+    label_table(doc, [
+        ("Most recent OT evaluation", "{{ evaluation_date }}"),
+        ("Assessments and key results", "{{ evaluation_findings }}"),
+    ], widths=[1.9, 4.6], heights={1: 0.8})
+
+
+def intervention(doc: Document) -> None:
+    doc.add_heading("4. Intervention approach and strategies", level=1)
+    doc.add_heading("Approach", level=2)
+    hint(doc, "OTPF-4 intervention approaches: marked from the caseload; add or change marks as you plan.")
+    table = new_table(doc, [0.35, 1.45, 2.4, 2.3], ["", "Approach", "What it means", "Focus for this student"])
+    for value, label, meaning in OTPF_APPROACHES:
+        add_row(table, ["{{ '☒' if '" + value + "' in approaches else '☐' }}", label, meaning, ""], height=0.3)
+    doc.add_heading("Strategies, programs and activity ideas", level=2)
+    bullets(doc, "for s in strategies", "{{ s }}")
+    doc.add_heading("Interests to build on", level=2)
+    write_in_box(doc, "{{ interests }}", height=0.4)
+
+
+def collaboration(doc: Document) -> None:
+    doc.add_heading("5. Collaboration plan", level=1)
+    hint(doc, "Who you work with, at which time of the school day (e.g. writing time, morning routine), "
+              "where, and on what.")
+    table = new_table(doc, [1.9, 1.4, 1.3, 1.9], ["With whom", "When", "Where", "Focus"])
+    add_row(table, ["Classroom teacher{% if teacher %}: {{ teacher }}{% endif %}", "", "", ""], height=0.32)
+    add_row(table, ["Case manager{% if case_manager %}: {{ case_manager }}{% endif %}", "", "", ""], height=0.32)
+    add_row(table, ["Parent / guardian", "", "", ""], height=0.32)
+    blank_rows(table, 1)
+
+
+def progress_monitoring(doc: Document) -> None:
+    doc.add_heading("6. Progress-monitoring plan", level=1)
+    hint(doc, "For each goal: what is measured, how, when, where, and the data tool.")
+    table = new_table(doc, [0.55, 1.35, 1.3, 1.0, 1.0, 1.3], ["Goal", "What", "How", "When", "Where", "Data tool"])
+    loop_rows(table, "for g in goals", [
+        "{{ g.number|default(loop.index) }}", "{{ g.area|default('') }}", "", "", "", "",
+    ], empty_height=0.4, item_height=0.4)
+
+
+def discharge(doc: Document) -> None:
+    doc.add_heading("7. Discharge / graduation criteria", level=1)
+    hint(doc, "Planned from day one: what the student will be doing when OT is no longer needed.")
+    write_in_box(doc, "{{ discharge_criteria }}", height=0.6)
+
+
+def referrals(doc: Document) -> None:
+    doc.add_heading("8. Referrals and recommendations", level=1)
+    table = new_table(doc, [3.0, 1.3, 0.9, 1.3], ["Referral or recommendation", "Discussed with", "Date", "Outcome"])
+    loop_rows(table, "for r in referrals", ["{{ r }}", "", "", ""])
+
+
+def evidence(doc: Document) -> None:
+    doc.add_heading("9. Evidence supporting the plan", level=1)
+    hint(doc, "A citation, a guideline or a note on why these strategies fit this student.")
+    write_in_box(doc, "{{ evidence }}", height=0.6)
+
+
+def supervision(doc: Document) -> None:
+    doc.add_heading("10. OT–OTA communication and supervision", level=1)
+    label_table(doc, [
+        ("Supervising OT", "{{ therapist }}"),
+        ("OTA", "{{ ota }}"),
+        ("Supervision schedule", "{{ supervision }}"),
+        ("How we communicate", ""),
+    ], widths=[1.9, 4.6], heights={2: 0.4, 3: 0.4})
+
+
+def revisions(doc: Document) -> None:
+    """Kept on one page with the signature: a log split over a page break invites a lost last page."""
+    doc.add_heading("11. Revisions and notes during the year", level=1)
+    tag(doc, "{%p if notes %}")
+    doc.add_paragraph("From the caseload: {{ notes }}").paragraph_format.keep_with_next = True
+    tag(doc, "{%p endif %}")
+    table = new_table(doc, [1.0, 4.6, 0.9], ["Date", "Revision or note", "Initials"])
+    blank_rows(table, 5)
+    for row in table.rows:
+        keep_with_next(row)
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 504 plan
+
+
+def build_504_plan() -> Path:
+    doc = new_document("Section 504 Plan")
+    header_and_footer(doc, "{{ full_name }}  ·  DOB {{ dob }}", "Section 504 Plan {{ school_year }}")
+    title_block(doc, "Section 504 Plan",
+                "School year {{ school_year }}  ·  {{ school }}  ·  Plan date {{ plan_date }}")
+
+    doc.add_heading("1. Student information", level=1)
+    label_table(doc, [
+        ("Student", "{{ full_name }} (ID {{ student_id }})", "Date of birth", "{{ dob }}"),
+        ("Grade", "{{ grade }}", "School", "{{ school }}"),
+        ("Teacher", "{{ teacher }}", "504 coordinator", "{{ case_manager }}"),
+        ("Plan meeting date", "{{ iep_date }}", "Next review", "{{ annual_review }}"),
+    ], widths=[1.35, 1.9, 1.35, 1.9])
+
+    doc.add_heading("2. Eligibility", level=1)
+    label_table(doc, [
+        ("Disability or condition", "{{ eligibility }}"),
+        ("Major life activities affected", "{{ major_life_activities|join('; ') }}"),
+        ("How it limits the student at school", ""),
+    ], widths=[2.1, 4.4], heights={2: 0.6})
+
+    doc.add_heading("3. Accommodations", level=1)
+    for heading, field in (("Classroom", "classroom_accommodations"), ("Testing", "testing_accommodations"),
+                           ("Instructional", "instructional_accommodations"),
+                           ("Physical and health", "health_accommodations")):
+        doc.add_heading(heading, level=2)
+        table = new_table(doc, [0.35, 3.85, 1.3, 1.0], ["#", "Accommodation", "When / how often", "Responsible"])
+        loop_rows(table, f"for a in {field}", ["{{ loop.index }}", "{{ a }}", "", ""])
+
+    doc.add_heading("4. Consultation and related services", level=1)
+    table = new_table(doc, [2.2, 1.6, 1.8, 0.9], ["Service", "Provider", "Frequency and duration", "Start"])
+    tag_row(table, "{%tr if consult %}")
+    add_row(table, ["Occupational therapy consultation", "{{ therapist }}", "{{ consult }}", "{{ iep_date }}"])
+    tag_row(table, "{%tr else %}")
+    add_row(table, ["", "", "", ""], height=0.32)
+    tag_row(table, "{%tr endif %}")
+
+    doc.add_heading("5. Staff responsibilities", level=1)
+    table = new_table(doc, [1.6, 1.5, 3.4], ["Staff member", "Role", "Responsibilities"])
+    add_row(table, ["{{ teacher }}", "Classroom teacher",
+                    "Provides the classroom, instructional and testing accommodations every day."])
+    add_row(table, ["{{ case_manager }}", "504 coordinator",
+                    "Shares the plan with staff, checks that it is followed, schedules the review."])
+    tag_row(table, "{%tr if consult %}")
+    add_row(table, ["{{ therapist }}", "Occupational therapist",
+                    "Consults with the classroom teacher ({{ consult }}); suggests tools and strategies."])
+    tag_row(table, "{%tr endif %}")
+    tag_row(table, "{%tr if health_accommodations %}")
+    add_row(table, ["", "School nurse", "Carries out the health accommodations and the health plan."])
+    tag_row(table, "{%tr endif %}")
+    blank_rows(table, 1)
+
+    doc.add_heading("6. Progress monitoring", level=1)
+    table = new_table(doc, [2.2, 1.9, 1.2, 1.2], ["What is checked", "How", "How often", "Who"])
+    add_row(table, ["Accommodations are in place and used", "Teacher check-in, observation", "Monthly",
+                    "504 coordinator"])
+    add_row(table, ["Access to learning", "Grades, work samples, attendance", "Each grading period", "Teacher"])
+    blank_rows(table, 1)
+
+    doc.add_heading("7. Review and signatures", level=1)
+    doc.add_paragraph("This plan is reviewed by {{ annual_review }}, or sooner if the student's needs change.")
+    table = new_table(doc, [1.9, 1.8, 1.8, 1.0], ["Name", "Role", "Signature", "Date"])
+    for name, role in (("", "Parent / guardian"), ("", "Student (when appropriate)"),
+                       ("{{ case_manager }}", "504 coordinator"), ("{{ teacher }}", "Classroom teacher")):
+        add_row(table, [name, role, "", ""], height=0.36)
+    tag_row(table, "{%tr if consult %}")
+    add_row(table, ["{{ therapist }}", "Occupational therapist", "", ""], height=0.36)
+    tag_row(table, "{%tr endif %}")
+    return save(doc, "504-plan.docx")
+
+
+def save(doc: Document, name: str) -> Path:
+    """Saved with fixed zip timestamps: rebuilding an unchanged template gives identical bytes."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    path = HERE / name
+    path.write_bytes(out.getvalue())
     return path
 
 
 def main() -> None:
-    for path in (build_ot_treatment_plan(),):
+    for path in (build_ot_treatment_plan(), build_504_plan()):
         print(f"wrote {path}")
 
 

@@ -86,7 +86,11 @@ def test_missing_column_exits_2_and_writes_nothing(sample_copy: Path, tmp_path: 
         "does not have.\nColumns in caseload.xlsx, sheet 'Caseload': 'Student ID', 'Last Name', 'First Name', 'DOB', "
         "'Grade', 'School', 'Teacher', 'Case Manager', 'Plan Type', 'Eligibility', 'IEP Date', 'Annual Review', "
         "'Triennial', 'Session Minutes', 'Sessions/Week', 'Minutes/Week', 'Setting', 'Goal 1', 'Goal 2', 'Goal 3', "
-        "'Accommodations', 'Drive Folder', 'Notes'.\nFix the column name in the mapping, or the header in the sheet.\n"
+        "'Accommodations', 'Drive Folder', 'Notes', 'OTA', 'Supervision', 'Consult', 'Present Levels', "
+        "'Last OT Evaluation', 'Evaluation Findings', 'Approach', 'Strategies', 'Interests', 'Discharge Criteria', "
+        "'Referrals', 'Evidence', 'Major Life Activity', 'Classroom Accommodations', 'Testing Accommodations', "
+        "'Instructional Accommodations', 'Health Accommodations'.\n"
+        "Fix the column name in the mapping, or the header in the sheet.\n"
     )
     assert not out.exists()
 
@@ -151,7 +155,7 @@ def test_check_reports_what_it_checked(sample_copy: Path):
     result = run("check", "-m", str(sample_copy / "mappings" / "caseload.yaml"))
     assert result.exit_code == 0
     assert result.output == ("Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; "
-                             "25 mapped fields; template ot-treatment-plan.docx uses 20 field(s).\n")
+                             "38 mapped fields; template ot-treatment-plan.docx uses 30 field(s).\n")
 
 
 def test_fields_lists_template_fields():
