@@ -16,6 +16,7 @@ from generator.errors import PlangenError
 from generator.pipeline import RunOptions, generate, prepare
 from generator.render import PlanTemplate
 from generator.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
+from generator.template_fields import template_fields
 
 
 class PlangenClickError(click.ClickException):
@@ -181,7 +182,7 @@ def check_command(mapping, source, template, keys, due_within, today):
 def fields_command(template):
     """List the fields a template uses, one per line."""
     plan_template = run_library(PlanTemplate, template)
-    for name in sorted(plan_template.fields()):
+    for name in template_fields(plan_template):  # sorted; loop item fields as goals[].area
         click.echo(name)
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 from generator.compiled import CompiledTemplate
 from generator.errors import RenderError, TemplateError
 from generator.jinja import make_environment
+from generator.tag_placement import check_tag_placement
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -50,6 +51,8 @@ class PlanTemplate:
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self._asts = [self._parse(part) for part in self.parts]
+        for part in self.parts:
+            check_tag_placement(self.path, part.name, part.xml)
 
     @property
     def name(self) -> str:

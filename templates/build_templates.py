@@ -102,13 +102,9 @@ def define_styles(doc: Document) -> None:
 
 
 def use_font_everywhere(doc: Document) -> None:
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    fonts = defaults.find(".//" + qn("w:rFonts")) if defaults is not None else None
-    if fonts is not None:
+    """Document defaults, every style and every table-style part name the font outright."""
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
         set_fonts(fonts)
-    for style in doc.styles:
-        if style.element.rPr is not None and style.element.rPr.rFonts is not None:
-            set_fonts(style.element.rPr.rFonts)
     doc.styles["Normal"].font.name = FONT
     set_fonts(doc.styles["Normal"].element.rPr.rFonts)
 
