@@ -26,6 +26,8 @@ from generator.jinja import make_environment
 from generator.zipwriter import ZipEntry, deflate, write_zip
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the pattern resolve_listing uses
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # as docxtpl renders
 
 
@@ -102,7 +104,14 @@ class CompiledTemplate:
         xml = template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self.tpl.resolve_listing(xml)
+        return _PARAGRAPH.sub(self._resolve_paragraph, xml)
+
+    def _resolve_paragraph(self, match: re.Match) -> str:
+        """docxtpl's resolve_listing, run only on paragraphs that hold a line break, tab or page break."""
+        paragraph = match.group(0)
+        if not _LISTING_CHARS.search(paragraph):
+            return paragraph
+        return self.tpl.resolve_listing(paragraph)
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Zip member name -> bytes of every part that depends on the student."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.fieldspec import FieldSpec, normalize_value, split_code
@@ -117,6 +118,13 @@ class _StudentBuilder:
         self.sources = sources
         self.today = today
         self.env = make_environment(autoescape=False)
+        self._compiled: dict[str, Template] = {}
+
+    def template(self, text: str) -> Template:
+        """Computed fields run once per student: compile each expression once per run."""
+        if text not in self._compiled:
+            self._compiled[text] = self.env.from_string(text)
+        return self._compiled[text]
 
     def build(self, key: str) -> Student | StudentFailure:
         values: dict[str, Any] = {
@@ -140,7 +148,7 @@ class _StudentBuilder:
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
-            name = " ".join(self.env.from_string(self.mapping.display_name).render(values).split())
+            name = " ".join(self.template(self.mapping.display_name).render(values).split())
         except JinjaTemplateError:
             return key
         return name or key
@@ -265,7 +273,7 @@ class _StudentBuilder:
 
     def computed(self, spec: FieldSpec, values: dict[str, Any]) -> Any:
         try:
-            text = self.env.from_string(spec.value).render(values)
+            text = self.template(spec.value).render(values)
         except JinjaTemplateError as exc:
             raise _CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
                              f"computed: {exc}. Fields are computed in the order they are listed; "
