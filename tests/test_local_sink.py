@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -31,18 +33,27 @@ def test_create_then_unchanged_then_updated(tmp_path: Path):
     assert target.read_bytes() == b"v2"
 
 
+def docx_bytes(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", text)
+    return buffer.getvalue()
+
+
 def test_an_edited_plan_is_kept_and_replaced_only_on_request_keeping_the_edit(tmp_path: Path):
     target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    edited = docx_bytes("v1 + therapist notes")
     deliver(tmp_path, b"v1")
-    target.write_bytes(b"v1 + therapist notes")
+    target.write_bytes(edited)
     status, message = deliver(tmp_path, b"v2")
     assert status == KEPT_EDITED
     assert "use --replace-edited" in message
-    assert target.read_bytes() == b"v1 + therapist notes"
+    assert target.read_bytes() == edited
     status, message = deliver(tmp_path, b"v2", replace_edited=True)
     assert status == REPLACED
     backups = list(target.parent.glob("Plan (edited *).docx"))
-    assert [b.read_bytes() for b in backups] == [b"v1 + therapist notes"]
+    assert [b.read_bytes() for b in backups] == [edited]
     assert message == f"edited copy kept as {backups[0].name}"
     assert target.read_bytes() == b"v2"
     assert deliver(tmp_path, b"v2") == (UNCHANGED, "")
@@ -51,9 +62,19 @@ def test_an_edited_plan_is_kept_and_replaced_only_on_request_keeping_the_edit(tm
 def test_a_file_plangen_never_wrote_is_treated_as_edited(tmp_path: Path):
     target = tmp_path / "Ruiz, Ana" / "Plan.docx"
     target.parent.mkdir()
-    target.write_bytes(b"made by hand")
+    made_by_hand = docx_bytes("made by hand")
+    target.write_bytes(made_by_hand)
     assert deliver(tmp_path, b"v1")[0] == KEPT_EDITED
-    assert target.read_bytes() == b"made by hand"
+    assert target.read_bytes() == made_by_hand
+
+
+@pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 cut short"])
+def test_a_damaged_plan_is_written_again_not_kept_as_an_edit(tmp_path: Path, damage: bytes):
+    target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    deliver(tmp_path, b"v1")
+    target.write_bytes(damage)  # e.g. a power cut right after a run
+    assert deliver(tmp_path, b"v2") == (UPDATED, "the old file was damaged (not a .docx); written again")
+    assert target.read_bytes() == b"v2"
 
 
 def test_journal_survives_a_line_cut_short_by_a_kill(tmp_path: Path):

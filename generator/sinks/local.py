@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +29,14 @@ HASHES_KEPT = 3
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 class Journal:
@@ -113,6 +123,9 @@ class LocalSink:
             if self.journal.wrote(str(relpath), current_digest):
                 self._write(relpath, target, data, digest)
                 return Delivery(UPDATED, shown)
+            if not is_docx(current):  # Word always saves a zip; this is damage, not an edit
+                self._write(relpath, target, data, digest)
+                return Delivery(UPDATED, shown, "the old file was damaged (not a .docx); written again")
             if not self.replace_edited:
                 return Delivery(KEPT_EDITED, shown, "edited since plangen wrote it; kept as is "
                                 "(use --replace-edited to write a new plan and keep the edited copy)")
@@ -131,7 +144,7 @@ class LocalSink:
         if self.dry_run:
             return
         self.journal.record(str(relpath), digest)
-        atomic_write(target, data)
+        atomic_write(target, data, durable=False)
 
     def _backup_path(self, target: Path) -> Path:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
