@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches
 
@@ -268,6 +271,17 @@ def test_committed_templates_are_what_the_builder_makes(tmp_path: Path, monkeypa
             f"templates/{name} is out of date: run python templates/build_templates.py"
 
 
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftoppm") is None,
+                    reason="LibreOffice (soffice) or pdftoppm is not installed")
+def test_the_readme_preview_script_makes_a_png_of_page_1(tmp_path: Path):
+    spec = importlib.util.spec_from_file_location("render_preview", ROOT / "scripts" / "render_preview.py")
+    preview = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(preview)
+    image = tmp_path / "page1.png"
+    preview.main(["--image", str(image), "--width", "300"])
+    assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_every_plan_converts_with_libreoffice_to_a_sensible_page_count(ot_plans: list[Plan], plans_504: list[Plan],
                                                                        tmp_path: Path):
@@ -394,6 +408,29 @@ def test_tags_split_across_formatting_runs_work(tmp_path: Path):
     doc = Document(str(out))
     assert doc.paragraphs[0].text == "Name: Ana grade K"
     assert [row.cells[0].text for row in doc.tables[0].rows] == ["Cut", "Button"]
+
+
+def test_a_field_autocorrect_turned_into_a_link_works(tmp_path: Path):
+    """Word and Google Docs link 's.name' as a web address (.name is a domain) while you type."""
+    doc = Document()
+    table = doc.add_table(rows=3, cols=1)
+    table.rows[0].cells[0].text = "{%tr for s in services %}"
+    paragraph = table.rows[1].cells[0].paragraphs[0]
+    paragraph.add_run("{{ ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to("http://s.name", RT.HYPERLINK, is_external=True))
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "s.name"
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    paragraph.add_run(" }}")
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    doc.save(tmp_path / "t.docx")
+    template = PlanTemplate(tmp_path / "t.docx")
+    out = tmp_path / "out.docx"
+    out.write_bytes(template.render({"services": [{"name": "Direct OT"}, {"name": "Consultation"}]}))
+    assert [row.cells[0].text for row in Document(str(out)).tables[0].rows] == ["Direct OT", "Consultation"]
 
 
 def test_a_plain_for_across_table_rows_is_reported_with_its_location(tmp_path: Path):
