@@ -71,19 +71,17 @@ def test_goals_are_ot_goals_only_deduplicated_and_in_goal_number_order():
         if row[8] == "Occupational Therapist":
             ot_goals.setdefault(str(row[0]), set()).add((row[5], row[4]))
     for key, student in students.items():
-        records = student.values["goal_records"]
+        records = student.values["goals"]
         assert len(records) == len(ot_goals.get(key, ())), key
         assert [g["number"] for g in records] == sorted(g["number"] for g in records)
-    amelia = students["7300101"].values["goal_records"]
+    amelia = students["7300101"].values["goals"]
     assert [(g["number"], g["area"], g["person"]) for g in amelia] == [
         (1, "Fine Motor", "Occupational Therapist"), (2, "Sensory Processing", "Occupational Therapist")]
     assert amelia[0]["baseline"] == "Copies 2 of 5 words legibly from a model."
     assert amelia[0]["iep_date"] == dt.date(2026, 1, 14)
-    assert [g["number"] for g in students["7300107"].values["goal_records"]] == [1, 2, 10]
-    assert students["7300104"].values["goal_records"][0]["iep_date"] == dt.date(2026, 9, 18)  # Excel serial
-    assert students["7300118"].values["goal_records"] == []
-    assert students["7300101"].values["goals"] == [
-        "Fine Motor: " + amelia[0]["text"], "Sensory Processing: " + amelia[1]["text"]]
+    assert [g["number"] for g in students["7300107"].values["goals"]] == [1, 2, 10]
+    assert students["7300104"].values["goals"][0]["iep_date"] == dt.date(2026, 9, 18)  # Excel serial
+    assert students["7300118"].values["goals"] == []
 
 
 def test_dates_in_both_text_styles_and_accommodations_deduplicated():
@@ -123,7 +121,7 @@ def test_generate_writes_one_plan_per_ot_student(tmp_path: Path):
     assert result.stdout.startswith("16 students: 16 created.\n")
     assert len(list(out.glob("*/*.docx"))) == 16
     text = docx_text(next(out.glob("Nakamura-Lee, Keira/*.docx")))
-    assert text.index("Sensory Processing: By the annual review") < text.index("Visual Motor: By the annual")
+    assert text.index("Sensory Processing") < text.index("Fine Motor") < text.index("Visual Motor")
     assert "Noise-reducing headphones" in text
 
 
