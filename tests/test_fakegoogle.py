@@ -591,3 +591,20 @@ def test_token_endpoint_grants(fake_google: FakeGoogle) -> None:
     bad = urllib.parse.urlencode({"grant_type": "authorization_code", "code": "made-up",
                                   "client_id": "c", "client_secret": "s"}).encode()
     assert raw(fake_google, "POST", "/token", bad, ctype)[0] == 400
+
+
+def test_create_and_update_may_set_modified_time(fake_google: FakeGoogle) -> None:
+    svc = drive()
+    media = MediaInMemoryUpload(b"plan", mimetype=DOCX)
+    body = {"name": "Plan", "mimeType": g.DOC_MIME, "modifiedTime": "2026-01-02T03:04:05.678Z"}
+    made = run(svc.files().create(body=body, media_body=media, fields="id,modifiedTime,version"))
+    assert made["modifiedTime"] == "2026-01-02T03:04:05.678Z"
+    body = {"modifiedTime": "2026-02-03T04:05:06.789Z"}
+    updated = run(svc.files().update(fileId=made["id"], body=body, media_body=media,
+                                     fields="modifiedTime,version"))
+    assert updated["modifiedTime"] == "2026-02-03T04:05:06.789Z" and updated["version"] != made["version"]
+    fake_google.human_edit(made["id"])
+    edited = run(svc.files().get(fileId=made["id"], fields="modifiedTime"))
+    assert edited["modifiedTime"] != updated["modifiedTime"]
+    with pytest.raises(g.GoogleApiError, match="Invalid value for modifiedTime"):
+        run(svc.files().update(fileId=made["id"], body={"modifiedTime": "yesterday"}))

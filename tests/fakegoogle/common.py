@@ -155,6 +155,17 @@ class Response:
         return cls(status, data, {"Content-Type": content_type})
 
 
+def parse_time(value: Any, location: str) -> float:
+    """An RFC 3339 time a client wrote (e.g. ``modifiedTime``), as epoch seconds."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise invalid(f"Invalid value for {location}: {value}", location) from exc
+    if when.tzinfo is None:
+        raise invalid(f"Invalid value for {location}: {value}", location)
+    return when.timestamp()
+
+
 def rfc3339(ts: float) -> str:
     """Google's timestamp form: UTC, milliseconds, trailing Z."""
     when = dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc)

@@ -2,7 +2,8 @@
 
 Behaviour follows Drive's documentation where tests could notice the difference: default
 partial responses (``kind,id,name,mimeType`` unless ``fields`` asks for more), ``version`` and
-``modifiedTime`` moving on every change, ``parents`` not writable in update, shared-drive items
+``modifiedTime`` moving on every change (or set to the time a create/update writes, as Drive
+allows), ``parents`` not writable in update, shared-drive items
 invisible without ``supportsAllDrives``, IDs from ``generateIds`` usable exactly once, media of
 Google-type files only via export, and the documented appProperties limits.
 """
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fakegoogle import query as q
-from tests.fakegoogle.common import ApiError, FieldTree, invalid, not_found
+from tests.fakegoogle.common import ApiError, FieldTree, invalid, not_found, parse_time
 from tests.fakegoogle.files import (
     CONVERTIBLE,
     DOCUMENT,
@@ -161,6 +162,8 @@ class DriveStore:
             )
             f.app_properties = self._merge_props({}, meta.get("appProperties"), "appProperties")
             f.properties = self._merge_props({}, meta.get("properties"), "properties")
+            if meta.get("modifiedTime") is not None:
+                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
             if media is not None:
                 self._apply_media(f, meta.get("mimeType"), *media)
             elif mime == SPREADSHEET and self.sheets is not None:
@@ -206,6 +209,8 @@ class DriveStore:
                 f.mime_type = meta["mimeType"]
             f.version += 1
             f.modified = self._now()
+            if meta.get("modifiedTime") is not None:  # writable: the caller's time wins
+                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
             f.modifier = dict(ME)
             return f.resource()
 
