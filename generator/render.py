@@ -38,6 +38,15 @@ class TemplatePart:
     xml: str
 
 
+def _syntax_advice(message: str, env) -> str:
+    if message.startswith("No filter named"):
+        return "Filters you can use: " + ", ".join(sorted(env.filters)) + "."
+    if message.startswith("No test named"):
+        return "Tests you can use: " + ", ".join(sorted(env.tests)) + "."
+    return ("Check that every {{ has a matching }}, every {% if %} an {% endif %} and "
+            "every {% for %} an {% endfor %}.")
+
+
 def paragraph_text(xml_line: str) -> str:
     return " ".join(_TAG.sub("", xml_line).split())
 
@@ -93,16 +102,18 @@ class PlanTemplate:
 
     def _parse(self, part: TemplatePart):
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", part.xml)
+        env = make_environment(autoescape=True)
         try:
-            return make_environment(autoescape=True).parse(source)
+            ast = env.parse(source)
+            env.compile(ast)  # unknown filters and tests are only found when compiling
+            return ast
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
             line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
             raise TemplateError(
                 f"{self.path}: {part.name}, paragraph {max((exc.lineno or 1) - 1, 1)} "
-                f"(\"{paragraph_text(line)[:120]}\"): template syntax error: {exc.message}. "
-                "Check that every {{ has a matching }}, every {% if %} an {% endif %} and "
-                "every {% for %} an {% endfor %}."
+                f"(\"{paragraph_text(line)[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
+                + _syntax_advice(exc.message or "", env)
             ) from None
 
     def fields(self) -> set[str]:

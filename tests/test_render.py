@@ -116,3 +116,13 @@ def test_sandbox_blocks_python_internals(tmp_path: Path):
     template = PlanTemplate(make_template(tmp_path / "t.docx", ["{{ name.__class__.__mro__ }}"]))
     with pytest.raises(RenderError, match="unsafe"):
         template.render({"name": "x"})
+
+
+def test_unknown_filter_is_found_when_the_template_is_loaded(tmp_path: Path):
+    path = make_template(tmp_path / "t.docx", ["Intro", "Name: {{ name | upcase }}"])
+    with pytest.raises(TemplateError) as err:
+        PlanTemplate(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: document body, paragraph 2 (\"Name: {{{{ name | upcase }}}}\"): template "
+                              "syntax error: No filter named 'upcase'. Filters you can use: abs, attr,")
+    assert "upper" in message
