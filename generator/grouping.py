@@ -38,21 +38,31 @@ class SourceRows:
         return self.columns[normalize_header(header)]
 
 
-def require_column(table: Table, header: str, needed_by: str) -> Column:
-    """The column, or a run-stopping error naming who needs it, what is missing and what exists."""
-    column = table.find_column(header)
-    if column is not None:
+class MissingColumns:
+    """Every column the mapping names that a file lacks, reported together in one error."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.tables: dict[str, Table] = {}
+
+    def require(self, table: Table, header: str, needed_by: str) -> Column | None:
+        column = table.find_column(header)
+        if column is None:
+            by_normal = {normalize_header(c): c for c in table.column_names()}
+            hint = suggest(normalize_header(header), by_normal, cutoff=0.8)
+            for normal, original in by_normal.items():
+                hint = hint.replace(repr(normal), repr(original))
+            self.lines.append(f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}")
+            self.tables[table.label] = table
         return column
-    existing = table.column_names()
-    by_normal = {normalize_header(c): c for c in existing}
-    hint = suggest(normalize_header(header), by_normal, cutoff=0.8)
-    for normal, original in by_normal.items():
-        hint = hint.replace(repr(normal), repr(original))
-    raise SourceError(
-        f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}\n"
-        f"Columns in {table.label}: {', '.join(repr(c) for c in existing)}.\n"
-        "Fix the column name in the mapping, or the header in the sheet."
-    )
+
+    def raise_if_any(self) -> None:
+        if not self.lines:
+            return
+        existing = [f"Columns in {label}: {', '.join(repr(c) for c in table.column_names())}."
+                    for label, table in self.tables.items()]
+        raise SourceError("\n".join(self.lines + existing
+                                    + ["Fix the column name in the mapping, or the header in the sheet."]))
 
 
 def _field_columns(spec: FieldSpec) -> list[str]:
@@ -60,23 +70,25 @@ def _field_columns(spec: FieldSpec) -> list[str]:
 
 
 def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, SourceRows]:
-    """Resolve every column the mapping names (stopping the run if one is missing), then group rows."""
+    """Resolve every column the mapping names (stopping the run if any is missing), then group rows."""
+    missing = MissingColumns()
     result: dict[str, SourceRows] = {}
     for name, spec in mapping.sources.items():
         table = tables[name]
         source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
-        key_column = require_column(table, spec.key_column, f"{source_what} key" if len(tables) > 1
-                                    else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
+        key_column = missing.require(table, spec.key_column, f"{source_what} key" if len(tables) > 1
+                                     else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
         rows = SourceRows(spec, table, key_column)
         for condition in spec.where:
-            rows.columns[normalize_header(condition.column)] = require_column(table, condition.column,
-                                                                              f"{source_what} filter")
+            rows.columns[normalize_header(condition.column)] = missing.require(table, condition.column,
+                                                                               f"{source_what} filter")
         result[name] = rows
     for spec in mapping.fields.values():
         rows = result[mapping.source_of(spec)]
         for header in _field_columns(spec):
-            rows.columns[normalize_header(header)] = require_column(
+            rows.columns[normalize_header(header)] = missing.require(
                 rows.table, header, f"{mapping.where(spec.name)}: field {spec.name!r}")
+    missing.raise_if_any()
     for rows in result.values():
         _group(rows)
     return result

@@ -138,3 +138,16 @@ def test_selection_by_key_and_due_date():
     due = select(roster, mapping, due_within=30, today=TODAY)
     # Reviews on or before 2026-12-22, the overdue one (1010, 2026-11-11) included.
     assert [s.key for s in due.students] == ["1001", "1005", "1010", "1021"]
+
+
+def test_every_missing_column_is_named_at_once(tmp_path: Path):
+    mapping_text = MAPPING.replace("column: DOB,", "column: Birth Date,").replace("Last\n", "Surname\n")
+    with pytest.raises(SourceError) as err:
+        roster_for(tmp_path, [[1, "a", "b", None, None, None, None, None, None]], mapping_text)
+    lines = str(err.value).splitlines()
+    assert lines[0] == f"{tmp_path / 'm.yaml'}, line 8: field 'last' reads column 'Surname', which c.xlsx, sheet " \
+                       "'Caseload' does not have."
+    assert lines[1] == f"{tmp_path / 'm.yaml'}, line 9: field 'dob' reads column 'Birth Date', which c.xlsx, " \
+                       "sheet 'Caseload' does not have."
+    assert lines[2].startswith("Columns in c.xlsx, sheet 'Caseload': 'Student ID', 'First', 'Last', 'DOB'")
+    assert lines[3] == "Fix the column name in the mapping, or the header in the sheet."
