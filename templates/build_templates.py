@@ -308,8 +308,16 @@ def shade(cell, color: str) -> None:
 
 
 def tag_row(table: Table, text: str) -> None:
-    """A row holding only a {%tr %} tag: docxtpl removes the whole row when rendering."""
-    add_row(table, [text] + [""] * (len(table.widths) - 1), style=TAG_STYLE)
+    """A row holding only a {%tr %} tag: docxtpl removes the whole row when rendering.
+
+    Its cells are merged into one, so the tag reads on one line instead of wrapping letter by
+    letter in a narrow first column.
+    """
+    row = add_row(table, [""] * len(table.widths), style=TAG_STYLE)
+    cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    cell.paragraphs[0].add_run(text)
 
 
 def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = 0.32,
@@ -414,16 +422,16 @@ def from_the_iep(doc: Document) -> None:
     write_in_box(doc, "{{ present_levels }}", height=0.7)
 
     doc.add_heading("Goals", level=2)
-    table = new_table(doc, [0.35, 1.0, 2.45, 0.95, 0.95, 0.8],
-                      ["#", "Area", "Annual goal", "Baseline", "Target / criteria", "How measured"])
+    table = new_table(doc, [1.05, 2.6, 1.0, 1.0, 0.85],
+                      ["Area", "Annual goal", "Baseline", "Target / criteria", "How measured"])
     loop_rows(table, "for g in goals", [
-        "{{ g.number|default(loop.index) }}", "{{ g.area|default('') }}", "{{ g.text|default(g) }}",
+        "{{ g.area|default('') }}", "{{ loop.index }}. {{ g.text|default(g) }}",
         "{{ g.baseline|default('') }}", "{{ g.criteria|default('') }}", "{{ g.measured_by|default('') }}",
     ], empty_height=0.45)
 
     doc.add_heading("Accommodations and supports", level=2)
-    table = new_table(doc, [0.35, 4.15, 2.0], ["#", "Accommodation or support", "Notes (when, who)"])
-    loop_rows(table, "for a in accommodations", ["{{ loop.index }}", "{{ a }}", ""])
+    table = new_table(doc, [4.4, 2.1], ["Accommodation or support", "Notes (when, who)"])
+    loop_rows(table, "for a in accommodations", ["{{ a }}", ""])
 
     doc.add_heading("Services", level=2)
     table = new_table(doc, [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
@@ -446,9 +454,10 @@ def intervention(doc: Document) -> None:
     doc.add_heading("4. Intervention approach and strategies", level=1)
     doc.add_heading("Approach", level=2)
     hint(doc, "OTPF-4 intervention approaches: marked from the caseload; add or change marks as you plan.")
-    table = new_table(doc, [0.35, 1.45, 2.4, 2.3], ["", "Approach", "What it means", "Focus for this student"])
+    table = new_table(doc, [1.9, 2.4, 2.2], ["Approach", "What it means", "Focus for this student"])
     for value, label, meaning in OTPF_APPROACHES:
-        add_row(table, ["{{ '☒' if '" + value + "' in approaches else '☐' }}", label, meaning, ""], height=0.3)
+        mark = "{{ '☒' if '" + value + "' in approaches else '☐' }} "
+        add_row(table, [mark + label, meaning, ""], height=0.3)
     doc.add_heading("Strategies, programs and activity ideas", level=2)
     bullets(doc, "for s in strategies", "{{ s }}")
     doc.add_heading("Interests to build on", level=2)
@@ -469,9 +478,9 @@ def collaboration(doc: Document) -> None:
 def progress_monitoring(doc: Document) -> None:
     doc.add_heading("6. Progress-monitoring plan", level=1)
     hint(doc, "For each goal: what is measured, how, when, where, and the data tool.")
-    table = new_table(doc, [0.55, 1.35, 1.3, 1.0, 1.0, 1.3], ["Goal", "What", "How", "When", "Where", "Data tool"])
+    table = new_table(doc, [0.6, 1.35, 1.3, 1.0, 0.95, 1.3], ["Goal", "What", "How", "When", "Where", "Data tool"])
     loop_rows(table, "for g in goals", [
-        "{{ g.number|default(loop.index) }}", "{{ g.area|default('') }}", "", "", "", "",
+        "{{ loop.index }}", "{{ g.area|default('') }}", "", "", "", "",
     ], empty_height=0.4, item_height=0.4)
 
 
@@ -545,8 +554,8 @@ def build_504_plan() -> Path:
                            ("Instructional", "instructional_accommodations"),
                            ("Physical and health", "health_accommodations")):
         doc.add_heading(heading, level=2)
-        table = new_table(doc, [0.35, 3.85, 1.3, 1.0], ["#", "Accommodation", "When / how often", "Responsible"])
-        loop_rows(table, f"for a in {field}", ["{{ loop.index }}", "{{ a }}", "", ""])
+        table = new_table(doc, [4.1, 1.3, 1.1], ["Accommodation", "When / how often", "Responsible"])
+        loop_rows(table, f"for a in {field}", ["{{ a }}", "", ""])
 
     doc.add_heading("4. Consultation and related services", level=1)
     table = new_table(doc, [2.2, 1.6, 1.8, 0.9], ["Service", "Provider", "Frequency and duration", "Start"])
