@@ -81,21 +81,51 @@ def run_options(mapping, source, template, keys, due_within, today, **extra) -> 
                       due_within=due_within, today=today.date() if today else None, **extra)
 
 
+def google_options(func):
+    """Which Google sign-in to use (generate, auth status)."""
+    options = [
+        click.option("--token-file", type=click.Path(path_type=Path), metavar="PATH",
+                     help="Saved Google sign-in to use. Default: $PLANGEN_TOKEN_FILE, else the one "
+                          "`plangen auth login` saved."),
+        click.option("--service-account", type=click.Path(path_type=Path), metavar="FILE",
+                     help="Use this service-account key (JSON) instead of a saved sign-in."),
+        click.option("--impersonate", metavar="USER",
+                     help="With --service-account: act as this Workspace user (domain-wide delegation)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command("generate")
 @input_options
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("plans"),
               show_default=True, help="Folder that receives one sub-folder per student.")
+@click.option("--drive", "drive_root", is_flag=False, flag_value="", default=None, metavar="[ROOT]",
+              help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
+                   "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID).")
+@click.option("--create-folders", is_flag=True,
+              help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.")
+@google_options
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--replace-edited", is_flag=True,
-              help="Replace plans edited since plangen wrote them (the edited copy is kept beside).")
+              help="Replace plans edited since plangen wrote them (the edited copy or Doc is kept beside).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render with N processes. Default: all cores for 200+ students, else 1.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
-def generate_command(mapping, source, template, keys, due_within, today, out_dir, dry_run,
-                     replace_edited, jobs, verbose):
-    """Write one plan per student into OUT/<student folder>/<file>.docx."""
+def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
+                     token_file, service_account, impersonate, dry_run, replace_edited, jobs, verbose):
+    """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
+    if drive_root is None and create_folders:
+        raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    drive = None
+    if drive_root is not None:
+        from generator.sinks.drive import DriveOptions
+
+        drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders,
+                             token_file=token_file, service_account=service_account, impersonate=impersonate)
     options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
-                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs)
+                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
@@ -184,6 +214,58 @@ def fields_command(template):
     plan_template = run_library(PlanTemplate, template)
     for name in template_fields(plan_template):  # sorted; loop item fields as goals[].area
         click.echo(name)
+
+
+@cli.command("open")
+@click.argument("key")
+@click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
+              help="Mapping file the plans were made with (finds a local plan the manifest does not list).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("plans"),
+              show_default=True, help="Output folder of the run whose manifest lists the plan.")
+@click.option("--print", "print_only", is_flag=True, help="Print the link or path instead of opening it.")
+def open_command(key, mapping, out_dir, print_only):
+    """Open student KEY's plan: the Google Doc, or the local .docx, from the last run."""
+    from generator.open_plan import plan_location
+
+    target = run_library(plan_location, key, mapping, out_dir)
+    click.echo(target)
+    if not print_only:
+        click.launch(target)
+
+
+@cli.group("auth")
+def auth_group() -> None:
+    """Sign in to Google (for --drive) and show which sign-in plangen uses."""
+
+
+@auth_group.command("login")
+@click.option("--client-secrets", required=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="The OAuth client (type 'Desktop app') JSON downloaded from the Google Cloud console.")
+@click.option("--token-file", type=click.Path(path_type=Path), metavar="PATH", envvar="PLANGEN_TOKEN_FILE",
+              help="Where to save the sign-in. Default: $PLANGEN_TOKEN_FILE, else your config folder.")
+@click.option("--scope", type=click.Choice(["drive", "drive.file"]), default="drive", show_default=True,
+              help="drive: plans go into folders that already exist; drive.file: plangen sees only files "
+                   "and folders it created (use with --create-folders).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
+def auth_login_command(client_secrets, token_file, scope, no_browser):
+    """Sign in to Google in the browser and save the sign-in for later runs."""
+    from generator import auth
+
+    scopes = (auth.DRIVE_SCOPE if scope == "drive" else auth.DRIVE_FILE_SCOPE,)
+    run_library(auth.login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
+    click.echo(f"Signed in. Saved the sign-in to {token_file or auth.default_token_path()} (readable only by you).")
+
+
+@auth_group.command("status")
+@google_options
+def auth_status_command(token_file, service_account, impersonate):
+    """Show which Google credentials plangen would use (no secrets), without contacting Google."""
+    from generator import auth
+
+    state = run_library(auth.status, token_file, service_account, impersonate)
+    click.echo(state.describe())
+    if state.kind == "none":
+        sys.exit(EXIT_CONFIG)
 
 
 def main() -> None:

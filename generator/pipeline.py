@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.batch import choose_jobs, render_jobs
 from generator.errors import ConfigError, StudentError, TemplateError
@@ -20,9 +21,13 @@ from generator.naming import PlanName, plan_names
 from generator.render import PlanTemplate
 from generator.report import FAILED, Outcome, Report
 from generator.select import select
+from generator.sinks.base import Sink
 from generator.sinks.local import LocalSink, ensure_out_dir
 from generator.sources import Table, read_table
 from generator.students import Roster, Student, build_roster
+
+if TYPE_CHECKING:
+    from generator.sinks.drive import DriveOptions
 
 
 @dataclass
@@ -39,6 +44,7 @@ class RunOptions:
     dry_run: bool = False
     replace_edited: bool = False
     jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
+    drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
 
 
 @dataclass
@@ -114,7 +120,7 @@ def generate(
     out_dir = Path(options.out_dir)
     if not options.dry_run:
         ensure_out_dir(out_dir)
-    sink = LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
+    sink = open_sink(options, prepared, out_dir)
     template_name = prepared.template.name
 
     def record(outcome: Outcome) -> None:
@@ -144,6 +150,17 @@ def generate(
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     return report
+
+
+def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
+    """Local folders by default; Drive (signed in, ROOT checked) before anything is rendered."""
+    if options.drive is None:
+        return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
+    from generator.sinks.drive import open_drive_sink  # Google libraries load only when needed
+
+    return open_drive_sink(options.drive, prepared.mapping, template_sha256=prepared.template.sha256,
+                           replace_edited=options.replace_edited, dry_run=options.dry_run,
+                           expected=len(prepared.roster.students))
 
 
 def _now() -> str:
