@@ -21,12 +21,16 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Template
+from lxml import etree
 
 from generator.jinja import make_environment
 from generator.zipwriter import ZipEntry, deflate, write_zip
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the pattern resolve_listing uses
+_CELL_TAGS = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\b(colspan|cellbg)\b")  # tags that add or merge cells
+_TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
+_TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # as docxtpl renders
 
@@ -53,7 +57,10 @@ class CompiledTemplate:
         self.tpl = DocxTemplate(io.BytesIO(data))
         self.tpl.init_docx()
         document = self.tpl.docx
-        self.body = _compile_xml(self.env, self.tpl.patch_xml(self.tpl.get_xml()))
+        raw_body = self.tpl.get_xml()
+        patched_body = self.tpl.patch_xml(raw_body)
+        self.body = _compile_xml(self.env, patched_body)
+        self.tables_need_fixing = self._tables_need_fixing(raw_body, patched_body)
         self.parts = self._compile_parts()
         self.core = {name: getattr(document.core_properties, name) for name in CORE_PROPERTIES}
         self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
@@ -65,6 +72,19 @@ class CompiledTemplate:
         self.document_name = document.part.partname.lstrip("/")
         self.core_name = document.part.package._core_properties_part.partname.lstrip("/")
         self.entries = self._canonical_entries()
+
+    def _tables_need_fixing(self, raw_body: str, patched_body: str) -> bool:
+        """docxtpl's fix_tables only changes tables whose rows disagree with their grid.
+
+        Row loops and row conditions copy or drop whole rows, so when no tag adds or merges cells and
+        every table of the template already agrees with its grid, fixing is a no-op for every student
+        whose tables all keep at least one row.
+        """
+        if _CELL_TAGS.search(raw_body):
+            return True
+        parser = etree.XMLParser(recover=True)
+        before = etree.tostring(etree.fromstring(patched_body, parser=parser))
+        return etree.tostring(self.tpl.fix_tables(patched_body)) != before
 
     def _compile_parts(self) -> list[CompiledPart]:
         parts = []
@@ -115,7 +135,10 @@ class CompiledTemplate:
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Zip member name -> bytes of every part that depends on the student."""
-        tree = self.tpl.fix_tables(self.render_xml(self.body, context))
+        body_xml = self.render_xml(self.body, context)
+        tree = etree.fromstring(body_xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
+        if self.tables_need_fixing or any(t.find(_TR) is None for t in tree.iter(_TBL)):
+            tree = self.tpl.fix_tables(body_xml)  # a table left with no rows loses its grid, as in docxtpl
         self.tpl.docx_ids_index = 1000
         self.tpl.fix_docpr_ids(tree)
         document = copy.deepcopy(self.shell)

@@ -70,3 +70,13 @@ def test_core_properties_with_tags_are_rendered(tmp_path: Path):
     rendered = Document(io.BytesIO(compiled.render({"name": "Ana & Ben"})))
     assert rendered.core_properties.title == "Plan for Ana &amp; Ben"  # docxtpl escapes here too
     assert compiled_parts(compiled, {"name": "Ana"}) == docxtpl_parts(path.read_bytes(), {"name": "Ana"})
+
+
+def test_column_loops_still_get_docxtpl_table_fixing(tmp_path: Path):
+    path = make_template(tmp_path / "t.docx", ["Columns"], [["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"],
+                                                            ["a", "b", "c"]])
+    data = path.read_bytes()
+    compiled = CompiledTemplate(data)
+    assert compiled.tables_need_fixing
+    for cols in (["x", "y", "z", "w"], []):
+        assert compiled_parts(compiled, {"cols": cols}) == docxtpl_parts(data, {"cols": cols})
