@@ -22,7 +22,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
-from generator.compiled import CompiledTemplate
+from generator.compiled import CORE_PROPERTIES, CompiledTemplate
 from generator.errors import RenderError, TemplateError
 from generator.jinja import make_environment
 from generator.tag_placement import check_tag_placement
@@ -59,7 +59,7 @@ class PlanTemplate:
         self.data = data if data is not None else self._read_bytes()
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
-        self._asts = [self._parse(part) for part in self.parts]
+        self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
         for part in self.parts:
             check_tag_placement(self.path, part.name, part.xml)
 
@@ -115,6 +115,24 @@ class PlanTemplate:
                 f"(\"{paragraph_text(line)[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
                 + _syntax_advice(exc.message or "", env)
             ) from None
+
+    def _parse_properties(self) -> list:
+        """docxtpl renders the document properties (File > Properties) too; a stray tag there fails every plan."""
+        properties = DocxTemplate(io.BytesIO(self.data)).get_docx().core_properties
+        env = make_environment(autoescape=True)
+        asts = []
+        for name in CORE_PROPERTIES:
+            text = getattr(properties, name) or ""
+            try:
+                asts.append(env.parse(text))
+                env.compile(text)
+            except TemplateSyntaxError as exc:
+                raise TemplateError(
+                    f"{self.path}: document property {name!r} (File > Properties) holds {text[:80]!r}, which "
+                    f"is a template syntax error: {(exc.message or '').rstrip('.')}. Remove the braces from the "
+                    "property, or make it a valid tag."
+                ) from None
+        return asts
 
     def fields(self) -> set[str]:
         """Names the template reads from the context (loop variables excluded)."""

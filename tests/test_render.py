@@ -126,3 +126,24 @@ def test_unknown_filter_is_found_when_the_template_is_loaded(tmp_path: Path):
     assert message.startswith(f"{path}: document body, paragraph 2 (\"Name: {{{{ name | upcase }}}}\"): template "
                               "syntax error: No filter named 'upcase'. Filters you can use: abs, attr,")
     assert "upper" in message
+
+
+def test_a_broken_tag_in_the_document_properties_is_found_on_load(tmp_path: Path):
+    path = make_template(tmp_path / "t.docx", ["{{ name }}"])
+    doc = Document(str(path))
+    doc.core_properties.comments = "fields in {{ }} are filled by plangen"
+    doc.save(path)
+    with pytest.raises(TemplateError) as err:
+        PlanTemplate(path)
+    assert str(err.value) == (
+        f"{path}: document property 'comments' (File > Properties) holds 'fields in {{{{ }}}} are filled by "
+        "plangen', which is a template syntax error: Expected an expression, got 'end of print statement'. "
+        "Remove the braces from the property, or make it a valid tag.")
+
+
+def test_fields_used_in_document_properties_count_as_template_fields(tmp_path: Path):
+    path = make_template(tmp_path / "t.docx", ["{{ name }}"])
+    doc = Document(str(path))
+    doc.core_properties.title = "Plan for {{ full_name }}"
+    doc.save(path)
+    assert PlanTemplate(path).fields() == {"name", "full_name"}
