@@ -103,7 +103,8 @@ def google_options(func):
               show_default=True, help="Folder that receives one sub-folder per student.")
 @click.option("--drive", "drive_root", is_flag=False, flag_value="", default=None, metavar="[ROOT]",
               help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
-                   "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID).")
+                   "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID, "
+                   "or 'root' for My Drive).")
 @click.option("--create-folders", is_flag=True,
               help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.")
 @google_options
@@ -245,7 +246,7 @@ def auth_group() -> None:
               help="Where to save the sign-in. Default: $PLANGEN_TOKEN_FILE, else your config folder.")
 @click.option("--scope", type=click.Choice(["drive", "drive.file"]), default="drive", show_default=True,
               help="drive: plans go into folders that already exist; drive.file: plangen sees only files "
-                   "and folders it created (use with --create-folders).")
+                   "and folders it created (use with --drive root --create-folders).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets, token_file, scope, no_browser):
     """Sign in to Google in the browser and save the sign-in for later runs."""

@@ -100,8 +100,9 @@ class Project:
     def save(self) -> None:
         write_xlsx(self.dir / "caseload.xlsx", [HEADER, *self.rows])
 
-    def generate(self, *extra: str, drive: str | None = "root"):
-        target = [] if drive is None else ["--drive", self.root] if drive == "root" else ["--drive", drive]
+    def generate(self, *extra: str, drive: str | None = "the caseload folder"):
+        """``drive``: the --drive value (None: no --drive); by default the fake's caseload folder."""
+        target = [] if drive is None else ["--drive", self.root if drive == "the caseload folder" else drive]
         return run("generate", "-m", str(self.mapping), "--out", str(self.out), "--today", "2026-11-22",
                    *target, *extra)
 
@@ -304,7 +305,11 @@ def test_auth_login_saves_a_private_token_that_generate_uses(project: Project, f
         f"Google credentials: saved sign-in from {token} (--token-file)",
         f"  scopes: https://www.googleapis.com/auth/{scope}",
     ]
-    result = project.generate("--token-file", str(token), "--create-folders")
+    if scope == "drive":
+        result = project.generate("--token-file", str(token))
+    else:  # drive.file sees only what plangen made: folders it creates at the top of My Drive
+        result = project.generate("--token-file", str(token), "--create-folders", drive="root")
+        assert {f.name for f in fake_google.files(parent=fake_google.drive.root_id)} >= {"Garcia, Ana", "Nguyen, Bao"}
     assert result.exit_code == 0 and result.output.startswith("3 students: 3 created.")
 
 

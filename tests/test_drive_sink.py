@@ -417,6 +417,17 @@ def test_create_folders_makes_each_missing_folder_once(fake_google: FakeGoogle) 
     assert len(fake_google.files(parent=root)) == 2
 
 
+def test_my_drive_as_root(fake_google: FakeGoogle) -> None:
+    jobs = [job("1001", "Lee, Kim"), job("1002", "Diaz, Eva")]
+    results = deliver(jobs, "root")
+    assert str(results[0]) == "no folder named 'Lee, Kim' in My Drive. Create it, put the folder's link in the " \
+                              f"{COLUMN}, or run with --create-folders."
+    assert statuses(deliver(jobs, "root", create=True)) == [CREATED, CREATED]
+    top = {f.name: f.id for f in fake_google.files(parent=fake_google.drive.root_id)}
+    assert set(top) == {"Lee, Kim", "Diaz, Eva"} and len(plans_in(fake_google, top["Lee, Kim"])) == 1
+    assert statuses(deliver(jobs, "root", create=True)) == [UNCHANGED, UNCHANGED]
+
+
 def test_folder_from_the_caseload(fake_google: FakeGoogle) -> None:
     folder = fake_google.add_folder("Kim's folder")
     jobs = [job("1001", "Lee, Kim", link=f"https://drive.google.com/drive/u/0/folders/{folder}?usp=sharing"),

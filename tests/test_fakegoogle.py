@@ -46,10 +46,11 @@ def quote(text: str) -> str:
 
 
 def make_docx(text: str) -> bytes:
+    """The same bytes for the same text (a fixed zip time), so uploads compare with a remake."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml",
+        zf.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 1, 1, 0, 0, 0)), "<Types/>")
+        zf.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)),
                     f'<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
                     '<w:p><w:r><w:t xml:space="preserve">second </w:t></w:r>'
                     "<w:r><w:t>line</w:t></w:r></w:p></w:body></w:document>")

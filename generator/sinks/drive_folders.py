@@ -23,6 +23,7 @@ from generator.sinks.drive_api import DriveApi, IdPool
 from generator.values import is_blank
 
 FOLDER_FIELDS = "id,name,mimeType,driveId,webViewLink"
+MY_DRIVE = "root"  # Drive's alias for the top of My Drive; with drive.file, the one ROOT plangen can see
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,14 @@ class Root:
 
 
 def open_root(api: DriveApi, text: str) -> Root:
-    """The --drive folder, checked before anything is rendered: a wrong root is a config error."""
-    root_id = parse_drive_id(text, what="Google Drive folder link")
-    link = web_link(root_id, FOLDER_MIME)
+    """The --drive folder, checked before anything is rendered: a wrong root is a config error.
+
+    ``root`` means the top of My Drive: with the drive.file scope plangen sees only what it
+    created, so ``--drive root --create-folders`` is how that scope gets folders it can see.
+    """
+    my_drive = text.strip().casefold() == MY_DRIVE
+    root_id = MY_DRIVE if my_drive else parse_drive_id(text, what="Google Drive folder link")
+    link = "My Drive" if my_drive else web_link(root_id, FOLDER_MIME)
     try:
         resource = api.get(root_id, FOLDER_FIELDS)
     except GoogleApiError as exc:
@@ -72,7 +78,7 @@ def open_root(api: DriveApi, text: str) -> Root:
     if resource.get("mimeType") != FOLDER_MIME:
         raise ConfigError(f"--drive: {link} is not a folder. Give the link of the folder that holds "
                           "the students' folders.")
-    return Root(resource["id"], folder_link(resource), resource.get("driveId"))
+    return Root(resource["id"], link if my_drive else folder_link(resource), resource.get("driveId"))
 
 
 class FolderResolver:
