@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from google.oauth2.credentials import Credentials
 
-from generator.errors import ConfigError, StudentError
+from generator.errors import AuthError, ConfigError, StudentError
 from generator.naming import PlanName
 from generator.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
 from generator.sinks import drive as d
@@ -258,6 +258,29 @@ def test_a_student_whose_calls_keep_failing_fails_alone(fake_google: FakeGoogle,
         "link or ID, and that the signed-in Google account can open it (items in shared drives need the "
         "account to be a member)."
     )
+
+
+def test_refused_credentials_stop_the_run(fake_google: FakeGoogle, caseload) -> None:
+    root, folders = caseload
+    fake_google.fail(401, method="POST", path=r"^/upload/", times=100)
+    with pytest.raises(AuthError, match=r"^Google refused to renew the sign-in .*Run `plangen auth login` again"):
+        deliver(caseload_jobs(folders), root)  # not a failure of each student: the run stops (exit 2)
+
+
+def test_a_drive_that_ignores_the_write_time_is_reported(fake_google: FakeGoogle, caseload,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root, folders = caseload
+    real_create = fake_google.drive.create
+
+    def create(params: dict, meta: dict, media: object) -> dict:
+        return real_create(params, {k: v for k, v in meta.items() if k != "modifiedTime"}, media)
+
+    monkeypatch.setattr(fake_google.drive, "create", create)
+    (result,) = deliver(caseload_jobs(folders)[:1], root)
+    assert result.status == CREATED
+    assert result.message == ("Drive did not keep plangen's write time, so later runs will treat this Doc as "
+                              "edited and keep it.")
+    assert statuses(deliver(caseload_jobs(folders, "v2")[:1], root)) == [KEPT_EDITED]
 
 
 class Killed(BaseException):
