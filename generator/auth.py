@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import logging
 import os
-import secrets
 import sys
 import webbrowser
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +29,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account as sa_credentials
 
 from generator.errors import AuthError, GoogleError
+from generator.fileio import atomic_write
 from generator.google import auth_uri_override, new_http, refresh_detail, token_uri_override
 
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
@@ -61,20 +61,12 @@ def default_token_path() -> Path:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Atomically replace ``path`` with a file that was never readable by anyone else."""
+    """Atomically replace ``path`` with a file that was never readable by anyone else.
+
+    The temporary file is created 0600 (mkstemp) before any byte is written, then renamed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, text.encode("utf-8"), mode=0o600)
 
 
 def save_token(credentials: user_credentials.Credentials, path: Path | None = None) -> Path:
