@@ -33,6 +33,7 @@ class SourceRows:
     columns: dict[str, Column] = field(default_factory=dict)
     groups: dict[str, list[Row]] = field(default_factory=dict)
     blank_keys: list[Row] = field(default_factory=list)
+    duplicates: dict[str, list[Row]] = field(default_factory=dict)  # key -> its rows, when one row is expected
 
     def column(self, header: str) -> Column:
         return self.columns[normalize_header(header)]
@@ -106,7 +107,10 @@ def _group(rows: SourceRows) -> None:
         if not key:
             rows.blank_keys.append(row)
             continue
-        rows.groups.setdefault(key, []).append(row)
+        group = rows.groups.setdefault(key, [])
+        group.append(row)
+        if rows.spec.one_row_per_student and len(group) > 1:
+            rows.duplicates[key] = group
 
 
 def roster_keys(mapping: Mapping, sources: dict[str, SourceRows]) -> list[str]:

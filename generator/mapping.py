@@ -20,10 +20,11 @@ from generator.yamlfile import LineDict, YamlReader, load_yaml_mapping, suggest
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
-    "source", "sheet", "sources", "roster", "template", "key", "display_name", "review_date", "drive_folder",
-    "date_format", "conflicts", "output", "fields",
+    "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
+    "drive_folder", "date_format", "conflicts", "output", "fields",
 )
-SOURCE_KEYS = ("file", "sheet", "key", "where")
+SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student")
+ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
 MAIN_SOURCE = "main"
 
@@ -44,6 +45,7 @@ class SourceSpec:
     sheet: str | None = None
     key_column: str | None = None
     where: list[Condition] = field(default_factory=list)
+    one_row_per_student: bool = False  # a caseload: a key on two rows is a mistake, not more data
 
 
 @dataclass
@@ -137,9 +139,10 @@ def load_mapping(path: Path | str) -> Mapping:
 def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> dict[str, SourceSpec]:
     if "sources" not in data:
         main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
-                          reader.string(data, "sheet", "setting"), key_spec.column)
+                          reader.string(data, "sheet", "setting"), key_spec.column,
+                          one_row_per_student=_rows_per_student(reader, data, "one"))
         return {MAIN_SOURCE: main}
-    for single in ("source", "sheet"):
+    for single in ("source", "sheet", "rows_per_student"):
         if single in data:
             raise reader.fail(data.line_of(single), f"'{single}' and 'sources' cannot both be set: with several "
                               "sources, give each its file and sheet under 'sources:'.")
@@ -158,8 +161,17 @@ def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> di
                               "(e.g. 'key: SEIS ID').")
         sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
                                         reader.string(spec, "sheet", f"{what}:"), key_column,
-                                        read_conditions(reader, spec, what))
+                                        read_conditions(reader, spec, what),
+                                        _rows_per_student(reader, spec, "many"))
     return sources
+
+
+def _rows_per_student(reader: YamlReader, data: LineDict, default: str) -> bool:
+    value = reader.string(data, "rows_per_student", "setting", default)
+    if value not in ROWS_PER_STUDENT:
+        raise reader.fail(data.line_of("rows_per_student"), f"rows_per_student must be 'one' (a caseload: one row "
+                          f"per student) or 'many' (a report: one row per service, goal...), not {value!r}.")
+    return value == "one"
 
 
 def _read_roster(reader: YamlReader, data: LineDict, sources: dict[str, SourceSpec]) -> list[str]:

@@ -126,13 +126,23 @@ class _StudentBuilder:
             self._compiled[text] = self.env.from_string(text)
         return self._compiled[text]
 
+    def duplicate_rows(self, key: str) -> list[str]:
+        """A key on two rows of a caseload is two students mixed up, or a pasted row: never merge them."""
+        messages = []
+        for rows in self.sources.values():
+            if key in rows.duplicates:
+                where = ", ".join(str(row.location.row) for row in rows.duplicates[key])
+                messages.append(f"{rows.table.label}: rows {where} have the same {rows.key_column.name!r}. Each "
+                                "student needs exactly one row: fix the key or delete the extra row.")
+        return messages
+
     def build(self, key: str) -> Student | StudentFailure:
         values: dict[str, Any] = {
             "today": FormattedDate(self.today, self.mapping.date_format),
             "school_year": school_year(self.today),
             "student_key": key,
         }
-        errors: list[str] = []
+        errors: list[str] = self.duplicate_rows(key)
         warnings: list[str] = []
         for spec in self.mapping.fields.values():
             try:

@@ -84,6 +84,10 @@ MINIMAL = "key: id\nfields:\n  id: Student ID\n"
         (MINIMAL + "  svc: {column: S, where: {column: Code, matches: '(unclosed'}}\n",
          "line 4: field 'svc': the pattern '(unclosed' is not a valid regular expression"),
         (MINIMAL + "  code: {column: S, part: number}\n", "line 4: field 'code': part must be 'code' or 'label'"),
+        (MINIMAL + "rows_per_student: several\n",
+         "line 4: rows_per_student must be 'one' (a caseload: one row per student) or 'many'"),
+        ("sources: {a: {file: a.csv, key: ID}}\nrows_per_student: one\nkey: id\nfields:\n  id: ID\n",
+         "line 2: 'rows_per_student' and 'sources' cannot both be set"),
         (MINIMAL + "conflicts: newest\n", "line 4: conflicts must be one of first, last, error, not 'newest'."),
     ],
 )

@@ -83,10 +83,21 @@ def test_bad_cells_fail_only_that_student_with_every_location(tmp_path: Path):
     assert "31/31/2015" not in messages["Bad Data"]  # cell values stay out of messages
 
 
-def test_duplicate_rows_merge_and_conflicts_follow_the_rule(tmp_path: Path):
-    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"],
+def test_a_key_on_two_rows_of_a_caseload_fails_that_student_naming_the_rows(tmp_path: Path):
+    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"], [8, "Ben", "Ode", None, 30, None, None, None, ""],
             [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"]]
     _, roster = roster_for(tmp_path, rows)
+    assert [s.key for s in roster.students] == ["8"]
+    assert [(f.key, f.message) for f in roster.failures] == [
+        ("7", "c.xlsx, sheet 'Caseload': rows 2, 4 have the same 'Student ID'. Each student needs exactly one row: "
+              "fix the key or delete the extra row.")]
+
+
+def test_rows_per_student_many_merges_rows_and_conflicts_follow_the_rule(tmp_path: Path):
+    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"],
+            [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"]]
+    many = MAPPING + "rows_per_student: many\n"
+    _, roster = roster_for(tmp_path, rows, many)
     (ana,) = roster.students
     assert ana.values["minutes"] == 30
     assert ana.values["accommodations"] == ["a", "b"]
@@ -95,7 +106,7 @@ def test_duplicate_rows_merge_and_conflicts_follow_the_rule(tmp_path: Path):
         "c.xlsx, sheet 'Caseload', cell E3 (column 'Minutes'); using c.xlsx, sheet 'Caseload', cell E2 "
         "(column 'Minutes') (conflicts: first)."
     ]
-    _, roster = roster_for(tmp_path, rows, MAPPING + "conflicts: error\n")
+    _, roster = roster_for(tmp_path, rows, many + "conflicts: error\n")
     assert roster.students == []
     assert roster.failures[0].message.startswith("field 'minutes' differs between")
     assert roster.failures[0].message.endswith("Make the rows agree, or set 'conflicts: first' in the mapping.")
