@@ -26,6 +26,7 @@ from generator.compiled import CORE_PROPERTIES, CompiledTemplate
 from generator.errors import RenderError, TemplateError
 from generator.jinja import make_environment
 from generator.tag_placement import check_tag_placement
+from generator.template_locate import locate_paragraph
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -109,10 +110,12 @@ class PlanTemplate:
             return ast
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
-            line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+            line = paragraph_text(lines[exc.lineno - 1]) if exc.lineno and exc.lineno <= len(lines) else ""
+            place = locate_paragraph(self.data, line) if part.name == "document body" else None
+            place = place or f"paragraph {max((exc.lineno or 1) - 1, 1)}"
             raise TemplateError(
-                f"{self.path}: {part.name}, paragraph {max((exc.lineno or 1) - 1, 1)} "
-                f"(\"{paragraph_text(line)[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
+                f"{self.path}: {part.name}, {place} "
+                f"(\"{line[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
                 + _syntax_advice(exc.message or "", env)
             ) from None
 

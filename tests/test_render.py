@@ -147,3 +147,12 @@ def test_fields_used_in_document_properties_count_as_template_fields(tmp_path: P
     doc.core_properties.title = "Plan for {{ full_name }}"
     doc.save(path)
     assert PlanTemplate(path).fields() == {"name", "full_name"}
+
+
+def test_syntax_error_in_a_table_cell_names_table_row_and_column(tmp_path: Path):
+    rows = [["Area", "Goal"], ["Fine motor", "{{ goal.text }"]]
+    path = make_template(tmp_path / "t.docx", ["Intro", "Goals"], rows)
+    with pytest.raises(TemplateError) as err:
+        PlanTemplate(path)
+    assert str(err.value).startswith(f"{path}: document body, table 1, row 2, column 2 (\"{{{{ goal.text }}\"): "
+                                     "template syntax error: unexpected '}'.")
