@@ -19,7 +19,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
 from generator.compiled import CORE_PROPERTIES, CompiledTemplate
@@ -37,6 +37,31 @@ class TemplatePart:
 
     name: str
     xml: str
+
+
+_BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(if|for|with|filter|macro|call|block)\b")
+
+
+def _unclosed_block_line(lines: list[str]) -> int | None:
+    """The line (1-based) of the innermost block tag that is never closed."""
+    opened: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        for match in _BLOCK_TAG.finditer(line):
+            if match.group(1):
+                if opened:
+                    opened.pop()
+            else:
+                opened.append(number)
+    return opened[-1] if opened else None
+
+
+def check_private_access(path: Path, part_name: str, ast: nodes.Template) -> None:
+    """`{{ x.__class__ }}` and friends fail in the sandbox anyway; say so once, before any plan is written."""
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            raise TemplateError(f"{path}: {part_name}: the template uses {name!r}; names starting with '_' are "
+                                "Python internals, which templates may not reach. Remove that part of the tag.")
 
 
 def _syntax_advice(message: str, env) -> str:
@@ -61,6 +86,8 @@ class PlanTemplate:
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
+        for part, ast in zip(self.parts, self._asts, strict=False):
+            check_private_access(self.path, part.name, ast)
         for part in self.parts:
             check_tag_placement(self.path, part.name, part.xml)
 
@@ -110,9 +137,12 @@ class PlanTemplate:
             return ast
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
-            line = paragraph_text(lines[exc.lineno - 1]) if exc.lineno and exc.lineno <= len(lines) else ""
+            lineno = exc.lineno
+            if (exc.message or "").startswith("Unexpected end of template"):
+                lineno = _unclosed_block_line(lines) or lineno  # point at the opening tag, not the end
+            line = paragraph_text(lines[lineno - 1]) if lineno and lineno <= len(lines) else ""
             place = locate_paragraph(self.data, line) if part.name == "document body" else None
-            place = place or f"paragraph {max((exc.lineno or 1) - 1, 1)}"
+            place = place or f"paragraph {max((lineno or 1) - 1, 1)}"
             raise TemplateError(
                 f"{self.path}: {part.name}, {place} "
                 f"(\"{line[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 
+from generator.errors import SourceError
 from generator.fieldspec import FieldSpec, normalize_value, split_code
 from generator.grouping import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
 from generator.jinja import make_environment
@@ -66,6 +67,11 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
     if isinstance(tables, Table):
         tables = {mapping.default_source: tables}
     sources = group_sources(mapping, tables)
+    for name in mapping.roster:
+        table = sources[name].table
+        if not table.rows:
+            raise SourceError(f"{table.label}: has a header row but no students under it. Check that this is the "
+                              "right file and sheet.")
     keys = roster_keys(mapping, sources)
     roster = Roster(warnings=unmatched_warnings(mapping, sources, keys))
     for name in mapping.roster:
@@ -103,6 +109,8 @@ def missing_from_sources(mapping: Mapping, sources: dict[str, SourceRows], stude
 class _CellError(Exception):
     """A located problem with one student's value; collected so all of them are reported at once."""
 
+
+EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 
 _EMPTY: dict[str, Callable[[], Any]] = {
     "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
@@ -236,6 +244,9 @@ class _StudentBuilder:
         return items
 
     def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            raise _CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
+                             "in the sheet (or type the value), then save.")
         value = self.reshape(spec, value)
         cell = where
         if is_blank(value):

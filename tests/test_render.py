@@ -112,8 +112,14 @@ def test_a_missing_value_at_render_time_is_a_render_error(tmp_path: Path):
         template.render({})
 
 
-def test_sandbox_blocks_python_internals(tmp_path: Path):
-    template = PlanTemplate(make_template(tmp_path / "t.docx", ["{{ name.__class__.__mro__ }}"]))
+def test_python_internals_are_refused_on_load(tmp_path: Path):
+    path = make_template(tmp_path / "t.docx", ["{{ name.__class__.__mro__ }}"])
+    with pytest.raises(TemplateError, match="the template uses '__mro__'; names starting with '_' are Python"):
+        PlanTemplate(path)
+
+
+def test_sandbox_blocks_python_internals_reached_indirectly(tmp_path: Path):
+    template = PlanTemplate(make_template(tmp_path / "t.docx", ["{{ name | attr('__class__') }}"]))
     with pytest.raises(RenderError, match="unsafe"):
         template.render({"name": "x"})
 
