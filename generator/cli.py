@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.check import GROUPS, check
 from generator.errors import PlangenError
-from generator.pipeline import RunOptions, generate, prepare
+from generator.pipeline import RunOptions, generate
 from generator.render import PlanTemplate
 from generator.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
 from generator.template_fields import template_fields
@@ -113,9 +114,11 @@ def google_options(func):
               help="Replace plans edited since plangen wrote them (the edited copy or Doc is kept beside).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Render with N processes. Default: all cores for 200+ students, else 1.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
-                     token_file, service_account, impersonate, dry_run, replace_edited, jobs, verbose):
+                     token_file, service_account, impersonate, dry_run, replace_edited, jobs, skip_invalid, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
@@ -126,7 +129,8 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
         drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders,
                              token_file=token_file, service_account=service_account, impersonate=impersonate)
     options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
-                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive)
+                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
+                          skip_invalid=skip_invalid)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
@@ -191,20 +195,23 @@ def print_report(report: Report, out_dir: Path) -> None:
 @cli.command("check")
 @input_options
 def check_command(mapping, source, template, keys, due_within, today):
-    """Read the mapping, template and caseload and report problems; write nothing."""
+    """Report every template, mapping, data and output problem at once; write nothing."""
     options = run_options(mapping, source, template, keys, due_within, today)
-    prepared = run_library(prepare, options)
-    for failure in prepared.roster.failures:
-        click.echo(click.style("error: ", fg="red") + f"{failure.display_name}: {failure.message}")
-    for warning in prepared.warnings:
-        click.echo(click.style("warning: ", fg="yellow") + warning)
-    students = len(prepared.roster.students)
-    click.echo(
-        f"Checked {', '.join(t.label for t in prepared.tables.values())}: {students} student(s) ready, "
-        f"{len(prepared.roster.failures)} with errors; {len(prepared.mapping.fields)} mapped fields; "
-        f"template {prepared.template.name} uses {len(prepared.template.fields())} field(s)."
-    )
-    if prepared.roster.failures:
+    result = run_library(check, options)
+    for group in GROUPS:
+        problems = result.in_group(group)
+        errors = sum(p.level == "error" for p in problems)
+        counts = f"{errors} error(s), {len(problems) - errors} warning(s)" if problems else "ok"
+        click.echo(click.style(f"{group}: ", bold=True) + counts)
+        for problem in problems:
+            color = "red" if problem.level == "error" else "yellow"
+            lines = problem.message.splitlines()
+            click.echo("  " + click.style(f"{problem.level}: ", fg=color) + lines[0])
+            for line in lines[1:]:
+                click.echo("    " + line)
+    click.echo(result.summary)
+    click.echo(f"{result.errors} error(s), {result.warnings} warning(s).")
+    if result.errors:
         sys.exit(EXIT_CONFIG)
 
 

@@ -24,6 +24,10 @@ class SourceError(ConfigError):
     """A caseload/report file cannot be read, or lacks the columns the mapping names."""
 
 
+class DataError(ConfigError):
+    """Some students' data cannot become plans, and the run was asked not to write a partial set."""
+
+
 class TemplateError(ConfigError):
     """A template cannot be read, parsed, or asks for fields the mapping does not provide."""
 

@@ -43,6 +43,7 @@ def safe_component(text: str, fallback: str = "_") -> str:
 class PlanName:
     folder: str
     filename: str
+    collided: bool = False  # another student's name gave the same path; the key was appended
 
     @property
     def relpath(self) -> PurePosixPath:
@@ -86,5 +87,5 @@ def _disambiguate(names: dict[str, PlanName]) -> dict[str, PlanName]:
             name = names[key]
             suffix = f" ({safe_component(key)})"
             result[key] = PlanName(safe_component(name.folder[: MAX_COMPONENT - len(suffix)] + suffix),
-                                   name.filename)
+                                   name.filename, collided=True)
     return result

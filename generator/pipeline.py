@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.batch import choose_jobs, render_jobs
-from generator.errors import ConfigError, StudentError, TemplateError
+from generator.errors import ConfigError, DataError, StudentError, TemplateError
 from generator.jinja import make_environment
 from generator.mapping import Mapping, load_mapping, suggest
 from generator.naming import PlanName, plan_names
@@ -44,6 +44,7 @@ class RunOptions:
     dry_run: bool = False
     replace_edited: bool = False
     jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
+    skip_invalid: bool = False  # write the valid students' plans even when others have data errors
     drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
 
 
@@ -114,6 +115,7 @@ def generate(
 ) -> Report:
     """Render and deliver every selected student's plan; the report says how each one went."""
     prepared = prepare(options)
+    refuse_invalid_data(prepared, options)
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
     report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings))
@@ -150,6 +152,19 @@ def generate(
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     return report
+
+
+def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
+    """Data errors stop the whole run before anything is written, unless the therapist says otherwise."""
+    failures = prepared.roster.failures
+    if not failures or options.skip_invalid:
+        return
+    lines = [f"  {f.display_name}: {line}" for f in failures for line in f.message.splitlines()]
+    raise DataError(
+        f"{len(failures)} student(s) have data errors, so nothing was written:\n" + "\n".join(lines)
+        + "\nFix them in the sheet ('plangen check' lists every problem), or add --skip-invalid to write the "
+        "other students' plans now."
+    )
 
 
 def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:

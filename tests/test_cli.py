@@ -108,15 +108,33 @@ def test_template_field_the_mapping_lacks_exits_2(sample_copy: Path, tmp_path: P
     assert not (tmp_path / "plans").exists()
 
 
-def test_bad_data_fails_that_student_only_with_exit_1(tmp_path: Path):
+def bad_data_inputs(tmp_path: Path) -> list[str]:
     write_xlsx(tmp_path / "c.xlsx", [
         ["ID", "Name", "Due"], [1, "Ana", "2026-12-01"], [2, "Ben", "someday"], [3, "Cy", None]])
     mapping = tmp_path / "m.yaml"
     mapping.write_text("source: c.xlsx\nkey: id\nfields:\n  id: ID\n  name: Name\n  due: {column: Due, type: date}\n"
                        "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n")
     template = make_template(tmp_path / "t.docx", ["{{ name }} due {{ due }}"])
+    return ["-m", str(mapping), "-t", str(template)]
+
+
+def test_bad_data_stops_the_run_before_anything_is_written(tmp_path: Path):
     out = tmp_path / "plans"
-    result = run("generate", "-m", str(mapping), "-t", str(template), "-o", str(out))
+    result = run("generate", *bad_data_inputs(tmp_path), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: 1 student(s) have data errors, so nothing was written:\n"
+        "  Ben: c.xlsx, sheet 'Sheet1', cell C3 (column 'Due'): due is not a date (use e.g. 2026-10-03 or "
+        "10/3/2026).\n"
+        "Fix them in the sheet ('plangen check' lists every problem), or add --skip-invalid to write the other "
+        "students' plans now.\n"
+    )
+    assert not out.exists()
+
+
+def test_skip_invalid_writes_the_others_and_exits_1(tmp_path: Path):
+    out = tmp_path / "plans"
+    result = run("generate", *bad_data_inputs(tmp_path), "-o", str(out), "--skip-invalid")
     assert result.exit_code == 1
     assert result.output == (
         "      failed  Ben\n"
@@ -154,8 +172,40 @@ def test_unknown_student_key_exits_2(sample_copy: Path, tmp_path: Path):
 def test_check_reports_what_it_checked(sample_copy: Path):
     result = run("check", "-m", str(sample_copy / "mappings" / "caseload.yaml"))
     assert result.exit_code == 0
-    assert result.output == ("Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; "
-                             "38 mapped fields; template ot-treatment-plan.docx uses 30 field(s).\n")
+    assert result.output == (
+        "template: ok\nmapping: ok\ndata: ok\n"
+        "output: 0 error(s), 1 warning(s)\n"
+        "  warning: these students' plans would have the same name, so each folder gets the student key: "
+        "Sofia Martinez -> Martinez, Sofia (1006)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx; "
+        "Sofia Martinez -> Martinez, Sofia (1007)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx.\n"
+        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 38 mapped fields; "
+        "template ot-treatment-plan.docx uses 30 field(s), 2 with item fields.\n"
+        "0 error(s), 1 warning(s).\n")
+
+
+def test_check_reports_template_and_data_problems_grouped(tmp_path: Path):
+    args = bad_data_inputs(tmp_path)
+    result = run("check", *args)
+    assert result.exit_code == 2
+    assert result.output == (
+        "template: ok\nmapping: ok\ndata: 1 error(s), 0 warning(s)\n"
+        "  error: Ben: c.xlsx, sheet 'Sheet1', cell C3 (column 'Due'): due is not a date (use e.g. 2026-10-03 "
+        "or 10/3/2026).\n"
+        "output: ok\n"
+        "Checked c.xlsx, sheet 'Sheet1': 2 student(s) ready, 1 with errors; 3 mapped fields; template t.docx "
+        "uses 2 field(s), 0 with item fields.\n"
+        "1 error(s), 0 warning(s).\n"
+    )
+    make_template(Path(args[3]), ["{{ nme }} {% if %}"])
+    (tmp_path / "m.yaml").write_text("key: id\nfields: [oops]\n")
+    result = run("check", *args)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0] == "template: 1 error(s), 0 warning(s)"
+    assert "template syntax error" in lines[1]
+    assert lines[2] == "mapping: 1 error(s), 0 warning(s)"
+    assert "'fields' must be a mapping" in lines[3]
+    assert lines[-2:] == ["Fix the errors above, then run check again to check the data.", "2 error(s), 0 warning(s)."]
 
 
 def test_fields_lists_template_fields():
