@@ -171,9 +171,51 @@ def _read_excel(path: Path, sheet: str | None) -> Table:
                 + ", ".join(repr(s) for s in workbook.sheetnames)
                 + ". Fix `sheet:` in the mapping."
             )
-        return _build_table(path, worksheet.title, list(_numbered_rows(worksheet)))
+        numbered = list(_numbered_rows(worksheet))
+        title = worksheet.title
     finally:
         workbook.close()
+    if _has_formulas(path):
+        _mark_uncached_formulas(path, title, numbered)
+    return _build_table(path, title, numbered)
+
+
+class UncachedFormula:
+    """A formula cell saved without its result (written by a program, never opened in Excel).
+
+    Its value is unknown, so it must not pass for an empty cell; the student builder reports it.
+    """
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"UncachedFormula({self.formula!r})"
+
+
+def _has_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        sheets = (archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+
+
+def _mark_uncached_formulas(path: Path, title: str, numbered: list[tuple[int, list[Any]]]) -> None:
+    """Second pass over the formulas themselves: a formula whose cached result is missing is flagged."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = dict(_numbered_rows(workbook[title]))
+    finally:
+        workbook.close()
+    for number, values in numbered:
+        for index, value in enumerate(values):
+            formula = formulas.get(number, [])[index] if index < len(formulas.get(number, [])) else None
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                values[index] = UncachedFormula(formula)
 
 
 def _numbered_rows(worksheet) -> Iterator[tuple[int, list[Any]]]:

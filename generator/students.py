@@ -20,7 +20,7 @@ from generator.fieldspec import FieldSpec, normalize_value, split_code
 from generator.grouping import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
 from generator.jinja import make_environment
 from generator.mapping import Mapping
-from generator.sources import Location, Row, Table
+from generator.sources import Location, Row, Table, UncachedFormula
 from generator.values import (
     FormattedDate,
     is_blank,
@@ -244,6 +244,10 @@ class _StudentBuilder:
         return items
 
     def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
+        if isinstance(value, UncachedFormula):
+            raise _CellError(f"{where}: {spec.name} is a formula saved without its result (the file was written "
+                             "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
+                             "again.")
         if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
             raise _CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
                              "in the sheet (or type the value), then save.")

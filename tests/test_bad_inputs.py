@@ -137,6 +137,8 @@ FAILING: dict[str, tuple[Case, int, list[str]]] = {
                             ["cell E2 (column 'Minutes')", "formula error #REF!"]),
     "formula error #N/A in text": (Case(write_source=rows([[1001, "Ana", "Ruiz", None, 30, "Yes", "#N/A"]])), 2,
                                    ["cell G2 (column 'Note')", "formula error #N/A"]),
+    "uncached formula": (Case(write_source=rows([[1001, "Ana", "Ruiz", None, "=10*3", "Yes", ""]])), 2,
+                         ["cell E2 (column 'Minutes')", "formula saved without its result", "save it"]),
     "unreadable date": (Case(write_source=rows([[1001, "Ana", "Ruiz", "31/31/2018", 30, "Yes", ""]])), 2,
                         ["cell D2 (column 'DOB')", "not a date"]),
     "unreadable number": (Case(write_source=rows([[1001, "Ana", "Ruiz", None, "thirty", "Yes", ""]])), 2,
