@@ -14,6 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from generator.autocrat import AutocratTags
 from generator.errors import StudentError
 from generator.naming import PlanName
 from generator.render import PlanTemplate
@@ -32,9 +33,9 @@ def choose_jobs(requested: int | None, students: int) -> int:
     return (os.cpu_count() or 1) if students >= PARALLEL_THRESHOLD else 1
 
 
-def _init_worker(path: Path, data: bytes) -> None:
+def _init_worker(path: Path, data: bytes, autocrat: AutocratTags | None = None) -> None:
     global _worker_template
-    _worker_template = PlanTemplate(path, data=data)
+    _worker_template = PlanTemplate(path, data=data, autocrat=autocrat)
 
 
 def _render_in_worker(context: dict[str, Any]) -> bytes | StudentError:
@@ -62,7 +63,8 @@ def render_jobs(
                 continue
             yield PlanJob(student, names[student.key], data)
         return
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(template.path, template.data)) as pool:
+    initargs = (template.path, template.data, template.autocrat)
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         remaining = iter(students)
         pending: deque[tuple[Student, Future]] = deque()
 

@@ -8,12 +8,11 @@ reported even when the mapping is broken too), and problems are grouped so the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
+from generator.google_inputs import GoogleInputs, open_template
 from generator.mapping import load_mapping
 from generator.pipeline import Prepared, RunOptions, check_template_fields, prepare
-from generator.render import PlanTemplate
 from generator.template_fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
@@ -60,9 +59,10 @@ def _group_of(error: ConfigError) -> str:
 def check(options: RunOptions) -> CheckResult:
     """Collect every problem; never raises for bad input."""
     result = CheckResult()
+    inputs = GoogleInputs(options.google)  # one sign-in, and one export of a Google Doc, for the whole check
     mapping = _load(result, "mapping", load_mapping, options.mapping)
     template_path = options.template or (mapping.template if mapping else None)
-    template = _load(result, "template", PlanTemplate, Path(template_path)) if template_path else None
+    template = _load(result, "template", open_template, template_path, mapping, inputs) if template_path else None
     if mapping is not None and template_path is None:
         result.add("mapping", ERROR, f"no template given: pass --template, or set 'template:' in {mapping.path}.")
     if mapping is not None and template is not None:
@@ -70,7 +70,7 @@ def check(options: RunOptions) -> CheckResult:
     if result.errors:
         result.summary = "Fix the errors above, then run check again to check the data."
         return result
-    prepared = _load(result, "data", prepare, options)
+    prepared = _load(result, "data", prepare, options, inputs)
     if prepared is not None:
         add_data_problems(result, prepared)
         result.summary = describe(prepared)

@@ -14,8 +14,8 @@ import click
 from generator import __version__
 from generator.check import GROUPS, check
 from generator.errors import PlangenError
+from generator.google_inputs import GoogleInputs, GoogleSignIn, as_location, open_template
 from generator.pipeline import RunOptions, generate
-from generator.render import PlanTemplate
 from generator.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
 from generator.template_fields import template_fields
 
@@ -61,10 +61,11 @@ def input_options(func):
     options = [
         click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
                      help="Mapping file (YAML) saying which column feeds each template field."),
-        click.option("-s", "--source", type=click.Path(path_type=Path),
-                     help="Caseload or report file (.xlsx, .csv). Default: the mapping's 'source:'."),
-        click.option("-t", "--template", type=click.Path(path_type=Path),
-                     help="Word template (.docx). Default: the mapping's 'template:'."),
+        click.option("-s", "--source", metavar="PATH|SHEET",
+                     help="Caseload or report file (.xlsx, .csv), or a Google Sheets link or ID (the tab from the "
+                          "link's gid, else the mapping's 'sheet:'). Default: the mapping's 'source:'."),
+        click.option("-t", "--template", metavar="PATH|DOC",
+                     help="Word template (.docx), or a Google Docs link or ID. Default: the mapping's 'template:'."),
         click.option("--student", "keys", multiple=True, metavar="KEY",
                      help="Only this student (the key column's value). Repeat for more."),
         click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
@@ -77,9 +78,11 @@ def input_options(func):
     return func
 
 
-def run_options(mapping, source, template, keys, due_within, today, **extra) -> RunOptions:
-    return RunOptions(mapping=mapping, source=source, template=template, keys=keys,
-                      due_within=due_within, today=today.date() if today else None, **extra)
+def run_options(mapping, source, template, keys, due_within, today, token_file=None, service_account=None,
+                impersonate=None, **extra) -> RunOptions:
+    google = GoogleSignIn(token_file=token_file, service_account=service_account, impersonate=impersonate)
+    return RunOptions(mapping=mapping, source=as_location(source), template=as_location(template), keys=keys,
+                      due_within=due_within, today=today.date() if today else None, google=google, **extra)
 
 
 def google_options(func):
@@ -108,6 +111,9 @@ def google_options(func):
                    "or 'root' for My Drive).")
 @click.option("--create-folders", is_flag=True,
               help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.")
+@click.option("--write-back", is_flag=True,
+              help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
+                   "each student's row (added after the last used column when missing); no other cell changes.")
 @google_options
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--replace-edited", is_flag=True,
@@ -118,7 +124,8 @@ def google_options(func):
               help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
-                     token_file, service_account, impersonate, dry_run, replace_edited, jobs, skip_invalid, verbose):
+                     write_back, token_file, service_account, impersonate, dry_run, replace_edited, jobs,
+                     skip_invalid, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
@@ -128,9 +135,9 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
 
         drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders,
                              token_file=token_file, service_account=service_account, impersonate=impersonate)
-    options = run_options(mapping, source, template, keys, due_within, today, out_dir=out_dir,
-                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
-                          skip_invalid=skip_invalid)
+    options = run_options(mapping, source, template, keys, due_within, today, token_file, service_account,
+                          impersonate, out_dir=out_dir, dry_run=dry_run, replace_edited=replace_edited, jobs=jobs,
+                          drive=drive, skip_invalid=skip_invalid, write_back=write_back)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
@@ -188,15 +195,21 @@ def print_report(report: Report, out_dir: Path) -> None:
     counts = report.counts
     color = "red" if counts[FAILED] else "yellow" if counts[KEPT_EDITED] else "green"
     click.echo(click.style(report.summary(), fg=color, bold=True))
+    for note in report.notes:
+        click.echo(note)
+    for error in report.errors:
+        click.echo(click.style("error: ", fg="red") + error, err=True)
     if not report.dry_run:
         click.echo(f"Manifest: {out_dir / 'manifest.csv'}")
 
 
 @cli.command("check")
 @input_options
-def check_command(mapping, source, template, keys, due_within, today):
+@google_options
+def check_command(mapping, source, template, keys, due_within, today, token_file, service_account, impersonate):
     """Report every template, mapping, data and output problem at once; write nothing."""
-    options = run_options(mapping, source, template, keys, due_within, today)
+    options = run_options(mapping, source, template, keys, due_within, today, token_file, service_account,
+                          impersonate)
     result = run_library(check, options)
     for group in GROUPS:
         problems = result.in_group(group)
@@ -216,10 +229,10 @@ def check_command(mapping, source, template, keys, due_within, today):
 
 
 @cli.command("fields")
-@click.argument("template", type=click.Path(path_type=Path))
+@click.argument("template")
 def fields_command(template):
-    """List the fields a template uses, one per line."""
-    plan_template = run_library(PlanTemplate, template)
+    """List the fields a template (a .docx file, or a Google Docs link or ID) uses, one per line."""
+    plan_template = run_library(open_template, as_location(template), None, GoogleInputs())
     for name in template_fields(plan_template):  # sorted; loop item fields as goals[].area
         click.echo(name)
 

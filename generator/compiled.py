@@ -19,10 +19,10 @@ from typing import Any
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
 from jinja2 import Template
 from lxml import etree
 
+from generator.autocrat import AutocratTags, docx_template
 from generator.jinja import make_environment
 from generator.zipwriter import ZipEntry, deflate, write_zip
 
@@ -52,9 +52,9 @@ def _compile_xml(env, xml: str) -> Template:
 class CompiledTemplate:
     """Everything about a template that does not depend on the student, computed once."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, autocrat: AutocratTags | None = None):
         self.env = make_environment(autoescape=True)
-        self.tpl = DocxTemplate(io.BytesIO(data))
+        self.tpl = docx_template(data, autocrat, "template")
         self.tpl.init_docx()
         document = self.tpl.docx
         raw_body = self.tpl.get_xml()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.batch import choose_jobs, render_jobs
 from generator.errors import ConfigError, DataError, StudentError, TemplateError
+from generator.google_inputs import GoogleInputs, GoogleSignIn, open_template, read_source
 from generator.jinja import make_environment
 from generator.mapping import Mapping, load_mapping, suggest
 from generator.naming import PlanName, plan_names
@@ -23,8 +24,9 @@ from generator.report import FAILED, Outcome, Report
 from generator.select import select
 from generator.sinks.base import Sink
 from generator.sinks.local import LocalSink, ensure_out_dir
-from generator.sources import Table, read_table
+from generator.sources import Table
 from generator.students import Roster, Student, build_roster
+from generator.writeback import write_back, write_back_targets
 
 if TYPE_CHECKING:
     from generator.sinks.drive import DriveOptions
@@ -35,8 +37,8 @@ class RunOptions:
     """What the therapist asked for; paths not given fall back to the mapping's defaults."""
 
     mapping: Path
-    source: Path | None = None
-    template: Path | None = None
+    source: Path | str | None = None  # a path, or a Google Sheets link or ID
+    template: Path | str | None = None  # a path, or a Google Docs link or ID
     out_dir: Path = Path("plans")
     keys: Sequence[str] = ()
     due_within: int | None = None
@@ -46,6 +48,8 @@ class RunOptions:
     jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
     skip_invalid: bool = False  # write the valid students' plans even when others have data errors
     drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
+    google: GoogleSignIn | None = None  # who reads Google Docs/Sheets inputs; None: the default sign-in
+    write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
 
 
 @dataclass
@@ -59,25 +63,28 @@ class Prepared:
     names: dict[str, PlanName]
     today: dt.date
     warnings: list[str] = field(default_factory=list)
+    inputs: GoogleInputs | None = None  # the sign-in that read Google inputs, reused to write back
 
 
-def prepare(options: RunOptions) -> Prepared:
+def prepare(options: RunOptions, inputs: GoogleInputs | None = None) -> Prepared:
     today = options.today or dt.date.today()
+    inputs = inputs or GoogleInputs(options.google)
     mapping = load_mapping(options.mapping)
-    tables = read_sources(mapping, options.source)
+    tables = read_sources(mapping, options.source, inputs)
     template_path = options.template or mapping.template
     if template_path is None:
         raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
-    template = PlanTemplate(Path(template_path))
+    template = open_template(template_path, mapping, inputs)
     check_template_fields(template, mapping)
     roster = build_roster(mapping, tables, today)
     roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
     warnings = list(roster.warnings) + [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
-    return Prepared(mapping, tables, template, roster, names, today, warnings)
+    return Prepared(mapping, tables, template, roster, names, today, warnings, inputs)
 
 
-def read_sources(mapping: Mapping, override: Path | None) -> dict[str, Table]:
+def read_sources(mapping: Mapping, override: Path | str | None,
+                 inputs: GoogleInputs | None = None) -> dict[str, Table]:
     """Every source table the mapping names; --source replaces the file of a one-source mapping."""
     sources = dict(mapping.sources)
     if override is not None:
@@ -90,7 +97,7 @@ def read_sources(mapping: Mapping, override: Path | None) -> dict[str, Table]:
     for name, spec in sources.items():
         if spec.location is None:
             raise ConfigError(f"no source given: pass --source, or set 'source:' in {mapping.path}.")
-        tables[name] = read_table(Path(spec.location), spec.sheet)
+        tables[name] = read_source(spec.location, spec.sheet, inputs or GoogleInputs())
     return tables
 
 
@@ -116,6 +123,7 @@ def generate(
     """Render and deliver every selected student's plan; the report says how each one went."""
     prepared = prepare(options)
     refuse_invalid_data(prepared, options)
+    targets = write_back_targets(prepared, Path(options.out_dir)) if options.write_back else []
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
     report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings))
@@ -151,6 +159,8 @@ def generate(
         sink.close()
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
+    if targets:
+        write_back(targets, report, prepared.inputs or GoogleInputs(options.google))
     return report
 
 

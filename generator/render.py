@@ -22,6 +22,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from generator.autocrat import AutocratTags, docx_template
 from generator.compiled import CORE_PROPERTIES, CompiledTemplate
 from generator.errors import RenderError, TemplateError
 from generator.jinja import make_environment
@@ -78,10 +79,14 @@ def paragraph_text(xml_line: str) -> str:
 
 
 class PlanTemplate:
-    """A .docx template, validated once, rendered once per student."""
+    """A .docx template, validated once, rendered once per student.
 
-    def __init__(self, path: Path, data: bytes | None = None):
+    ``autocrat`` (from the mapping) lets Autocrat-style ``<<Column Header>>`` tags stand for fields.
+    """
+
+    def __init__(self, path: Path, data: bytes | None = None, autocrat: AutocratTags | None = None):
         self.path = Path(path)
+        self.autocrat = autocrat
         self.data = data if data is not None else self._read_bytes()
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
@@ -115,7 +120,7 @@ class PlanTemplate:
         return data
 
     def _load_parts(self) -> list[TemplatePart]:
-        doc = DocxTemplate(io.BytesIO(self.data))
+        doc = docx_template(self.data, self.autocrat, str(self.path))
         try:
             doc.init_docx()
             parts = [TemplatePart("document body", doc.patch_xml(doc.get_xml()))]
@@ -123,6 +128,8 @@ class PlanTemplate:
                 for _rel, part in doc.get_headers_footers(uri):
                     xml = doc.patch_xml(doc.get_part_xml(part))
                     parts.append(TemplatePart(f"{kind} ({part.partname.lstrip('/')})", xml))
+        except TemplateError:
+            raise
         except Exception as exc:  # python-docx raises many types for a broken package
             raise TemplateError(f"{self.path}: the Word document cannot be opened ({exc}). "
                                 "Open it in Word, repair it if asked, and save it again.") from exc
@@ -176,7 +183,7 @@ class PlanTemplate:
 
     @functools.cached_property
     def compiled(self) -> CompiledTemplate:
-        return CompiledTemplate(self.data)
+        return CompiledTemplate(self.data, self.autocrat)
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The student's plan as .docx bytes; identical context gives identical bytes."""

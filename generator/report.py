@@ -49,6 +49,8 @@ class Report:
     dry_run: bool = False
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else the run did (e.g. links written to a Sheet)
+    errors: list[str] = field(default_factory=list)  # failures after the plans were written (exit 1)
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes.append(outcome)
@@ -59,7 +61,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_SOME_FAILED if self.counts[FAILED] else EXIT_OK
+        return EXIT_SOME_FAILED if self.counts[FAILED] or self.errors else EXIT_OK
 
     def describe(self, status: str) -> str:
         return DRY_RUN_WORDS[status] if self.dry_run else status

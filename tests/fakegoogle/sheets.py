@@ -3,12 +3,15 @@
 A1 ranges follow Sheets' rules: ``'Tab name'!A1:C3`` with ``''`` for a quote inside a title,
 whole columns (``A:C``), whole rows (``2:5``), open ends (``A5:C``), a bare title for the whole
 tab, and a bare cell range for the first tab. Writes outside the grid fail as in Sheets, and a
-``null`` in written values leaves that cell untouched.
+``null`` in written values leaves that cell untouched. Date cells read back as an en_US sheet
+shows them (``3/15/2027``), or unformatted as serial numbers unless ``dateTimeRenderOption`` is
+``FORMATTED_STRING``.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import secrets
@@ -126,7 +129,15 @@ class Spreadsheet:
     tabs: list[Tab]
 
 
+_SERIAL_EPOCH = dt.datetime(1899, 12, 30)  # Sheets' (and Lotus') day zero
+
+
 def formatted(value: Value) -> Value:
+    if isinstance(value, dt.datetime):  # as an en_US sheet shows a date (and time) cell
+        text = f"{value.month}/{value.day}/{value.year}"
+        return text if value.time() == dt.time(0) else text + f" {value.hour}:{value.minute:02d}:{value.second:02d}"
+    if isinstance(value, dt.date):
+        return f"{value.month}/{value.day}/{value.year}"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -135,6 +146,17 @@ def formatted(value: Value) -> Value:
         m = re.match(r'^=HYPERLINK\("(?:[^"]|"")*"\s*[,;]\s*"((?:[^"]|"")*)"\)$', value, re.I)
         return m.group(1).replace('""', '"') if m else value
     return str(value)
+
+
+def unformatted(value: Value, date_option: str) -> Value:
+    """UNFORMATTED_VALUE: dates as serial numbers, or as shown with dateTimeRenderOption=FORMATTED_STRING."""
+    if not isinstance(value, dt.date):
+        return value
+    if date_option == "FORMATTED_STRING":
+        return formatted(value)
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(0))
+    serial = (moment - _SERIAL_EPOCH).total_seconds() / 86400
+    return int(serial) if serial.is_integer() else serial
 
 
 def user_entered(value: Value) -> Value:
@@ -265,6 +287,7 @@ class SheetsStore:
 
     def values_get(self, book_id: str, a1: str, params: dict[str, str]) -> dict[str, Any]:
         render = params.get("valueRenderOption") or "FORMATTED_VALUE"
+        dates = params.get("dateTimeRenderOption") or "SERIAL_NUMBER"
         major = params.get("majorDimension") or "ROWS"
         with self.lock:
             tab, r0, c0, r1, c1 = self._resolve(self._book(book_id), a1)
@@ -275,6 +298,8 @@ class SheetsStore:
                 row = [tab.cells.get((r, c), "") for c in range(c0, c1 + 1)]
                 if render == "FORMATTED_VALUE":
                     row = [formatted(v) if v != "" else "" for v in row]
+                else:
+                    row = [unformatted(v, dates) for v in row]
                 rows.append(row)
         if major == "COLUMNS":
             rows = [list(col) for col in zip(*rows, strict=True)] if rows else []
