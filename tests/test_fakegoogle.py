@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import io
 import json
@@ -609,3 +610,16 @@ def test_create_and_update_may_set_modified_time(fake_google: FakeGoogle) -> Non
     assert edited["modifiedTime"] != updated["modifiedTime"]
     with pytest.raises(g.GoogleApiError, match="Invalid value for modifiedTime"):
         run(svc.files().update(fileId=made["id"], body={"modifiedTime": "yesterday"}))
+
+
+def test_sheets_dates_read_as_shown_or_as_serial_numbers(fake_google: FakeGoogle) -> None:
+    when = dt.datetime(2027, 3, 15)
+    book = fake_google.add_sheet("Dates", {"Tab": [["Review", "At"], [when, dt.datetime(2027, 3, 15, 14, 5)]]})
+    values = sheets().spreadsheets().values()
+    shown = run(values.get(spreadsheetId=book, range="Tab!A2:B2"))
+    assert shown["values"] == [["3/15/2027", "3/15/2027 14:05:00"]]
+    serial = run(values.get(spreadsheetId=book, range="Tab!A2:B2", valueRenderOption="UNFORMATTED_VALUE"))
+    assert serial["values"] == [[46461, 46461 + (14 * 60 + 5) / 1440]]
+    as_text = run(values.get(spreadsheetId=book, range="Tab!A2", valueRenderOption="UNFORMATTED_VALUE",
+                             dateTimeRenderOption="FORMATTED_STRING"))
+    assert as_text["values"] == [["3/15/2027"]]

@@ -282,3 +282,22 @@ def test_a_link_that_is_not_google(project: Project) -> None:
     result = project.generate("-s", "https://example.org/caseload.xlsx")
     assert result.exit_code == 2
     assert result.output.startswith("Error: 'https://example.org/caseload.xlsx' is not a Google Sheets link or ID.")
+
+
+def test_an_empty_tab_is_named(project: Project, fake_google: FakeGoogle) -> None:
+    book = fake_google.add_sheet("New caseload", {TAB: []})
+    result = project.generate("-s", sheet_url(book))
+    assert result.exit_code == 2
+    assert result.output == ("Error: New caseload (Google Sheet), sheet 'Fall 2026': is empty. Put the column "
+                             "headers in the first row.\n")
+
+
+def test_a_drive_file_sign_in_cannot_read_other_people_s_files(project: Project, fake_google: FakeGoogle) -> None:
+    project.token.write_text(json.dumps(token_json(fake_google, scopes=[auth.DRIVE_FILE_SCOPE])))
+    result = project.generate()
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: The sign-in saved in {project.token} grants {auth.DRIVE_FILE_SCOPE} but plangen needs "
+        f"{auth.DRIVE_SCOPE}. Run `plangen auth login --client-secrets FILE` to sign in again.\n"
+    )
+    assert fake_google.count(api="drive") == 0
