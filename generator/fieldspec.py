@@ -16,9 +16,10 @@ from generator.yamlfile import LineDict, YamlReader, suggest
 FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
 FIELD_KEYS = (
     "column", "columns", "value", "source", "type", "format", "default", "required", "map", "separator",
-    "part", "pattern", "where", "item", "sort_by", "unique_by",
+    "part", "pattern", "where", "item", "sort_by", "unique_by", "repeat",
 )
-ITEM_KEYS = tuple(k for k in FIELD_KEYS if k not in ("source", "where", "item", "sort_by", "unique_by"))
+ITEM_KEYS = tuple(k for k in FIELD_KEYS if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat"))
+REPEAT_MARK = "{n}"
 PARTS = ("code", "label")
 CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
 BUILTIN_NAMES = ("today", "school_year", "student_key")
@@ -80,6 +81,7 @@ class FieldSpec:
     item: dict[str, FieldSpec] = field(default_factory=dict)
     sort_by: list[str] = field(default_factory=list)
     unique_by: list[str] = field(default_factory=list)
+    repeat: list[str] = field(default_factory=list)  # records from column groups: "Goal {n}" for n in 1, 2, 3
 
     @property
     def is_computed(self) -> bool:
@@ -89,7 +91,10 @@ class FieldSpec:
         return [self.column] if self.column is not None else list(self.columns)
 
     def item_columns(self) -> list[str]:
-        return [c for spec in self.item.values() for c in spec.source_columns()]
+        columns = [c for spec in self.item.values() for c in spec.source_columns()]
+        if not self.repeat:
+            return columns
+        return [c.replace(REPEAT_MARK, n) for n in self.repeat for c in columns]
 
 
 def read_conditions(reader: YamlReader, data: LineDict, what: str) -> list[Condition]:
@@ -209,3 +214,8 @@ def _read_records(reader: YamlReader, result: FieldSpec, spec: LineDict, what: s
                 raise reader.fail(spec.line_of(key), f"{what}: {key} names {item_name!r}, which is not an item "
                                   f"field.{suggest(item_name, result.item)}")
         setattr(result, key, names)
+    result.repeat = reader.strings(spec, "repeat", f"{what}:")
+    item_columns = [c for s in result.item.values() for c in s.source_columns()]
+    if result.repeat and not any(REPEAT_MARK in c for c in item_columns):
+        raise reader.fail(spec.line_of("repeat"), f"{what}: with 'repeat', item columns name the group with "
+                          "{n}, e.g. 'Goal {n} Area' for Goal 1 Area, Goal 2 Area...")

@@ -16,7 +16,7 @@ from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import SourceError
-from generator.fieldspec import FieldSpec, normalize_value, split_code
+from generator.fieldspec import REPEAT_MARK, FieldSpec, normalize_value, split_code
 from generator.grouping import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
 from generator.jinja import make_environment
 from generator.mapping import Mapping
@@ -220,21 +220,20 @@ class _StudentBuilder:
 
     def records(self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row],
                 values: dict[str, Any]) -> list[dict[str, Any]]:
-        """One item per row, de-duplicated (a goals x services cross-join must not double goals), sorted."""
+        """One item per row (or per column group of a row), de-duplicated (a goals x services cross-join must not
+        double goals), sorted."""
         items: list[dict[str, Any]] = []
         seen: set[tuple] = set()
+        groups = [(n, {"n": n}) for n in spec.repeat] or [("", {})]
         for row in student_rows:
-            item: dict[str, Any] = {}
-            for item_spec in spec.item.values():
-                if item_spec.is_computed:
-                    item[item_spec.name] = self.computed(item_spec, {**values, **item})
+            for number, extra in groups:
+                item = self.record_item(spec, rows, row, number, {**values, **extra})
+                if item is None:
                     continue
-                column = rows.column(item_spec.column or item_spec.columns[0])
-                item[item_spec.name] = self.convert(item_spec, row.get(column), row.location.describe(column))
-            identity = tuple(normalize_value(item[n]) for n in (spec.unique_by or item))
-            if identity not in seen:
-                seen.add(identity)
-                items.append(item)
+                identity = tuple(normalize_value(item[n]) for n in (spec.unique_by or item))
+                if identity not in seen:
+                    seen.add(identity)
+                    items.append(item)
         for name in reversed(spec.sort_by):
             descending = name.startswith("-")
             name = name.lstrip("-")
@@ -242,6 +241,21 @@ class _StudentBuilder:
         if not items and spec.required:
             raise _CellError(self.required_message(spec))
         return items
+
+    def record_item(self, spec: FieldSpec, rows: SourceRows, row: Row, number: str,
+                    values: dict[str, Any]) -> dict[str, Any] | None:
+        """One record; in a repeated column group, None when every cell of the group is empty."""
+        item: dict[str, Any] = {}
+        read_any = not spec.repeat
+        for item_spec in spec.item.values():
+            if item_spec.is_computed:
+                item[item_spec.name] = self.computed(item_spec, {**values, **item})
+                continue
+            column = rows.column((item_spec.column or item_spec.columns[0]).replace(REPEAT_MARK, number))
+            raw = row.get(column)
+            read_any = read_any or not is_blank(raw)
+            item[item_spec.name] = self.convert(item_spec, raw, row.location.describe(column))
+        return item if read_any else None
 
     def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
         if isinstance(value, UncachedFormula):

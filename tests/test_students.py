@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import SourceError
+from generator.errors import MappingError, SourceError
 from generator.mapping import load_mapping
 from generator.select import select
 from generator.sources import read_table
@@ -162,3 +162,29 @@ def test_every_missing_column_is_named_at_once(tmp_path: Path):
                        "sheet 'Caseload' does not have."
     assert lines[2].startswith("Columns in c.xlsx, sheet 'Caseload': 'Student ID', 'First', 'Last', 'DOB'")
     assert lines[3] == "Fix the column name in the mapping, or the header in the sheet."
+
+
+def test_records_from_column_groups_of_one_row(tmp_path: Path):
+    mapping_path = tmp_path / "m.yaml"
+    mapping_path.write_text(
+        "key: id\nfields:\n  id: ID\n  goals:\n    type: records\n    repeat: [1, 2, 3]\n    item:\n"
+        "      number: {value: '{{ n }}', type: integer}\n      area: 'Goal {n} Area'\n      text: 'Goal {n}'\n"
+        "    sort_by: [-number]\n", encoding="utf-8")
+    mapping = load_mapping(mapping_path)
+    header = ["ID", "Goal 1 Area", "Goal 1", "Goal 2 Area", "Goal 2", "Goal 3 Area", "Goal 3"]
+    table = read_table(write_xlsx(tmp_path / "c.xlsx", [
+        header, [1, "Fine motor", "Cut on a line", None, None, "Sensory", "Stay seated"], [2, None, None, None, None,
+                                                                                         None, None]]))
+    roster = build_roster(mapping, table, TODAY)
+    first, second = roster.students
+    assert first.values["goals"] == [{"number": 3, "area": "Sensory", "text": "Stay seated"},
+                                     {"number": 1, "area": "Fine motor", "text": "Cut on a line"}]
+    assert second.values["goals"] == []
+
+
+def test_repeat_needs_a_group_marker_in_item_columns(tmp_path: Path):
+    mapping_path = tmp_path / "m.yaml"
+    mapping_path.write_text("key: id\nfields:\n  id: ID\n  goals:\n    type: records\n    repeat: [1, 2]\n"
+                            "    item:\n      text: Goal\n", encoding="utf-8")
+    with pytest.raises(MappingError, match=r"line 6: field 'goals': with 'repeat', item columns name the group"):
+        load_mapping(mapping_path)
