@@ -70,7 +70,7 @@ def check(options: RunOptions) -> CheckResult:
     if result.errors:
         result.summary = "Fix the errors above, then run check again to check the data."
         return result
-    prepared = _load(result, "data", prepare, options, inputs)
+    prepared = _load(result, "data", prepare, options, inputs, (mapping, template))
     if prepared is not None:
         add_data_problems(result, prepared)
         result.summary = describe(prepared)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.sources import normalize_header
 from generator.values import to_text
 from generator.yamlfile import LineDict, YamlReader, suggest
 
@@ -28,7 +29,7 @@ CODE_LABEL = re.compile(r"^\s*([^\s-][^-]*?)\s+-\s+(.*)$", re.DOTALL)
 
 def normalize_value(value: Any) -> str:
     """How cell values are compared in maps and filters: trimmed, spacing collapsed, case-free."""
-    return " ".join(to_text(value).split()).casefold()
+    return normalize_header(to_text(value))
 
 
 def split_code(text: str, part: str) -> str:

@@ -66,16 +66,22 @@ class Prepared:
     inputs: GoogleInputs | None = None  # the sign-in that read Google inputs, reused to write back
 
 
-def prepare(options: RunOptions, inputs: GoogleInputs | None = None) -> Prepared:
+def prepare(options: RunOptions, inputs: GoogleInputs | None = None,
+            checked: tuple[Mapping, PlanTemplate] | None = None) -> Prepared:
+    """``checked``: a mapping and template the caller already loaded and checked together (``plangen check``)."""
     today = options.today or dt.date.today()
     inputs = inputs or GoogleInputs(options.google)
-    mapping = load_mapping(options.mapping)
-    tables = read_sources(mapping, options.source, inputs)
-    template_path = options.template or mapping.template
-    if template_path is None:
-        raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
-    template = open_template(template_path, mapping, inputs)
-    check_template_fields(template, mapping)
+    if checked is None:
+        mapping = load_mapping(options.mapping)
+        tables = read_sources(mapping, options.source, inputs)
+        template_path = options.template or mapping.template
+        if template_path is None:
+            raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
+        template = open_template(template_path, mapping, inputs)
+        check_template_fields(template, mapping)
+    else:
+        mapping, template = checked
+        tables = read_sources(mapping, options.source, inputs)
     roster = build_roster(mapping, tables, today)
     roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
