@@ -21,14 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.google import drive  # noqa: E402
 from google.oauth2.credentials import Credentials  # noqa: E402
 
-from generator.google import ENV_API_ROOT  # noqa: E402
-from generator.naming import PlanName  # noqa: E402
-from generator.sinks import drive  # noqa: E402
-from generator.sinks.base import Delivery, PlanJob  # noqa: E402
-from generator.students import Student  # noqa: E402
-from tests.fakegoogle import FakeGoogle  # noqa: E402
+from generator.google.client import ENV_API_ROOT  # noqa: E402
+from generator.output.sink import Delivery, PlanJob  # noqa: E402
+from generator.roster.naming import PlanName  # noqa: E402
+from generator.roster.students import Student  # noqa: E402
+from tests.google.fakegoogle import FakeGoogle  # noqa: E402
 
 
 def caseload(fake: FakeGoogle, students: int) -> tuple[str, list[PlanJob]]:

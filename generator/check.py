@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
-from generator.google_inputs import GoogleInputs, open_template
-from generator.mapping import load_mapping
+from generator.google.inputs import GoogleInputs, open_template
+from generator.mapping.load import load_mapping
 from generator.pipeline import Prepared, RunOptions, check_template_fields, prepare
-from generator.template_fields import template_fields
+from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
 ERROR, WARNING = "error", "warning"

@@ -14,10 +14,10 @@ import click
 from generator import __version__
 from generator.check import GROUPS, check
 from generator.errors import PlangenError
-from generator.google_inputs import GoogleInputs, GoogleSignIn, as_location, open_template
+from generator.google.inputs import GoogleInputs, GoogleSignIn, as_location, open_template
+from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
 from generator.pipeline import RunOptions, generate
-from generator.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
-from generator.template_fields import template_fields
+from generator.template.fields import template_fields
 
 
 class PlangenClickError(click.ClickException):
@@ -131,7 +131,7 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
     drive = None
     if drive_root is not None:
-        from generator.sinks.drive import DriveOptions
+        from generator.google.drive import DriveOptions
 
         drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders,
                              token_file=token_file, service_account=service_account, impersonate=impersonate)
@@ -270,7 +270,7 @@ def auth_group() -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets, token_file, scope, no_browser):
     """Sign in to Google in the browser and save the sign-in for later runs."""
-    from generator import auth
+    from generator.google import signin as auth
 
     scopes = (auth.DRIVE_SCOPE if scope == "drive" else auth.DRIVE_FILE_SCOPE,)
     run_library(auth.login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
@@ -281,7 +281,7 @@ def auth_login_command(client_secrets, token_file, scope, no_browser):
 @google_options
 def auth_status_command(token_file, service_account, impersonate):
     """Show which Google credentials plangen would use (no secrets), without contacting Google."""
-    from generator import auth
+    from generator.google import signin as auth
 
     state = run_library(auth.status, token_file, service_account, impersonate)
     click.echo(state.describe())

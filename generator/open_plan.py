@@ -11,8 +11,8 @@ import csv
 from pathlib import Path
 
 from generator.errors import ConfigError
+from generator.output.report import FAILED
 from generator.pipeline import RunOptions, prepare
-from generator.report import FAILED
 
 MANIFEST = "manifest.csv"
 

@@ -13,23 +13,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.batch import choose_jobs, render_jobs
 from generator.errors import ConfigError, DataError, StudentError, TemplateError
-from generator.google_inputs import GoogleInputs, GoogleSignIn, open_template, read_source
+from generator.google.inputs import GoogleInputs, GoogleSignIn, open_template, read_source
+from generator.google.writeback import write_back, write_back_targets
 from generator.jinja import make_environment
-from generator.mapping import Mapping, load_mapping, suggest
-from generator.naming import PlanName, plan_names
-from generator.render import PlanTemplate
-from generator.report import FAILED, Outcome, Report
-from generator.select import select
-from generator.sinks.base import Sink
-from generator.sinks.local import LocalSink, ensure_out_dir
-from generator.sources import Table
-from generator.students import Roster, Student, build_roster
-from generator.writeback import write_back, write_back_targets
+from generator.mapping.load import Mapping, load_mapping, suggest
+from generator.output.local import LocalSink, ensure_out_dir
+from generator.output.report import FAILED, Outcome, Report
+from generator.output.sink import Sink
+from generator.roster.naming import PlanName, plan_names
+from generator.roster.select import select
+from generator.roster.students import Roster, Student, build_roster
+from generator.sources.tables import Table
+from generator.template.loader import PlanTemplate
+from generator.template.parallel import choose_jobs, render_jobs
 
 if TYPE_CHECKING:
-    from generator.sinks.drive import DriveOptions
+    from generator.google.drive import DriveOptions
 
 
 @dataclass
@@ -187,7 +187,7 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
     """Local folders by default; Drive (signed in, ROOT checked) before anything is rendered."""
     if options.drive is None:
         return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
-    from generator.sinks.drive import open_drive_sink  # Google libraries load only when needed
+    from generator.google.drive import open_drive_sink  # Google libraries load only when needed
 
     return open_drive_sink(options.drive, prepared.mapping, template_sha256=prepared.template.sha256,
                            replace_edited=options.replace_edited, dry_run=options.dry_run,

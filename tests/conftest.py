@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakegoogle.fixtures import fake_google, loopback_only  # noqa: F401
+from tests.google.fakegoogle.fixtures import fake_google, loopback_only  # noqa: F401
 from tests.helpers import MAPPINGS, SAMPLES, TEMPLATES
 
 

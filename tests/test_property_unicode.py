@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.render import PlanTemplate
-from generator.values import to_text
+from generator.sources.cells import to_text
+from generator.template.loader import PlanTemplate
 from tests.helpers import convert_with_libreoffice, document_xml, make_template, pdf_text, soffice
 
 CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)

@@ -1,0 +1,254 @@
+"""Google Drive as a destination: each student's plan as a native Google Doc in their folder.
+
+Before any plan is rendered, a run asks Drive for the ROOT folder, ROOT's sub-folders and every
+plan plangen wrote (``drive_folders``, ``drive_plans``), each a fixed number of paginated
+requests however many students there are. Plans are then delivered by a few threads -- Drive
+calls are mostly waiting -- under one shared write pace, and outcomes come back in job order.
+
+For each plan:
+
+* no plan yet: ``files.create`` (multipart, converted to a Doc) with a pre-generated ID: created
+* same content as plangen last wrote: nothing: unchanged
+* new content, Doc untouched since plangen wrote it: ``files.update`` with media, which keeps
+  the Doc's ID, link and sharing: updated
+* new content, Doc edited (or plangen cannot tell): nothing: kept-edited; with
+  ``--replace-edited`` the edited Doc is renamed "... (edited <time>)" and retired, and a new Doc
+  is created: replaced
+
+Every write is one request carrying its own bookkeeping, and creates reuse their generated ID
+when retried, so a run killed at any point leaves work undone but never a second plan: the next
+run finds what the killed one wrote. plangen never changes sharing; a Doc inherits its folder's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from googleapiclient.http import MediaInMemoryUpload
+
+from generator.errors import ConfigError, OutputError, StudentError
+from generator.google import signin as auth
+from generator.google.client import DOC_MIME, DOCX_MIME, GoogleApiError, RateLimiter, web_link
+from generator.google.drive_api import DriveApi, IdPool
+from generator.google.drive_folders import Folder, FolderResolver, join_links, open_root
+from generator.google.drive_plans import (
+    DOC_FIELDS,
+    EDITED_COPY,
+    MARKER,
+    ExistingPlan,
+    PlanIdentity,
+    PlanIndex,
+    content_hash,
+    parse_stamp,
+    write_stamp,
+)
+from generator.mapping.load import Mapping
+from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+from generator.output.sink import Delivery, PlanJob
+
+# Just under Google's ~3 writes/s per account: pacing at the limit itself gets refused now and then
+# (timing jitter), and each refusal costs a second of backoff (benchmarks/drive_throughput.py).
+DEFAULT_WRITES_PER_SECOND = 2.9
+DEFAULT_WORKERS = 4
+RETRY_BASE_DELAY = 1.0
+RESUMABLE_ABOVE = 5 * 1024 * 1024  # Drive's limit for multipart uploads
+KEPT_MESSAGE = ("edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
+                "beside it)")
+UNKEPT_STAMP = (" Drive did not keep plangen's write time, so later runs will treat this Doc as "
+                "edited and keep it.")
+
+
+@dataclass
+class DriveOptions:
+    """What was asked for with --drive, and which Google sign-in to use."""
+
+    root: str | None = None  # folder link or ID; None: every student's folder is in the caseload
+    create_folders: bool = False
+    token_file: Path | None = None
+    service_account: Path | None = None
+    impersonate: str | None = None
+    writes_per_second: float = DEFAULT_WRITES_PER_SECOND
+    workers: int = DEFAULT_WORKERS
+
+
+class DriveSink:
+    """Delivers rendered plans as Google Docs; in a dry run it reads Drive but writes nothing."""
+
+    def __init__(self, api: DriveApi, folders: FolderResolver, index: PlanIndex, ids: IdPool, *,
+                 template_sha256: str, replace_edited: bool, dry_run: bool, workers: int):
+        self.api = api
+        self.folders = folders
+        self.index = index
+        self.ids = ids
+        self.template = template_sha256[:16]
+        self.replace_edited = replace_edited
+        self.dry_run = dry_run
+        self.workers = max(1, workers)
+
+    def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
+        window: deque[tuple[PlanJob, Future[Delivery]]] = deque()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="plangen-drive") as pool:
+            try:
+                for job in jobs:
+                    window.append((job, pool.submit(self.deliver, job)))
+                    if len(window) >= 2 * self.workers:
+                        yield self._outcome(*window.popleft())
+                while window:
+                    yield self._outcome(*window.popleft())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+    @staticmethod
+    def _outcome(job: PlanJob, future: Future[Delivery]) -> tuple[PlanJob, Delivery | StudentError]:
+        try:
+            return job, future.result()
+        except StudentError as exc:
+            return job, exc
+
+    def close(self) -> None:
+        """Nothing to flush: everything plangen needs next time is stored on the Docs."""
+
+    def deliver(self, job: PlanJob) -> Delivery:
+        """One plan; a Google failure fails this student only (auth problems stop the run)."""
+        try:
+            return self._deliver(job)
+        except GoogleApiError as exc:
+            raise OutputError(str(exc)) from exc
+
+    def _deliver(self, job: PlanJob) -> Delivery:
+        folder = self.folders.resolve(job)
+        content = content_hash(job.data)
+        if folder.id is None or folder.created:  # a folder made in this run holds no plan yet
+            return self._create(job, folder, content, CREATED)
+        found = self.index.find(PlanIdentity.of(folder.id, job.student.key, job.name.filename), folder)
+        if len(found) > 1:
+            raise OutputError(f"{len(found)} Google Docs are this student's plan: "
+                              f"{join_links([p.link for p in found])}. Move all but one to the trash "
+                              "and run again.")
+        if not found:
+            return self._create(job, folder, content, CREATED)
+        plan: ExistingPlan | None = found[0]
+        if plan.content != content:
+            plan = self._reread(plan)  # a person may have typed into it since the run began
+        if plan is None:
+            return self._create(job, folder, content, CREATED)
+        if plan.content == content:
+            return Delivery(UNCHANGED, plan.link)
+        if plan.untouched:
+            return self._update(job, plan, content)
+        if not self.replace_edited:
+            return Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
+        return self._replace(job, folder, plan, content)
+
+    def _reread(self, plan: ExistingPlan) -> ExistingPlan | None:
+        try:
+            resource = self.api.get(plan.id, DOC_FIELDS + ",trashed")
+        except GoogleApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if resource.get("trashed") else ExistingPlan.from_resource(resource)
+
+    def _create(self, job: PlanJob, folder: Folder, content: str, status: str, note: str = "") -> Delivery:
+        if self.dry_run or folder.id is None:
+            return Delivery(status, folder.link, note)
+        stamp = write_stamp()
+        file_id = self.ids.take()
+        identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
+        body = {"id": file_id, "name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id],
+                "modifiedTime": stamp,
+                "appProperties": identity.properties(template=self.template, content=content, written=stamp)}
+        request = self.api.files().create(body=body, media_body=_media(job.data), fields=DOC_FIELDS,
+                                          supportsAllDrives=True)
+        resource = self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
+        return Delivery(status, _link(resource), _with_stamp_check(note, resource, stamp))
+
+    def _update(self, job: PlanJob, plan: ExistingPlan, content: str) -> Delivery:
+        if self.dry_run:
+            return Delivery(UPDATED, plan.link)
+        stamp = write_stamp()
+        body = {"modifiedTime": stamp,
+                "appProperties": {"template": self.template, "content": content, "written": stamp}}
+        request = self.api.files().update(fileId=plan.id, body=body, media_body=_media(job.data),
+                                          fields=DOC_FIELDS, supportsAllDrives=True)
+        resource = self.api.run(request)
+        return Delivery(UPDATED, _link(resource), _with_stamp_check("", resource, stamp))
+
+    def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str) -> Delivery:
+        """Retire the edited Doc first: if the run dies before the new Doc exists, the next run
+        simply creates it, and the edited Doc is never mistaken for the plan again."""
+        aside = f"{plan.name} (edited {dt.datetime.now().strftime('%Y-%m-%d %H%M%S')})"
+        if not self.dry_run:
+            body = {"name": aside, "appProperties": {MARKER: EDITED_COPY}}
+            self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id",
+                                                 supportsAllDrives=True))
+        return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}")
+
+
+def _media(data: bytes) -> MediaInMemoryUpload:
+    return MediaInMemoryUpload(data, mimetype=DOCX_MIME, resumable=len(data) > RESUMABLE_ABOVE)
+
+
+def _link(resource: dict[str, Any]) -> str:
+    return resource.get("webViewLink") or web_link(resource["id"], DOC_MIME)
+
+
+def _with_stamp_check(note: str, resource: dict[str, Any], stamp: str) -> str:
+    if parse_stamp(resource.get("modifiedTime")) == parse_stamp(stamp):
+        return note
+    return (note + UNKEPT_STAMP).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Opening a run's connection to Drive
+# --------------------------------------------------------------------------------------------
+
+
+def folder_column(mapping: Mapping) -> str:
+    """How messages name the caseload column holding students' folder links."""
+    if mapping.drive_folder is None:
+        return "Drive folder column"
+    spec = mapping.fields[mapping.drive_folder]
+    return f"'{spec.column}' column" if spec.column else f"'{mapping.drive_folder}' field"
+
+
+def open_drive_sink(options: DriveOptions, mapping: Mapping, *, template_sha256: str, replace_edited: bool,
+                    dry_run: bool, expected: int) -> DriveSink:
+    """Check the options and sign in before anything is rendered: these problems stop the run."""
+    if options.root is None and mapping.drive_folder is None:
+        raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
+                          f"'drive_folder:' in {mapping.path.name} to the field holding it, or give --drive "
+                          "ROOT (the link of the folder that holds the students' folders).")
+    if options.create_folders and options.root is None:
+        raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    scopes = auth.DEFAULT_SCOPES if options.service_account else (auth.DRIVE_FILE_SCOPE,)
+    credentials = auth.load_credentials(options.token_file, options.service_account, options.impersonate,
+                                        scopes=scopes)
+    return connect(credentials, options, field=mapping.drive_folder, column=folder_column(mapping),
+                   template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
+                   expected=expected)
+
+
+def connect(credentials: Any, options: DriveOptions, *, field: str | None, column: str, template_sha256: str,
+            replace_edited: bool, dry_run: bool, expected: int,
+            retry_base_delay: float | None = None) -> DriveSink:
+    """A sink with ROOT checked, its folders listed and the existing plans found."""
+    limiter = RateLimiter(options.writes_per_second)
+    base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
+    api = DriveApi(credentials, limiter=limiter, base_delay=base_delay)
+    root = open_root(api, options.root) if options.root else None
+    ids = IdPool(api, block=expected)
+    folders = FolderResolver(api, ids, root=root, field=field, column=column,
+                             create=options.create_folders, dry_run=dry_run)
+    folders.load()
+    index = PlanIndex(api)
+    index.load({root.drive_id} if root else set())
+    return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
+                     replace_edited=replace_edited, dry_run=dry_run, workers=options.workers)

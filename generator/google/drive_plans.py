@@ -1,0 +1,161 @@
+"""Which Google Docs are plangen's plans, whose plan each is, and whether someone edited it.
+
+plangen marks every Doc it writes with private ``appProperties`` (visible only to this OAuth
+client, at most 124 bytes per key and value):
+
+``plangen``  ``plan`` -- found by one ``appProperties has`` query per run; ``edited-copy`` once an
+             edited Doc was set aside by ``--replace-edited``, so it is never matched again
+``student``  keyed hash of the student key
+``plan``     keyed hash of the student key and the plan's file name: which of the student's plans
+             (another template or school year has another file name, so another Doc)
+``template`` SHA-256 prefix of the template, ``content`` SHA-256 of the rendered .docx
+``written``  the ``modifiedTime`` plangen gave the Doc in the same request that wrote it
+
+Student keys are personal data, so they are hashed with HMAC-SHA256 keyed by the student's Drive
+folder ID: a folder ID is long, random and stable through renames and moves, and a per-folder key
+means nobody can tabulate hashes of all possible student IDs once and look every plan up.
+
+Edits are told apart by ``modifiedTime``. Drive lets a create or update set it, so plangen sets it
+and records the same value in the same request: one write per plan, and nothing to reconcile if
+the run dies between two calls. Any later change by anyone moves ``modifiedTime`` to the time of
+that change. A Doc whose ``modifiedTime`` differs from ``written`` -- or lacks ``written``, or
+carries a time plangen cannot read -- counts as edited: when plangen cannot tell, it keeps the Doc.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from generator.google.drive_api import DriveApi
+from generator.google.drive_folders import Folder
+
+MARKER = "plangen"
+PLAN = "plan"
+EDITED_COPY = "edited-copy"
+PLAN_QUERY = (f"appProperties has {{ key='{MARKER}' and value='{PLAN}' }} "
+              "and trashed = false")
+DOC_FIELDS = "id,name,parents,driveId,modifiedTime,webViewLink,appProperties"
+
+
+def keyed_hash(secret: str, *parts: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), "\0".join(parts).encode("utf-8"), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:18]).decode("ascii")
+
+
+def content_hash(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode("ascii").rstrip("=")
+
+
+def write_stamp(now: dt.datetime | None = None) -> str:
+    """A ``modifiedTime`` in Drive's own form (UTC, milliseconds), so it reads back unchanged."""
+    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def parse_stamp(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    student: str
+    plan: str
+
+    @classmethod
+    def of(cls, folder_id: str, key: str, filename: str) -> PlanIdentity:
+        name = " ".join(filename.split()).casefold()
+        return cls(keyed_hash(folder_id, "student", key), keyed_hash(folder_id, "plan", key, name))
+
+    def properties(self, *, template: str, content: str, written: str) -> dict[str, str]:
+        return {MARKER: PLAN, "student": self.student, "plan": self.plan, "template": template,
+                "content": content, "written": written}
+
+
+@dataclass
+class ExistingPlan:
+    """A plan Doc as Drive described it."""
+
+    id: str
+    name: str
+    link: str
+    modified: str
+    properties: dict[str, str]
+
+    @classmethod
+    def from_resource(cls, resource: dict[str, Any]) -> ExistingPlan:
+        return cls(resource["id"], resource.get("name", ""), resource.get("webViewLink", ""),
+                   resource.get("modifiedTime", ""), dict(resource.get("appProperties") or {}))
+
+    @property
+    def content(self) -> str | None:
+        return self.properties.get("content")
+
+    @property
+    def untouched(self) -> bool:
+        """True only when Drive proves nobody changed the Doc since plangen wrote it."""
+        written = parse_stamp(self.properties.get("written"))
+        modified = parse_stamp(self.modified)
+        return written is not None and modified is not None and written == modified
+
+
+class PlanIndex:
+    """Every plangen plan the account can see, from one paginated query at the start of a run.
+
+    Drive may answer a query over all drives with ``incompleteSearch`` when it skipped some
+    shared drives. Then the index re-searches My Drive and each shared drive separately, the
+    drives of students' folders included as they come up, so a plan is never missed (a missed
+    plan would be created a second time).
+    """
+
+    def __init__(self, api: DriveApi):
+        self.api = api
+        self.by_plan: dict[str, list[ExistingPlan]] = {}
+        self.complete = True
+        self.searched_drives: set[str | None] = set()
+        self._lock = threading.Lock()
+
+    def load(self, drives: set[str | None]) -> None:
+        listing = self.api.list_all(PLAN_QUERY, DOC_FIELDS, corpora="allDrives")
+        if not listing.incomplete:
+            self._add(listing.items)
+            return
+        self.complete = False
+        self._add(listing.items)
+        for drive_id in drives | {None}:
+            self._search(drive_id)
+
+    def _search(self, drive_id: str | None) -> None:
+        if drive_id in self.searched_drives:
+            return
+        params = {"corpora": "drive", "driveId": drive_id} if drive_id else {"corpora": "user"}
+        self._add(self.api.list_all(PLAN_QUERY, DOC_FIELDS, **params).items)
+        self.searched_drives.add(drive_id)
+
+    def _add(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            plan = ExistingPlan.from_resource(item)
+            known = self.by_plan.setdefault(plan.properties.get("plan", ""), [])
+            if all(p.id != plan.id for p in known):
+                known.append(plan)
+
+    def find(self, identity: PlanIdentity, folder: Folder) -> list[ExistingPlan]:
+        """Plans with this identity, searching the folder's shared drive first if need be."""
+        if not self.complete:
+            with self._lock:
+                drive_id = folder.drive_id
+                if not folder.drive_known:
+                    drive_id = self.api.get(folder.id or "", "id,driveId").get("driveId")
+                self._search(drive_id)
+        return list(self.by_plan.get(identity.plan, []))

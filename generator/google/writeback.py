@@ -1,0 +1,213 @@
+"""``--write-back``: each student's plan link, status and time, filled into their row of the Google Sheet.
+
+Autocrat users expect the caseload itself to show where each plan is. A caseload sheet is shared
+and edited by people while plangen runs, so writing into it follows a few rules:
+
+* Only the three plan cells of each student's row are written (plus the headers of columns plangen
+  adds), in one ``values.batchUpdate`` with a range per cell and ``RAW`` input, so nothing typed by a
+  person is touched and no value is ever read as a formula.
+* Rows are found by key in the sheet as it is when the run ends (one read), not where they were when
+  it started: someone may have sorted or inserted rows meanwhile. Nothing is inserted or moved.
+* Missing columns are added after the last column anyone used, so no one's cell is overwritten; the
+  grid is widened first when it has no room (Sheets refuses writes beyond it).
+* With several rows per student (IEP exports), the student's first row gets the cells.
+
+A local workbook is never changed: the run's manifest is its record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import ConfigError, PlangenError
+from generator.google.inputs import GoogleInputs, SheetOrigin, SheetTable
+from generator.output.report import CREATED, FAILED, REPLACED, UPDATED, Outcome, Report
+from generator.sources.cells import to_text
+from generator.sources.tables import column_letter
+from generator.template.autocrat import header_key
+
+if TYPE_CHECKING:
+    from generator.pipeline import Prepared
+
+PLAN_COLUMNS = ("Plan Link", "Plan Status", "Plan Updated")
+_WRITTEN = (CREATED, UPDATED, REPLACED)  # statuses that mean the plan was (re)written now
+MAX_STATUS = 300
+
+
+class WriteBackError(PlangenError):
+    """The sheet cannot take the plan cells (its key column is gone, it was emptied...)."""
+
+
+@dataclass
+class Target:
+    """A roster source read from a Google Sheet, and the header of its key column."""
+
+    table: SheetTable
+    key_header: str
+
+    @property
+    def origin(self) -> SheetOrigin:
+        assert self.table.origin is not None
+        return self.table.origin
+
+
+def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Target]:
+    """The Google Sheets to fill in; a local caseload is refused before anything is written."""
+    targets, local = [], []
+    for name in prepared.mapping.roster:
+        table = prepared.tables[name]
+        if isinstance(table, SheetTable) and table.origin is not None:
+            targets.append(Target(table, prepared.mapping.sources[name].key_column or ""))
+        else:
+            local.append(table.label)
+    if not targets:
+        raise ConfigError(
+            f"--write-back fills in plan links in a Google Sheet, but the caseload {local[0]} is a file on this "
+            f"computer, which plangen never changes: the run's record is the manifest "
+            f"({out_dir / 'manifest.csv'}). Drop --write-back, or give the caseload's Google Sheet link as --source."
+        )
+    return targets
+
+
+def write_back(targets: list[Target], report: Report, inputs: GoogleInputs) -> None:
+    """Fill in every target; a failure is reported (exit 1) without hiding the plans that were written."""
+    outcomes = [o for o in report.outcomes if o.key]
+    found: set[str] = set()
+    for target in targets:
+        label = f"{target.origin.label}, sheet {target.origin.tab!r}"
+        if report.dry_run:
+            report.notes.append(f"Dry run: nothing written to {label}.")
+            continue
+        try:
+            written = _write_target(target, outcomes, inputs)
+        except PlangenError as exc:
+            report.errors.append(f"Could not write the plan links to {label}: {exc} The plans themselves were "
+                                 "written; the manifest lists them.")
+            found.update(o.key for o in outcomes)  # not "missing": the whole sheet failed, said once above
+            continue
+        found.update(written)
+        report.notes.append(f"Plan links written to {label}: {len(written)} row(s).")
+    for outcome in outcomes:
+        if outcome.key not in found:
+            report.warnings.append(f"{outcome.display_name}: no row with key {outcome.key!r} in the Google Sheet "
+                                   "any more, so its plan link was not written.")
+
+
+# --------------------------------------------------------------------------------------------
+# One sheet
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetLayout:
+    """Where things are in the sheet now: header row, the plan columns, each key's first row (0-based)."""
+
+    header_row: int
+    plan_columns: list[int]
+    new_columns: list[tuple[str, int]]
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, grid: list[list[Any]], key_header: str, label: str) -> SheetLayout:
+        header_row = next((i for i, row in enumerate(grid) if any(not _blank(v) for v in row)), None)
+        if header_row is None:
+            raise WriteBackError(f"{label} is empty now.")
+        headers: dict[str, int] = {}
+        for index, value in enumerate(grid[header_row]):
+            if not _blank(value):
+                headers.setdefault(header_key(str(value)), index)
+        key_column = headers.get(header_key(key_header))
+        if key_column is None:
+            raise WriteBackError(f"{label} no longer has the key column {key_header!r} in row {header_row + 1}.")
+        next_free = max((_width(row) for row in grid), default=0)
+        plan_columns, new_columns = [], []
+        for name in PLAN_COLUMNS:
+            index = headers.get(header_key(name))
+            if index is None:
+                index, next_free = next_free, next_free + 1
+                new_columns.append((name, index))
+            plan_columns.append(index)
+        layout = cls(header_row, plan_columns, new_columns)
+        for number in range(header_row + 1, len(grid)):
+            row = grid[number]
+            key = to_text(row[key_column]) if key_column < len(row) else ""
+            if key:
+                layout.rows.setdefault(key, number)
+        return layout
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _width(row: list[Any]) -> int:
+    """Columns up to the last non-blank cell."""
+    return max((i + 1 for i, v in enumerate(row) if not _blank(v)), default=0)
+
+
+def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs) -> set[str]:
+    origin = target.origin
+    layout = SheetLayout.of(_read_grid(origin, inputs), target.key_header, f"{origin.label}, sheet {origin.tab!r}")
+    cells: dict[tuple[int, int], str] = {(layout.header_row, i): name for name, i in layout.new_columns}
+    written: set[str] = set()
+    for outcome in outcomes:
+        row = layout.rows.get(outcome.key)
+        if row is None:
+            continue
+        written.add(outcome.key)
+        for column, value in zip(layout.plan_columns, cell_values(outcome), strict=True):
+            if value is not None:
+                cells[(row, column)] = value
+    if cells:
+        _widen(origin, max(c for _, c in cells) + 1, inputs)
+        data = [{"range": a1(origin.tab, r, c), "values": [[v]]} for (r, c), v in sorted(cells.items())]
+        request = inputs.sheets().spreadsheets().values().batchUpdate(
+            spreadsheetId=origin.spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
+        inputs.run(request)
+    return written
+
+
+def _read_grid(origin: SheetOrigin, inputs: GoogleInputs) -> list[list[Any]]:
+    """The whole tab as it is now; dates as the sheet shows them, numbers as numbers (as the export)."""
+    request = inputs.sheets().spreadsheets().values().get(
+        spreadsheetId=origin.spreadsheet_id, range=quote_tab(origin.tab), majorDimension="ROWS",
+        valueRenderOption="UNFORMATTED_VALUE", dateTimeRenderOption="FORMATTED_STRING")
+    return list(inputs.run(request).get("values", []))
+
+
+def _widen(origin: SheetOrigin, needed: int, inputs: GoogleInputs) -> None:
+    if needed <= origin.column_count:
+        return
+    body = {"requests": [{"appendDimension": {"sheetId": origin.sheet_id, "dimension": "COLUMNS",
+                                              "length": needed - origin.column_count}}]}
+    inputs.run(inputs.sheets().spreadsheets().batchUpdate(spreadsheetId=origin.spreadsheet_id, body=body))
+
+
+def cell_values(outcome: Outcome) -> tuple[str | None, str, str | None]:
+    """(link, status, updated); None leaves that cell as it is (a failed plan keeps its old link)."""
+    if outcome.status == FAILED:
+        first = (outcome.message.splitlines() or [""])[0]
+        status = f"failed: {first}" if first else "failed"
+        return None, status[:MAX_STATUS], None
+    updated = _short_time(outcome.time) if outcome.status in _WRITTEN else None
+    return outcome.output or None, outcome.status, updated
+
+
+def _short_time(text: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
+def quote_tab(title: str) -> str:
+    """A tab name as A1 notation needs it: always quoted, inner quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def a1(tab: str, row: int, column: int) -> str:
+    """One cell (0-based row and column) of a tab, e.g. 'Fall 2026'!K5."""
+    return f"{quote_tab(tab)}!{column_letter(column)}{row + 1}"

@@ -1,0 +1,222 @@
+"""One field of a mapping: where its value comes from and how it is read.
+
+Kept apart from the top-level mapping because fields nest: a ``records`` field (goals, services,
+accommodations from an IEP export, one row each) has item fields of its own, read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.mapping.yamlfile import LineDict, YamlReader, suggest
+from generator.sources.cells import to_text
+from generator.sources.tables import normalize_header
+
+FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
+FIELD_KEYS = (
+    "column", "columns", "value", "source", "type", "format", "default", "required", "map", "separator",
+    "part", "pattern", "where", "item", "sort_by", "unique_by", "repeat",
+)
+ITEM_KEYS = tuple(k for k in FIELD_KEYS if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat"))
+REPEAT_MARK = "{n}"
+PARTS = ("code", "label")
+CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
+BUILTIN_NAMES = ("today", "school_year", "student_key")
+CODE_LABEL = re.compile(r"^\s*([^\s-][^-]*?)\s+-\s+(.*)$", re.DOTALL)
+
+
+def normalize_value(value: Any) -> str:
+    """How cell values are compared in maps and filters: trimmed, spacing collapsed, case-free."""
+    return normalize_header(to_text(value))
+
+
+def split_code(text: str, part: str) -> str:
+    """``450 - Occupational therapy`` -> ``450`` (code) or ``Occupational therapy`` (label)."""
+    match = CODE_LABEL.match(text)
+    if not match:
+        return text.strip() if part == "code" else ""
+    return match.group(1).strip() if part == "code" else match.group(2).strip()
+
+
+@dataclass
+class Condition:
+    """A row filter: keep rows whose column passes the test (e.g. service code 450 only)."""
+
+    column: str
+    op: str
+    values: list[str]
+    line: int
+
+    def test(self, value: Any) -> bool:
+        text = normalize_value(value)
+        if self.op == "code":
+            return normalize_value(split_code(text, "code")) in self.values
+        if self.op in ("equals", "in"):
+            return text in self.values
+        if self.op == "not_in":
+            return text not in self.values
+        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.values)
+
+
+@dataclass
+class FieldSpec:
+    """How one template field is read from source rows, or computed from other fields."""
+
+    name: str
+    line: int
+    column: str | None = None
+    columns: list[str] = field(default_factory=list)
+    value: str | None = None
+    source: str | None = None
+    type: str = "text"
+    format: str | None = None
+    default: Any = None
+    required: bool = False
+    value_map: dict[str, Any] = field(default_factory=dict)
+    separator: str = ";"
+    part: str | None = None
+    pattern: re.Pattern | None = None
+    where: list[Condition] = field(default_factory=list)
+    item: dict[str, FieldSpec] = field(default_factory=dict)
+    sort_by: list[str] = field(default_factory=list)
+    unique_by: list[str] = field(default_factory=list)
+    repeat: list[str] = field(default_factory=list)  # records from column groups: "Goal {n}" for n in 1, 2, 3
+
+    @property
+    def is_computed(self) -> bool:
+        return self.value is not None
+
+    def source_columns(self) -> list[str]:
+        return [self.column] if self.column is not None else list(self.columns)
+
+    def item_columns(self) -> list[str]:
+        columns = [c for spec in self.item.values() for c in spec.source_columns()]
+        if not self.repeat:
+            return columns
+        return [c.replace(REPEAT_MARK, n) for n in self.repeat for c in columns]
+
+
+def read_conditions(reader: YamlReader, data: LineDict, what: str) -> list[Condition]:
+    """``where:`` as one condition or a list of them; all must hold."""
+    raw = data.get("where")
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    conditions = []
+    for item in items:
+        if not isinstance(item, LineDict):
+            raise reader.fail(data.line_of("where"), f"{what}: each 'where' condition must be a mapping like "
+                              "{column: Service Code, code: [450]}.")
+        reader.check_keys(item, ("column", *CONDITION_OPS), f"a 'where' condition of {what}")
+        column = reader.string(item, "column", "condition")
+        ops = [op for op in CONDITION_OPS if op in item]
+        if column is None or len(ops) != 1:
+            raise reader.fail(item.line, f"{what}: a 'where' condition needs 'column' and exactly one of "
+                              f"{', '.join(CONDITION_OPS)}.")
+        op = ops[0]
+        values = item[op] if isinstance(item[op], list) else [item[op]]
+        if op == "matches":
+            for pattern in values:
+                _compile(reader, item.line_of(op), str(pattern), what)
+            normalized = [str(v) for v in values]
+        else:
+            normalized = [normalize_value(v) for v in values]
+        conditions.append(Condition(column=column, op=op, values=normalized, line=item.line))
+    return conditions
+
+
+def _compile(reader: YamlReader, line: int, pattern: str, what: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise reader.fail(line, f"{what}: the pattern {pattern!r} is not a valid regular expression ({exc}).") from None
+
+
+def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: bool = False) -> FieldSpec:
+    what = f"field {name!r}"
+    if not name.isidentifier():
+        raise reader.fail(line, f"field name {name!r} must be a single word of letters, digits and "
+                          "underscores (it is typed in the template as {{ " + name + " }}).")
+    if name in BUILTIN_NAMES and not in_item:
+        raise reader.fail(line, f"field name {name!r} is built in; choose another name.")
+    if isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
+        return FieldSpec(name=name, line=line, column=str(spec))
+    if not isinstance(spec, LineDict):
+        raise reader.fail(line, f"{what} must be a column name or a mapping with 'column:'.")
+    reader.check_keys(spec, ITEM_KEYS if in_item else FIELD_KEYS, what)
+    result = FieldSpec(name=name, line=line)
+    result.column = reader.string(spec, "column", f"{what}:")
+    result.columns = reader.strings(spec, "columns", f"{what}:")
+    if in_item and result.columns:
+        raise reader.fail(spec.line_of("columns"), f"{what}: an item field reads one 'column'.")
+    raw_value = spec.get("value")  # an empty text is a constant: a blank area to write in
+    result.value = raw_value if isinstance(raw_value, str) else reader.string(spec, "value", f"{what}:")
+    result.source = reader.string(spec, "source", f"{what}:")
+    default_type = "records" if "item" in spec else "list" if result.columns else "text"
+    result.type = reader.string(spec, "type", f"{what}:", default_type)
+    if result.type not in FIELD_TYPES or (in_item and result.type == "records"):
+        allowed = FIELD_TYPES[:-1] if in_item else FIELD_TYPES
+        raise reader.fail(spec.line_of("type"), f"{what}: type must be one of {', '.join(allowed)}, not "
+                          f"{result.type!r}.{suggest(result.type, allowed)}")
+    if result.type == "records":
+        _read_records(reader, result, spec, what)
+    else:
+        _read_value_source(reader, result, spec, what, line)
+    result.format = reader.string(spec, "format", f"{what}:")
+    result.separator = spec.get("separator", ";")
+    if not isinstance(result.separator, str) or not result.separator:
+        raise reader.fail(spec.line_of("separator"), f"{what}: 'separator' must be text such as ';' or '\\n'.")
+    result.default = spec.get("default")
+    result.required = reader.boolean(spec, "required", f"{what}:")
+    result.part = reader.string(spec, "part", f"{what}:")
+    if result.part is not None and result.part not in PARTS:
+        raise reader.fail(spec.line_of("part"), f"{what}: part must be 'code' or 'label' (of values like "
+                          f"'450 - Occupational therapy'), not {result.part!r}.")
+    pattern = reader.string(spec, "pattern", f"{what}:")
+    if pattern is not None:
+        result.pattern = _compile(reader, spec.line_of("pattern"), pattern, what)
+    value_map = spec.get("map", {})
+    if not isinstance(value_map, dict):
+        raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
+    result.value_map = {normalize_value(k): v for k, v in value_map.items()}
+    result.where = read_conditions(reader, spec, what)
+    return result
+
+
+def _read_value_source(reader: YamlReader, result: FieldSpec, spec: LineDict, what: str, line: int) -> None:
+    sources = [k for k in ("column", "columns", "value") if spec.get(k) is not None]
+    if len(sources) != 1:
+        raise reader.fail(line, f"{what} needs exactly one of 'column', 'columns' or 'value' "
+                          f"(found {', '.join(sources) or 'none'}).")
+    if result.columns and result.type != "list":
+        raise reader.fail(spec.line_of("type"), f"{what}: 'columns' makes a list; use type: list.")
+    for key in ("sort_by", "unique_by"):
+        if key in spec:
+            raise reader.fail(spec.line_of(key), f"{what}: '{key}' only applies to type: records.")
+
+
+def _read_records(reader: YamlReader, result: FieldSpec, spec: LineDict, what: str) -> None:
+    """A list with one item per source row, each item a small record (goal number, area, text...)."""
+    items = spec.get("item")
+    if not isinstance(items, LineDict) or not items:
+        raise reader.fail(spec.line_of("item"), f"{what}: type records needs 'item:', a mapping of item field "
+                          "names to columns, e.g.\n  item:\n    number: Annual Goal #\n    text: Goal")
+    for key in ("column", "columns", "value"):
+        if key in spec:
+            raise reader.fail(spec.line_of(key), f"{what}: a records field reads its columns under 'item:', "
+                              f"not '{key}'.")
+    result.item = {str(n): read_field(reader, str(n), s, items.line_of(n), in_item=True) for n, s in items.items()}
+    for key in ("sort_by", "unique_by"):
+        names = reader.strings(spec, key, f"{what}:")
+        for item_name in names:
+            if item_name.lstrip("-") not in result.item:
+                raise reader.fail(spec.line_of(key), f"{what}: {key} names {item_name!r}, which is not an item "
+                                  f"field.{suggest(item_name, result.item)}")
+        setattr(result, key, names)
+    result.repeat = reader.strings(spec, "repeat", f"{what}:")
+    item_columns = [c for s in result.item.values() for c in s.source_columns()]
+    if result.repeat and not any(REPEAT_MARK in c for c in item_columns):
+        raise reader.fail(spec.line_of("repeat"), f"{what}: with 'repeat', item columns name the group with "
+                          "{n}, e.g. 'Goal {n} Area' for Goal 1 Area, Goal 2 Area...")

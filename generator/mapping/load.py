@@ -1,0 +1,217 @@
+"""Mapping files: where every template field comes from.
+
+A therapist types flat names in Word (``{{ first_name }}``); the mapping says which column of which
+source feeds each one, how to read it, and how to name each student's folder and file. A caseload
+kept by hand is one source; an IEP system's downloads are several (services, goals, dates,
+accommodations), each joined to the student on its own key column. The file is validated
+completely on load so a typo is reported with its line before any plan is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from generator.jinja import make_environment
+from generator.mapping.fields import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
+from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping, suggest
+
+CONFLICT_RULES = ("first", "last", "error")
+TOP_LEVEL_KEYS = (
+    "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
+    "drive_folder", "date_format", "conflicts", "output", "fields",
+)
+SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student")
+ROWS_PER_STUDENT = ("one", "many")
+OUTPUT_KEYS = ("folder", "filename")
+MAIN_SOURCE = "main"
+
+DEFAULT_DATE_FORMAT = "%m/%d/%Y"
+DEFAULT_FOLDER = "{{ student_key }}"
+DEFAULT_FILENAME = "Treatment Plan - {{ student_key }}"
+
+__all__ = ["FieldSpec", "Mapping", "SourceSpec", "load_mapping", "suggest", "BUILTIN_NAMES"]
+
+
+@dataclass
+class SourceSpec:
+    """One input file (or Google Sheet) and the column that says which student a row belongs to."""
+
+    name: str
+    line: int
+    location: Path | str | None = None
+    sheet: str | None = None
+    key_column: str | None = None
+    where: list[Condition] = field(default_factory=list)
+    one_row_per_student: bool = False  # a caseload: a key on two rows is a mistake, not more data
+
+
+@dataclass
+class Mapping:
+    """A validated mapping file. Paths are resolved relative to the mapping file."""
+
+    path: Path
+    key: str
+    fields: dict[str, FieldSpec]
+    sources: dict[str, SourceSpec] = field(default_factory=dict)
+    roster: list[str] = field(default_factory=list)
+    template: Path | str | None = None
+    display_name: str = "{{ student_key }}"
+    review_date: str | None = None
+    drive_folder: str | None = None
+    date_format: str = DEFAULT_DATE_FORMAT
+    conflicts: str = "first"
+    folder_pattern: str = DEFAULT_FOLDER
+    filename_pattern: str = DEFAULT_FILENAME
+
+    @property
+    def default_source(self) -> str:
+        return next(iter(self.sources))
+
+    def source_of(self, spec: FieldSpec) -> str:
+        return spec.source or self.default_source
+
+    def provided_names(self) -> set[str]:
+        """Every name a template may use with this mapping."""
+        return set(self.fields) | set(BUILTIN_NAMES)
+
+    def where(self, name: str) -> str:
+        spec = self.fields.get(name)
+        return f"{self.path}, line {spec.line}" if spec else str(self.path)
+
+
+def load_mapping(path: Path | str) -> Mapping:
+    """Read and fully validate a mapping file."""
+    path = Path(path)
+    data = load_yaml_mapping(path)
+    reader = YamlReader(path)
+    reader.check_keys(data, TOP_LEVEL_KEYS, "the mapping")
+
+    raw_fields = data.get("fields")
+    if not isinstance(raw_fields, LineDict) or not raw_fields:
+        raise reader.fail(
+            data.line_of("fields"),
+            "'fields' must be a mapping of template field names to columns, e.g.\n"
+            "  fields:\n    first_name: First Name",
+        )
+    fields = {str(name): read_field(reader, str(name), spec, raw_fields.line_of(name))
+              for name, spec in raw_fields.items()}
+
+    key = reader.string(data, "key", "setting")
+    if key is None:
+        raise reader.fail(data.line, "'key' is missing: name the field that identifies a student, "
+                          "e.g. 'key: student_id'.")
+    if key not in fields:
+        raise reader.fail(data.line_of("key"), f"key {key!r} is not one of the fields.{suggest(key, fields)}")
+    key_spec = fields[key]
+    if key_spec.is_computed or key_spec.type in ("list", "records") or key_spec.column is None:
+        raise reader.fail(key_spec.line, f"the key field {key!r} must read one column "
+                          "(e.g. 'column: Student ID'), not be computed or a list.")
+
+    mapping = Mapping(path=path, key=key, fields=fields)
+    mapping.sources = _read_sources(reader, data, key_spec)
+    mapping.roster = _read_roster(reader, data, mapping.sources)
+    _check_field_sources(reader, mapping)
+    mapping.template = reader.location(data, "template")
+    mapping.display_name = reader.string(data, "display_name", "setting", mapping.display_name)
+    mapping.date_format = reader.string(data, "date_format", "setting", DEFAULT_DATE_FORMAT)
+    for setting in ("review_date", "drive_folder"):
+        name = reader.string(data, setting, "setting")
+        if name is not None and name not in fields:
+            raise reader.fail(data.line_of(setting), f"{setting} {name!r} is not one of the fields."
+                              f"{suggest(name, fields)}")
+        setattr(mapping, setting, name)
+    if mapping.review_date and fields[mapping.review_date].type != "date":
+        raise reader.fail(data.line_of("review_date"),
+                          f"review_date {mapping.review_date!r} must be a field of type date.")
+    conflicts = reader.string(data, "conflicts", "setting", "first")
+    if conflicts not in CONFLICT_RULES:
+        raise reader.fail(data.line_of("conflicts"),
+                          f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
+    mapping.conflicts = conflicts
+    _read_output(reader, data, mapping)
+    _check_expressions(reader, data, mapping)
+    return mapping
+
+
+def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> dict[str, SourceSpec]:
+    if "sources" not in data:
+        main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
+                          reader.string(data, "sheet", "setting"), key_spec.column,
+                          one_row_per_student=_rows_per_student(reader, data, "one"))
+        return {MAIN_SOURCE: main}
+    for single in ("source", "sheet", "rows_per_student"):
+        if single in data:
+            raise reader.fail(data.line_of(single), f"'{single}' and 'sources' cannot both be set: with several "
+                              "sources, give each its file and sheet under 'sources:'.")
+    raw = reader.mapping(data, "sources", "setting")
+    if not raw:
+        raise reader.fail(data.line_of("sources"), "'sources' needs at least one source.")
+    sources = {}
+    for name, spec in raw.items():
+        what = f"source {name!r}"
+        if not isinstance(spec, LineDict):
+            raise reader.fail(raw.line_of(name), f"{what} must be a mapping with 'file:' and 'key:'.")
+        reader.check_keys(spec, SOURCE_KEYS, what)
+        key_column = reader.string(spec, "key", f"{what}:")
+        if key_column is None:
+            raise reader.fail(spec.line, f"{what} needs 'key:', the column holding the student key "
+                              "(e.g. 'key: SEIS ID').")
+        sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
+                                        reader.string(spec, "sheet", f"{what}:"), key_column,
+                                        read_conditions(reader, spec, what),
+                                        _rows_per_student(reader, spec, "many"))
+    return sources
+
+
+def _rows_per_student(reader: YamlReader, data: LineDict, default: str) -> bool:
+    value = reader.string(data, "rows_per_student", "setting", default)
+    if value not in ROWS_PER_STUDENT:
+        raise reader.fail(data.line_of("rows_per_student"), f"rows_per_student must be 'one' (a caseload: one row "
+                          f"per student) or 'many' (a report: one row per service, goal...), not {value!r}.")
+    return value == "one"
+
+
+def _read_roster(reader: YamlReader, data: LineDict, sources: dict[str, SourceSpec]) -> list[str]:
+    """Which sources decide who gets a plan (default: the first): e.g. students with an OT service."""
+    names = reader.strings(data, "roster", "setting") or [next(iter(sources))]
+    for name in names:
+        if name not in sources:
+            raise reader.fail(data.line_of("roster"), f"roster names {name!r}, which is not one of the sources."
+                              f"{suggest(name, sources)}")
+    return names
+
+
+def _check_field_sources(reader: YamlReader, mapping: Mapping) -> None:
+    for spec in mapping.fields.values():
+        if spec.source is not None and spec.source not in mapping.sources:
+            raise reader.fail(spec.line, f"field {spec.name!r}: source {spec.source!r} is not one of the sources."
+                              f"{suggest(spec.source, mapping.sources)}")
+
+
+def _read_output(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
+    output = reader.mapping(data, "output", "setting")
+    reader.check_keys(output, OUTPUT_KEYS, "output")
+    mapping.folder_pattern = reader.string(output, "folder", "output", DEFAULT_FOLDER)
+    mapping.filename_pattern = reader.string(output, "filename", "output", DEFAULT_FILENAME)
+
+
+def _check_expressions(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
+    """Jinja syntax errors in computed fields and patterns are mapping errors, found on load."""
+    specs = list(mapping.fields.values())
+    specs += [item for spec in mapping.fields.values() for item in spec.item.values()]
+    expressions = [(spec.line, f"field {spec.name!r}", spec.value) for spec in specs if spec.value]
+    expressions.append((data.line_of("display_name"), "display_name", mapping.display_name))
+    output = data.get("output") or LineDict()
+    expressions.append((output.line_of("folder") if output else data.line, "output folder", mapping.folder_pattern))
+    expressions.append((output.line_of("filename") if output else data.line, "output filename",
+                        mapping.filename_pattern))
+    env = make_environment()
+    for line, what, text in expressions:
+        try:
+            env.parse(text)
+        except TemplateSyntaxError as exc:
+            raise reader.fail(line, f"{what}: {exc.message}. Check the {{{{ }}}} and {{% %}} tags.") from None
+

@@ -1,0 +1,170 @@
+"""Writing plans into ``<out>/<student folder>/<file>.docx`` without ever losing a therapist's edits.
+
+plangen keeps a small journal (``<out>/.plangen/written.jsonl``) of the SHA-256 of every file it
+wrote. On a re-run a plan whose bytes plangen wrote is plangen's to replace; a plan whose bytes are
+not in the journal was edited (or is unknown), so it is kept. The journal line is written *before*
+the file is renamed into place, so a run killed between the two still recognises the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from generator.errors import ConfigError, OutputError, StudentError
+from generator.output.fileio import atomic_write
+from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+from generator.output.sink import Delivery, PlanJob
+
+STATE_DIR = ".plangen"
+JOURNAL_NAME = "written.jsonl"
+HASHES_KEPT = 3
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+class Journal:
+    """Which bytes plangen itself wrote at each relative path."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.known: dict[str, list[str]] = {}
+        self._handle = None
+        if path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+                self._remember(entry["path"], entry["sha256"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a kill; the entries before it still count
+
+    def _remember(self, relpath: str, digest: str) -> None:
+        hashes = self.known.setdefault(relpath, [])
+        if digest in hashes:
+            hashes.remove(digest)
+        hashes.append(digest)
+        del hashes[:-HASHES_KEPT]
+
+    def wrote(self, relpath: str, digest: str) -> bool:
+        return digest in self.known.get(relpath, [])
+
+    def record(self, relpath: str, digest: str) -> None:
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+        self._handle.write(json.dumps({"path": relpath, "sha256": digest}) + "\n")
+        self._handle.flush()
+        self._remember(relpath, digest)
+
+    def close(self) -> None:
+        """Compact the journal to the last few hashes per path."""
+        if self._handle is None:
+            return
+        self._handle.close()
+        self._handle = None
+        lines = [json.dumps({"path": p, "sha256": h}) for p, hashes in sorted(self.known.items())
+                 for h in hashes]
+        atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+class LocalSink:
+    """Delivers rendered plans into a folder tree; writes nothing at all in a dry run."""
+
+    def __init__(self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False):
+        self.out_dir = Path(out_dir).resolve()
+        self.replace_edited = replace_edited
+        self.dry_run = dry_run
+        self.journal = Journal(self.out_dir / STATE_DIR / JOURNAL_NAME)
+
+    def target(self, relpath: PurePosixPath) -> Path:
+        target = (self.out_dir / relpath).resolve()
+        if not target.is_relative_to(self.out_dir):
+            raise OutputError(f"refusing to write outside the output folder: {relpath}")
+        return target
+
+    def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
+        for job in jobs:
+            try:
+                yield job, self.deliver(job.name.relpath, job.data)
+            except StudentError as exc:
+                yield job, exc
+
+    def deliver(self, relpath: PurePosixPath, data: bytes) -> Delivery:
+        target = self.target(relpath)
+        digest = sha256(data)
+        shown = str(relpath)
+        try:
+            if not target.exists():
+                self._write(relpath, target, data, digest)
+                return Delivery(CREATED, shown)
+            current = target.read_bytes()
+            current_digest = sha256(current)
+            if current_digest == digest:
+                return Delivery(UNCHANGED, shown)
+            if self.journal.wrote(str(relpath), current_digest):
+                self._write(relpath, target, data, digest)
+                return Delivery(UPDATED, shown)
+            if not is_docx(current):  # Word always saves a zip; this is damage, not an edit
+                self._write(relpath, target, data, digest)
+                return Delivery(UPDATED, shown, "the old file was damaged (not a .docx); written again")
+            if not self.replace_edited:
+                return Delivery(KEPT_EDITED, shown, "edited since plangen wrote it; kept as is "
+                                "(use --replace-edited to write a new plan and keep the edited copy)")
+            backup = self._backup_path(target)
+            if not self.dry_run:
+                atomic_write(backup, current)
+            self._write(relpath, target, data, digest)
+            return Delivery(REPLACED, shown, f"edited copy kept as {backup.name}")
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write {target}: {exc.strerror or exc}. If the plan is open in Word, "
+                "close it and run again."
+            ) from exc
+
+    def _write(self, relpath: PurePosixPath, target: Path, data: bytes, digest: str) -> None:
+        if self.dry_run:
+            return
+        self.journal.record(str(relpath), digest)
+        atomic_write(target, data, durable=False)
+
+    def _backup_path(self, target: Path) -> Path:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+        candidate = target.with_name(f"{target.stem} (edited {stamp}){target.suffix}")
+        counter = 2
+        while candidate.exists():
+            candidate = target.with_name(f"{target.stem} (edited {stamp} {counter}){target.suffix}")
+            counter += 1
+        return candidate
+
+    def close(self) -> None:
+        if not self.dry_run:
+            self.journal.close()
+
+
+def ensure_out_dir(out_dir: Path) -> None:
+    """Fail early, before rendering anything, if the output folder cannot be created or written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}.") from exc
+    if not os.access(out_dir, os.W_OK):
+        raise ConfigError(f"the output folder {out_dir} is not writable. Choose another with --out.")

@@ -1,0 +1,42 @@
+"""What every destination (local folders, Google Drive) takes and gives back.
+
+Rendering and delivery are streamed: the pipeline hands a sink an iterator of rendered plans and
+reads outcomes back in the same order, so a sink may work on several plans at once (Drive
+uploads overlap network waits) without the pipeline holding every document in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from generator.errors import StudentError
+from generator.roster.naming import PlanName
+from generator.roster.students import Student
+
+
+@dataclass
+class PlanJob:
+    """One student's rendered plan on its way to a destination."""
+
+    student: Student
+    name: PlanName
+    data: bytes
+
+
+@dataclass
+class Delivery:
+    status: str
+    output: str
+    message: str = ""
+
+
+class Sink(Protocol):
+    def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
+        """Deliver each job; yield it back with its outcome, or the error that failed only that student."""
+        ...
+
+    def close(self) -> None:
+        """Flush whatever state the sink keeps (journals, caches); called once, also after errors."""
+        ...

@@ -1,0 +1,1 @@
+"""Stage 3: rows joined by student key into typed students, selected and named."""

@@ -1,0 +1,138 @@
+"""Joining source files on the student key and grouping their rows per student.
+
+An IEP export spans several reports with one row per service, goal or accommodation; a caseload
+has one row per student. Both become "for each student, the rows of each source", after each
+source's filter (a therapist keeps OT's services, code 450, not speech).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.errors import SourceError
+from generator.mapping.fields import Condition, FieldSpec
+from generator.mapping.load import Mapping, SourceSpec, suggest
+from generator.sources.cells import to_text
+from generator.sources.tables import Column, Row, Table, normalize_header
+
+
+@dataclass
+class BlankKeyRow:
+    source: str
+    row: Row
+    key_column: Column
+
+
+@dataclass
+class SourceRows:
+    """One source's table, its resolved columns, and its rows grouped by student key."""
+
+    spec: SourceSpec
+    table: Table
+    key_column: Column
+    columns: dict[str, Column] = field(default_factory=dict)
+    groups: dict[str, list[Row]] = field(default_factory=dict)
+    blank_keys: list[Row] = field(default_factory=list)
+    duplicates: dict[str, list[Row]] = field(default_factory=dict)  # key -> its rows, when one row is expected
+
+    def column(self, header: str) -> Column:
+        return self.columns[normalize_header(header)]
+
+
+class MissingColumns:
+    """Every column the mapping names that a file lacks, reported together in one error."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.tables: dict[str, Table] = {}
+
+    def require(self, table: Table, header: str, needed_by: str) -> Column | None:
+        column = table.find_column(header)
+        if column is None:
+            by_normal = {normalize_header(c): c for c in table.column_names()}
+            hint = suggest(normalize_header(header), by_normal, cutoff=0.8)
+            for normal, original in by_normal.items():
+                hint = hint.replace(repr(normal), repr(original))
+            self.lines.append(f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}")
+            self.tables[table.label] = table
+        return column
+
+    def raise_if_any(self) -> None:
+        if not self.lines:
+            return
+        existing = [f"Columns in {label}: {', '.join(repr(c) for c in table.column_names())}."
+                    for label, table in self.tables.items()]
+        raise SourceError("\n".join(self.lines + existing
+                                    + ["Fix the column name in the mapping, or the header in the sheet."]))
+
+
+def _field_columns(spec: FieldSpec) -> list[str]:
+    return spec.source_columns() + spec.item_columns() + [c.column for c in spec.where]
+
+
+def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, SourceRows]:
+    """Resolve every column the mapping names (stopping the run if any is missing), then group rows."""
+    missing = MissingColumns()
+    result: dict[str, SourceRows] = {}
+    for name, spec in mapping.sources.items():
+        table = tables[name]
+        source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
+        key_column = missing.require(table, spec.key_column, f"{source_what} key" if len(tables) > 1
+                                     else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
+        rows = SourceRows(spec, table, key_column)
+        for condition in spec.where:
+            rows.columns[normalize_header(condition.column)] = missing.require(table, condition.column,
+                                                                               f"{source_what} filter")
+        result[name] = rows
+    for spec in mapping.fields.values():
+        rows = result[mapping.source_of(spec)]
+        for header in _field_columns(spec):
+            rows.columns[normalize_header(header)] = missing.require(
+                rows.table, header, f"{mapping.where(spec.name)}: field {spec.name!r}")
+    missing.raise_if_any()
+    for rows in result.values():
+        _group(rows)
+    return result
+
+
+def passes(conditions: list[Condition], rows: SourceRows, row: Row) -> bool:
+    return all(c.test(row.get(rows.column(c.column))) for c in conditions)
+
+
+def _group(rows: SourceRows) -> None:
+    for row in rows.table.rows:
+        if not passes(rows.spec.where, rows, row):
+            continue
+        key = to_text(row.get(rows.key_column))
+        if not key:
+            rows.blank_keys.append(row)
+            continue
+        group = rows.groups.setdefault(key, [])
+        group.append(row)
+        if rows.spec.one_row_per_student and len(group) > 1:
+            rows.duplicates[key] = group
+
+
+def roster_keys(mapping: Mapping, sources: dict[str, SourceRows]) -> list[str]:
+    """Students who get a plan: those with rows in the roster sources, in first-seen order."""
+    keys: dict[str, None] = {}
+    for name in mapping.roster:
+        keys.update(dict.fromkeys(sources[name].groups))
+    return list(keys)
+
+
+def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: list[str]) -> list[str]:
+    """Rows in other reports for students who get no plan: worth a look, not worth stopping for."""
+    wanted = set(keys)
+    warnings = []
+    for name, rows in sources.items():
+        if name in mapping.roster:
+            continue
+        extra = [k for k in rows.groups if k not in wanted]
+        if extra:
+            shown = ", ".join(extra[:10]) + (", …" if len(extra) > 10 else "")
+            warnings.append(f"{rows.table.label} has rows for {len(extra)} student(s) who get no plan "
+                            f"(not in {', '.join(mapping.roster)}): {shown}.")
+        for row in rows.blank_keys:
+            warnings.append(f"{row.location.describe(rows.key_column)}: the student key is blank; row ignored.")
+    return warnings

@@ -1,0 +1,337 @@
+"""From grouped source rows to one record per student, typed and named as the template expects.
+
+A problem with one student's data fails that student only, with every cell to fix; a mapping that
+names a column a file lacks stops the run (see ``grouping``). Values never appear in messages: the
+location is enough to find them, and student data stays out of logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Template
+from jinja2 import TemplateError as JinjaTemplateError
+
+from generator.errors import SourceError
+from generator.jinja import make_environment
+from generator.mapping.fields import REPEAT_MARK, FieldSpec, normalize_value, split_code
+from generator.mapping.load import Mapping
+from generator.roster.join import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
+from generator.sources.cells import (
+    FormattedDate,
+    is_blank,
+    school_year,
+    to_bool,
+    to_date,
+    to_integer,
+    to_list,
+    to_text,
+)
+from generator.sources.tables import Location, Row, Table, UncachedFormula
+
+
+@dataclass
+class Student:
+    """Everything a template gets for one student, plus where it came from."""
+
+    key: str
+    display_name: str
+    values: dict[str, Any]
+    locations: list[Location]
+    warnings: list[str] = field(default_factory=list)
+
+    def context(self) -> dict[str, Any]:
+        return dict(self.values)
+
+
+@dataclass
+class StudentFailure:
+    """A student (or a keyless row) whose data could not become a plan, and why."""
+
+    key: str
+    display_name: str
+    message: str
+
+
+@dataclass
+class Roster:
+    students: list[Student] = field(default_factory=list)
+    failures: list[StudentFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.date) -> Roster:
+    if isinstance(tables, Table):
+        tables = {mapping.default_source: tables}
+    sources = group_sources(mapping, tables)
+    for name in mapping.roster:
+        table = sources[name].table
+        if not table.rows:
+            raise SourceError(f"{table.label}: has a header row but no students under it. Check that this is the "
+                              "right file and sheet.")
+    keys = roster_keys(mapping, sources)
+    roster = Roster(warnings=unmatched_warnings(mapping, sources, keys))
+    for name in mapping.roster:
+        rows = sources[name]
+        for row in rows.blank_keys:
+            roster.failures.append(StudentFailure(
+                key="", display_name=f"row {row.location.row}",
+                message=f"{row.location.describe(rows.key_column)}: the student key is blank. "
+                        "Fill it in, or delete the row if it is not a student.",
+            ))
+    builder = _StudentBuilder(mapping, sources, today)
+    for key in keys:
+        outcome = builder.build(key)
+        if isinstance(outcome, Student):
+            roster.students.append(outcome)
+        else:
+            roster.failures.append(outcome)
+    roster.warnings.extend(missing_from_sources(mapping, sources, roster.students))
+    return roster
+
+
+def missing_from_sources(mapping: Mapping, sources: dict[str, SourceRows], students: list[Student]) -> list[str]:
+    """Students with a plan but no rows in another report: reported together, one line per report."""
+    warnings = []
+    for name, rows in sources.items():
+        if name in mapping.roster:
+            continue
+        missing = [s.display_name for s in students if s.key not in rows.groups]
+        if missing:
+            warnings.append(f"{rows.table.label} (source {name!r}) has no rows for {len(missing)} of "
+                            f"{len(students)} students: {', '.join(missing)}.")
+    return warnings
+
+
+class _CellError(Exception):
+    """A located problem with one student's value; collected so all of them are reported at once."""
+
+
+EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+
+_EMPTY: dict[str, Callable[[], Any]] = {
+    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
+    "records": list,
+}
+
+Cell = tuple[Row, Any, Any]  # (row, column, raw value)
+
+
+class _StudentBuilder:
+    def __init__(self, mapping: Mapping, sources: dict[str, SourceRows], today: dt.date):
+        self.mapping = mapping
+        self.sources = sources
+        self.today = today
+        self.env = make_environment(autoescape=False)
+        self._compiled: dict[str, Template] = {}
+
+    def template(self, text: str) -> Template:
+        """Computed fields run once per student: compile each expression once per run."""
+        if text not in self._compiled:
+            self._compiled[text] = self.env.from_string(text)
+        return self._compiled[text]
+
+    def duplicate_rows(self, key: str) -> list[str]:
+        """A key on two rows of a caseload is two students mixed up, or a pasted row: never merge them."""
+        messages = []
+        for rows in self.sources.values():
+            if key in rows.duplicates:
+                where = ", ".join(str(row.location.row) for row in rows.duplicates[key])
+                messages.append(f"{rows.table.label}: rows {where} have the same {rows.key_column.name!r}. Each "
+                                "student needs exactly one row: fix the key or delete the extra row.")
+        return messages
+
+    def build(self, key: str) -> Student | StudentFailure:
+        values: dict[str, Any] = {
+            "today": FormattedDate(self.today, self.mapping.date_format),
+            "school_year": school_year(self.today),
+            "student_key": key,
+        }
+        errors: list[str] = self.duplicate_rows(key)
+        warnings: list[str] = []
+        for spec in self.mapping.fields.values():
+            try:
+                values[spec.name] = self.field_value(spec, key, values, warnings)
+            except _CellError as exc:
+                errors.append(str(exc))
+                values[spec.name] = _EMPTY[spec.type]()  # lets later fields and the name still render
+        display = self.display_name(key, values)
+        if errors:
+            return StudentFailure(key=key, display_name=display, message="\n".join(errors))
+        locations = [row.location for rows in self.sources.values() for row in rows.groups.get(key, [])]
+        return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
+
+    def display_name(self, key: str, values: dict[str, Any]) -> str:
+        try:
+            name = " ".join(self.template(self.mapping.display_name).render(values).split())
+        except JinjaTemplateError:
+            return key
+        return name or key
+
+    def field_value(self, spec: FieldSpec, key: str, values: dict[str, Any], warnings: list[str]) -> Any:
+        if spec.is_computed:
+            return self.computed(spec, values)
+        rows = self.sources[self.mapping.source_of(spec)]
+        student_rows = [row for row in rows.groups.get(key, []) if passes(spec.where, rows, row)]
+        if spec.type == "records":
+            return self.records(spec, rows, student_rows, values)
+        cells = [(row, rows.column(header), row.get(rows.column(header)))
+                 for row in student_rows for header in spec.source_columns()]
+        cells = [cell for cell in cells if not is_blank(cell[2])]
+        if spec.type == "list":
+            return self.list_value(spec, cells)
+        if not cells:
+            return self.convert(spec, None, None)
+        row, column, value = self.pick(spec, cells, warnings)
+        return self.convert(spec, value, row.location.describe(column))
+
+    def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
+        first = cells[0]
+        seen = normalize_value(self.reshape(spec, first[2]))
+        differing = [c for c in cells[1:] if normalize_value(self.reshape(spec, c[2])) != seen]
+        if not differing:
+            return first
+        other = differing[0]
+        where = (f"field {spec.name!r} differs between {first[0].location.describe(first[1])} and "
+                 f"{other[0].location.describe(other[1])}")
+        if self.mapping.conflicts == "error":
+            raise _CellError(f"{where}. Make the rows agree, or set 'conflicts: first' in the mapping.")
+        chosen = first if self.mapping.conflicts == "first" else cells[-1]
+        warnings.append(f"{where}; using {chosen[0].location.describe(chosen[1])} "
+                        f"(conflicts: {self.mapping.conflicts}).")
+        return chosen
+
+    def list_value(self, spec: FieldSpec, cells: list[Cell]) -> list[Any]:
+        items: list[Any] = []
+        for _row, _column, value in cells:
+            parts = to_list(value, spec.separator) if spec.column else [to_text(value)]
+            for part in parts:
+                item = self.convert(spec, part, None, as_type="text")
+                if item and item not in items:
+                    items.append(item)
+        if not items and spec.default is not None:
+            items = spec.default if isinstance(spec.default, list) else to_list(spec.default, spec.separator)
+        if not items and spec.required:
+            raise _CellError(self.required_message(spec))
+        return items
+
+    def records(self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row],
+                values: dict[str, Any]) -> list[dict[str, Any]]:
+        """One item per row (or per column group of a row), de-duplicated (a goals x services cross-join must not
+        double goals), sorted."""
+        items: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+        groups = [(n, {"n": n}) for n in spec.repeat] or [("", {})]
+        for row in student_rows:
+            for number, extra in groups:
+                item = self.record_item(spec, rows, row, number, {**values, **extra})
+                if item is None:
+                    continue
+                identity = tuple(normalize_value(item[n]) for n in (spec.unique_by or item))
+                if identity not in seen:
+                    seen.add(identity)
+                    items.append(item)
+        for name in reversed(spec.sort_by):
+            descending = name.startswith("-")
+            name = name.lstrip("-")
+            items.sort(key=lambda item, n=name: _sort_key(item[n]), reverse=descending)
+        if not items and spec.required:
+            raise _CellError(self.required_message(spec))
+        return items
+
+    def record_item(self, spec: FieldSpec, rows: SourceRows, row: Row, number: str,
+                    values: dict[str, Any]) -> dict[str, Any] | None:
+        """One record; in a repeated column group, None when every cell of the group is empty."""
+        item: dict[str, Any] = {}
+        read_any = not spec.repeat
+        for item_spec in spec.item.values():
+            if item_spec.is_computed:
+                item[item_spec.name] = self.computed(item_spec, {**values, **item})
+                continue
+            column = rows.column((item_spec.column or item_spec.columns[0]).replace(REPEAT_MARK, number))
+            raw = row.get(column)
+            read_any = read_any or not is_blank(raw)
+            item[item_spec.name] = self.convert(item_spec, raw, row.location.describe(column))
+        return item if read_any else None
+
+    def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
+        if isinstance(value, UncachedFormula):
+            raise _CellError(f"{where}: {spec.name} is a formula saved without its result (the file was written "
+                             "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
+                             "again.")
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            raise _CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
+                             "in the sheet (or type the value), then save.")
+        value = self.reshape(spec, value)
+        cell = where
+        if is_blank(value):
+            value = spec.default
+            where = f"{self.mapping.where(spec.name)} (default of field {spec.name!r})"
+        if is_blank(value):
+            if spec.required:
+                raise _CellError((f"{cell}: " if cell else "") + self.required_message(spec))
+            return _EMPTY[as_type or spec.type]()
+        try:
+            return self.converter(spec, as_type or spec.type)(value)
+        except ValueError as exc:
+            raise _CellError(f"{where}: {spec.name} is {exc}.") from None
+
+    def reshape(self, spec: FieldSpec, value: Any) -> Any:
+        """Code/label split, pattern extraction and value map: what a code table does to a cell."""
+        if is_blank(value):
+            return value
+        if spec.part or spec.pattern:
+            text = to_text(value)
+            if spec.part:
+                text = split_code(text, spec.part)
+            if spec.pattern:
+                match = spec.pattern.search(text)
+                text = (match.group(1) if match and match.groups() else match.group(0)) if match else ""
+            value = text
+        if spec.value_map:
+            value = spec.value_map.get(normalize_value(value), value)
+        return value
+
+    def converter(self, spec: FieldSpec, kind: str) -> Callable[[Any], Any]:
+        date_format = spec.format or self.mapping.date_format
+        if kind == "date":
+            return lambda v: FormattedDate(to_date(v), date_format)
+        if kind == "integer":
+            return to_integer
+        if kind == "yesno":
+            return to_bool
+        return lambda v: to_text(v, date_format)
+
+    def required_message(self, spec: FieldSpec) -> str:
+        columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())
+        return (f"required field {spec.name!r} is empty (column {columns}). "
+                "Fill it in the sheet, or give the field a default in the mapping.")
+
+    def computed(self, spec: FieldSpec, values: dict[str, Any]) -> Any:
+        try:
+            text = self.template(spec.value).render(values)
+        except JinjaTemplateError as exc:
+            raise _CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
+                             f"computed: {exc}. Fields are computed in the order they are listed; "
+                             "a field can only use fields listed above it.") from None
+        if spec.type == "list":
+            return [item for item in to_list(text, spec.separator) if item]
+        return self.convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)")
+
+
+def _sort_key(value: Any) -> tuple:
+    """Numbers (goal 2 before goal 10), then dates, then text case-insensitively; blanks last."""
+    if value is None or value == "":
+        return (3, "")
+    if isinstance(value, dt.date):
+        return (1, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    text = str(value)
+    try:
+        return (0, float(text))
+    except ValueError:
+        return (2, text.casefold())

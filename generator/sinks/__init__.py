@@ -1,1 +1,0 @@
-"""Destinations for rendered plans: a local folder tree, or students' Google Drive folders."""

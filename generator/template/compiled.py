@@ -1,0 +1,164 @@
+"""A docxtpl template prepared once and rendered many times.
+
+The obvious loop (load the .docx, patch its XML, compile Jinja, render, save) redoes for every
+student the work that depends only on the template. Here the XML parts are patched the way
+docxtpl patches them and compiled once; per student only the compiled templates run, and the
+untouched parts' compressed bytes are reused. Each step mirrors ``DocxTemplate.render`` and
+``save`` so the rendered XML is what plain docxtpl produces (tests compare them).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from jinja2 import Template
+from lxml import etree
+
+from generator.jinja import make_environment
+from generator.template.autocrat import AutocratTags, docx_template
+from generator.template.zipwriter import ZipEntry, deflate, write_zip
+
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the pattern resolve_listing uses
+_CELL_TAGS = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\b(colspan|cellbg)\b")  # tags that add or merge cells
+_TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
+_TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # as docxtpl renders
+
+
+@dataclass
+class CompiledPart:
+    """One XML part: its zip name and its compiled Jinja template."""
+
+    name: str
+    template: Template
+    kind: str  # "header/footer" (re-serialized like python-docx) or "footnotes" (written as rendered)
+    encoding: str = "utf-8"
+
+
+def _compile_xml(env, xml: str) -> Template:
+    return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+
+
+class CompiledTemplate:
+    """Everything about a template that does not depend on the student, computed once."""
+
+    def __init__(self, data: bytes, autocrat: AutocratTags | None = None):
+        self.env = make_environment(autoescape=True)
+        self.tpl = docx_template(data, autocrat, "template")
+        self.tpl.init_docx()
+        document = self.tpl.docx
+        raw_body = self.tpl.get_xml()
+        patched_body = self.tpl.patch_xml(raw_body)
+        self.body = _compile_xml(self.env, patched_body)
+        self.tables_need_fixing = self._tables_need_fixing(raw_body, patched_body)
+        self.parts = self._compile_parts()
+        self.core = {name: getattr(document.core_properties, name) for name in CORE_PROPERTIES}
+        self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
+        self.core_element = document.core_properties._element
+        root = document.element
+        self.body_index = list(root).index(root.body)
+        self.shell = copy.deepcopy(root)
+        self.shell.remove(self.shell[self.body_index])
+        self.document_name = document.part.partname.lstrip("/")
+        self.core_name = document.part.package._core_properties_part.partname.lstrip("/")
+        self.entries = self._canonical_entries()
+
+    def _tables_need_fixing(self, raw_body: str, patched_body: str) -> bool:
+        """docxtpl's fix_tables only changes tables whose rows disagree with their grid.
+
+        Row loops and row conditions copy or drop whole rows, so when no tag adds or merges cells and
+        every table of the template already agrees with its grid, fixing is a no-op for every student
+        whose tables all keep at least one row.
+        """
+        if _CELL_TAGS.search(raw_body):
+            return True
+        parser = etree.XMLParser(recover=True)
+        before = etree.tostring(etree.fromstring(patched_body, parser=parser))
+        return etree.tostring(self.tpl.fix_tables(patched_body)) != before
+
+    def _compile_parts(self) -> list[CompiledPart]:
+        parts = []
+        for uri in (self.tpl.HEADER_URI, self.tpl.FOOTER_URI):
+            for _rel, part in self.tpl.get_headers_footers(uri):
+                xml = self.tpl.get_part_xml(part)
+                encoding = self.tpl.get_headers_footers_encoding(xml)
+                parts.append(CompiledPart(part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(xml)),
+                                          "header/footer", encoding))
+        for part in self.tpl.docx.part.package.iter_parts():
+            if part.content_type == FOOTNOTES_TYPE:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                parts.append(CompiledPart(part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(blob)),
+                                          "footnotes"))
+        return parts
+
+    def _canonical_entries(self) -> list[ZipEntry | str]:
+        """The template as python-docx saves it, compressed once; rendered parts are placeholders."""
+        for name, value in self.core.items():  # docxtpl sets every property, which normalizes the XML
+            setattr(self.tpl.docx.core_properties, name, value)
+        buffer = io.BytesIO()
+        self.tpl.docx.save(buffer)
+        rendered = {self.document_name, *(p.name for p in self.parts)}
+        if self.core_has_tags:
+            rendered.add(self.core_name)
+        entries: list[ZipEntry | str] = []
+        with zipfile.ZipFile(buffer) as archive:
+            for info in archive.infolist():
+                if info.filename in rendered:
+                    entries.append(info.filename)
+                else:
+                    entries.append(deflate(info.filename, archive.read(info.filename)))
+        return entries
+
+    def render_xml(self, template: Template, context: dict[str, Any]) -> str:
+        """docxtpl's render_xml_part, minus the per-call compile."""
+        xml = template.render(context)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return _PARAGRAPH.sub(self._resolve_paragraph, xml)
+
+    def _resolve_paragraph(self, match: re.Match) -> str:
+        """docxtpl's resolve_listing, run only on paragraphs that hold a line break, tab or page break."""
+        paragraph = match.group(0)
+        if not _LISTING_CHARS.search(paragraph):
+            return paragraph
+        return self.tpl.resolve_listing(paragraph)
+
+    def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
+        """Zip member name -> bytes of every part that depends on the student."""
+        body_xml = self.render_xml(self.body, context)
+        tree = etree.fromstring(body_xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
+        if self.tables_need_fixing or any(t.find(_TR) is None for t in tree.iter(_TBL)):
+            tree = self.tpl.fix_tables(body_xml)  # a table left with no rows loses its grid, as in docxtpl
+        self.tpl.docx_ids_index = 1000
+        self.tpl.fix_docpr_ids(tree)
+        document = copy.deepcopy(self.shell)
+        document.insert(self.body_index, tree)
+        rendered = {self.document_name: serialize_part_xml(document)}
+        for part in self.parts:
+            xml = self.render_xml(part.template, context)
+            if part.kind == "footnotes":
+                rendered[part.name] = xml.encode("utf-8")
+            else:
+                rendered[part.name] = serialize_part_xml(parse_xml(xml.encode(part.encoding)))
+        if self.core_has_tags:
+            properties = CoreProperties(copy.deepcopy(self.core_element))
+            for name, value in self.core.items():
+                setattr(properties, name, self.env.from_string(value).render(context))
+            rendered[self.core_name] = serialize_part_xml(properties._element)
+        return rendered
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        rendered = self.render_parts(context)
+        entries = [deflate(e, rendered[e]) if isinstance(e, str) else e for e in self.entries]
+        return write_zip(entries)
+

@@ -1,0 +1,198 @@
+"""Rendering a Word template for one student.
+
+The template is read and checked once per run: a Jinja syntax error or a field the mapping does
+not provide stops the run before anything is written, with the paragraph it is in. Rendering uses
+the compile-once ``CompiledTemplate``; its zips have fixed timestamps, so the same data always
+gives the same bytes, which is what lets a re-run say "unchanged" instead of rewriting every plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2 import TemplateSyntaxError, meta, nodes
+from lxml import etree
+
+from generator.errors import RenderError, TemplateError
+from generator.jinja import make_environment
+from generator.template.autocrat import AutocratTags, docx_template
+from generator.template.compiled import CORE_PROPERTIES, CompiledTemplate
+from generator.template.locate import locate_paragraph
+from generator.template.placement import check_tag_placement
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TemplatePart:
+    """One XML part of the template after docxtpl's tag clean-up, ready for Jinja."""
+
+    name: str
+    xml: str
+
+
+_BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(if|for|with|filter|macro|call|block)\b")
+
+
+def _unclosed_block_line(lines: list[str]) -> int | None:
+    """The line (1-based) of the innermost block tag that is never closed."""
+    opened: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        for match in _BLOCK_TAG.finditer(line):
+            if match.group(1):
+                if opened:
+                    opened.pop()
+            else:
+                opened.append(number)
+    return opened[-1] if opened else None
+
+
+def check_private_access(path: Path, part_name: str, ast: nodes.Template) -> None:
+    """`{{ x.__class__ }}` and friends fail in the sandbox anyway; say so once, before any plan is written."""
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            raise TemplateError(f"{path}: {part_name}: the template uses {name!r}; names starting with '_' are "
+                                "Python internals, which templates may not reach. Remove that part of the tag.")
+
+
+def _syntax_advice(message: str, env) -> str:
+    if message.startswith("No filter named"):
+        return "Filters you can use: " + ", ".join(sorted(env.filters)) + "."
+    if message.startswith("No test named"):
+        return "Tests you can use: " + ", ".join(sorted(env.tests)) + "."
+    return ("Check that every {{ has a matching }}, every {% if %} an {% endif %} and "
+            "every {% for %} an {% endfor %}.")
+
+
+def paragraph_text(xml_line: str) -> str:
+    return " ".join(_TAG.sub("", xml_line).split())
+
+
+class PlanTemplate:
+    """A .docx template, validated once, rendered once per student.
+
+    ``autocrat`` (from the mapping) lets Autocrat-style ``<<Column Header>>`` tags stand for fields.
+    """
+
+    def __init__(self, path: Path, data: bytes | None = None, autocrat: AutocratTags | None = None):
+        self.path = Path(path)
+        self.autocrat = autocrat
+        self.data = data if data is not None else self._read_bytes()
+        self.parts = self._load_parts()
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
+        self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
+        for part, ast in zip(self.parts, self._asts, strict=False):
+            check_private_access(self.path, part.name, ast)
+        for part in self.parts:
+            check_tag_placement(self.path, part.name, part.xml)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _read_bytes(self) -> bytes:
+        suffix = self.path.suffix.lower()
+        if suffix in (".doc", ".odt", ".rtf"):
+            raise TemplateError(
+                f"{self.path}: {suffix} templates are not supported. Open it in Word or LibreOffice "
+                "and save it as Word Document (.docx)."
+            )
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            raise TemplateError(f"{self.path}: template not found. Check --template or the "
+                                "mapping's 'template:' path.") from None
+        except IsADirectoryError:
+            raise TemplateError(f"{self.path}: is a folder; --template needs a .docx file.") from None
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TemplateError(f"{self.path}: is not a .docx file (it is not a Word zip package). "
+                                "Save the template from Word or Google Docs as .docx.")
+        return data
+
+    def _load_parts(self) -> list[TemplatePart]:
+        doc = docx_template(self.data, self.autocrat, str(self.path))
+        try:
+            doc.init_docx()
+            parts = [TemplatePart("document body", doc.patch_xml(doc.get_xml()))]
+            for uri, kind in ((doc.HEADER_URI, "header"), (doc.FOOTER_URI, "footer")):
+                for _rel, part in doc.get_headers_footers(uri):
+                    xml = doc.patch_xml(doc.get_part_xml(part))
+                    parts.append(TemplatePart(f"{kind} ({part.partname.lstrip('/')})", xml))
+        except TemplateError:
+            raise
+        except Exception as exc:  # python-docx raises many types for a broken package
+            raise TemplateError(f"{self.path}: the Word document cannot be opened ({exc}). "
+                                "Open it in Word, repair it if asked, and save it again.") from exc
+        return parts
+
+    def _parse(self, part: TemplatePart):
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", part.xml)
+        env = make_environment(autoescape=True)
+        try:
+            ast = env.parse(source)
+            env.compile(ast)  # unknown filters and tests are only found when compiling
+            return ast
+        except TemplateSyntaxError as exc:
+            lines = source.splitlines()
+            lineno = exc.lineno
+            if (exc.message or "").startswith("Unexpected end of template"):
+                lineno = _unclosed_block_line(lines) or lineno  # point at the opening tag, not the end
+            line = paragraph_text(lines[lineno - 1]) if lineno and lineno <= len(lines) else ""
+            place = locate_paragraph(self.data, line) if part.name == "document body" else None
+            place = place or f"paragraph {max((lineno or 1) - 1, 1)}"
+            raise TemplateError(
+                f"{self.path}: {part.name}, {place} "
+                f"(\"{line[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
+                + _syntax_advice(exc.message or "", env)
+            ) from None
+
+    def _parse_properties(self) -> list:
+        """docxtpl renders the document properties (File > Properties) too; a stray tag there fails every plan."""
+        properties = DocxTemplate(io.BytesIO(self.data)).get_docx().core_properties
+        env = make_environment(autoescape=True)
+        asts = []
+        for name in CORE_PROPERTIES:
+            text = getattr(properties, name) or ""
+            try:
+                asts.append(env.parse(text))
+                env.compile(text)
+            except TemplateSyntaxError as exc:
+                raise TemplateError(
+                    f"{self.path}: document property {name!r} (File > Properties) holds {text[:80]!r}, which "
+                    f"is a template syntax error: {(exc.message or '').rstrip('.')}. Remove the braces from the "
+                    "property, or make it a valid tag."
+                ) from None
+        return asts
+
+    def fields(self) -> set[str]:
+        """Names the template reads from the context (loop variables excluded)."""
+        names: set[str] = set()
+        for ast in self._asts:
+            names |= meta.find_undeclared_variables(ast)
+        return names
+
+    @functools.cached_property
+    def compiled(self) -> CompiledTemplate:
+        return CompiledTemplate(self.data, self.autocrat)
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The student's plan as .docx bytes; identical context gives identical bytes."""
+        try:
+            return self.compiled.render(context)
+        except JinjaTemplateError as exc:
+            raise RenderError(f"template {self.name}: {exc}") from None
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"template {self.name}: the filled-in document is not valid XML ({exc}). "
+                              "A tag probably sits across table cells or paragraphs; see "
+                              "docs/authoring-templates.md.") from None
+

@@ -1,0 +1,382 @@
+"""Drive v3 file store: the state behind files.list/get/create/update/delete/export/generateIds.
+
+Behaviour follows Drive's documentation where tests could notice the difference: default
+partial responses (``kind,id,name,mimeType`` unless ``fields`` asks for more), ``version`` and
+``modifiedTime`` moving on every change (or set to the time a create/update writes, as Drive
+allows), ``parents`` not writable in update, shared-drive items
+invisible without ``supportsAllDrives``, IDs from ``generateIds`` usable exactly once, media of
+Google-type files only via export, and the documented appProperties limits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.google.fakegoogle import query as q
+from tests.google.fakegoogle.common import ApiError, FieldTree, invalid, not_found, parse_time
+from tests.google.fakegoogle.files import (
+    CONVERTIBLE,
+    DOCUMENT,
+    DOCX,
+    EXPORT_LIMIT,
+    FOLDER,
+    ME,
+    SPREADSHEET,
+    XLSX,
+    DriveFile,
+    docx_text,
+    new_id,
+)
+
+
+class DriveStore:
+    """All Drive state; every public method takes the shared lock."""
+
+    def __init__(self, lock: threading.RLock, max_page_size: int = 1000):
+        self.lock = lock
+        self.files: dict[str, DriveFile] = {}
+        self.drives: dict[str, str] = {}
+        self.generated: set[str] = set()
+        self.max_page_size = max_page_size
+        self.export_limit = EXPORT_LIMIT
+        self.sheets: Any = None  # SheetsStore, attached by the server
+        self._seq = 0
+        self._last_time = 0.0
+        self.root_id = new_id("0A")
+        self._add(DriveFile(self.root_id, "My Drive", FOLDER, [], *self._stamp(), hidden=True))
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _stamp(self) -> tuple[float, float, int]:
+        now = max(time.time(), self._last_time + 0.001)
+        self._last_time = now
+        self._seq += 1
+        return now, now, self._seq
+
+    def _now(self) -> float:
+        return self._stamp()[0]
+
+    def _add(self, f: DriveFile) -> DriveFile:
+        self.files[f.id] = f
+        return f
+
+    def _visible(self, f: DriveFile, all_drives: bool) -> bool:
+        return f.drive_id is None or all_drives
+
+    def lookup(self, file_id: str, all_drives: bool = True) -> DriveFile:
+        fid = self.root_id if file_id == "root" else file_id
+        f = self.files.get(fid)
+        if f is None or not self._visible(f, all_drives):
+            raise not_found(file_id)
+        return f
+
+    def touch(self, file_id: str, by: dict[str, Any] | None = None, bump: int = 1) -> None:
+        with self.lock:
+            f = self.files[file_id]
+            f.version += bump
+            f.modified = self._now()
+            f.modifier = dict(by or ME)
+
+    def _check_properties(self, props: dict[str, str], label: str) -> None:
+        if len(props) > 30:
+            raise ApiError(403, "appPropertyLimitExceeded" if label == "appProperties" else
+                           "propertyLimitExceeded", f"The limit of 30 {label} was exceeded.")
+        for key, value in props.items():
+            if len(key.encode()) + len(value.encode()) > 124:
+                raise invalid(
+                    f"The {label} key/value pair for {key!r} exceeds 124 bytes.", label
+                )
+
+    def _merge_props(self, current: dict[str, str], update: Any, label: str) -> dict[str, str]:
+        if update is None:
+            return current
+        if not isinstance(update, dict):
+            raise invalid(f"Invalid value for {label}", label)
+        merged = dict(current)
+        for key, value in update.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[str(key)] = str(value)
+        self._check_properties(merged, label)
+        return merged
+
+    def _apply_media(self, f: DriveFile, target: str | None, media: bytes, media_type: str) -> None:
+        goal = target or f.mime_type
+        if goal == FOLDER:
+            raise invalid("A folder cannot have content.", "media")
+        if goal.startswith("application/vnd.google-apps."):
+            if media_type not in CONVERTIBLE.get(goal, set()):
+                raise ApiError(400, "badRequest", "The requested conversion is not supported.")
+            f.mime_type = goal
+            f.converted_from = media_type
+            f.conversions += 1
+            if goal == SPREADSHEET and self.sheets is not None:
+                self.sheets.load_from_upload(f.id, f.name, media, media_type)
+        else:
+            f.mime_type = goal if target else media_type
+            f.converted_from = None
+        f.content = bytes(media)
+        f.content_type = media_type
+
+    def _resolve_parents(self, parents: Any, all_drives: bool) -> tuple[list[str], str | None]:
+        if not parents:
+            return [self.root_id], None
+        if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+            raise invalid("Invalid value for parents", "parents")
+        if len(parents) > 1:
+            raise ApiError(403, "cannotAddParent", "Increasing the number of parents is not "
+                           "allowed. A file can only have one parent.")
+        parent = self.lookup(parents[0], all_drives)
+        if parent.mime_type != FOLDER:
+            raise ApiError(403, "insufficientFilePermissions", "The parent is not a folder.")
+        return [parent.id], parent.drive_id
+
+    # -- API operations ------------------------------------------------------------------------
+
+    def create(
+        self, params: dict[str, str], meta: dict[str, Any], media: tuple[bytes, str] | None
+    ) -> dict[str, Any]:
+        all_drives = params.get("supportsAllDrives") == "true"
+        with self.lock:
+            wanted = meta.get("id")
+            if wanted is not None:
+                if wanted in self.files:
+                    raise ApiError(409, "duplicate", "A file already exists with the provided ID.",
+                                   location="file.id")
+                if wanted not in self.generated:
+                    raise invalid("The provided file ID is not usable.", "file.id")
+            parents, drive_id = self._resolve_parents(meta.get("parents"), all_drives)
+            created, modified, seq = self._stamp()
+            mime = meta.get("mimeType") or (media[1] if media else "application/octet-stream")
+            f = DriveFile(
+                id=wanted or new_id(), name=str(meta.get("name") or "Untitled"),
+                mime_type=mime, parents=parents, created=created, modified=modified, seq=seq,
+                drive_id=drive_id, description=meta.get("description"),
+            )
+            f.app_properties = self._merge_props({}, meta.get("appProperties"), "appProperties")
+            f.properties = self._merge_props({}, meta.get("properties"), "properties")
+            if meta.get("modifiedTime") is not None:
+                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
+            if media is not None:
+                self._apply_media(f, meta.get("mimeType"), *media)
+            elif mime == SPREADSHEET and self.sheets is not None:
+                self.sheets.load_from_upload(f.id, f.name, b"", "text/csv")
+            if wanted is not None:
+                self.generated.discard(wanted)
+            self._add(f)
+            return f.resource()
+
+    def update(
+        self,
+        file_id: str,
+        params: dict[str, str],
+        meta: dict[str, Any],
+        media: tuple[bytes, str] | None,
+    ) -> dict[str, Any]:
+        all_drives = params.get("supportsAllDrives") == "true"
+        with self.lock:
+            f = self.lookup(file_id, all_drives)
+            for key in ("parents", "id", "driveId", "version"):
+                if key in meta:
+                    raise ApiError(403, "fieldNotWritable", f"The resource body includes fields "
+                                   f"which are not directly writable: {key}.")
+            if "name" in meta:
+                f.name = str(meta["name"])
+            if "description" in meta:
+                f.description = meta["description"]
+            if "trashed" in meta:
+                f.trashed = bool(meta["trashed"])
+            f.app_properties = self._merge_props(f.app_properties, meta.get("appProperties"),
+                                                 "appProperties")
+            f.properties = self._merge_props(f.properties, meta.get("properties"), "properties")
+            for pid in filter(None, (params.get("removeParents") or "").split(",")):
+                if pid in f.parents:
+                    f.parents.remove(pid)
+            for pid in filter(None, (params.get("addParents") or "").split(",")):
+                new_parents, drive_id = self._resolve_parents([pid], all_drives)
+                f.parents = new_parents
+                f.drive_id = drive_id
+            if media is not None:
+                self._apply_media(f, meta.get("mimeType"), *media)
+            elif meta.get("mimeType") and meta["mimeType"] != f.mime_type:
+                f.mime_type = meta["mimeType"]
+            f.version += 1
+            f.modified = self._now()
+            if meta.get("modifiedTime") is not None:  # writable: the caller's time wins
+                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
+            f.modifier = dict(ME)
+            return f.resource()
+
+    def get(self, file_id: str, params: dict[str, str]) -> DriveFile:
+        with self.lock:
+            return self.lookup(file_id, params.get("supportsAllDrives") == "true")
+
+    def media(self, file_id: str, params: dict[str, str]) -> tuple[bytes, str]:
+        with self.lock:
+            f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            if f.mime_type.startswith("application/vnd.google-apps."):
+                raise ApiError(403, "fileNotDownloadable", "Only files with binary content can "
+                               "be downloaded. Use Export with Docs Editors files.",
+                               location="alt")
+            return f.content or b"", f.content_type or f.mime_type
+
+    def delete(self, file_id: str, params: dict[str, str]) -> None:
+        with self.lock:
+            f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            if f.hidden:
+                raise ApiError(403, "insufficientFilePermissions", "The root cannot be deleted.")
+            del self.files[f.id]
+
+    def generate_ids(self, params: dict[str, str]) -> dict[str, Any]:
+        try:
+            count = int(params.get("count") or 10)
+        except ValueError as exc:
+            raise invalid("Invalid value for count", "count") from exc
+        if not 1 <= count <= 1000:
+            raise invalid("Invalid value for count", "count")
+        with self.lock:
+            ids = [new_id() for _ in range(count)]
+            self.generated.update(ids)
+        return {"kind": "drive#generatedIds", "space": params.get("space") or "drive", "ids": ids}
+
+    def export(self, file_id: str, params: dict[str, str]) -> tuple[bytes, str]:
+        mime = params.get("mimeType")
+        if not mime:
+            raise ApiError(400, "required", "Required parameter: mimeType", location="mimeType")
+        with self.lock:
+            f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            if not f.mime_type.startswith("application/vnd.google-apps.") or f.mime_type == FOLDER:
+                raise ApiError(403, "fileNotExportable", "Export only supports Docs Editors "
+                               "files.", location="fileId")
+            data = self._export_bytes(f, mime)
+        if len(data) > self.export_limit:
+            raise ApiError(403, "exportSizeLimitExceeded", "This file is too large to be "
+                           "exported.")
+        return data, mime
+
+    def _export_bytes(self, f: DriveFile, mime: str) -> bytes:
+        if f.mime_type == DOCUMENT:
+            if mime == DOCX and f.content_type in (DOCX, None):
+                return f.content or b""
+            if mime == "text/plain":
+                if f.content_type == "text/plain":
+                    return f.content or b""
+                return docx_text(f.content or b"").encode("utf-8")
+        if f.mime_type == SPREADSHEET and self.sheets is not None and mime in (XLSX, "text/csv"):
+            return self.sheets.export(f.id, mime)
+        raise ApiError(400, "badRequest", "The requested conversion is not supported.",
+                       location="convertTo")
+
+    def list(self, params: dict[str, str], fields: FieldTree | None) -> dict[str, Any]:
+        del fields  # selection is applied by the caller
+        query = params.get("q")
+        tree = q.parse(query) if query else None
+        all_drives = params.get("supportsAllDrives") == "true"
+        include_all = params.get("includeItemsFromAllDrives") == "true"
+        corpora = params.get("corpora") or "user"
+        drive_id = params.get("driveId")
+        if corpora not in ("user", "drive", "allDrives", "domain"):
+            raise invalid("Invalid value for corpora", "corpora")
+        if corpora == "drive":
+            if not drive_id:
+                raise invalid("The driveId parameter must be specified if and only if corpora "
+                              "is set to drive.", "driveId")
+            if not (include_all and all_drives):
+                raise ApiError(403, "teamDrivesParameterNotSupported", "includeItemsFromAllDrives"
+                               " and supportsAllDrives must be true when corpora is drive.")
+            if drive_id not in self.drives:
+                raise ApiError(404, "notFound", f"Shared drive not found: {drive_id}",
+                               location="driveId")
+        try:
+            size = int(params.get("pageSize") or 100)
+        except ValueError as exc:
+            raise invalid("Invalid value for pageSize", "pageSize") from exc
+        if not 1 <= size <= 1000:
+            raise invalid("Invalid value for pageSize", "pageSize")
+        size = min(size, self.max_page_size)
+        fingerprint = hashlib.sha1(
+            json.dumps([query, params.get("orderBy"), corpora, drive_id]).encode()
+        ).hexdigest()[:12]
+        offset = self._decode_token(params.get("pageToken"), fingerprint)
+        with self.lock:
+            found = []
+            for f in sorted(self.files.values(), key=lambda x: x.seq):
+                if f.hidden:
+                    continue
+                if f.drive_id is not None:
+                    if not (include_all and all_drives):
+                        continue
+                    if corpora == "drive" and f.drive_id != drive_id:
+                        continue
+                elif corpora == "drive":
+                    continue
+                res = f.resource()
+                if tree is not None:
+                    view = {**res, "fullText": self._full_text(f)}
+                    if not q.evaluate(tree, view):
+                        continue
+                found.append(res)
+        found = _order(found, params.get("orderBy"))
+        page = found[offset : offset + size]
+        out: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False, "files": page}
+        if offset + size < len(found):
+            out["nextPageToken"] = self._encode_token(offset + size, fingerprint)
+        return out
+
+    def _full_text(self, f: DriveFile) -> str:
+        if f.content is None:
+            return ""
+        if f.content_type == DOCX:
+            return docx_text(f.content)
+        if (f.content_type or "").startswith("text/"):
+            return f.content.decode("utf-8", "replace")
+        return ""
+
+    @staticmethod
+    def _encode_token(offset: int, fingerprint: str) -> str:
+        return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode().rstrip("=")
+
+    @staticmethod
+    def _decode_token(token: str | None, fingerprint: str) -> int:
+        if not token:
+            return 0
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            offset, fp = raw.split(":", 1)
+            if fp != fingerprint:
+                raise ValueError
+            return int(offset)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise invalid("Invalid Value", "pageToken") from exc
+
+
+def _order(found: list[dict[str, Any]], order_by: str | None) -> list[dict[str, Any]]:
+    if not order_by:
+        return found
+    keys: list[tuple[Callable[[dict[str, Any]], Any], bool]] = []
+    for part in order_by.split(","):
+        words = part.strip().split()
+        if not words or words[0] not in ("name", "createdTime", "modifiedTime", "folder",
+                                         "name_natural", "recency", "starred", "quotaBytesUsed",
+                                         "viewedByMeTime", "sharedWithMeTime", "modifiedByMeTime"):
+            raise invalid("Invalid Value", "orderBy")
+        name = words[0]
+        desc = len(words) > 1 and words[1].lower() == "desc"
+        if name in ("name", "name_natural"):
+            keys.append((lambda r: r["name"].lower(), desc))
+        elif name == "folder":
+            keys.append((lambda r: r["mimeType"] != FOLDER, desc))
+        elif name in ("createdTime", "modifiedTime"):
+            keys.append((lambda r, n=name: r[n], desc))
+        else:
+            keys.append((lambda r: r["modifiedTime"], desc))
+    for key, desc in reversed(keys):
+        found = sorted(found, key=key, reverse=desc)
+    return found

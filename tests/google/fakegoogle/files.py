@@ -1,0 +1,126 @@
+"""Drive file records and the fixed facts about them (types, links, fields Drive knows)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from tests.google.fakegoogle.common import rfc3339
+
+FOLDER = "application/vnd.google-apps.folder"
+DOCUMENT = "application/vnd.google-apps.document"
+SPREADSHEET = "application/vnd.google-apps.spreadsheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# target Google type -> media types Drive converts into it (those the fake can model)
+CONVERTIBLE = {
+    DOCUMENT: {DOCX, "application/msword", "text/plain"},
+    SPREADSHEET: {XLSX, "text/csv"},
+}
+EXPORT_LIMIT = 10 * 1024 * 1024
+ME = {"kind": "drive#user", "displayName": "Plangen Tester", "emailAddress": "me@example.org",
+      "me": True}
+
+
+def new_id(prefix: str = "1") -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(32))
+
+
+@dataclass
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    parents: list[str]
+    created: float
+    modified: float
+    seq: int
+    version: int = 1
+    app_properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    trashed: bool = False
+    drive_id: str | None = None
+    content: bytes | None = None  # binary content, or the original bytes of a converted file
+    content_type: str | None = None
+    converted_from: str | None = None  # media type Drive converted from, when it did
+    conversions: int = 0
+    modifier: dict[str, Any] = field(default_factory=lambda: dict(ME))
+    hidden: bool = False  # root folders: gettable, never listed
+
+    def resource(self) -> dict[str, Any]:
+        res: dict[str, Any] = {
+            "kind": "drive#file",
+            "id": self.id,
+            "name": self.name,
+            "mimeType": self.mime_type,
+            "trashed": self.trashed,
+            "explicitlyTrashed": self.trashed,
+            "version": str(self.version),
+            "createdTime": rfc3339(self.created),
+            "modifiedTime": rfc3339(self.modified),
+            "modifiedByMe": bool(self.modifier.get("me")),
+            "lastModifyingUser": dict(self.modifier),
+            "webViewLink": web_view_link(self.id, self.mime_type),
+            "ownedByMe": self.drive_id is None,
+            "appProperties": dict(self.app_properties),
+            "properties": dict(self.properties),
+        }
+        if self.parents:
+            res["parents"] = list(self.parents)
+        if self.drive_id:
+            res["driveId"] = self.drive_id
+        if self.description is not None:
+            res["description"] = self.description
+        google_type = self.mime_type.startswith("application/vnd.google-apps.")
+        if not google_type and self.content is not None:
+            res["size"] = str(len(self.content))
+            res["md5Checksum"] = hashlib.md5(self.content).hexdigest()
+            res["headRevisionId"] = f"rev{self.version}"
+        if not res["appProperties"]:
+            del res["appProperties"]
+        if not res["properties"]:
+            del res["properties"]
+        return res
+
+
+def web_view_link(file_id: str, mime: str) -> str:
+    if mime == FOLDER:
+        return f"https://drive.google.com/drive/folders/{file_id}"
+    if mime == DOCUMENT:
+        return f"https://docs.google.com/document/d/{file_id}/edit?usp=drivesdk"
+    if mime == SPREADSHEET:
+        return f"https://docs.google.com/spreadsheets/d/{file_id}/edit?usp=drivesdk"
+    return f"https://drive.google.com/file/d/{file_id}/view?usp=drivesdk"
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraph text of a .docx, enough for export to text/plain and fullText search."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            xml = zf.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return ""
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+    texts = ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs]
+    return "\n".join(texts)
+
+
+def _schema_fields(schema: str) -> set[str]:
+    """Property names of a Drive v3 schema, from the discovery document the client ships."""
+    from googleapiclient import discovery_cache
+
+    doc = json.loads(discovery_cache.get_static_doc("drive", "v3"))
+    return set(doc["schemas"][schema]["properties"])
+
+
+FILE_FIELDS = _schema_fields("File")
+LIST_FIELDS = _schema_fields("FileList")

@@ -1,0 +1,90 @@
+"""Seeding and inspection helpers of FakeGoogle: what tests set up and assert on."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from tests.google.fakegoogle.drive import DriveStore
+from tests.google.fakegoogle.files import DOCUMENT, DOCX, FOLDER, SPREADSHEET, DriveFile, new_id
+from tests.google.fakegoogle.sheets import SheetsStore
+
+
+class Seeding:
+    """Mixed into FakeGoogle; works on its stores directly, bypassing HTTP and faults."""
+
+    lock: threading.RLock
+    drive: DriveStore
+    sheets: SheetsStore
+
+    def _seed(self, name: str, mime: str, parent: str, app_properties: dict[str, str] | None,
+              properties: dict[str, str] | None, file_id: str | None = None) -> DriveFile:
+        with self.lock:
+            par = self.drive.lookup(parent)
+            created, modified, seq = self.drive._stamp()
+            f = DriveFile(file_id or new_id(), name, mime, [par.id], created, modified, seq,
+                          drive_id=par.drive_id, app_properties=dict(app_properties or {}),
+                          properties=dict(properties or {}))
+            self.drive.files[f.id] = f
+            return f
+
+    def add_shared_drive(self, name: str) -> str:
+        drive_id = new_id("0A")[:19]
+        with self.lock:
+            self.drive.drives[drive_id] = name
+            created, modified, seq = self.drive._stamp()
+            self.drive.files[drive_id] = DriveFile(drive_id, name, FOLDER, [], created, modified,
+                                                   seq, drive_id=drive_id, hidden=True)
+        return drive_id
+
+    def add_folder(self, name: str, parent: str = "root", *,
+                   app_properties: dict[str, str] | None = None,
+                   properties: dict[str, str] | None = None) -> str:
+        return self._seed(name, FOLDER, parent, app_properties, properties).id
+
+    def add_file(self, name: str, content: bytes, mime_type: str = "application/octet-stream",
+                 parent: str = "root", *, app_properties: dict[str, str] | None = None,
+                 properties: dict[str, str] | None = None) -> str:
+        f = self._seed(name, mime_type, parent, app_properties, properties)
+        f.content, f.content_type = bytes(content), mime_type
+        return f.id
+
+    def add_doc(self, name: str, docx: bytes, parent: str = "root", *,
+                app_properties: dict[str, str] | None = None) -> str:
+        """A native Google Doc whose .docx export is ``docx``."""
+        f = self._seed(name, DOCUMENT, parent, app_properties, None)
+        f.content, f.content_type, f.converted_from = bytes(docx), DOCX, DOCX
+        return f.id
+
+    def add_sheet(self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root") -> str:
+        """A native Google Sheet with the given tabs (title -> rows of cell values)."""
+        f = self._seed(name, SPREADSHEET, parent, None, None)
+        self.sheets.add(f.id, name, tabs)
+        return f.id
+
+    def human_edit(self, file_id: str, *, content: bytes | None = None, name: str | None = None,
+                   bump: int = 3, by: str = "teacher@example.org") -> None:
+        """Simulate a person editing in the browser: new version(s), time and modifier."""
+        with self.lock:
+            f = self.drive.files[file_id]
+            if content is not None:
+                f.content = bytes(content)
+            if name is not None:
+                f.name = name
+        self.drive.touch(file_id, {"kind": "drive#user", "displayName": by.split("@")[0],
+                                   "emailAddress": by, "me": False}, bump)
+
+    def file(self, file_id: str) -> DriveFile:
+        with self.lock:
+            return self.drive.files[file_id]
+
+    def files(self, *, name: str | None = None, parent: str | None = None,
+              include_trashed: bool = False) -> list[DriveFile]:
+        """Stored files (folders included), in creation order, for assertions."""
+        with self.lock:
+            out = sorted((f for f in self.drive.files.values() if not f.hidden),
+                         key=lambda f: f.seq)
+        return [f for f in out
+                if (name is None or f.name == name)
+                and (parent is None or parent in f.parents)
+                and (include_trashed or not f.trashed)]

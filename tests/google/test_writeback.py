@@ -1,0 +1,216 @@
+"""``generate --write-back``: plan link, status and time on each student's row of the Google Sheet.
+
+Against the fake through the real client; every test compares the whole grid before and after, so a
+cell written by mistake anywhere in the sheet fails it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.google.inputs import GoogleSignIn
+from generator.pipeline import RunOptions, generate
+from tests.google.fakegoogle import FakeGoogle
+from tests.google.test_inputs import HEADER, TAB, Project, doc_url, run, sheet_url
+from tests.google.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
+from tests.helpers import make_template
+
+PLAN_COLUMNS = ["Plan Link", "Plan Status", "Plan Updated"]
+STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
+VALUES_WRITES = r"/values:batchUpdate$"
+GRID_WRITES = r"/spreadsheets/[^/]+:batchUpdate$"
+
+
+@pytest.fixture
+def project(tmp_path: Path, fake_google: FakeGoogle) -> Project:
+    return Project(tmp_path / "project", fake_google)
+
+
+def padded(grid: list[list], width: int) -> list[list]:
+    return [row + [""] * (width - len(row)) for row in grid]
+
+
+def unchanged_outside(before: list[list], after: list[list], columns: set[int]) -> None:
+    """Every cell of ``before`` is still there, and nothing else changed outside ``columns``."""
+    width = max(len(r) for r in after + before)
+    assert len(after) == len(before)
+    for old, new in zip(padded(before, width), padded(after, width), strict=True):
+        assert [v for i, v in enumerate(new) if i not in columns] == [v for i, v in enumerate(old) if i not in columns]
+
+
+def test_links_status_and_time_fill_new_columns_and_nothing_else(project: Project, fake_google: FakeGoogle) -> None:
+    before = project.grid()
+    archive = fake_google.sheets.grid(project.sheet, "Archive")
+    result = project.generate("--write-back")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("3 students: 3 created.\n"
+                             "Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 3 row(s).\n"
+                             f"Manifest: {project.dir / 'plans' / 'manifest.csv'}\n")
+    after = project.grid()
+    unchanged_outside(before, after, {7, 8, 9})
+    assert after[0] == HEADER + PLAN_COLUMNS  # appended after the last used column (G)
+    links = [row[7:9] for row in after[1:]]
+    assert links == [["Garcia, Ana/OT Plan - Ana Garcia.docx", "created"],
+                     ["Lee, Kim/OT Plan - Kim Lee.docx", "created"],
+                     ["Nguyen, Bao/OT Plan - Bao Nguyen.docx", "created"]]
+    assert all(STAMP.match(row[9]) for row in after[1:])
+    assert fake_google.sheets.grid(project.sheet, "Archive") == archive
+    assert fake_google.count("POST", VALUES_WRITES) == 1 and fake_google.count("POST", GRID_WRITES) == 0
+
+    fake_google.clear_log()
+    result = project.generate("--write-back")
+    assert result.output.startswith("3 students: 3 unchanged.\nPlan links written")
+    again = project.grid()
+    unchanged_outside(after, again, {8})  # only the status column changes: no new column, no moved row
+    assert [row[8] for row in again] == ["Plan Status", "unchanged", "unchanged", "unchanged"]
+    assert [row[9] for row in again] == [row[9] for row in after]  # the time the plan was last written
+    assert fake_google.count("POST", VALUES_WRITES) == 1
+    assert fake_google.count(api="sheets") == 3  # the tabs, the grid before writing, the one write
+
+
+def test_several_rows_per_student_and_an_existing_column(tmp_path: Path, project: Project,
+                                                         fake_google: FakeGoogle) -> None:
+    tab = "Fall '26 IEP"
+    rows = [["Student ID", "First Name", "Last Name", "plan  status", "Goal"],
+            ["1001", "Ana", "Garcia", None, "Zip a coat"],
+            ["1001", "Ana", "Garcia", "keep me", "Cut on a line"],
+            [None, None, None, None, None],
+            ["1002", "Kim", "Lee", None, "Copy 5 words"],
+            ["1002", "Kim", "Lee", None, "Tie shoes", None, "call mom"]]
+    sheet = fake_google.add_sheet("IEP services", {tab: rows})
+    mapping = project.dir / "iep.yaml"
+    mapping.write_text(f"""\
+sheet: "{tab}"
+rows_per_student: many
+template: iep.docx
+key: student_id
+fields:
+  student_id: Student ID
+  first_name: First Name
+  goals: {{type: records, item: {{text: Goal}}}}
+""")
+    make_template(project.dir / "iep.docx", ["{{ first_name }}: {% for g in goals %}{{ g.text }}; {% endfor %}"])
+    before = fake_google.sheets.grid(sheet, tab)
+    result = run("generate", "-m", str(mapping), "-s", sheet_url(sheet), "--out", str(project.dir / "plans"),
+                 "--token-file", str(project.token), "--write-back")
+    assert result.exit_code == 0, result.output
+    after = fake_google.sheets.grid(sheet, tab)
+    unchanged_outside(before, after, {3, 7, 8})
+    assert after[0] == ["Student ID", "First Name", "Last Name", "plan  status", "Goal", "", "", "Plan Link",
+                        "Plan Updated"]
+    assert [row[3] for row in after] == ["plan  status", "created", "keep me", "", "created", ""]
+    assert [row[7] for row in after[1:]] == ["1001/Treatment Plan - 1001.docx", "", "",
+                                             "1002/Treatment Plan - 1002.docx", ""]
+
+
+def test_a_full_grid_is_widened_first(project: Project, fake_google: FakeGoogle) -> None:
+    wide = HEADER + [f"Extra {n}" for n in range(26 - len(HEADER))]
+    sheet = fake_google.add_sheet("Wide caseload", {TAB: [wide, ["1001", "Ana", "Garcia", "IEP"]]})
+    assert fake_google.sheets.books[sheet].tabs[0].cols == 26
+    result = project.generate("--write-back", "-s", sheet_url(sheet))
+    assert result.exit_code == 0, result.output
+    assert fake_google.sheets.books[sheet].tabs[0].cols == 29
+    assert fake_google.sheets.grid(sheet, TAB)[0] == wide + PLAN_COLUMNS
+    assert fake_google.count("POST", GRID_WRITES) == 1 and fake_google.count("POST", VALUES_WRITES) == 1
+
+
+def test_rows_moved_during_the_run_are_found_by_key(project: Project, fake_google: FakeGoogle) -> None:
+    tab = fake_google.sheets.books[project.sheet].tabs[0]
+
+    def someone_inserts_a_row(_total: int) -> None:
+        tab.cells = {(r + 1 if r >= 1 else r, c): v for (r, c), v in tab.cells.items()}
+        tab.cells.update({(1, 0): "1009", (1, 1): "Zed", (1, 2): "Ames"})
+
+    options = RunOptions(mapping=project.mapping, source=sheet_url(project.sheet), template=doc_url(project.doc),
+                         out_dir=project.dir / "plans", today=dt.date(2026, 11, 22), write_back=True,
+                         google=GoogleSignIn(token_file=project.token))
+    report = generate(options, on_start=someone_inserts_a_row)
+    assert report.exit_code == 0 and report.errors == []
+    grid = project.grid()
+    assert [row[:2] + row[7:9] for row in grid] == [
+        ["Student ID", "First Name", "Plan Link", "Plan Status"],
+        ["1009", "Zed", "", ""],
+        ["1001", "Ana", "Garcia, Ana/OT Plan - Ana Garcia.docx", "created"],
+        ["1002", "Kim", "Lee, Kim/OT Plan - Kim Lee.docx", "created"],
+        ["1003", "Bao", "Nguyen, Bao/OT Plan - Bao Nguyen.docx", "created"],
+    ]
+
+
+def test_a_student_removed_during_the_run_is_a_warning(project: Project, fake_google: FakeGoogle) -> None:
+    tab = fake_google.sheets.books[project.sheet].tabs[0]
+
+    def someone_deletes_kim(_total: int) -> None:
+        tab.cells = {key: v for key, v in tab.cells.items() if key[0] != 2}
+
+    options = RunOptions(mapping=project.mapping, source=sheet_url(project.sheet), template=doc_url(project.doc),
+                         out_dir=project.dir / "plans", write_back=True, google=GoogleSignIn(token_file=project.token))
+    report = generate(options, on_start=someone_deletes_kim)
+    assert report.warnings == ["Kim Lee: no row with key '1002' in the Google Sheet any more, so its plan link was "
+                               "not written."]
+    assert report.notes == ["Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 2 row(s)."]
+
+
+def test_a_failed_student_gets_the_reason_and_keeps_the_old_link(project: Project, fake_google: FakeGoogle) -> None:
+    assert project.generate("--write-back").exit_code == 0
+    before = project.grid()
+    fake_google.sheets.books[project.sheet].tabs[0].cells[(2, 5)] = "next spring"
+    result = project.generate("--write-back", "--skip-invalid")
+    assert result.exit_code == 1
+    after = project.grid()
+    unchanged_outside(before, after, {5, 8})
+    assert (after[2][7], after[2][9]) == (before[2][7], before[2][9])  # link and time of the last good plan
+    assert after[2][8] == ("failed: OT Caseload (Google Sheet), sheet 'Fall 2026', cell F3 (column 'Review Date'): "
+                           "review_date is not a date (use e.g. 2026-10-03 or 10/3/2026).")
+
+
+def test_with_drive_the_link_is_the_google_doc(project: Project, fake_google: FakeGoogle) -> None:
+    result = project.generate("--write-back", "--drive", "root", "--create-folders")
+    assert result.exit_code == 0, result.output
+    plans = {f.name: f for f in fake_google.files() if f.app_properties.get("plangen") == "plan"}
+    ana = plans["OT Plan - Ana Garcia"]
+    assert project.grid()[1][7] == f"https://docs.google.com/document/d/{ana.id}/edit?usp=drivesdk"
+
+
+def test_a_local_caseload_is_never_written(project: Project) -> None:
+    caseload = project.dir / "caseload.xlsx"
+    before = caseload.read_bytes()
+    result = project.generate("--write-back", google=False)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: --write-back fills in plan links in a Google Sheet, but the caseload caseload.xlsx, sheet 'Fall 2026' "
+        f"is a file on this computer, which plangen never changes: the run's record is the manifest "
+        f"({project.dir / 'plans' / 'manifest.csv'}). Drop --write-back, or give the caseload's Google Sheet link "
+        "as --source.\n"
+    )
+    assert not (project.dir / "plans").exists()
+    assert caseload.read_bytes() == before
+
+
+def test_a_dry_run_writes_nothing_to_the_sheet(project: Project, fake_google: FakeGoogle) -> None:
+    before = project.grid()
+    result = project.generate("--write-back", "--dry-run")
+    assert result.exit_code == 0
+    assert "Dry run: nothing written to OT Caseload (Google Sheet), sheet 'Fall 2026'.\n" in result.output
+    assert project.grid() == before and fake_google.count("POST", VALUES_WRITES) == 0
+
+
+def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Project,
+                                                                    fake_google: FakeGoogle) -> None:
+    fake_google.fail(403, method="POST", path=VALUES_WRITES, reason="forbidden",
+                     message="The caller does not have permission")
+    before = project.grid()
+    result = project.generate("--write-back")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("3 students: 3 created.\n")
+    assert result.stderr == (
+        "error: Could not write the plan links to OT Caseload (Google Sheet), sheet 'Fall 2026': Google Sheets call "
+        "sheets.spreadsheets.values.batchUpdate failed: 403 forbidden: The caller does not have permission. The "
+        "signed-in account lacks permission: ask the owner to share it, or sign in again with the full `drive` scope "
+        "(`plangen auth login`). The plans themselves were written; the manifest lists them.\n"
+    )
+    assert project.grid() == before
+    assert len(list((project.dir / "plans").glob("*/*.docx"))) == 3

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from generator.errors import OutputError
+from generator.output.local import JOURNAL_NAME, STATE_DIR, LocalSink
+from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+
+PLAN = PurePosixPath("Ruiz, Ana/Plan.docx")
+
+
+def deliver(out: Path, data: bytes, **options) -> tuple[str, str]:
+    sink = LocalSink(out, **options)
+    try:
+        delivery = sink.deliver(PLAN, data)
+    finally:
+        sink.close()
+    return delivery.status, delivery.message
+
+
+def test_create_then_unchanged_then_updated(tmp_path: Path):
+    target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    assert deliver(tmp_path, b"v1") == (CREATED, "")
+    assert target.read_bytes() == b"v1"
+    mtime = target.stat().st_mtime_ns
+    assert deliver(tmp_path, b"v1") == (UNCHANGED, "")
+    assert target.stat().st_mtime_ns == mtime
+    assert deliver(tmp_path, b"v2") == (UPDATED, "")
+    assert target.read_bytes() == b"v2"
+
+
+def docx_bytes(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", text)
+    return buffer.getvalue()
+
+
+def test_an_edited_plan_is_kept_and_replaced_only_on_request_keeping_the_edit(tmp_path: Path):
+    target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    edited = docx_bytes("v1 + therapist notes")
+    deliver(tmp_path, b"v1")
+    target.write_bytes(edited)
+    status, message = deliver(tmp_path, b"v2")
+    assert status == KEPT_EDITED
+    assert "use --replace-edited" in message
+    assert target.read_bytes() == edited
+    status, message = deliver(tmp_path, b"v2", replace_edited=True)
+    assert status == REPLACED
+    backups = list(target.parent.glob("Plan (edited *).docx"))
+    assert [b.read_bytes() for b in backups] == [edited]
+    assert message == f"edited copy kept as {backups[0].name}"
+    assert target.read_bytes() == b"v2"
+    assert deliver(tmp_path, b"v2") == (UNCHANGED, "")
+
+
+def test_a_file_plangen_never_wrote_is_treated_as_edited(tmp_path: Path):
+    target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    target.parent.mkdir()
+    made_by_hand = docx_bytes("made by hand")
+    target.write_bytes(made_by_hand)
+    assert deliver(tmp_path, b"v1")[0] == KEPT_EDITED
+    assert target.read_bytes() == made_by_hand
+
+
+@pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 cut short"])
+def test_a_damaged_plan_is_written_again_not_kept_as_an_edit(tmp_path: Path, damage: bytes):
+    target = tmp_path / "Ruiz, Ana" / "Plan.docx"
+    deliver(tmp_path, b"v1")
+    target.write_bytes(damage)  # e.g. a power cut right after a run
+    assert deliver(tmp_path, b"v2") == (UPDATED, "the old file was damaged (not a .docx); written again")
+    assert target.read_bytes() == b"v2"
+
+
+def test_journal_survives_a_line_cut_short_by_a_kill(tmp_path: Path):
+    deliver(tmp_path, b"v1")
+    journal = tmp_path / STATE_DIR / JOURNAL_NAME
+    journal.write_text(journal.read_text() + '{"path": "Ruiz, An', encoding="utf-8")
+    assert deliver(tmp_path, b"v2")[0] == UPDATED
+
+
+def test_dry_run_writes_nothing(tmp_path: Path):
+    out = tmp_path / "plans"
+    assert deliver(out, b"v1", dry_run=True)[0] == CREATED
+    assert not out.exists()
+
+
+def test_no_temporary_files_are_left_behind(tmp_path: Path):
+    deliver(tmp_path, b"v1")
+    deliver(tmp_path, b"v2")
+    assert sorted(p.name for p in (tmp_path / "Ruiz, Ana").iterdir()) == ["Plan.docx"]
+
+
+def test_paths_outside_the_output_folder_are_refused(tmp_path: Path):
+    sink = LocalSink(tmp_path / "out")
+    with pytest.raises(OutputError, match="refusing to write outside the output folder"):
+        sink.deliver(PurePosixPath("../escape.docx"), b"x")
+    assert not (tmp_path / "escape.docx").exists()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.mapping.load import load_mapping
+from generator.roster.naming import plan_names, safe_component
+from generator.roster.students import Student
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("O'Brien, Liam", "O'Brien, Liam"),
+        ("A/B\\C:D*E?F\"G<H>I|J", "A_B_C_D_E_F_G_H_I_J"),
+        ("  trailing dots... ", "trailing dots"),
+        ("CON", "_CON"),
+        ("lpt1.docx", "_lpt1.docx"),
+        ("../../etc", "_.._etc"),
+        ("..", "_"),
+        ("", "_"),
+        ("tab\tand\nnewline", "tab and newline"),
+        ("Zoe\u0308", "Zoë"),  # macOS hands out decomposed accents; store composed
+        ("x" * 300, "x" * 120),
+    ],
+)
+def test_safe_component(raw: str, safe: str):
+    assert safe_component(raw) == safe
+
+
+def make_mapping(tmp_path: Path):
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "key: id\nfields:\n  id: ID\n  first: First\n  last: Last\n"
+        "output:\n  folder: '{{ last }}, {{ first }}'\n  filename: 'Plan - {{ first }} {{ last }}'\n"
+    )
+    return load_mapping(path)
+
+
+def student(key: str, first: str, last: str) -> Student:
+    return Student(key=key, display_name=f"{first} {last}", values={"id": key, "first": first, "last": last,
+                                                                   "student_key": key}, locations=[])
+
+
+def test_names_from_patterns_and_collisions_get_keys_whatever_the_order(tmp_path: Path):
+    mapping = make_mapping(tmp_path)
+    students = [student("7", "Sofia", "Martinez"), student("3", "Ana", "Ruiz"), student("12", "SOFIA", "martinez")]
+    names = plan_names(mapping, students)
+    assert str(names["3"].relpath) == "Ruiz, Ana/Plan - Ana Ruiz.docx"
+    assert str(names["7"].relpath) == "Martinez, Sofia (7)/Plan - Sofia Martinez.docx"
+    assert str(names["12"].relpath) == "martinez, SOFIA (12)/Plan - SOFIA martinez.docx"
+    assert plan_names(mapping, list(reversed(students))) == names
+
+
+def test_names_cannot_escape_the_output_folder(tmp_path: Path):
+    names = plan_names(make_mapping(tmp_path), [student("1", "..", "../../..")])
+    relpath = names["1"].relpath
+    assert str(relpath) == "_.._..,/Plan - .. .._.._.docx"
+    assert not relpath.is_absolute() and ".." not in relpath.parts

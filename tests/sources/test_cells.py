@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.sources.cells import (
+    FormattedDate,
+    clean_text,
+    school_year,
+    to_bool,
+    to_date,
+    to_integer,
+    to_list,
+    to_text,
+)
+
+
+def test_text_of_numbers_dates_and_blanks():
+    assert to_text(1001.0) == "1001"
+    assert to_text(1001) == "1001"
+    assert to_text(2.5) == "2.5"
+    assert to_text(None) == ""
+    assert to_text(dt.datetime(2026, 10, 3)) == "10/03/2026"
+    assert to_text(dt.date(2026, 10, 3), "%B %-d, %Y") == "October 3, 2026"
+    assert to_text("  padded  ") == "padded"
+
+
+def test_clean_text_keeps_line_breaks_and_drops_xml_forbidden_characters():
+    assert clean_text("a\x0bb\r\nc\rd") == "a\nb\nc\nd"
+    assert clean_text("bell\x07 nul\x00 esc\x1b ok") == "bell nul esc ok"
+    assert clean_text("form\x0cfeed") == "form\nfeed"
+    assert clean_text("emoji 🙂 and עברית") == "emoji 🙂 and עברית"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (dt.datetime(2026, 10, 3, 0, 0), dt.date(2026, 10, 3)),
+        (46298, dt.date(2026, 10, 3)),
+        ("46298", dt.date(2026, 10, 3)),
+        ("10/3/2026", dt.date(2026, 10, 3)),
+        ("10/03/26", dt.date(2026, 10, 3)),
+        ("2026-10-03", dt.date(2026, 10, 3)),
+        ("2026-10-03 00:00:00", dt.date(2026, 10, 3)),
+        ("Oct 3, 2026", dt.date(2026, 10, 3)),
+        ("3-Oct-2026", dt.date(2026, 10, 3)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_from_every_shape_a_sheet_gives(raw, expected):
+    assert to_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["13/45/2026", "next week", "2026-02-30", True])
+def test_unreadable_dates_raise_without_repeating_the_value(raw):
+    with pytest.raises(ValueError) as err:
+        to_date(raw)
+    assert str(err.value) == "not a date (use e.g. 2026-10-03 or 10/3/2026)"
+
+
+def test_integers_and_yes_no():
+    assert to_integer("30") == 30
+    assert to_integer(30.0) == 30
+    assert to_integer("1,200") == 1200
+    assert to_integer("") is None
+    with pytest.raises(ValueError, match="not a whole number"):
+        to_integer(2.5)
+    with pytest.raises(ValueError, match="not a number"):
+        to_integer("thirty")
+    assert [to_bool(v) for v in ("Yes", "y", "TRUE", "x", 1, "No", "", None, 0)] == [
+        True, True, True, True, True, False, False, False, False]
+    with pytest.raises(ValueError, match="not yes/no"):
+        to_bool("maybe")
+
+
+def test_lists_split_and_trim():
+    assert to_list("Slant board; pencil grip ;; breaks") == ["Slant board", "pencil grip", "breaks"]
+    assert to_list(None) == []
+    assert to_list("a|b", "|") == ["a", "b"]
+
+
+def test_formatted_date_prints_in_its_format_and_still_compares():
+    value = FormattedDate(dt.date(2026, 3, 4), "%-m/%-d/%Y")
+    assert str(value) == "3/4/2026"
+    assert value < dt.date(2026, 3, 5)
+    assert value.year == 2026
+    assert value.strftime("%B %-d") == "March 4"
+
+
+def test_school_year_turns_over_in_july():
+    assert school_year(dt.date(2026, 11, 22)) == "2026-2027"
+    assert school_year(dt.date(2027, 6, 30)) == "2026-2027"
+    assert school_year(dt.date(2027, 7, 1)) == "2027-2028"
