@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.google import drive  # noqa: E402
 from google.oauth2.credentials import Credentials  # noqa: E402
 
+from generator.google import drive  # noqa: E402
 from generator.google.client import ENV_API_ROOT  # noqa: E402
 from generator.output.sink import Delivery, PlanJob  # noqa: E402
 from generator.roster.naming import PlanName  # noqa: E402

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
-from generator.google.inputs import GoogleInputs, open_template
 from generator.mapping.load import load_mapping
-from generator.pipeline import Prepared, RunOptions, check_template_fields, prepare
+from generator.pipeline import Locations, Prepared, RunOptions, build, check_template_fields, read_sources
 from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
@@ -59,19 +58,21 @@ def _group_of(error: ConfigError) -> str:
 def check(options: RunOptions) -> CheckResult:
     """Collect every problem; never raises for bad input."""
     result = CheckResult()
-    inputs = GoogleInputs(options.google)  # one sign-in, and one export of a Google Doc, for the whole check
+    locations = Locations(options.google)  # one sign-in, and one export of a Google Doc, for the whole check
     mapping = _load(result, "mapping", load_mapping, options.mapping)
     template_path = options.template or (mapping.template if mapping else None)
-    template = _load(result, "template", open_template, template_path, mapping, inputs) if template_path else None
+    template = _load(result, "template", locations.open_template, template_path, mapping) if template_path else None
     if mapping is not None and template_path is None:
         result.add("mapping", ERROR, f"no template given: pass --template, or set 'template:' in {mapping.path}.")
     if mapping is not None and template is not None:
         _load(result, "template", check_template_fields, template, mapping)
-    if result.errors:
+    if result.errors or mapping is None or template is None:
         result.summary = "Fix the errors above, then run check again to check the data."
         return result
-    prepared = _load(result, "data", prepare, options, inputs, (mapping, template))
-    if prepared is not None:
+    tables = _load(result, "data", read_sources, mapping, options.source, locations)
+    built = _load(result, "data", build, mapping, tables, options) if tables is not None else None
+    if tables is not None and built is not None:
+        prepared = Prepared(mapping, tables, template, built, locations)
         add_data_problems(result, prepared)
         result.summary = describe(prepared)
     return result

@@ -14,9 +14,10 @@ import click
 from generator import __version__
 from generator.check import GROUPS, check
 from generator.errors import PlangenError
-from generator.google.inputs import GoogleInputs, GoogleSignIn, as_location, open_template
+from generator.google.ids import as_location
+from generator.google.options import GoogleSignIn
 from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
-from generator.pipeline import RunOptions, generate
+from generator.pipeline import Locations, RunOptions, generate
 from generator.template.fields import template_fields
 
 
@@ -232,7 +233,7 @@ def check_command(mapping, source, template, keys, due_within, today, token_file
 @click.argument("template")
 def fields_command(template):
     """List the fields a template (a .docx file, or a Google Docs link or ID) uses, one per line."""
-    plan_template = run_library(open_template, as_location(template), None, GoogleInputs())
+    plan_template = run_library(Locations().open_template, as_location(template), None)
     for name in template_fields(plan_template):  # sorted; loop item fields as goals[].area
         click.echo(name)
 

@@ -48,5 +48,18 @@ class GoogleError(PlangenError):
     """A Google API call failed in a way retries could not fix."""
 
 
+class GoogleApiError(GoogleError):
+    """A Google call failed for good; callers branch on ``status``/``reason`` (404, 409...)."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+class WriteBackError(PlangenError):
+    """The sheet cannot take the plan cells (its key column is gone, it was emptied...)."""
+
+
 class AuthError(ConfigError):
     """Google credentials are missing, unreadable, or insufficient."""

@@ -11,8 +11,9 @@ import csv
 from pathlib import Path
 
 from generator.errors import ConfigError
+from generator.mapping.load import load_mapping
 from generator.output.report import FAILED
-from generator.pipeline import RunOptions, prepare
+from generator.pipeline import Locations, RunOptions, build, read_sources
 
 MANIFEST = "manifest.csv"
 
@@ -51,8 +52,11 @@ def _from_manifest(row: dict[str, str], key: str, out_dir: Path) -> str:
 
 
 def _from_mapping(key: str, mapping: Path, out_dir: Path) -> str:
-    prepared = prepare(RunOptions(mapping=mapping, keys=(key,)))
-    path = out_dir / prepared.names[key].relpath
+    """Where the mapping would put the plan: the roster is built, the template is never opened."""
+    options = RunOptions(mapping=mapping, keys=(key,))
+    loaded = load_mapping(mapping)
+    built = build(loaded, read_sources(loaded, None, Locations()), options)
+    path = out_dir / built.names[key].relpath
     if not path.is_file():
         raise ConfigError(f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m {mapping} "
                           f"--student {key}")

@@ -1,8 +1,12 @@
-"""The run, stage by stage: source -> rows -> mapping -> students -> select -> render -> sink -> report.
+"""The run, stage by stage: mapping -> sources -> template -> roster -> names -> render -> sink -> report.
 
 Everything that can make the whole run pointless (a missing column, a broken template, a field the
-template needs but the mapping lacks) is checked in ``prepare`` before a single file is written;
-after that, each student succeeds or fails on their own.
+template needs but the mapping lacks) is checked before a single file is written: ``load`` reads
+the inputs, ``build`` turns them into named students. ``generate``, ``check`` and ``open`` compose
+those steps. After that, each student succeeds or fails on their own.
+
+Google is behind one door: a location is a local path unless ``google.ids`` says it names a Google
+file, and only then is ``generator.google.inputs`` (and Google's libraries) imported.
 """
 
 from __future__ import annotations
@@ -11,25 +15,28 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import ConfigError, DataError, StudentError, TemplateError
-from generator.google.inputs import GoogleInputs, GoogleSignIn, open_template, read_source
-from generator.google.writeback import write_back, write_back_targets
+from generator.google.ids import google_ref
+from generator.google.options import GoogleSignIn
 from generator.jinja import make_environment
-from generator.mapping.load import Mapping, load_mapping, suggest
+from generator.mapping.load import Mapping, load_mapping
+from generator.mapping.suggest import suggest
 from generator.output.local import LocalSink, ensure_out_dir
 from generator.output.report import FAILED, Outcome, Report
 from generator.output.sink import Sink
 from generator.roster.naming import PlanName, plan_names
 from generator.roster.select import select
 from generator.roster.students import Roster, Student, build_roster
-from generator.sources.tables import Table
+from generator.sources.tables import Table, read_table
+from generator.template.autocrat import AutocratTags
 from generator.template.loader import PlanTemplate
 from generator.template.parallel import choose_jobs, render_jobs
 
 if TYPE_CHECKING:
     from generator.google.drive import DriveOptions
+    from generator.google.inputs import GoogleInputs
 
 
 @dataclass
@@ -52,45 +59,99 @@ class RunOptions:
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
 
 
-@dataclass
-class Prepared:
-    """Validated inputs, shared by ``generate`` and ``check``."""
+class Locations:
+    """Opens the run's inputs: local files directly, Google Docs/Sheets through one lazy sign-in."""
 
-    mapping: Mapping
-    tables: dict[str, Table]
-    template: PlanTemplate
+    def __init__(self, sign_in: GoogleSignIn | None = None):
+        self.sign_in = sign_in
+        self._google: GoogleInputs | None = None
+
+    def google(self) -> GoogleInputs:
+        """The run's one Google reader (and write-back sign-in), made on first use."""
+        if self._google is None:
+            from generator.google.inputs import GoogleInputs
+
+            self._google = GoogleInputs(self.sign_in)
+        return self._google
+
+    def read_source(self, location: str | Path, sheet: str | None) -> Table:
+        """A caseload or report: a local file, or a Google Sheet's tab."""
+        ref = google_ref(location, "Google Sheets")
+        if ref is None:
+            return read_table(Path(location), sheet)
+        return self.google().read_sheet(ref, sheet)
+
+    def open_template(self, location: str | Path, mapping: Mapping | None) -> PlanTemplate:
+        """A .docx file or a Google Doc; with a mapping, Autocrat tags are understood too."""
+        tags = AutocratTags.from_mapping(mapping) if mapping is not None else None
+        ref = google_ref(location, "Google Docs")
+        if ref is None:
+            return PlanTemplate(Path(location), autocrat=tags)
+        label, data = self.google().template_docx(ref)
+        return PlanTemplate(Path(label), data=data, autocrat=tags)
+
+
+@dataclass
+class Built:
+    """The students a run is about, typed, selected and named."""
+
     roster: Roster
     names: dict[str, PlanName]
     today: dt.date
     warnings: list[str] = field(default_factory=list)
-    inputs: GoogleInputs | None = None  # the sign-in that read Google inputs, reused to write back
 
 
-def prepare(options: RunOptions, inputs: GoogleInputs | None = None,
-            checked: tuple[Mapping, PlanTemplate] | None = None) -> Prepared:
-    """``checked``: a mapping and template the caller already loaded and checked together (``plangen check``)."""
+@dataclass
+class Prepared:
+    """Validated inputs and the students built from them, shared by ``generate`` and ``check``."""
+
+    mapping: Mapping
+    tables: dict[str, Table]
+    template: PlanTemplate
+    built: Built
+    locations: Locations
+
+    @property
+    def roster(self) -> Roster:
+        return self.built.roster
+
+    @property
+    def names(self) -> dict[str, PlanName]:
+        return self.built.names
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.built.warnings
+
+
+def prepare(options: RunOptions, locations: Locations | None = None) -> Prepared:
+    """Load every input, check the template against the mapping, and build the students."""
+    locations = locations or Locations(options.google)
+    mapping = load_mapping(options.mapping)
+    tables = read_sources(mapping, options.source, locations)
+    template = load_template(options, mapping, locations)
+    check_template_fields(template, mapping)
+    return Prepared(mapping, tables, template, build(mapping, tables, options), locations)
+
+
+def load_template(options: RunOptions, mapping: Mapping, locations: Locations) -> PlanTemplate:
+    location = options.template or mapping.template
+    if location is None:
+        raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
+    return locations.open_template(location, mapping)
+
+
+def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Built:
+    """Students from the tables: joined, typed, selected (--student, --due-within) and named."""
     today = options.today or dt.date.today()
-    inputs = inputs or GoogleInputs(options.google)
-    if checked is None:
-        mapping = load_mapping(options.mapping)
-        tables = read_sources(mapping, options.source, inputs)
-        template_path = options.template or mapping.template
-        if template_path is None:
-            raise ConfigError(f"no template given: pass --template, or set 'template:' in {mapping.path}.")
-        template = open_template(template_path, mapping, inputs)
-        check_template_fields(template, mapping)
-    else:
-        mapping, template = checked
-        tables = read_sources(mapping, options.source, inputs)
     roster = build_roster(mapping, tables, today)
     roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
     warnings = list(roster.warnings) + [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
-    return Prepared(mapping, tables, template, roster, names, today, warnings, inputs)
+    return Built(roster, names, today, warnings)
 
 
-def read_sources(mapping: Mapping, override: Path | str | None,
-                 inputs: GoogleInputs | None = None) -> dict[str, Table]:
+def read_sources(mapping: Mapping, override: Path | str | None, locations: Locations) -> dict[str, Table]:
     """Every source table the mapping names; --source replaces the file of a one-source mapping."""
     sources = dict(mapping.sources)
     if override is not None:
@@ -103,7 +164,7 @@ def read_sources(mapping: Mapping, override: Path | str | None,
     for name, spec in sources.items():
         if spec.location is None:
             raise ConfigError(f"no source given: pass --source, or set 'source:' in {mapping.path}.")
-        tables[name] = read_source(spec.location, spec.sheet, inputs or GoogleInputs())
+        tables[name] = locations.read_source(spec.location, spec.sheet)
     return tables
 
 
@@ -166,8 +227,17 @@ def generate(
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     if targets:
-        write_back(targets, report, prepared.inputs or GoogleInputs(options.google))
+        from generator.google.writeback import write_back
+
+        write_back(targets, report, prepared.locations.google())
     return report
+
+
+def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Any]:
+    """The Google Sheets --write-back fills in, checked before anything is written."""
+    from generator.google.writeback import write_back_targets as targets_in
+
+    return targets_in(prepared.mapping, prepared.tables, out_dir)
 
 
 def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:

@@ -12,18 +12,10 @@ import openpyxl
 from docx import Document
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT / "samples"
 MAPPINGS = ROOT / "mappings"
 TEMPLATES = ROOT / "templates"
 TODAY = dt.date(2026, 11, 22)
-
-
-def fixture(name: str) -> Path:
-    """The one way tests reach fixture files."""
-    path = FIXTURES / name
-    assert path.exists(), f"missing fixture {path}"
-    return path
 
 
 def docx_text(path: Path) -> str:

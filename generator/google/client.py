@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import random
-import re
 import ssl
 import threading
 import time
@@ -36,34 +35,26 @@ import httplib2
 from googleapiclient import discovery, discovery_cache
 from googleapiclient.errors import HttpError
 
-from generator.errors import AuthError, ConfigError, GoogleError
+from generator.errors import AuthError, ConfigError, GoogleApiError, GoogleError
+from generator.google.ids import (  # noqa: F401  (re-exported: callers of the API name these with it)
+    DOC_MIME,
+    DOCX_MIME,
+    FOLDER_MIME,
+    SHEET_MIME,
+    XLSX_MIME,
+)
 
 ENV_API_ROOT = "PLANGEN_GOOGLE_API_ROOT"
 
 DRIVE = ("drive", "v3")
 SHEETS = ("sheets", "v4")
-DOCS = ("docs", "v1")
 
-FOLDER_MIME = "application/vnd.google-apps.folder"
-DOC_MIME = "application/vnd.google-apps.document"
-SHEET_MIME = "application/vnd.google-apps.spreadsheet"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 6
 
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 _API_NAMES = {"drive": "Google Drive", "sheets": "Google Sheets", "docs": "Google Docs"}
-
-
-class GoogleApiError(GoogleError):
-    """A Google call failed for good; callers branch on ``status``/``reason`` (404, 409...)."""
-
-    def __init__(self, message: str, *, status: int | None = None, reason: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.reason = reason
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,79 +399,3 @@ class RateLimiter:
         if wait > 0:
             self._sleep(wait)
         return wait
-
-
-# --------------------------------------------------------------------------------------------
-# Links and IDs
-# --------------------------------------------------------------------------------------------
-
-_ID = r"[A-Za-z0-9_-]{15,200}"
-_BARE_ID = re.compile(rf"^{_ID}$")
-_PATH_ID = re.compile(rf"/(?:folders|d)/({_ID})(?:[/?#]|$)")
-_GOOGLE_HOSTS = ("drive.google.com", "docs.google.com", "sheets.google.com")
-
-
-def _as_url(text: str) -> urllib.parse.SplitResult | None:
-    candidate = text
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", candidate, re.IGNORECASE):
-        if not candidate.lower().startswith(_GOOGLE_HOSTS):
-            return None
-        candidate = "https://" + candidate
-    parts = urllib.parse.urlsplit(candidate)
-    host = (parts.hostname or "").lower()
-    if not (host in _GOOGLE_HOSTS or host.endswith(".google.com")):
-        return None
-    return parts
-
-
-def parse_drive_id(text: str, *, what: str = "Google Drive link") -> str:
-    """The file or folder ID in a pasted link or ID, as people copy them from a browser.
-
-    Accepts ``drive/folders/ID``, ``drive/u/0/folders/ID?resourcekey=...``, ``open?id=ID``,
-    ``file/d/ID/view``, ``document/d/ID/edit``, ``spreadsheets/d/ID/edit#gid=N`` (also with a
-    ``/u/N/`` or ``/a/domain/`` prefix) or a bare ID.
-    """
-    cleaned = str(text).strip().strip("<>\"'").strip()
-    if _BARE_ID.match(cleaned):
-        return cleaned
-    parts = _as_url(cleaned)
-    if parts is not None:
-        match = _PATH_ID.search(parts.path)
-        if match:
-            return match.group(1)
-        ids = urllib.parse.parse_qs(parts.query).get("id", [])
-        if ids and _BARE_ID.match(ids[0]):
-            return ids[0]
-    shown = cleaned if len(cleaned) <= 120 else cleaned[:117] + "..."
-    raise ConfigError(
-        f"{shown!r} is not a {what} or ID. Copy the link from the browser's address bar while "
-        "the folder or file is open (e.g. https://drive.google.com/drive/folders/<ID>), "
-        "or paste just the ID."
-    )
-
-
-def parse_sheet_gid(url: str) -> int | None:
-    """The tab (``gid``) a Google Sheets link points at, or None when it names no tab."""
-    parts = urllib.parse.urlsplit(str(url).strip())
-    for chunk in (parts.fragment, parts.query):
-        values = urllib.parse.parse_qs(chunk).get("gid")
-        if values:
-            value = values[-1].strip()
-            if not value.isdigit():
-                raise ConfigError(
-                    f"The Google Sheets link {url!r} has gid={value!r}; a tab's gid is a number. "
-                    "Copy the link again while the wanted tab is open."
-                )
-            return int(value)
-    return None
-
-
-def web_link(file_id: str, mime_type: str) -> str:
-    """The link a person would open for a Drive item, for messages and manifests."""
-    if mime_type == FOLDER_MIME:
-        return f"https://drive.google.com/drive/folders/{file_id}"
-    if mime_type == DOC_MIME:
-        return f"https://docs.google.com/document/d/{file_id}/edit"
-    if mime_type == SHEET_MIME:
-        return f"https://docs.google.com/spreadsheets/d/{file_id}/edit"
-    return f"https://drive.google.com/file/d/{file_id}/view"

@@ -32,9 +32,9 @@ from typing import Any
 
 from googleapiclient.http import MediaInMemoryUpload
 
-from generator.errors import ConfigError, OutputError, StudentError
+from generator.errors import ConfigError, GoogleApiError, OutputError, StudentError
 from generator.google import signin as auth
-from generator.google.client import DOC_MIME, DOCX_MIME, GoogleApiError, RateLimiter, web_link
+from generator.google.client import RateLimiter
 from generator.google.drive_api import DriveApi, IdPool
 from generator.google.drive_folders import Folder, FolderResolver, join_links, open_root
 from generator.google.drive_plans import (
@@ -48,9 +48,11 @@ from generator.google.drive_plans import (
     parse_stamp,
     write_stamp,
 )
+from generator.google.ids import DOC_MIME, DOCX_MIME, web_link
 from generator.mapping.load import Mapping
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
-from generator.output.sink import Delivery, PlanJob
+from generator.output.sink import Delivery
+from generator.template.parallel import PlanJob
 
 # Just under Google's ~3 writes/s per account: pacing at the limit itself gets refused now and then
 # (timing jitter), and each refusal costs a second of backoff (benchmarks/drive_throughput.py).

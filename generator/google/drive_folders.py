@@ -16,11 +16,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import ConfigError, OutputError
-from generator.google.client import FOLDER_MIME, GoogleApiError, parse_drive_id, web_link
+from generator.errors import ConfigError, GoogleApiError, OutputError
 from generator.google.drive_api import DriveApi, IdPool
-from generator.output.sink import PlanJob
+from generator.google.ids import FOLDER_MIME, parse_drive_id, web_link
 from generator.sources.cells import is_blank
+from generator.template.parallel import PlanJob
 
 FOLDER_FIELDS = "id,name,mimeType,driveId,webViewLink"
 MY_DRIVE = "root"  # Drive's alias for the top of My Drive; with drive.file, the one ROOT plangen can see

@@ -12,25 +12,21 @@ Google's libraries are imported only when a Google link is actually met, so loca
 
 from __future__ import annotations
 
-import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import ConfigError, GoogleError, SourceError, TemplateError
+from generator.errors import ConfigError, GoogleApiError, GoogleError, SourceError, TemplateError
 from generator.google import export_cache as doc_cache
+from generator.google.ids import DOC_MIME, DOCX_MIME, SHEET_MIME, XLSX_MIME, GoogleRef, label_for
+from generator.google.options import GoogleSignIn
 from generator.sources.tables import Location, Row, Table, read_table
-from generator.template.autocrat import AutocratTags
-from generator.template.loader import PlanTemplate
 
 if TYPE_CHECKING:
-    from generator.mapping.load import Mapping
+    pass
 
-_GOOGLE_HOSTS = ("docs.google.com", "drive.google.com", "sheets.google.com")
-_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{25,200}$")  # Drive IDs are 28-44 characters; no file name looks like one
-_UNSAFE_IN_LABEL = str.maketrans({"/": "\u2215", "\\": "\u2216"})  # a label is shown as a path's name
 
 _KINDS = {
     "application/vnd.google-apps.folder": "a folder",
@@ -41,25 +37,6 @@ _KINDS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "a Word file stored in Drive",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "an Excel file stored in Drive",
 }
-
-
-@dataclass(frozen=True)
-class GoogleSignIn:
-    """Which Google account reads the inputs (the same choices as --drive)."""
-
-    token_file: Path | None = None
-    service_account: Path | None = None
-    impersonate: str | None = None
-
-
-@dataclass(frozen=True)
-class GoogleRef:
-    """A Google file named by a link or a bare ID, as the therapist gave it."""
-
-    file_id: str
-    given: str
-    gid: int | None = None  # the tab a Sheets link points at
-    bare: bool = False  # a bare ID, which could also have been a mistyped local file name
 
 
 @dataclass(frozen=True)
@@ -83,37 +60,6 @@ class SheetTable(Table):
 # --------------------------------------------------------------------------------------------
 # Telling links from paths
 # --------------------------------------------------------------------------------------------
-
-
-def is_link(text: str) -> bool:
-    """A URL, or a Google link pasted without its https://."""
-    return "://" in text or text.strip().lower().startswith(_GOOGLE_HOSTS)
-
-
-def as_location(text: str | None) -> str | Path | None:
-    """A command-line value as a link (kept as text: a Path would fold its //) or a path."""
-    if text is None:
-        return None
-    return text.strip() if is_link(text) else Path(text)
-
-
-def google_ref(location: str | Path, what: str) -> GoogleRef | None:
-    """The Google file a --source/--template value names, or None for a file on this computer."""
-    text = str(location).strip()
-    if isinstance(location, str) and is_link(text):
-        from generator.google.client import parse_drive_id, parse_sheet_gid
-
-        file_id = parse_drive_id(text, what=f"{what} link")
-        return GoogleRef(file_id, text, parse_sheet_gid(text))
-    path = Path(location)
-    if not path.exists() and _BARE_ID.match(path.name):
-        return GoogleRef(path.name, path.name, bare=True)
-    return None
-
-
-def label_for(name: str, kind: str) -> str:
-    """How messages and the manifest name a Google file: its title and what it is."""
-    return f"{name.strip().translate(_UNSAFE_IN_LABEL) or '(untitled)'} ({kind})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,8 +106,6 @@ class GoogleInputs:
 
     def metadata(self, ref: GoogleRef, kind: str, error: type[ConfigError]) -> dict[str, Any]:
         """The file's name, type and modifiedTime; a file nobody shared is a clear error, not a 404."""
-        from generator.google.client import GoogleApiError
-
         request = self.drive().files().get(fileId=ref.file_id, fields="id,name,mimeType,modifiedTime",
                                            supportsAllDrives=True)
         try:
@@ -175,8 +119,6 @@ class GoogleInputs:
             raise
 
     def export(self, ref: GoogleRef, label: str, mime: str, error: type[ConfigError]) -> bytes:
-        from generator.google.client import GoogleApiError
-
         try:
             data = self.run(self.drive().files().export(fileId=ref.file_id, mimeType=mime))
         except GoogleApiError as exc:
@@ -190,8 +132,6 @@ class GoogleInputs:
 
     def template_docx(self, ref: GoogleRef) -> tuple[str, bytes]:
         """(label, .docx bytes) of a Google Doc: exported once, reused until the Doc changes."""
-        from generator.google.client import DOC_MIME, DOCX_MIME
-
         meta = self.metadata(ref, "Doc", TemplateError)
         if meta.get("mimeType") != DOC_MIME:
             raise TemplateError(_wrong_kind(ref, meta, "Doc", "template"))
@@ -208,8 +148,6 @@ class GoogleInputs:
 
     def read_sheet(self, ref: GoogleRef, sheet: str | None) -> SheetTable:
         """One tab of a Google Sheet through the .xlsx reader, labelled with the Sheet's name."""
-        from generator.google.client import SHEET_MIME, XLSX_MIME
-
         meta = self.metadata(ref, "Sheet", SourceError)
         if meta.get("mimeType") != SHEET_MIME:
             raise SourceError(_wrong_kind(ref, meta, "Sheet", "source"))
@@ -293,26 +231,3 @@ def _wrong_kind(ref: GoogleRef, meta: dict[str, Any], kind: str, role: str) -> s
         return message + (f" Open it in Google {'Docs' if kind == 'Doc' else 'Sheets'} and choose File > Save as "
                           f"Google {kind}s, then use the new file's link; or download it and give the file.")
     return message + f" Give the link of the Google {kind} itself."
-
-
-# --------------------------------------------------------------------------------------------
-# The two entry points the pipeline uses
-# --------------------------------------------------------------------------------------------
-
-
-def read_source(location: str | Path, sheet: str | None, inputs: GoogleInputs) -> Table:
-    """A caseload or report: a local file, or a Google Sheet's tab."""
-    ref = google_ref(location, "Google Sheets")
-    if ref is None:
-        return read_table(Path(location), sheet)
-    return inputs.read_sheet(ref, sheet)
-
-
-def open_template(location: str | Path, mapping: Mapping | None, inputs: GoogleInputs) -> PlanTemplate:
-    """A template from a .docx file or a Google Doc; with a mapping, Autocrat tags are understood too."""
-    tags = AutocratTags.from_mapping(mapping) if mapping is not None else None
-    ref = google_ref(location, "Google Docs")
-    if ref is None:
-        return PlanTemplate(Path(location), autocrat=tags)
-    label, data = inputs.template_docx(ref)
-    return PlanTemplate(Path(label), data=data, autocrat=tags)

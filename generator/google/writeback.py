@@ -22,23 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import ConfigError, PlangenError
+from generator.errors import ConfigError, PlangenError, WriteBackError
 from generator.google.inputs import GoogleInputs, SheetOrigin, SheetTable
 from generator.output.report import CREATED, FAILED, REPLACED, UPDATED, Outcome, Report
-from generator.sources.cells import to_text
+from generator.sources.cells import is_blank, to_text
 from generator.sources.tables import column_letter
 from generator.template.autocrat import header_key
 
 if TYPE_CHECKING:
-    from generator.pipeline import Prepared
+    from generator.mapping.load import Mapping
+    from generator.sources.tables import Table
 
 PLAN_COLUMNS = ("Plan Link", "Plan Status", "Plan Updated")
 _WRITTEN = (CREATED, UPDATED, REPLACED)  # statuses that mean the plan was (re)written now
 MAX_STATUS = 300
-
-
-class WriteBackError(PlangenError):
-    """The sheet cannot take the plan cells (its key column is gone, it was emptied...)."""
 
 
 @dataclass
@@ -54,13 +51,13 @@ class Target:
         return self.table.origin
 
 
-def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Target]:
+def write_back_targets(mapping: Mapping, tables: dict[str, Table], out_dir: Path) -> list[Target]:
     """The Google Sheets to fill in; a local caseload is refused before anything is written."""
     targets, local = [], []
-    for name in prepared.mapping.roster:
-        table = prepared.tables[name]
+    for name in mapping.roster:
+        table = tables[name]
         if isinstance(table, SheetTable) and table.origin is not None:
-            targets.append(Target(table, prepared.mapping.sources[name].key_column or ""))
+            targets.append(Target(table, mapping.sources[name].key_column or ""))
         else:
             local.append(table.label)
     if not targets:
@@ -112,12 +109,12 @@ class SheetLayout:
 
     @classmethod
     def of(cls, grid: list[list[Any]], key_header: str, label: str) -> SheetLayout:
-        header_row = next((i for i, row in enumerate(grid) if any(not _blank(v) for v in row)), None)
+        header_row = next((i for i, row in enumerate(grid) if any(not is_blank(v) for v in row)), None)
         if header_row is None:
             raise WriteBackError(f"{label} is empty now.")
         headers: dict[str, int] = {}
         for index, value in enumerate(grid[header_row]):
-            if not _blank(value):
+            if not is_blank(value):
                 headers.setdefault(header_key(str(value)), index)
         key_column = headers.get(header_key(key_header))
         if key_column is None:
@@ -139,13 +136,9 @@ class SheetLayout:
         return layout
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _width(row: list[Any]) -> int:
     """Columns up to the last non-blank cell."""
-    return max((i + 1 for i, v in enumerate(row) if not _blank(v)), default=0)
+    return max((i + 1 for i, v in enumerate(row) if not is_blank(v)), default=0)
 
 
 def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs) -> set[str]:

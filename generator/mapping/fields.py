@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.mapping.yamlfile import LineDict, YamlReader, suggest
-from generator.sources.cells import to_text
-from generator.sources.tables import normalize_header
+from generator.mapping.suggest import suggest
+from generator.mapping.yamlfile import LineDict, YamlReader
+from generator.sources.cells import normalize_value, split_code
 
 FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
 FIELD_KEYS = (
@@ -24,20 +24,6 @@ REPEAT_MARK = "{n}"
 PARTS = ("code", "label")
 CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
 BUILTIN_NAMES = ("today", "school_year", "student_key")
-CODE_LABEL = re.compile(r"^\s*([^\s-][^-]*?)\s+-\s+(.*)$", re.DOTALL)
-
-
-def normalize_value(value: Any) -> str:
-    """How cell values are compared in maps and filters: trimmed, spacing collapsed, case-free."""
-    return normalize_header(to_text(value))
-
-
-def split_code(text: str, part: str) -> str:
-    """``450 - Occupational therapy`` -> ``450`` (code) or ``Occupational therapy`` (label)."""
-    match = CODE_LABEL.match(text)
-    if not match:
-        return text.strip() if part == "code" else ""
-    return match.group(1).strip() if part == "code" else match.group(2).strip()
 
 
 @dataclass

@@ -16,7 +16,8 @@ from jinja2 import TemplateSyntaxError
 
 from generator.jinja import make_environment
 from generator.mapping.fields import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
-from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping, suggest
+from generator.mapping.suggest import suggest
+from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
@@ -32,7 +33,7 @@ DEFAULT_DATE_FORMAT = "%m/%d/%Y"
 DEFAULT_FOLDER = "{{ student_key }}"
 DEFAULT_FILENAME = "Treatment Plan - {{ student_key }}"
 
-__all__ = ["FieldSpec", "Mapping", "SourceSpec", "load_mapping", "suggest", "BUILTIN_NAMES"]
+__all__ = ["FieldSpec", "Mapping", "SourceSpec", "load_mapping", "BUILTIN_NAMES"]
 
 
 @dataclass

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.errors import MappingError
+from generator.mapping.suggest import suggest
 
 
 class LineDict(dict):
@@ -73,14 +72,6 @@ def load_yaml_mapping(path: Path) -> LineDict:
     if not hasattr(data, "key_lines"):
         data.key_lines = {}
     return data
-
-
-def suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """' Did you mean ...?' for a misspelt name, or nothing when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=cutoff)
-    if not close:
-        return ""
-    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
 class YamlReader:

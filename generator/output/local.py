@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 from generator.errors import ConfigError, OutputError, StudentError
 from generator.output.fileio import atomic_write
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
-from generator.output.sink import Delivery, PlanJob
+from generator.output.sink import Delivery
+from generator.template.parallel import PlanJob
 
 STATE_DIR = ".plangen"
 JOURNAL_NAME = "written.jsonl"

@@ -12,17 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from generator.errors import StudentError
-from generator.roster.naming import PlanName
-from generator.roster.students import Student
-
-
-@dataclass
-class PlanJob:
-    """One student's rendered plan on its way to a destination."""
-
-    student: Student
-    name: PlanName
-    data: bytes
+from generator.template.parallel import PlanJob  # noqa: F401  (re-exported for sinks)
 
 
 @dataclass

@@ -11,16 +11,10 @@ from dataclasses import dataclass, field
 
 from generator.errors import SourceError
 from generator.mapping.fields import Condition, FieldSpec
-from generator.mapping.load import Mapping, SourceSpec, suggest
-from generator.sources.cells import to_text
-from generator.sources.tables import Column, Row, Table, normalize_header
-
-
-@dataclass
-class BlankKeyRow:
-    source: str
-    row: Row
-    key_column: Column
+from generator.mapping.load import Mapping, SourceSpec
+from generator.mapping.suggest import suggest
+from generator.sources.cells import normalize_header, to_text
+from generator.sources.tables import Column, Row, Table
 
 
 @dataclass

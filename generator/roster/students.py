@@ -8,7 +8,6 @@ location is enough to find them, and student data stays out of logs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,20 +16,19 @@ from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import SourceError
 from generator.jinja import make_environment
-from generator.mapping.fields import REPEAT_MARK, FieldSpec, normalize_value, split_code
+from generator.mapping.fields import REPEAT_MARK, FieldSpec
 from generator.mapping.load import Mapping
 from generator.roster.join import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
+from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
     is_blank,
+    normalize_value,
     school_year,
-    to_bool,
-    to_date,
-    to_integer,
     to_list,
     to_text,
 )
-from generator.sources.tables import Location, Row, Table, UncachedFormula
+from generator.sources.tables import Location, Row, Table
 
 
 @dataclass
@@ -106,17 +104,6 @@ def missing_from_sources(mapping: Mapping, sources: dict[str, SourceRows], stude
     return warnings
 
 
-class _CellError(Exception):
-    """A located problem with one student's value; collected so all of them are reported at once."""
-
-
-EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-
-_EMPTY: dict[str, Callable[[], Any]] = {
-    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
-    "records": list,
-}
-
 Cell = tuple[Row, Any, Any]  # (row, column, raw value)
 
 
@@ -155,9 +142,9 @@ class _StudentBuilder:
         for spec in self.mapping.fields.values():
             try:
                 values[spec.name] = self.field_value(spec, key, values, warnings)
-            except _CellError as exc:
+            except CellError as exc:
                 errors.append(str(exc))
-                values[spec.name] = _EMPTY[spec.type]()  # lets later fields and the name still render
+                values[spec.name] = EMPTY[spec.type]()  # lets later fields and the name still render
         display = self.display_name(key, values)
         if errors:
             return StudentFailure(key=key, display_name=display, message="\n".join(errors))
@@ -184,21 +171,21 @@ class _StudentBuilder:
         if spec.type == "list":
             return self.list_value(spec, cells)
         if not cells:
-            return self.convert(spec, None, None)
+            return convert(spec, None, None, self.mapping)
         row, column, value = self.pick(spec, cells, warnings)
-        return self.convert(spec, value, row.location.describe(column))
+        return convert(spec, value, row.location.describe(column), self.mapping)
 
     def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
-        seen = normalize_value(self.reshape(spec, first[2]))
-        differing = [c for c in cells[1:] if normalize_value(self.reshape(spec, c[2])) != seen]
+        seen = normalize_value(reshape(spec, first[2]))
+        differing = [c for c in cells[1:] if normalize_value(reshape(spec, c[2])) != seen]
         if not differing:
             return first
         other = differing[0]
         where = (f"field {spec.name!r} differs between {first[0].location.describe(first[1])} and "
                  f"{other[0].location.describe(other[1])}")
         if self.mapping.conflicts == "error":
-            raise _CellError(f"{where}. Make the rows agree, or set 'conflicts: first' in the mapping.")
+            raise CellError(f"{where}. Make the rows agree, or set 'conflicts: first' in the mapping.")
         chosen = first if self.mapping.conflicts == "first" else cells[-1]
         warnings.append(f"{where}; using {chosen[0].location.describe(chosen[1])} "
                         f"(conflicts: {self.mapping.conflicts}).")
@@ -209,13 +196,13 @@ class _StudentBuilder:
         for _row, _column, value in cells:
             parts = to_list(value, spec.separator) if spec.column else [to_text(value)]
             for part in parts:
-                item = self.convert(spec, part, None, as_type="text")
+                item = convert(spec, part, None, self.mapping, as_type="text")
                 if item and item not in items:
                     items.append(item)
         if not items and spec.default is not None:
             items = spec.default if isinstance(spec.default, list) else to_list(spec.default, spec.separator)
         if not items and spec.required:
-            raise _CellError(self.required_message(spec))
+            raise CellError(required_message(spec))
         return items
 
     def records(self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row],
@@ -237,9 +224,9 @@ class _StudentBuilder:
         for name in reversed(spec.sort_by):
             descending = name.startswith("-")
             name = name.lstrip("-")
-            items.sort(key=lambda item, n=name: _sort_key(item[n]), reverse=descending)
+            items.sort(key=lambda item, n=name: sort_key(item[n]), reverse=descending)
         if not items and spec.required:
-            raise _CellError(self.required_message(spec))
+            raise CellError(required_message(spec))
         return items
 
     def record_item(self, spec: FieldSpec, rows: SourceRows, row: Row, number: str,
@@ -254,84 +241,16 @@ class _StudentBuilder:
             column = rows.column((item_spec.column or item_spec.columns[0]).replace(REPEAT_MARK, number))
             raw = row.get(column)
             read_any = read_any or not is_blank(raw)
-            item[item_spec.name] = self.convert(item_spec, raw, row.location.describe(column))
+            item[item_spec.name] = convert(item_spec, raw, row.location.describe(column), self.mapping)
         return item if read_any else None
-
-    def convert(self, spec: FieldSpec, value: Any, where: str | None, as_type: str | None = None) -> Any:
-        if isinstance(value, UncachedFormula):
-            raise _CellError(f"{where}: {spec.name} is a formula saved without its result (the file was written "
-                             "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
-                             "again.")
-        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-            raise _CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
-                             "in the sheet (or type the value), then save.")
-        value = self.reshape(spec, value)
-        cell = where
-        if is_blank(value):
-            value = spec.default
-            where = f"{self.mapping.where(spec.name)} (default of field {spec.name!r})"
-        if is_blank(value):
-            if spec.required:
-                raise _CellError((f"{cell}: " if cell else "") + self.required_message(spec))
-            return _EMPTY[as_type or spec.type]()
-        try:
-            return self.converter(spec, as_type or spec.type)(value)
-        except ValueError as exc:
-            raise _CellError(f"{where}: {spec.name} is {exc}.") from None
-
-    def reshape(self, spec: FieldSpec, value: Any) -> Any:
-        """Code/label split, pattern extraction and value map: what a code table does to a cell."""
-        if is_blank(value):
-            return value
-        if spec.part or spec.pattern:
-            text = to_text(value)
-            if spec.part:
-                text = split_code(text, spec.part)
-            if spec.pattern:
-                match = spec.pattern.search(text)
-                text = (match.group(1) if match and match.groups() else match.group(0)) if match else ""
-            value = text
-        if spec.value_map:
-            value = spec.value_map.get(normalize_value(value), value)
-        return value
-
-    def converter(self, spec: FieldSpec, kind: str) -> Callable[[Any], Any]:
-        date_format = spec.format or self.mapping.date_format
-        if kind == "date":
-            return lambda v: FormattedDate(to_date(v), date_format)
-        if kind == "integer":
-            return to_integer
-        if kind == "yesno":
-            return to_bool
-        return lambda v: to_text(v, date_format)
-
-    def required_message(self, spec: FieldSpec) -> str:
-        columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())
-        return (f"required field {spec.name!r} is empty (column {columns}). "
-                "Fill it in the sheet, or give the field a default in the mapping.")
 
     def computed(self, spec: FieldSpec, values: dict[str, Any]) -> Any:
         try:
             text = self.template(spec.value).render(values)
         except JinjaTemplateError as exc:
-            raise _CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
+            raise CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
                              f"computed: {exc}. Fields are computed in the order they are listed; "
                              "a field can only use fields listed above it.") from None
         if spec.type == "list":
             return [item for item in to_list(text, spec.separator) if item]
-        return self.convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)")
-
-
-def _sort_key(value: Any) -> tuple:
-    """Numbers (goal 2 before goal 10), then dates, then text case-insensitively; blanks last."""
-    if value is None or value == "":
-        return (3, "")
-    if isinstance(value, dt.date):
-        return (1, value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (0, value)
-    text = str(value)
-    try:
-        return (0, float(text))
-    except ValueError:
-        return (2, text.casefold())
+        return convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)", self.mapping)

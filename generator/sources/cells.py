@@ -163,3 +163,24 @@ def school_year(today: dt.date, start_month: int = 7) -> str:
     """US school years run July–June: 2026-11-22 is in "2026-2027"."""
     first = today.year if today.month >= start_month else today.year - 1
     return f"{first}-{first + 1}"
+
+
+CODE_LABEL = re.compile(r"^\s*([^\s-][^-]*?)\s+-\s+(.*)$", re.DOTALL)
+
+
+def normalize_header(text: Any) -> str:
+    """Headers typed by people carry stray spaces, newlines and capitals; compare without them."""
+    return " ".join(str(text).split()).casefold()
+
+
+def normalize_value(value: Any) -> str:
+    """How cell values are compared in maps and filters: trimmed, spacing collapsed, case-free."""
+    return normalize_header(to_text(value))
+
+
+def split_code(text: str, part: str) -> str:
+    """``450 - Occupational therapy`` -> ``450`` (code) or ``Occupational therapy`` (label)."""
+    match = CODE_LABEL.match(text)
+    if not match:
+        return text.strip() if part == "code" else ""
+    return match.group(1).strip() if part == "code" else match.group(2).strip()

@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import SourceError
+from generator.sources.cells import is_blank, normalize_header
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-
-
-def normalize_header(text: Any) -> str:
-    """Headers typed by people carry stray spaces, newlines and capitals; compare without them."""
-    return " ".join(str(text).split()).casefold()
 
 
 def column_letter(index: int) -> str:
@@ -129,12 +125,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     )
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _build_table(path: Path, sheet: str | None, raw_rows: list[tuple[int, list[Any]]]) -> Table:
-    non_blank = [(n, values) for n, values in raw_rows if not all(_is_blank(v) for v in values)]
+    non_blank = [(n, values) for n, values in raw_rows if not all(is_blank(v) for v in values)]
     label = path.name if sheet is None else f"{path.name}, sheet {sheet!r}"
     if not non_blank:
         raise SourceError(f"{label}: is empty. Put the column headers in the first row.")
@@ -142,7 +134,7 @@ def _build_table(path: Path, sheet: str | None, raw_rows: list[tuple[int, list[A
     columns = [
         Column(name=" ".join(str(v).split()), index=i)
         for i, v in enumerate(header_values)
-        if not _is_blank(v)
+        if not is_blank(v)
     ]
     rows = [Row(values=list(values), location=Location(path.name, sheet, n)) for n, values in non_blank[1:]]
     return Table(path=path, sheet=sheet, columns=columns, rows=rows, header_row=header_row)

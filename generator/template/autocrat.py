@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from docxtpl import DocxTemplate
 
 from generator.errors import TemplateError
-from generator.sources.tables import normalize_header
+from generator.sources.cells import normalize_header
 
 if TYPE_CHECKING:
     from generator.mapping.load import Mapping

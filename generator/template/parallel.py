@@ -11,11 +11,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.errors import StudentError
-from generator.output.sink import PlanJob
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
 from generator.template.autocrat import AutocratTags
@@ -25,6 +25,15 @@ PARALLEL_THRESHOLD = 200  # below this many students, one process is faster
 WINDOW_PER_WORKER = 4
 
 _worker_template: PlanTemplate | None = None
+
+
+@dataclass
+class PlanJob:
+    """One student's rendered plan on its way to a destination."""
+
+    student: Student
+    name: PlanName
+    data: bytes
 
 
 def choose_jobs(requested: int | None, students: int) -> int:

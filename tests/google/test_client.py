@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.errors import AuthError, ConfigError, GoogleError
 from generator.google import client as g
+from generator.google import ids
 from tests.google.fakegoogle import FakeGoogle, fixtures
 from tests.google.fakegoogle.fixtures import LoopbackViolation
 
@@ -417,7 +418,7 @@ FID = "1AbCdEfGhIjKlMnOpQrStUvWxYz012345"
     ],
 )
 def test_parse_drive_id_accepts_usual_forms(text: str) -> None:
-    assert g.parse_drive_id(text) == FID
+    assert ids.parse_drive_id(text) == FID
 
 
 @pytest.mark.parametrize(
@@ -433,7 +434,7 @@ def test_parse_drive_id_accepts_usual_forms(text: str) -> None:
 )
 def test_parse_drive_id_rejects_other_text(text: str) -> None:
     with pytest.raises(ConfigError) as info:
-        g.parse_drive_id(text, what="student folder link")
+        ids.parse_drive_id(text, what="student folder link")
     assert "student folder link" in str(info.value)
     assert "address bar" in str(info.value)
 
@@ -441,24 +442,24 @@ def test_parse_drive_id_rejects_other_text(text: str) -> None:
 @given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
                min_size=15, max_size=60))
 def test_parse_drive_id_round_trips(file_id: str) -> None:
-    assert g.parse_drive_id(file_id) == file_id
-    assert g.parse_drive_id(f"https://drive.google.com/drive/folders/{file_id}?x=1") == file_id
-    assert g.parse_drive_id(f"https://docs.google.com/document/d/{file_id}/edit") == file_id
+    assert ids.parse_drive_id(file_id) == file_id
+    assert ids.parse_drive_id(f"https://drive.google.com/drive/folders/{file_id}?x=1") == file_id
+    assert ids.parse_drive_id(f"https://docs.google.com/document/d/{file_id}/edit") == file_id
 
 
 def test_parse_sheet_gid() -> None:
     base = f"https://docs.google.com/spreadsheets/d/{FID}/edit"
-    assert g.parse_sheet_gid(base + "#gid=123") == 123
-    assert g.parse_sheet_gid(base + "?gid=5#gid=5") == 5
-    assert g.parse_sheet_gid(base + "#gid=0&range=A1") == 0
-    assert g.parse_sheet_gid(base) is None
-    assert g.parse_sheet_gid(FID) is None
+    assert ids.parse_sheet_gid(base + "#gid=123") == 123
+    assert ids.parse_sheet_gid(base + "?gid=5#gid=5") == 5
+    assert ids.parse_sheet_gid(base + "#gid=0&range=A1") == 0
+    assert ids.parse_sheet_gid(base) is None
+    assert ids.parse_sheet_gid(FID) is None
     with pytest.raises(ConfigError, match="gid"):
-        g.parse_sheet_gid(base + "#gid=abc")
+        ids.parse_sheet_gid(base + "#gid=abc")
 
 
 def test_web_link_by_type() -> None:
-    assert g.web_link("F", g.FOLDER_MIME) == "https://drive.google.com/drive/folders/F"
-    assert g.web_link("D", g.DOC_MIME) == "https://docs.google.com/document/d/D/edit"
-    assert g.web_link("S", g.SHEET_MIME) == "https://docs.google.com/spreadsheets/d/S/edit"
-    assert g.web_link("B", "application/pdf") == "https://drive.google.com/file/d/B/view"
+    assert ids.web_link("F", g.FOLDER_MIME) == "https://drive.google.com/drive/folders/F"
+    assert ids.web_link("D", g.DOC_MIME) == "https://docs.google.com/document/d/D/edit"
+    assert ids.web_link("S", g.SHEET_MIME) == "https://docs.google.com/spreadsheets/d/S/edit"
+    assert ids.web_link("B", "application/pdf") == "https://drive.google.com/file/d/B/view"

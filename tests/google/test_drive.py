@@ -13,9 +13,10 @@ from generator.google import drive as d
 from generator.google.drive_api import DriveApi
 from generator.google.drive_plans import PlanIdentity
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
-from generator.output.sink import Delivery, PlanJob
+from generator.output.sink import Delivery
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
+from generator.template.parallel import PlanJob
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.common import rfc3339
 from tests.google.fakegoogle.files import DOCUMENT, DOCX, FOLDER, DriveFile

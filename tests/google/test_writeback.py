@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.google.inputs import GoogleSignIn
+from generator.google.options import GoogleSignIn
 from generator.pipeline import RunOptions, generate
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.test_inputs import HEADER, TAB, Project, doc_url, run, sheet_url

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import SourceError
-from generator.sources.tables import column_letter, normalize_header, read_table
+from generator.sources.cells import normalize_header
+from generator.sources.tables import column_letter, read_table
 from tests.helpers import SAMPLES, write_xlsx
 
 

@@ -1,0 +1,108 @@
+"""A student's cells typed as the mapping says: dates, whole numbers, yes/no, text, code tables.
+
+Kept apart from joining and building students because this is where a sheet's cell becomes what
+the plan prints; every rule about what a cell may hold, and every message about a cell that does
+not fit, lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from generator.mapping.fields import FieldSpec
+from generator.mapping.load import Mapping
+from generator.sources.cells import (
+    FormattedDate,
+    is_blank,
+    normalize_value,
+    split_code,
+    to_bool,
+    to_date,
+    to_integer,
+    to_text,
+)
+from generator.sources.tables import UncachedFormula
+
+
+class CellError(Exception):
+    """A located problem with one student's value; collected so all of them are reported at once."""
+
+
+EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+
+EMPTY: dict[str, Callable[[], Any]] = {
+    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
+    "records": list,
+}
+
+
+def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as_type: str | None = None) -> Any:
+    """A cell as its field's type; a located CellError says what to fix in the sheet."""
+    if isinstance(value, UncachedFormula):
+        raise CellError(f"{where}: {spec.name} is a formula saved without its result (the file was written "
+                         "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
+                         "again.")
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        raise CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
+                         "in the sheet (or type the value), then save.")
+    value = reshape(spec, value)
+    cell = where
+    if is_blank(value):
+        value = spec.default
+        where = f"{mapping.where(spec.name)} (default of field {spec.name!r})"
+    if is_blank(value):
+        if spec.required:
+            raise CellError((f"{cell}: " if cell else "") + required_message(spec))
+        return EMPTY[as_type or spec.type]()
+    try:
+        return converter(spec, as_type or spec.type, mapping)(value)
+    except ValueError as exc:
+        raise CellError(f"{where}: {spec.name} is {exc}.") from None
+
+def reshape(spec: FieldSpec, value: Any) -> Any:
+    """Code/label split, pattern extraction and value map: what a code table does to a cell."""
+    if is_blank(value):
+        return value
+    if spec.part or spec.pattern:
+        text = to_text(value)
+        if spec.part:
+            text = split_code(text, spec.part)
+        if spec.pattern:
+            match = spec.pattern.search(text)
+            text = (match.group(1) if match and match.groups() else match.group(0)) if match else ""
+        value = text
+    if spec.value_map:
+        value = spec.value_map.get(normalize_value(value), value)
+    return value
+
+def converter(spec: FieldSpec, kind: str, mapping: Mapping) -> Callable[[Any], Any]:
+    date_format = spec.format or mapping.date_format
+    if kind == "date":
+        return lambda v: FormattedDate(to_date(v), date_format)
+    if kind == "integer":
+        return to_integer
+    if kind == "yesno":
+        return to_bool
+    return lambda v: to_text(v, date_format)
+
+def required_message(spec: FieldSpec) -> str:
+    columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())
+    return (f"required field {spec.name!r} is empty (column {columns}). "
+            "Fill it in the sheet, or give the field a default in the mapping.")
+
+
+def sort_key(value: Any) -> tuple:
+    """Numbers (goal 2 before goal 10), then dates, then text case-insensitively; blanks last."""
+    if value is None or value == "":
+        return (3, "")
+    if isinstance(value, dt.date):
+        return (1, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    text = str(value)
+    try:
+        return (0, float(text))
+    except ValueError:
+        return (2, text.casefold())
