@@ -17,6 +17,7 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/ensure-libreoffice.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:

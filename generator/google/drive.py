@@ -137,8 +137,8 @@ class DriveSink:
         if not found:
             return self._create(job, folder, content, CREATED)
         plan: ExistingPlan | None = found[0]
-        if plan.content != content:
-            plan = self._reread(plan)  # a person may have typed into it since the run began
+        if found[0].content != content:
+            plan = self._reread(found[0])  # a person may have typed into it since the run began
         if plan is None:
             return self._create(job, folder, content, CREATED)
         if plan.content == content:

@@ -415,7 +415,7 @@ def status(
     if service_account is not None:
         path = Path(service_account)
         try:
-            creds = _load_service_account(path, impersonate, DEFAULT_SCOPES)
+            account = _load_service_account(path, impersonate, DEFAULT_SCOPES)
         except AuthError as exc:
             return AuthStatus("none", "--service-account", path, problem=str(exc))
         return AuthStatus(
@@ -425,7 +425,7 @@ def status(
             scopes=DEFAULT_SCOPES,
             valid=True,
             refreshable=True,
-            account=creds.service_account_email,
+            account=account.service_account_email,
             impersonate=impersonate or None,
         )
     path, source = _resolve_token_path(token_file)

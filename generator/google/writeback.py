@@ -120,13 +120,14 @@ class SheetLayout:
         if key_column is None:
             raise WriteBackError(f"{label} no longer has the key column {key_header!r} in row {header_row + 1}.")
         next_free = max((_width(row) for row in grid), default=0)
-        plan_columns, new_columns = [], []
+        plan_columns: list[int] = []
+        new_columns: list[tuple[str, int]] = []
         for name in PLAN_COLUMNS:
-            index = headers.get(header_key(name))
-            if index is None:
-                index, next_free = next_free, next_free + 1
-                new_columns.append((name, index))
-            plan_columns.append(index)
+            found = headers.get(header_key(name))
+            if found is None:
+                found, next_free = next_free, next_free + 1
+                new_columns.append((name, found))
+            plan_columns.append(found)
         layout = cls(header_row, plan_columns, new_columns)
         for number in range(header_row + 1, len(grid)):
             row = grid[number]

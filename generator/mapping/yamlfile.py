@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 
@@ -101,6 +101,12 @@ class YamlReader:
         if not isinstance(value, LineDict):
             raise self.fail(data.line_of(key), f"{what} {key!r} must be a mapping of settings (key: value).")
         return value
+
+    @overload
+    def string(self, data: LineDict, key: str, what: str, default: str) -> str: ...
+
+    @overload
+    def string(self, data: LineDict, key: str, what: str, default: None = None) -> str | None: ...
 
     def string(self, data: LineDict, key: str, what: str, default: str | None = None) -> str | None:
         value = data.get(key, default)

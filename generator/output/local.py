@@ -16,6 +16,7 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 
 from generator.errors import ConfigError, OutputError, StudentError
 from generator.output.fileio import atomic_write
@@ -46,7 +47,7 @@ class Journal:
     def __init__(self, path: Path):
         self.path = path
         self.known: dict[str, list[str]] = {}
-        self._handle = None
+        self._handle: TextIO | None = None
         if path.exists():
             self._load()
 

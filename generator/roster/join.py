@@ -8,6 +8,7 @@ source's filter (a therapist keeps OT's services, code 450, not speech).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from generator.errors import SourceError
 from generator.mapping.fields import Condition, FieldSpec
@@ -71,18 +72,18 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
     for name, spec in mapping.sources.items():
         table = tables[name]
         source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
-        key_column = missing.require(table, spec.key_column, f"{source_what} key" if len(tables) > 1
+        key_column = missing.require(table, spec.key_column or "", f"{source_what} key" if len(tables) > 1
                                      else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
-        rows = SourceRows(spec, table, key_column)
+        rows = SourceRows(spec, table, cast(Column, key_column))  # None only when raise_if_any below raises
         for condition in spec.where:
-            rows.columns[normalize_header(condition.column)] = missing.require(table, condition.column,
-                                                                               f"{source_what} filter")
+            rows.columns[normalize_header(condition.column)] = cast(
+                Column, missing.require(table, condition.column, f"{source_what} filter"))
         result[name] = rows
-    for spec in mapping.fields.values():
-        rows = result[mapping.source_of(spec)]
-        for header in _field_columns(spec):
-            rows.columns[normalize_header(header)] = missing.require(
-                rows.table, header, f"{mapping.where(spec.name)}: field {spec.name!r}")
+    for field_spec in mapping.fields.values():
+        rows = result[mapping.source_of(field_spec)]
+        for header in _field_columns(field_spec):
+            rows.columns[normalize_header(header)] = cast(Column, missing.require(
+                rows.table, header, f"{mapping.where(field_spec.name)}: field {field_spec.name!r}"))
     missing.raise_if_any()
     for rows in result.values():
         _group(rows)

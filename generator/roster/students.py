@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from jinja2 import Template
@@ -224,7 +225,7 @@ class _StudentBuilder:
         for name in reversed(spec.sort_by):
             descending = name.startswith("-")
             name = name.lstrip("-")
-            items.sort(key=lambda item, n=name: sort_key(item[n]), reverse=descending)
+            items.sort(key=partial(_item_sort_key, name), reverse=descending)
         if not items and spec.required:
             raise CellError(required_message(spec))
         return items
@@ -246,7 +247,7 @@ class _StudentBuilder:
 
     def computed(self, spec: FieldSpec, values: dict[str, Any]) -> Any:
         try:
-            text = self.template(spec.value).render(values)
+            text = self.template(spec.value or "").render(values)
         except JinjaTemplateError as exc:
             raise CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
                              f"computed: {exc}. Fields are computed in the order they are listed; "
@@ -254,3 +255,7 @@ class _StudentBuilder:
         if spec.type == "list":
             return [item for item in to_list(text, spec.separator) if item]
         return convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)", self.mapping)
+
+
+def _item_sort_key(name: str, item: dict[str, Any]) -> tuple:
+    return sort_key(item[name])

@@ -77,10 +77,17 @@ def reshape(spec: FieldSpec, value: Any) -> Any:
         value = spec.value_map.get(normalize_value(value), value)
     return value
 
+def _formatted_date(value: Any, date_format: str) -> FormattedDate:
+    date = to_date(value)
+    if date is None:  # blanks never reach a converter; a None here would print as an empty date silently
+        raise ValueError("not a date")
+    return FormattedDate(date, date_format)
+
+
 def converter(spec: FieldSpec, kind: str, mapping: Mapping) -> Callable[[Any], Any]:
     date_format = spec.format or mapping.date_format
     if kind == "date":
-        return lambda v: FormattedDate(to_date(v), date_format)
+        return lambda v: _formatted_date(v, date_format)
     if kind == "integer":
         return to_integer
     if kind == "yesno":

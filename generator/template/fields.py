@@ -43,9 +43,9 @@ def _walk(node: nodes.Node, scope: dict[str, str], found: set[str]) -> None:
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
         # g.text.upper(): 'upper' is a method, not an item field; the object it is called on may be one.
         _walk(node.node.node, scope, found)
-        for child in (*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs):
-            if child is not None:
-                _walk(child, scope, found)
+        for argument in (*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs):
+            if argument is not None:
+                _walk(argument, scope, found)
         return
     if isinstance(node, (nodes.Getattr, nodes.Getitem)):
         path = _path(node, scope)

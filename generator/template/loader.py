@@ -59,7 +59,7 @@ def _unclosed_block_line(lines: list[str]) -> int | None:
 def check_private_access(path: Path, part_name: str, ast: nodes.Template) -> None:
     """`{{ x.__class__ }}` and friends fail in the sandbox anyway; say so once, before any plan is written."""
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
         if isinstance(name, str) and name.startswith("_"):
             raise TemplateError(f"{path}: {part_name}: the template uses {name!r}; names starting with '_' are "
                                 "Python internals, which templates may not reach. Remove that part of the tag.")
