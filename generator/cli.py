@@ -16,6 +16,7 @@ from generator.check import GROUPS, check
 from generator.errors import PlangenError
 from generator.google.ids import as_location
 from generator.google.options import GoogleSignIn
+from generator.output import overview
 from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
 from generator.pipeline import Locations, RunOptions, generate
 from generator.template.fields import template_fields
@@ -201,6 +202,7 @@ def print_report(report: Report, out_dir: Path) -> None:
     for error in report.errors:
         click.echo(click.style("error: ", fg="red") + error, err=True)
     if not report.dry_run:
+        click.echo(f"Caseload overview: {out_dir / overview.XLSX_NAME} and {out_dir / overview.HTML_NAME}")
         click.echo(f"Manifest: {out_dir / 'manifest.csv'}")
 
 

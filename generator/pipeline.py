@@ -24,6 +24,7 @@ from generator.jinja import make_environment
 from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
 from generator.output.local import LocalSink, ensure_out_dir
+from generator.output.overview import write_overview
 from generator.output.report import FAILED, Outcome, Report
 from generator.output.sink import Sink
 from generator.roster.naming import PlanName, plan_names
@@ -99,6 +100,7 @@ class Built:
     names: dict[str, PlanName]
     today: dt.date
     warnings: list[str] = field(default_factory=list)
+    everyone: Roster = field(default_factory=Roster)  # selected or not: the caseload overview lists them all
 
 
 @dataclass
@@ -144,11 +146,11 @@ def load_template(options: RunOptions, mapping: Mapping, locations: Locations) -
 def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Built:
     """Students from the tables: joined, typed, selected (--student, --due-within) and named."""
     today = options.today or dt.date.today()
-    roster = build_roster(mapping, tables, today)
-    roster = select(roster, mapping, keys=options.keys, due_within=options.due_within, today=today)
+    everyone = build_roster(mapping, tables, today)
+    roster = select(everyone, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
     warnings = list(roster.warnings) + [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
-    return Built(roster, names, today, warnings)
+    return Built(roster, names, today, warnings, everyone)
 
 
 def read_sources(mapping: Mapping, override: Path | str | None, locations: Locations) -> dict[str, Table]:
@@ -226,6 +228,8 @@ def generate(
         sink.close()
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
+    if not options.dry_run:
+        write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
     if targets:
         from generator.google.writeback import write_back
 

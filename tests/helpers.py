@@ -82,3 +82,21 @@ def make_template(path: Path, paragraphs: list[str], table: list[list[str]] | No
         doc.sections[0].header.paragraphs[0].text = header
     doc.save(path)
     return path
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium_run(page: Path, *args: str) -> str:
+    """Load a local page in headless Chromium (no network, a throwaway profile); stdout, e.g. of --dump-dom."""
+    profile = page.parent / ".chromium-profile"
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", *args, page.as_uri()]
+    result = subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return result.stdout.decode("utf-8")
+
+
+def run_footer(out: Path) -> str:
+    """The lines `plangen generate` ends with: where the caseload overview and the manifest are."""
+    return f"Caseload overview: {out / 'caseload.xlsx'} and {out / 'caseload.html'}\nManifest: {out / 'manifest.csv'}\n"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.helpers import ROOT, docx_text, make_template, write_xlsx
+from tests.helpers import ROOT, docx_text, make_template, run_footer, write_xlsx
 
 
 def run(*args: str):
@@ -35,7 +35,7 @@ def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: 
     out = tmp_path / "plans"
     result = generate(sample_copy, out)
     assert result.exit_code == 0, result.output
-    assert result.output == f"27 students: 27 created.\nManifest: {out / 'manifest.csv'}\n"
+    assert result.output == "27 students: 27 created.\n" + run_footer(out)
     rows = manifest(out)
     assert [r["status"] for r in rows] == ["created"] * 27
     assert rows[0]["key"] == "1001" and rows[0]["display_name"] == "Liam O'Brien"
@@ -67,7 +67,7 @@ def test_an_edited_plan_survives_and_the_run_says_so(sample_copy: Path, tmp_path
         " kept-edited  José Ramírez  ->  Ramírez, José/OT Treatment Plan 2026-2027 - José Ramírez.docx\n"
         "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan "
         "and keep the edited copy)\n"
-        f"1 student: 1 kept-edited.\nManifest: {out / 'manifest.csv'}\n"
+        "1 student: 1 kept-edited.\n" + run_footer(out)
     )
     assert plan.read_bytes() == edited
     result = generate(sample_copy, out, "--student", "1002", "--replace-edited")
@@ -140,7 +140,7 @@ def test_skip_invalid_writes_the_others_and_exits_1(tmp_path: Path):
         "      failed  Ben\n"
         "              c.xlsx, sheet 'Sheet1', cell C3 (column 'Due'): due is not a date (use e.g. 2026-10-03 or "
         "10/3/2026).\n"
-        f"3 students: 2 created, 1 failed.\nManifest: {out / 'manifest.csv'}\n"
+        "3 students: 2 created, 1 failed.\n" + run_footer(out)
     )
     assert sorted(p.parent.name for p in plans(out)) == ["Ana", "Cy"]
     assert [r["status"] for r in manifest(out)] == ["failed", "created", "created"]

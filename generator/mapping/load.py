@@ -22,11 +22,19 @@ from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
     "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
-    "drive_folder", "date_format", "conflicts", "output", "fields",
+    "drive_folder", "date_format", "conflicts", "output", "overview", "fields",
 )
 SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student")
 ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
+# Caseload overview columns -> the fields that usually feed them; 'overview:' in a mapping names others.
+OVERVIEW_DEFAULTS = {
+    "plan_type": ("plan_type",),
+    "annual_review": (),  # the mapping's review_date
+    "reevaluation": ("reevaluation", "triennial"),
+    "minutes_per_week": ("minutes_per_week",),
+    "provider": ("provider", "therapist"),
+}
 MAIN_SOURCE = "main"
 
 DEFAULT_DATE_FORMAT = "%m/%d/%Y"
@@ -66,6 +74,7 @@ class Mapping:
     conflicts: str = "first"
     folder_pattern: str = DEFAULT_FOLDER
     filename_pattern: str = DEFAULT_FILENAME
+    overview: dict[str, str] = field(default_factory=dict)  # caseload overview column -> field name
 
     @property
     def default_source(self) -> str:
@@ -133,6 +142,7 @@ def load_mapping(path: Path | str) -> Mapping:
                           f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
     mapping.conflicts = conflicts
     _read_output(reader, data, mapping)
+    mapping.overview = _read_overview(reader, data, mapping)
     _check_expressions(reader, data, mapping)
     return mapping
 
@@ -197,6 +207,26 @@ def _read_output(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
     reader.check_keys(output, OUTPUT_KEYS, "output")
     mapping.folder_pattern = reader.string(output, "folder", "output", DEFAULT_FOLDER)
     mapping.filename_pattern = reader.string(output, "filename", "output", DEFAULT_FILENAME)
+
+
+def _read_overview(reader: YamlReader, data: LineDict, mapping: Mapping) -> dict[str, str]:
+    """Which field fills each caseload overview column: named under 'overview:', else the usual field name."""
+    given = reader.mapping(data, "overview", "setting")
+    reader.check_keys(given, tuple(OVERVIEW_DEFAULTS), "overview")
+    chosen = {}
+    for column, usual in OVERVIEW_DEFAULTS.items():
+        name = reader.string(given, column, "overview")
+        if name is not None:
+            if name not in mapping.fields:
+                raise reader.fail(given.line_of(column), f"overview {column} {name!r} is not one of the fields."
+                                  f"{suggest(name, mapping.fields)}")
+            chosen[column] = name
+            continue
+        candidates = usual or ((mapping.review_date,) if mapping.review_date else ())
+        found = next((candidate for candidate in candidates if candidate in mapping.fields), None)
+        if found is not None:
+            chosen[column] = found
+    return chosen
 
 
 def _check_expressions(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:

@@ -18,7 +18,7 @@ from generator.google import signin as auth
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import docx_text
 from tests.google.test_signin import EMAIL, client_secrets, rsa_key_pair, service_account_file, token_json
-from tests.helpers import make_template, write_xlsx
+from tests.helpers import make_template, run_footer, write_xlsx
 
 HEADER = ["Student ID", "First Name", "Last Name", "Notes", "Drive Folder"]
 MAPPING = """\
@@ -120,7 +120,7 @@ def project(tmp_path: Path, fake_google: FakeGoogle) -> Project:
 def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
-    assert result.output == f"3 students: 3 created.\nManifest: {project.out / 'manifest.csv'}\n"
+    assert result.output == "3 students: 3 created.\n" + run_footer(project.out)
     (ana,), (kim,), (bao,) = (plans_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert [r["output"] for r in manifest(project.out)] == [doc_url(d.id) for d in (ana, kim, bao)]
     assert ana.name == "OT Plan - Ana Garcia" and ana.mime_type == "application/vnd.google-apps.document"
@@ -129,7 +129,7 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
 
     fake_google.clear_log()
     result = project.generate("--token-file", str(project.token))
-    assert result.output == f"3 students: 3 unchanged.\nManifest: {project.out / 'manifest.csv'}\n"
+    assert result.output == "3 students: 3 unchanged.\n" + run_footer(project.out)
     assert writes(fake_google) == []
 
     fake_google.human_edit(ana.id, content=b"typed during the meeting")
@@ -139,8 +139,7 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0
     assert result.output == (f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                             "3 students: 1 updated, 1 unchanged, 1 kept-edited.\n"
-                             f"Manifest: {project.out / 'manifest.csv'}\n")
+                             "3 students: 1 updated, 1 unchanged, 1 kept-edited.\n" + run_footer(project.out))
     assert ana.content == b"typed during the meeting"
     assert plans_in(fake_google, project.bao) == [bao] and "Notes: new goal" in docx_text(bao.content)
 
@@ -165,7 +164,7 @@ def test_drive_without_root_uses_the_folder_column(project: Project, fake_google
         f"      failed  Ana Garcia  ->  Garcia, Ana/OT Plan - Ana Garcia.docx\n{blank}"
         f"     created  Kim Lee  ->  {doc_url(kim.id)}\n"
         f"      failed  Bao Nguyen  ->  Nguyen, Bao/OT Plan - Bao Nguyen.docx\n{blank}"
-        f"3 students: 1 created, 2 failed.\nManifest: {project.out / 'manifest.csv'}\n"
+        f"3 students: 1 created, 2 failed.\n" + run_footer(project.out)
     )
 
 
@@ -180,7 +179,7 @@ def test_missing_folder_fails_that_student_until_create_folders(project: Project
         "      failed  Eva Diaz  ->  Diaz, Eva/OT Plan - Eva Diaz.docx\n"
         f"              no folder named 'Diaz, Eva' in {folder_url(project.root)}. Create it, put the folder's "
         "link in the 'Drive Folder' column, or run with --create-folders.\n"
-        f"4 students: 3 created, 1 failed.\nManifest: {project.out / 'manifest.csv'}\n"
+        f"4 students: 3 created, 1 failed.\n" + run_footer(project.out)
     )
     result = project.generate("--create-folders")
     assert result.exit_code == 0

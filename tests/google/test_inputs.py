@@ -20,7 +20,7 @@ from generator.google import signin as auth
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.gdocs_export import docs_like_docx, plan_template
 from tests.google.test_signin import token_json
-from tests.helpers import docx_text, write_xlsx
+from tests.helpers import docx_text, run_footer, write_xlsx
 
 TAB = "Fall 2026"
 HEADER = ["Student ID", "First Name", "Last Name", "Plan Type", "Goals", "Review Date", "Notes"]
@@ -132,7 +132,7 @@ def test_a_doc_and_a_sheet_give_the_plans_the_local_files_give(project: Project,
     fake_google.clear_log()
     result = project.generate(out="google")
     assert result.exit_code == 0, result.output
-    assert result.output == f"3 students: 3 created.\nManifest: {project.dir / 'google' / 'manifest.csv'}\n"
+    assert result.output == "3 students: 3 created.\n" + run_footer(project.dir / "google")
     google_plans = plan_texts(project.dir / "google")
     assert google_plans == plan_texts(project.dir / "local")
     assert lines(google_plans["Garcia, Ana/OT Plan - Ana Garcia.docx"]) == [

@@ -17,7 +17,7 @@ from generator.pipeline import RunOptions, generate
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.test_inputs import HEADER, TAB, Project, doc_url, run, sheet_url
 from tests.google.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
-from tests.helpers import make_template
+from tests.helpers import make_template, run_footer
 
 PLAN_COLUMNS = ["Plan Link", "Plan Status", "Plan Updated"]
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
@@ -49,7 +49,7 @@ def test_links_status_and_time_fill_new_columns_and_nothing_else(project: Projec
     assert result.exit_code == 0, result.output
     assert result.output == ("3 students: 3 created.\n"
                              "Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 3 row(s).\n"
-                             f"Manifest: {project.dir / 'plans' / 'manifest.csv'}\n")
+                             + run_footer(project.dir / "plans"))
     after = project.grid()
     unchanged_outside(before, after, {7, 8, 9})
     assert after[0] == HEADER + PLAN_COLUMNS  # appended after the last used column (G)
