@@ -48,7 +48,9 @@ class MissingColumns:
             hint = suggest(normalize_header(header), by_normal, cutoff=0.8)
             for normal, original in by_normal.items():
                 hint = hint.replace(repr(normal), repr(original))
-            self.lines.append(f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}")
+            line = f"{needed_by} reads column {header!r}, which {table.label} does not have.{hint}"
+            if line not in self.lines:  # a one-source key field is both the key and a field: say it once
+                self.lines.append(line)
             self.tables[table.label] = table
         return column
 
