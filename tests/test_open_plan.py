@@ -1,0 +1,115 @@
+"""Where a student's plan is: from the last run's manifest first, else where the mapping would put it.
+
+tests/google/test_cli_drive.py checks ``plangen open`` launching; these check the answers and refusals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ConfigError
+from generator.open_plan import MANIFEST, plan_location
+from generator.output.report import FAILED, Outcome, Report
+from generator.pipeline import RunOptions, generate
+from tests.helpers import make_template, write_xlsx
+
+MAPPING = """\
+template: t.docx
+source: c.xlsx
+key: id
+display_name: "{{ first }}"
+output: {folder: "{{ first }} ({{ id }})", filename: Plan}
+fields:
+  id: Student ID
+  first: First
+  review: {column: Review, type: date}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    write_xlsx(tmp_path / "c.xlsx", [["Student ID", "First", "Review"], [1001, "Ana", dt.date(2027, 1, 5)],
+                                     [1002, "Ben", "soon"], [1003, "Kim", None]])
+    make_template(tmp_path / "t.docx", ["Plan for {{ first }}"])
+    return tmp_path
+
+
+def run(project: Path, *keys: str) -> Path:
+    out = project / "plans"
+    generate(RunOptions(mapping=project / "m.yaml", out_dir=out, keys=keys, skip_invalid=True, jobs=1))
+    return out
+
+
+def refusal(key: str, project: Path, out: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        plan_location(key, project / "m.yaml", out)
+    return str(caught.value)
+
+
+def test_the_manifest_gives_the_plan_s_path(project: Path) -> None:
+    out = run(project)
+    assert plan_location("1001", project / "m.yaml", out) == str(out / "Ana (1001)" / "Plan.docx")
+    assert plan_location(" 1003 \n", project / "m.yaml", out) == str(out / "Kim (1003)" / "Plan.docx")
+
+
+def test_a_student_the_last_run_could_not_make_gets_the_reason(project: Path) -> None:
+    out = run(project)
+    assert refusal("1002", project, out) == (
+        "the last run could not make student 1002's plan: c.xlsx, sheet 'Sheet1', cell C3 (column 'Review'): "
+        "review is not a date (use e.g. 2026-10-03 or 10/3/2026).")
+
+
+def test_a_plan_deleted_since_the_run_is_not_pretended(project: Path) -> None:
+    out = run(project)
+    (out / "Ana (1001)" / "Plan.docx").unlink()
+    assert refusal("1001", project, out) == (f"student 1001's plan {out / 'Ana (1001)' / 'Plan.docx'} no longer "
+                                             "exists. Run plangen generate again.")
+
+
+def test_a_drive_run_s_link_is_returned_without_contacting_google(project: Path) -> None:
+    out = project / "plans"
+    report = Report()
+    link = "https://docs.google.com/document/d/1AbCdEf/edit"
+    report.add(Outcome("1001", "Ana", "created", link, "t.docx", "2026-11-22T10:00:00+00:00"))
+    report.add(Outcome("1003", "Kim", FAILED, "Kim (1003)/Plan.docx", "t.docx", "", ""))
+    report.write_manifest(out / MANIFEST)
+    assert plan_location("1001", project / "m.yaml", out) == link
+    assert refusal("1003", project, out) == f"the last run could not make student 1003's plan: see {out / MANIFEST}"
+
+
+def test_a_student_the_last_run_left_out_is_found_through_the_mapping(project: Path) -> None:
+    out = run(project)  # every student
+    run(project, "1003")  # then one: the manifest now lists 1003 only
+    assert plan_location("1001", project / "m.yaml", out) == str(out / "Ana (1001)" / "Plan.docx")
+    (out / MANIFEST).unlink()
+    assert plan_location("1003", project / "m.yaml", out) == str(out / "Kim (1003)" / "Plan.docx")
+
+
+def test_the_mapping_route_never_opens_the_template(project: Path) -> None:
+    out = run(project)
+    (out / MANIFEST).unlink()
+    (project / "t.docx").unlink()
+    assert plan_location("1001", project / "m.yaml", out) == str(out / "Ana (1001)" / "Plan.docx")
+
+
+def test_no_plan_yet_says_how_to_make_it(project: Path) -> None:
+    out = project / "plans"
+    assert refusal("1001", project, out) == (f"no plan for student 1001 in {out}. Make it with: plangen generate -m "
+                                             f"{project / 'm.yaml'} --student 1001")
+
+
+def test_an_unknown_key_is_refused_by_the_roster(project: Path) -> None:
+    assert "'1O01'" in refusal("1O01", project, project / "plans")
+
+
+def test_an_unreadable_manifest_is_refused_with_the_fix(project: Path) -> None:
+    out = project / "plans"
+    out.mkdir()
+    (out / MANIFEST).write_bytes(b"key,output\n\xff\xfe1001,x\n")
+    message = refusal("1001", project, out)
+    assert message.startswith(f"cannot read {out / MANIFEST}: ")
+    assert message.endswith(". Run plangen generate again to rewrite it.")
