@@ -15,8 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.errors import AuthError, GoogleError, SourceError, TemplateError
 from generator.google import export_cache as doc_cache
 from generator.google import signin as auth
+from generator.google.ids import GoogleRef
+from generator.google.inputs import GoogleInputs, SheetTable, choose_tab
+from generator.google.options import GoogleSignIn
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.gdocs_export import docs_like_docx, plan_template
 from tests.google.test_signin import token_json
@@ -302,3 +306,101 @@ def test_a_drive_file_sign_in_cannot_read_other_people_s_files(project: Project,
         f"{auth.DRIVE_SCOPE}. Run `plangen auth login --client-secrets FILE` to sign in again.\n"
     )
     assert fake_google.count(api="drive") == 0
+
+
+# --------------------------------------------------------------------------------------------
+# GoogleInputs and choose_tab, called directly
+# --------------------------------------------------------------------------------------------
+
+
+def reader(project: Project) -> GoogleInputs:
+    return GoogleInputs(GoogleSignIn(token_file=project.token))
+
+
+def test_a_sheet_tab_becomes_a_table_labelled_with_the_sheet_and_its_origin(project: Project) -> None:
+    table = reader(project).read_sheet(GoogleRef(project.sheet, sheet_url(project.sheet)), TAB)
+    assert isinstance(table, SheetTable)
+    assert table.label == "OT Caseload (Google Sheet), sheet 'Fall 2026'"
+    assert table.column_names() == HEADER and table.header_row == 1
+    assert [row.values[:3] for row in table.rows] == [["1001", "Ana", "Garcia"], ["1002", "Kim", "Lee"],
+                                                      ["1003", "Bao", "Nguyen"]]
+    assert table.rows[0].values[5] == dt.datetime(2027, 3, 15)  # typed as the local .xlsx reader types it
+    assert table.rows[1].location.describe(table.columns[5]) == ("OT Caseload (Google Sheet), sheet 'Fall 2026', "
+                                                                 "cell F3 (column 'Review Date')")
+    origin = table.origin
+    assert origin is not None
+    assert (origin.spreadsheet_id, origin.label, origin.tab, origin.sheet_id) == (
+        project.sheet, "OT Caseload (Google Sheet)", TAB, 0)
+    assert origin.column_count == project.fake.sheets.books[project.sheet].tabs[0].cols
+
+
+def test_the_link_s_tab_is_read_when_the_mapping_names_none(project: Project) -> None:
+    ref = GoogleRef(project.sheet, sheet_url(project.sheet, project.archive_gid), gid=project.archive_gid)
+    table = reader(project).read_sheet(ref, None)
+    assert table.sheet == "Archive" and table.column_names() == ["old"] and table.rows == []
+    assert table.origin is not None and table.origin.sheet_id == project.archive_gid
+
+
+def test_a_doc_template_is_its_label_and_docx_bytes_exported_once(project: Project, fake_google: FakeGoogle) -> None:
+    ref = GoogleRef(project.doc, doc_url(project.doc))
+    assert reader(project).template_docx(ref) == ("OT Plan Template (Google Doc)", project.template)
+    assert reader(project).template_docx(ref) == ("OT Plan Template (Google Doc)", project.template)
+    assert exports(fake_google, project.doc) == 1  # a second reader (a later run) uses the cached export
+
+
+def test_nothing_is_signed_in_until_google_is_needed(tmp_path: Path) -> None:
+    inputs = GoogleInputs(GoogleSignIn(token_file=tmp_path / "no-token.json"))  # no file: fine until used
+    with pytest.raises(AuthError) as caught:
+        inputs.template_docx(GoogleRef("1" + "a" * 32, "x"))
+    assert str(tmp_path / "no-token.json") in str(caught.value)
+
+
+def test_a_file_the_account_may_not_open_is_the_caller_s_error(project: Project, fake_google: FakeGoogle) -> None:
+    fake_google.fail(403, path=rf"/files/{project.doc}$", reason="forbidden", message="The user has no access.")
+    with pytest.raises(TemplateError) as caught:
+        reader(project).template_docx(GoogleRef(project.doc, doc_url(project.doc)))
+    assert str(caught.value).startswith(f"The Google Doc '{doc_url(project.doc)}' cannot be opened by the signed-in "
+                                        "Google account (")
+    assert "The user has no access." in str(caught.value)
+
+
+def test_a_doc_too_large_to_export_says_what_to_do(project: Project, fake_google: FakeGoogle) -> None:
+    fake_google.drive.export_limit = 100
+    with pytest.raises(TemplateError) as caught:
+        reader(project).template_docx(GoogleRef(project.doc, doc_url(project.doc)))
+    assert str(caught.value) == ("OT Plan Template (Google Doc) is too large for Google to export (Google's limit is "
+                                 "10 MB). Remove large pictures, or download it and give plangen the file instead.")
+    with pytest.raises(SourceError, match=r"^OT Caseload \(Google Sheet\) is too large for Google to export"):
+        reader(project).read_sheet(GoogleRef(project.sheet, project.sheet), TAB)
+
+
+def test_any_other_export_failure_is_a_google_error(project: Project, fake_google: FakeGoogle) -> None:
+    fake_google.fail(400, path="/export$", reason="badRequest", message="Export refused.")
+    with pytest.raises(GoogleError) as caught:
+        reader(project).read_sheet(GoogleRef(project.sheet, project.sheet), TAB)
+    assert str(caught.value).startswith("Google could not export OT Caseload (Google Sheet): ")
+
+
+TABS = [{"title": "Fall", "sheetId": 0}, {"title": "Spring", "sheetId": 77}, {"title": "Archive", "sheetId": 5}]
+
+
+def test_choose_tab_gid_then_sheet_then_first() -> None:
+    link = GoogleRef("id", "link", gid=77)
+    assert choose_tab(TABS, link, None, "L")["title"] == "Spring"
+    assert choose_tab(TABS, link, "Spring", "L")["title"] == "Spring"  # both say the same tab
+    assert choose_tab(TABS, GoogleRef("id", "link"), "Archive", "L")["sheetId"] == 5
+    assert choose_tab(TABS, GoogleRef("id", "link"), None, "L")["title"] == "Fall"
+    assert choose_tab([{"title": "Only"}], GoogleRef("id", "link", gid=0), None, "L") == {"title": "Only"}
+
+
+def test_choose_tab_refusals() -> None:
+    with pytest.raises(SourceError, match=r"^L has no tabs\.$"):
+        choose_tab([], GoogleRef("id", "link"), None, "L")
+    with pytest.raises(SourceError, match=r"points at the tab 'Spring', but the mapping says sheet: 'Fall'"):
+        choose_tab(TABS, GoogleRef("id", "link", gid=77), "Fall", "L")
+    with pytest.raises(SourceError, match=r"points at the tab gid=9, which L does not have"):
+        choose_tab(TABS, GoogleRef("id", "link", gid=9), None, "L")
+    with pytest.raises(SourceError) as caught:
+        choose_tab(TABS, GoogleRef("id", "link"), "fall", "L")  # tab names are matched exactly
+    assert str(caught.value) == ("L has no tab named 'fall'. Its tabs: 'Fall' (gid=0), 'Spring' (gid=77), 'Archive' "
+                                 "(gid=5). Fix `sheet:` in the mapping.")
