@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import ConfigError, WriteBackError
+from generator.google.ids import GoogleRef
+from generator.google.inputs import GoogleInputs
 from generator.google.options import GoogleSignIn
+from generator.google.writeback import SheetLayout, a1, cell_values, quote_tab, write_back, write_back_targets
+from generator.mapping.load import load_mapping
+from generator.output.report import CREATED, FAILED, UNCHANGED, UPDATED, Outcome, Report
 from generator.pipeline import RunOptions, generate
+from generator.sources.tables import read_table
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.test_inputs import HEADER, TAB, Project, doc_url, run, sheet_url
 from tests.google.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
@@ -214,3 +221,80 @@ def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Pro
     )
     assert project.grid() == before
     assert len(list((project.dir / "plans").glob("*/*.docx"))) == 3
+
+
+# --------------------------------------------------------------------------------------------
+# The write-back module called directly
+# --------------------------------------------------------------------------------------------
+
+
+def test_layout_finds_the_header_the_key_and_the_plan_columns() -> None:
+    grid = [[], ["", ""], ["", "Student ID ", "Name", "PLAN LINK", "", "Notes"],
+            ["", 1001.0, "Ana", "old link"], ["", None, "blank key"], ["", "1002", "Kim", "", "", "", "", "x"],
+            ["", 1001, "Ana again"]]
+    layout = SheetLayout.of(grid, "student  id", "Caseload")
+    assert layout.header_row == 2
+    assert layout.plan_columns == [3, 8, 9]  # the existing 'Plan Link', then after the last used column (H)
+    assert layout.new_columns == [("Plan Status", 8), ("Plan Updated", 9)]
+    assert layout.rows == {"1001": 3, "1002": 5}  # a number key as the sheet's text; the first row wins
+
+
+def test_layout_refuses_a_sheet_emptied_or_without_its_key_column() -> None:
+    with pytest.raises(WriteBackError, match=r"^Caseload, sheet 'Fall' is empty now\.$"):
+        SheetLayout.of([[], ["", "  "]], "Student ID", "Caseload, sheet 'Fall'")
+    with pytest.raises(WriteBackError) as caught:
+        SheetLayout.of([["", "ID"], ["", "1001"]], "Student ID", "Caseload")
+    assert str(caught.value) == "Caseload no longer has the key column 'Student ID' in row 1."
+
+
+def test_cell_values_per_status() -> None:
+    written = Outcome("1001", "Ana", CREATED, "Ana/Plan.docx", "t.docx", "2026-11-22T09:05:59-08:00")
+    assert cell_values(written) == ("Ana/Plan.docx", CREATED, "2026-11-22 09:05")
+    unchanged = Outcome("1001", "Ana", UNCHANGED, "Ana/Plan.docx", "t.docx", "2026-11-22T09:05:59-08:00")
+    assert cell_values(unchanged) == ("Ana/Plan.docx", UNCHANGED, None)  # keeps the time it was last written
+    failed = Outcome("1002", "Kim", FAILED, "Kim/Plan.docx", "t.docx", "2026-11-22T09:06:00-08:00",
+                     "review is not a date.\nsecond line")
+    assert cell_values(failed) == (None, "failed: review is not a date.", None)  # the old link stays
+    assert cell_values(Outcome("1", "A", FAILED))[1] == "failed"
+    long = cell_values(Outcome("1", "A", FAILED, message="x" * 500))[1]
+    assert long == ("failed: " + "x" * 500)[:300]
+    assert cell_values(Outcome("1", "A", UPDATED, "", time="not a time")) == (None, UPDATED, "not a time")
+
+
+def test_a1_notation_quotes_every_tab_name() -> None:
+    assert quote_tab("Fall") == "'Fall'" and quote_tab("Fall '26 IEP") == "'Fall ''26 IEP'"
+    assert a1("Fall '26", 4, 10) == "'Fall ''26'!K5"
+    assert a1("Sheet1", 0, 27) == "'Sheet1'!AB1"
+
+
+def test_targets_are_the_roster_s_google_sheets(project: Project) -> None:
+    mapping = load_mapping(project.mapping)
+    local = {"main": read_table(project.dir / "caseload.xlsx", TAB)}
+    with pytest.raises(ConfigError, match=r"^--write-back fills in plan links in a Google Sheet, but the caseload "
+                                          r"caseload\.xlsx, sheet 'Fall 2026' is a file on this computer"):
+        write_back_targets(mapping, local, project.dir / "plans")
+    inputs = GoogleInputs(GoogleSignIn(token_file=project.token))
+    sheet = inputs.read_sheet(GoogleRef(project.sheet, sheet_url(project.sheet)), TAB)
+    (target,) = write_back_targets(mapping, {"main": sheet}, project.dir / "plans")
+    assert target.table is sheet and target.key_header == "Student ID" and target.origin.tab == TAB
+
+
+def test_write_back_fills_the_rows_of_a_report_and_warns_about_keys_it_cannot_find(
+        project: Project, fake_google: FakeGoogle) -> None:
+    inputs = GoogleInputs(GoogleSignIn(token_file=project.token))
+    sheet = inputs.read_sheet(GoogleRef(project.sheet, sheet_url(project.sheet)), TAB)
+    targets = write_back_targets(load_mapping(project.mapping), {"main": sheet}, project.dir / "plans")
+    report = Report()
+    report.add(Outcome("1002", "Kim Lee", CREATED, "Lee, Kim/Plan.docx", "t.docx", "2026-11-22T10:00:00+00:00"))
+    report.add(Outcome("1009", "Eva Diaz", CREATED, "Diaz, Eva/Plan.docx", "t.docx", "2026-11-22T10:00:00+00:00"))
+    report.add(Outcome("", "(no key)", FAILED, message="the student key is blank"))  # nothing to find: skipped
+    before = project.grid()
+    write_back(targets, report, inputs)
+    after = project.grid()
+    unchanged_outside(before, after, {7, 8, 9})
+    assert [row[7:] for row in after] == [PLAN_COLUMNS, ["", "", ""],
+                                          ["Lee, Kim/Plan.docx", "created", "2026-11-22 10:00"], ["", "", ""]]
+    assert report.notes == ["Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 1 row(s)."]
+    assert report.warnings == ["Eva Diaz: no row with key '1009' in the Google Sheet any more, so its plan link was "
+                               "not written."]
+    assert report.errors == []
