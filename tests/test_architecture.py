@@ -91,3 +91,13 @@ def test_google_libraries_not_imported_for_a_local_run():
     google = sorted(name for name in loaded if name.startswith(("googleapiclient", "google.auth", "google.oauth2",
                                                                 "httplib2", "google_auth")))
     assert google == []
+
+
+def test_every_module_is_imported_by_a_test():
+    """Each module has tests of its own, not only a path through the CLI (tests/<package>/test_<module>.py)."""
+    tested: set[str] = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        tested |= _imports(path)
+    untested = sorted(name for name, path in MODULES.items()
+                      if path.stem not in ("__init__", "__main__") and name not in tested)
+    assert untested == [], f"no test file imports {untested}; add tests/<package>/test_<module>.py"
