@@ -229,7 +229,11 @@ def generate(
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     if not options.dry_run:
-        write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
+        overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
+        if options.drive is not None:
+            from generator.google.drive_overview import publish_overview
+
+            publish_overview(sink, overview, report)
     if targets:
         from generator.google.writeback import write_back
 

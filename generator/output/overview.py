@@ -11,6 +11,7 @@ they are a confidential student record.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -187,14 +188,29 @@ def overview_xlsx(overview: Overview) -> bytes:
     return buffer.getvalue()
 
 
+@dataclass
+class OverviewFiles:
+    """What a run wrote, for a remote copy (the Drive Sheet) to reuse."""
+
+    title: str
+    xlsx: bytes
+    html: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Same rows, same day: same fingerprint (the workbook's bytes carry a save time, the page does not)."""
+        return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+
 def write_overview(out_dir: Path, mapping: Mapping, everyone: Roster, report: Report,
-                   today: dt.date) -> Overview:
+                   today: dt.date) -> OverviewFiles:
     """Write caseload.xlsx and caseload.html into the out folder and remember this run's statuses."""
     overview = build_overview(mapping, everyone, report, today, load_history(out_dir))
-    atomic_write(out_dir / XLSX_NAME, overview_xlsx(overview))
-    atomic_write(out_dir / HTML_NAME, overview_html(overview).encode("utf-8"))
+    files = OverviewFiles(overview.title, overview_xlsx(overview), overview_html(overview))
+    atomic_write(out_dir / XLSX_NAME, files.xlsx)
+    atomic_write(out_dir / HTML_NAME, files.html.encode("utf-8"))
     save_history(out_dir, overview)
-    return overview
+    return files
 
 
 STYLE = """

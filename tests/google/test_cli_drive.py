@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import stat
 import threading
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import click
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -51,6 +53,14 @@ def folder_url(folder_id: str) -> str:
 
 def doc_url(doc_id: str) -> str:
     return f"https://docs.google.com/document/d/{doc_id}/edit?usp=drivesdk"
+
+
+def sheet_url(sheet_id: str) -> str:
+    return f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit?usp=drivesdk"
+
+
+def overview_sheets(fake: FakeGoogle, folder: str) -> list:
+    return [f for f in fake.files(parent=folder) if f.app_properties.get("plangen") == "overview"]
 
 
 def manifest(out: Path) -> list[dict]:
@@ -120,7 +130,10 @@ def project(tmp_path: Path, fake_google: FakeGoogle) -> Project:
 def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
-    assert result.output == "3 students: 3 created.\n" + run_footer(project.out)
+    (sheet,) = overview_sheets(fake_google, project.root)
+    assert result.output == ("3 students: 3 created.\n"
+                             f"Caseload overview (Google Sheet, created): {sheet_url(sheet.id)}\n"
+                             + run_footer(project.out))
     (ana,), (kim,), (bao,) = (plans_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert [r["output"] for r in manifest(project.out)] == [doc_url(d.id) for d in (ana, kim, bao)]
     assert ana.name == "OT Plan - Ana Garcia" and ana.mime_type == "application/vnd.google-apps.document"
@@ -129,7 +142,14 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
 
     fake_google.clear_log()
     result = project.generate("--token-file", str(project.token))
-    assert result.output == "3 students: 3 unchanged.\n" + run_footer(project.out)
+    assert result.output == ("3 students: 3 unchanged.\n"
+                             f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n"
+                             + run_footer(project.out))
+    # no plan written; the overview Sheet updated in place once (its statuses went from created to unchanged)
+    assert [(e.method, e.path) for e in writes(fake_google)] == [("PATCH", f"/upload/drive/v3/files/{sheet.id}")]
+    fake_google.clear_log()
+    result = project.generate("--token-file", str(project.token))
+    assert f"Caseload overview (Google Sheet, unchanged): {sheet_url(sheet.id)}\n" in result.output
     assert writes(fake_google) == []
 
     fake_google.human_edit(ana.id, content=b"typed during the meeting")
@@ -139,7 +159,9 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0
     assert result.output == (f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                             "3 students: 1 updated, 1 unchanged, 1 kept-edited.\n" + run_footer(project.out))
+                             "3 students: 1 updated, 1 unchanged, 1 kept-edited.\n"
+                             f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n"
+                             + run_footer(project.out))
     assert ana.content == b"typed during the meeting"
     assert plans_in(fake_google, project.bao) == [bao] and "Notes: new goal" in docx_text(bao.content)
 
@@ -164,7 +186,9 @@ def test_drive_without_root_uses_the_folder_column(project: Project, fake_google
         f"      failed  Ana Garcia  ->  Garcia, Ana/OT Plan - Ana Garcia.docx\n{blank}"
         f"     created  Kim Lee  ->  {doc_url(kim.id)}\n"
         f"      failed  Bao Nguyen  ->  Nguyen, Bao/OT Plan - Bao Nguyen.docx\n{blank}"
-        f"3 students: 1 created, 2 failed.\n" + run_footer(project.out)
+        "3 students: 1 created, 2 failed.\n"
+        "Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it (give --drive ROOT to "
+        "keep it there as a Google Sheet).\n" + run_footer(project.out)
     )
 
 
@@ -179,7 +203,9 @@ def test_missing_folder_fails_that_student_until_create_folders(project: Project
         "      failed  Eva Diaz  ->  Diaz, Eva/OT Plan - Eva Diaz.docx\n"
         f"              no folder named 'Diaz, Eva' in {folder_url(project.root)}. Create it, put the folder's "
         "link in the 'Drive Folder' column, or run with --create-folders.\n"
-        f"4 students: 3 created, 1 failed.\n" + run_footer(project.out)
+        "4 students: 3 created, 1 failed.\n"
+        f"Caseload overview (Google Sheet, created): {sheet_url(overview_sheets(fake_google, project.root)[0].id)}\n"
+        + run_footer(project.out)
     )
     result = project.generate("--create-folders")
     assert result.exit_code == 0
@@ -373,3 +399,55 @@ def test_open_explains_a_missing_plan(project: Project, launched: list[str]) -> 
     assert result.output == (f"Error: no plan for student 1001 in {project.out}. Make it with: plangen generate "
                              f"-m {project.mapping} --student 1001\n")
     assert launched == []
+
+
+# --------------------------------------------------------------------------------------------
+# the caseload overview as a Google Sheet in ROOT
+# --------------------------------------------------------------------------------------------
+
+
+def overview_cells(data: bytes) -> list[tuple]:
+    return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+
+def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(project: Project, fake_google: FakeGoogle,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    result = project.generate()
+    assert result.exit_code == 0, result.output
+    (sheet,) = overview_sheets(fake_google, project.root)
+    assert sheet.name == "Caseload overview - mapping"
+    assert sheet.mime_type == "application/vnd.google-apps.spreadsheet"
+    local = overview_cells((project.out / "caseload.xlsx").read_bytes())
+    assert overview_cells(sheet.content) == local and len(local) == 2 + 3
+    assert local[1][:4] == ("Student", "Key", "Plan", "Last status")
+    assert {row[1] for row in local[2:]} == {"1001", "1002", "1003"}
+    assert all(row[2].startswith("https://docs.google.com/document/d/") for row in local[2:])
+
+    project.rows.append(["1004", "Eva", "Diaz", "", None])  # no folder: fails, but is listed
+    project.save()
+    fake_google.clear_log()
+    result = project.generate()
+    assert result.exit_code == 1
+    assert f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" in result.output
+    (again,) = overview_sheets(fake_google, project.root)
+    assert again.id == sheet.id
+    rows = overview_cells(again.content)[2:]
+    assert [(row[1], row[3]) for row in rows if row[1] == "1004"] == [("1004", "failed")]
+    overview_writes = [e for e in writes(fake_google) if sheet.id in e.path]
+    assert len(overview_writes) == 1
+
+
+def test_a_failed_overview_upload_is_an_error_after_the_plans(project: Project, fake_google: FakeGoogle,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    fake_google.fail(403, method="POST", path="/upload/drive/v3/files", reason="insufficientFilePermissions",
+                     message="The user does not have sufficient permissions for this file.",
+                     match=lambda req: b"spreadsheet" in req.body, times=5)
+    result = project.generate()
+    assert result.exit_code == 1
+    assert result.output.startswith("3 students: 3 created.\n")
+    assert "error: could not upload the caseload overview to https://drive.google.com/drive/folders/" \
+        in result.output
+    assert overview_sheets(fake_google, project.root) == []
+    assert (project.out / "caseload.xlsx").is_file()
