@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.google import signin as auth
+from generator.google.drive_overview import OVERVIEW
+from generator.google.drive_plans import MARKER
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import docx_text
 from tests.google.test_signin import EMAIL, client_secrets, rsa_key_pair, service_account_file, token_json
@@ -60,7 +62,7 @@ def sheet_url(sheet_id: str) -> str:
 
 
 def overview_sheets(fake: FakeGoogle, folder: str) -> list:
-    return [f for f in fake.files(parent=folder) if f.app_properties.get("plangen") == "overview"]
+    return [f for f in fake.files(parent=folder) if f.app_properties.get(MARKER) == OVERVIEW]
 
 
 def manifest(out: Path) -> list[dict]:
