@@ -15,7 +15,7 @@ from generator import __version__
 from generator.check import GROUPS, check
 from generator.errors import PlangenError
 from generator.google.ids import as_location
-from generator.google.options import GoogleSignIn
+from generator.google.options import FULL, SCOPE_CHOICES, GoogleSignIn
 from generator.output import overview
 from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
 from generator.pipeline import Locations, RunOptions, generate
@@ -80,11 +80,16 @@ def input_options(func):
     return func
 
 
-def run_options(mapping, source, template, keys, due_within, today, token_file=None, service_account=None,
-                impersonate=None, **extra) -> RunOptions:
-    google = GoogleSignIn(token_file=token_file, service_account=service_account, impersonate=impersonate)
+def run_options(mapping, source, template, keys, due_within, today, sign_in: GoogleSignIn, **extra) -> RunOptions:
     return RunOptions(mapping=mapping, source=as_location(source), template=as_location(template), keys=keys,
-                      due_within=due_within, today=today.date() if today else None, google=google, **extra)
+                      due_within=due_within, today=today.date() if today else None, google=sign_in, **extra)
+
+
+def sign_in_from(token_file, service_account, impersonate, scope, *, drive: bool = False,
+                 write_back: bool = False) -> GoogleSignIn:
+    """The run's one Google sign-in, from the flags; credentials load when something first needs them."""
+    return GoogleSignIn(token_file=token_file, service_account=service_account, impersonate=impersonate,
+                        scope=scope, drive=drive, write_back=write_back)
 
 
 def google_options(func):
@@ -103,6 +108,13 @@ def google_options(func):
     return func
 
 
+scope_option = click.option(
+    "--scope", type=click.Choice(SCOPE_CHOICES), default=None,
+    help="full: the drive scope (every file the account can open); file: drive.file, which sees only what "
+         "plangen created (no Google Docs/Sheets inputs, no folders people made). Default: what the saved "
+         "sign-in grants.")
+
+
 @cli.command("generate")
 @input_options
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("plans"),
@@ -117,6 +129,7 @@ def google_options(func):
               help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
                    "each student's row (added after the last used column when missing); no other cell changes.")
 @google_options
+@scope_option
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option("--replace-edited", is_flag=True,
               help="Replace plans edited since plangen wrote them (the edited copy or Doc is kept beside).")
@@ -126,7 +139,7 @@ def google_options(func):
               help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
-                     write_back, token_file, service_account, impersonate, dry_run, replace_edited, jobs,
+                     write_back, token_file, service_account, impersonate, scope, dry_run, replace_edited, jobs,
                      skip_invalid, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
@@ -135,11 +148,12 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
     if drive_root is not None:
         from generator.google.drive import DriveOptions
 
-        drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders,
-                             token_file=token_file, service_account=service_account, impersonate=impersonate)
-    options = run_options(mapping, source, template, keys, due_within, today, token_file, service_account,
-                          impersonate, out_dir=out_dir, dry_run=dry_run, replace_edited=replace_edited, jobs=jobs,
-                          drive=drive, skip_invalid=skip_invalid, write_back=write_back)
+        drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders)
+    sign_in = sign_in_from(token_file, service_account, impersonate, scope, drive=drive is not None,
+                           write_back=write_back)
+    options = run_options(mapping, source, template, keys, due_within, today, sign_in, out_dir=out_dir,
+                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
+                          skip_invalid=skip_invalid, write_back=write_back)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
@@ -209,10 +223,12 @@ def print_report(report: Report, out_dir: Path) -> None:
 @cli.command("check")
 @input_options
 @google_options
-def check_command(mapping, source, template, keys, due_within, today, token_file, service_account, impersonate):
+@scope_option
+def check_command(mapping, source, template, keys, due_within, today, token_file, service_account, impersonate,
+                  scope):
     """Report every template, mapping, data and output problem at once; write nothing."""
-    options = run_options(mapping, source, template, keys, due_within, today, token_file, service_account,
-                          impersonate)
+    options = run_options(mapping, source, template, keys, due_within, today,
+                          sign_in_from(token_file, service_account, impersonate, scope))
     result = run_library(check, options)
     for group in GROUPS:
         problems = result.in_group(group)
@@ -267,15 +283,17 @@ def auth_group() -> None:
               help="The OAuth client (type 'Desktop app') JSON downloaded from the Google Cloud console.")
 @click.option("--token-file", type=click.Path(path_type=Path), metavar="PATH", envvar="PLANGEN_TOKEN_FILE",
               help="Where to save the sign-in. Default: $PLANGEN_TOKEN_FILE, else your config folder.")
-@click.option("--scope", type=click.Choice(["drive", "drive.file"]), default="drive", show_default=True,
-              help="drive: plans go into folders that already exist; drive.file: plangen sees only files "
-                   "and folders it created (use with --drive root --create-folders).")
+@click.option("--scope", type=click.Choice([*SCOPE_CHOICES, "drive", "drive.file"]), default=FULL,
+              show_default=True,
+              help="full (or drive): plans go into folders that already exist, Google Docs/Sheets inputs work; "
+                   "file (or drive.file): plangen sees only files and folders it created (use with --drive root "
+                   "--create-folders; no Google Docs/Sheets inputs).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets, token_file, scope, no_browser):
     """Sign in to Google in the browser and save the sign-in for later runs."""
     from generator.google import signin as auth
 
-    scopes = (auth.DRIVE_SCOPE if scope == "drive" else auth.DRIVE_FILE_SCOPE,)
+    scopes = (auth.DRIVE_SCOPE if scope in (FULL, "drive") else auth.DRIVE_FILE_SCOPE,)
     run_library(auth.login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
     click.echo(f"Signed in. Saved the sign-in to {token_file or auth.default_token_path()} (readable only by you).")
 

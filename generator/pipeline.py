@@ -56,7 +56,7 @@ class RunOptions:
     jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
     skip_invalid: bool = False  # write the valid students' plans even when others have data errors
     drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
-    google: GoogleSignIn | None = None  # who reads Google Docs/Sheets inputs; None: the default sign-in
+    google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, Drive, write-back); None: default
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
 
 
@@ -64,7 +64,7 @@ class Locations:
     """Opens the run's inputs: local files directly, Google Docs/Sheets through one lazy sign-in."""
 
     def __init__(self, sign_in: GoogleSignIn | None = None):
-        self.sign_in = sign_in
+        self.sign_in = sign_in or GoogleSignIn()  # the run's one sign-in: inputs, Drive and write-back share it
         self._google: GoogleInputs | None = None
 
     def google(self) -> GoogleInputs:
@@ -267,9 +267,9 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
         return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
     from generator.google.drive import open_drive_sink  # Google libraries load only when needed
 
-    return open_drive_sink(options.drive, prepared.mapping, template_sha256=prepared.template.sha256,
-                           replace_edited=options.replace_edited, dry_run=options.dry_run,
-                           expected=len(prepared.roster.students))
+    return open_drive_sink(options.drive, prepared.locations.sign_in, prepared.mapping,
+                           template_sha256=prepared.template.sha256, replace_edited=options.replace_edited,
+                           dry_run=options.dry_run, expected=len(prepared.roster.students))
 
 
 def _now() -> str:

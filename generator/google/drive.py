@@ -27,7 +27,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from googleapiclient.http import MediaInMemoryUpload
@@ -49,6 +48,7 @@ from generator.google.drive_plans import (
     write_stamp,
 )
 from generator.google.ids import DOC_MIME, DOCX_MIME, web_link
+from generator.google.options import GoogleSignIn
 from generator.mapping.load import Mapping
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
@@ -68,13 +68,10 @@ UNKEPT_STAMP = (" Drive did not keep plangen's write time, so later runs will tr
 
 @dataclass
 class DriveOptions:
-    """What was asked for with --drive, and which Google sign-in to use."""
+    """What was asked for with --drive (the sign-in is the run's one ``GoogleSignIn``)."""
 
     root: str | None = None  # folder link or ID; None: every student's folder is in the caseload
     create_folders: bool = False
-    token_file: Path | None = None
-    service_account: Path | None = None
-    impersonate: str | None = None
     writes_per_second: float = DEFAULT_WRITES_PER_SECOND
     workers: int = DEFAULT_WORKERS
 
@@ -83,7 +80,8 @@ class DriveSink:
     """Delivers rendered plans as Google Docs; in a dry run it reads Drive but writes nothing."""
 
     def __init__(self, api: DriveApi, folders: FolderResolver, index: PlanIndex, ids: IdPool, *,
-                 template_sha256: str, replace_edited: bool, dry_run: bool, workers: int):
+                 template_sha256: str, replace_edited: bool, dry_run: bool, workers: int,
+                 owner: str | None = None, file_only: bool = False):
         self.api = api
         self.folders = folders
         self.index = index
@@ -92,6 +90,8 @@ class DriveSink:
         self.replace_edited = replace_edited
         self.dry_run = dry_run
         self.workers = max(1, workers)
+        self.owner = owner  # a service account acting as itself: it can create only in shared drives
+        self.file_only = file_only  # drive.file: folders people made are invisible
 
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         window: deque[tuple[PlanJob, Future[Delivery]]] = deque()
@@ -159,6 +159,8 @@ class DriveSink:
         return None if resource.get("trashed") else ExistingPlan.from_resource(resource)
 
     def _create(self, job: PlanJob, folder: Folder, content: str, status: str, note: str = "") -> Delivery:
+        if self.owner and folder.id is not None and self._in_my_drive(folder):
+            raise OutputError(f"the student's folder {folder.link} is in a My Drive. {no_storage(self.owner)}")
         if self.dry_run or folder.id is None:
             return Delivery(status, folder.link, note)
         stamp = write_stamp()
@@ -169,8 +171,21 @@ class DriveSink:
                 "appProperties": identity.properties(template=self.template, content=content, written=stamp)}
         request = self.api.files().create(body=body, media_body=_media(job.data), fields=DOC_FIELDS,
                                           supportsAllDrives=True)
-        resource = self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
+        try:
+            resource = self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
+        except GoogleApiError as exc:
+            if exc.status == 404 and self.file_only:
+                raise OutputError(f"the student's folder {folder.link} cannot be seen with the drive.file scope: "
+                                  "plangen sees only folders it created. Clear the folder link so plangen makes "
+                                  "the folder in ROOT (--create-folders), or sign in with the full drive scope."
+                                  ) from exc
+            raise
         return Delivery(status, _link(resource), _with_stamp_check(note, resource, stamp))
+
+    def _in_my_drive(self, folder: Folder) -> bool:
+        if folder.drive_known:
+            return folder.drive_id is None
+        return self.api.get(folder.id or "", "id,driveId").get("driveId") is None
 
     def _update(self, job: PlanJob, plan: ExistingPlan, content: str) -> Delivery:
         if self.dry_run:
@@ -221,8 +236,8 @@ def folder_column(mapping: Mapping) -> str:
     return f"'{spec.column}' column" if spec.column else f"'{mapping.drive_folder}' field"
 
 
-def open_drive_sink(options: DriveOptions, mapping: Mapping, *, template_sha256: str, replace_edited: bool,
-                    dry_run: bool, expected: int) -> DriveSink:
+def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mapping, *, template_sha256: str,
+                    replace_edited: bool, dry_run: bool, expected: int) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
     if options.root is None and mapping.drive_folder is None:
         raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
@@ -230,10 +245,7 @@ def open_drive_sink(options: DriveOptions, mapping: Mapping, *, template_sha256:
                           "ROOT (the link of the folder that holds the students' folders).")
     if options.create_folders and options.root is None:
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
-    scopes = auth.DEFAULT_SCOPES if options.service_account else (auth.DRIVE_FILE_SCOPE,)
-    credentials = auth.load_credentials(options.token_file, options.service_account, options.impersonate,
-                                        scopes=scopes)
-    return connect(credentials, options, field=mapping.drive_folder, column=folder_column(mapping),
+    return connect(sign_in.credentials(), options, field=mapping.drive_folder, column=folder_column(mapping),
                    template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
                    expected=expected)
 
@@ -246,6 +258,9 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
     api = DriveApi(credentials, limiter=limiter, base_delay=base_delay)
     root = open_root(api, options.root) if options.root else None
+    owner = auth.service_account_email(credentials)
+    if owner and root is not None and root.drive_id is None:
+        raise ConfigError(f"--drive: {root.link} is in a My Drive. {no_storage(owner)}")
     ids = IdPool(api, block=expected)
     folders = FolderResolver(api, ids, root=root, field=field, column=column,
                              create=options.create_folders, dry_run=dry_run)
@@ -253,4 +268,13 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     index = PlanIndex(api)
     index.load({root.drive_id} if root else set())
     return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
-                     replace_edited=replace_edited, dry_run=dry_run, workers=options.workers)
+                     replace_edited=replace_edited, dry_run=dry_run, workers=options.workers, owner=owner,
+                     file_only=auth.only_file_scope(credentials))
+
+
+def no_storage(email: str) -> str:
+    """Why a service account acting as itself cannot create files outside a shared drive, and the fix."""
+    return (f"The service account {email} has no Drive storage of its own, so Google refuses every file it "
+            "creates outside a shared drive (storageQuotaExceeded); nothing was written. Put the students' "
+            f"folders in a shared drive and add {email} to it as a Content manager, or run with --impersonate "
+            "USER to write as that staff member (domain-wide delegation; see docs/google-setup-for-it.md).")

@@ -16,17 +16,13 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.errors import ConfigError, GoogleApiError, GoogleError, SourceError, TemplateError
 from generator.google import export_cache as doc_cache
 from generator.google.ids import DOC_MIME, DOCX_MIME, SHEET_MIME, XLSX_MIME, GoogleRef, label_for
 from generator.google.options import GoogleSignIn
 from generator.sources.tables import Location, Row, Table, read_table
-
-if TYPE_CHECKING:
-    pass
-
 
 _KINDS = {
     "application/vnd.google-apps.folder": "a folder",
@@ -72,15 +68,9 @@ class GoogleInputs:
 
     def __init__(self, sign_in: GoogleSignIn | None = None):
         self.sign_in = sign_in or GoogleSignIn()
-        self._credentials: Any = None
 
     def credentials(self) -> Any:
-        if self._credentials is None:
-            from generator.google import signin as auth
-
-            self._credentials = auth.load_credentials(self.sign_in.token_file, self.sign_in.service_account,
-                                                      self.sign_in.impersonate, scopes=auth.DEFAULT_SCOPES)
-        return self._credentials
+        return self.sign_in.credentials(inputs=True)
 
     def service(self, api: tuple[str, str]) -> Any:
         from generator.google import client as google

@@ -28,8 +28,9 @@ import google_auth_httplib2
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account as sa_credentials
 
-from generator.errors import AuthError, GoogleError
+from generator.errors import AuthError, ConfigError, GoogleError
 from generator.google.client import auth_uri_override, new_http, refresh_detail, token_uri_override
+from generator.google.options import FILE, FULL, GoogleSignIn
 from generator.output.fileio import atomic_write
 
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
@@ -41,6 +42,10 @@ ENV_TOKEN_FILE = "PLANGEN_TOKEN_FILE"
 _IMPLIED_BY = {DRIVE_FILE_SCOPE: DRIVE_SCOPE}
 
 _LOGIN_FIX = "Run `plangen auth login --client-secrets FILE` to sign in again."
+LOOPBACK_HOST = "127.0.0.1"
+SIGNED_IN = "plangen_signed_in"  # extra keys plangen keeps in the token file
+REFRESH_ENDS = "plangen_refresh_token_expiry"
+TESTING_DAYS = 7  # refresh tokens of an External OAuth app in "Testing" end after 7 days
 _log = logging.getLogger(__name__)
 
 
@@ -69,11 +74,19 @@ def _write_private(path: Path, text: str) -> None:
     atomic_write(path, text.encode("utf-8"), mode=0o600)
 
 
-def save_token(credentials: user_credentials.Credentials, path: Path | None = None) -> Path:
-    """Cache a user sign-in as authorized-user JSON with mode 0600; returns the path used."""
+def save_token(credentials: user_credentials.Credentials, path: Path | None = None,
+               extra: dict[str, str] | None = None) -> Path:
+    """Cache a user sign-in as authorized-user JSON with mode 0600; returns the path used.
+
+    ``extra`` adds plangen's own notes (when the sign-in was made, when Google said it ends),
+    which google-auth ignores when it reads the file back.
+    """
     target = Path(path) if path is not None else default_token_path()
+    text = credentials.to_json()
+    if extra:
+        text = json.dumps({**json.loads(text), **extra})
     try:
-        _write_private(target, credentials.to_json())
+        _write_private(target, text)
     except OSError as exc:
         raise AuthError(
             f"Could not save the Google sign-in to {target}: {exc.strerror or exc}. "
@@ -241,10 +254,76 @@ def load_credentials(
     if not creds.valid:
         _refresh(creds, path)
         try:
-            _write_private(path, creds.to_json())
+            _write_private(path, json.dumps({**data, **json.loads(creds.to_json())}))
         except OSError as exc:  # the token still works for this run
             _log.warning("could not save the renewed Google sign-in to %s: %s", path, exc)
     return creds
+
+
+# --------------------------------------------------------------------------------------------
+# The run's scopes: chosen here, and only here
+# --------------------------------------------------------------------------------------------
+
+FILE_SCOPE_LIMITS = (
+    "With --scope file (drive.file) plangen sees only the files and folders it created itself: it "
+    "cannot open folders people made (use --drive root --create-folders, and leave the folders it "
+    "makes where they are), read a Google Docs template or a Google Sheets caseload, or write plan "
+    "links into a Sheet."
+)
+
+
+def choose_scopes(sign_in: GoogleSignIn, *, inputs: bool) -> tuple[str, ...]:
+    """What the run asks Google for, from what it needs (inputs, --drive, --write-back, --scope).
+
+    ``drive`` is a restricted scope that some districts refuse; ``drive.file`` is not, but sees
+    only what plangen created. With no --scope, a saved sign-in is used for what it grants: Drive
+    plans need only ``drive.file`` (which ``drive`` includes), while reading a Google Doc or Sheet
+    someone else made, or writing into it, needs ``drive``. A service account asks for ``drive``
+    unless told otherwise, since its folders are always ones people made.
+    """
+    needs_full = inputs or sign_in.write_back
+    if sign_in.scope == FILE:
+        if needs_full:
+            what = "write plan links into the Google Sheet" if not inputs else "read a Google Doc or Sheet"
+            raise ConfigError(f"--scope file cannot {what}. {FILE_SCOPE_LIMITS} Download the template and "
+                              "caseload and give the files, or drop --scope file.")
+        return (DRIVE_FILE_SCOPE,)
+    if sign_in.scope == FULL or needs_full or sign_in.service_account is not None:
+        return (DRIVE_SCOPE,)
+    return (DRIVE_FILE_SCOPE,)
+
+
+def load_for_run(sign_in: GoogleSignIn, *, inputs: bool) -> Any:
+    """The credentials of a run, with the scopes ``choose_scopes`` picks."""
+    return load_credentials(sign_in.token_file, sign_in.service_account, sign_in.impersonate,
+                            scopes=choose_scopes(sign_in, inputs=inputs))
+
+
+def check_scopes(credentials: Any, sign_in: GoogleSignIn, *, inputs: bool) -> None:
+    """Credentials loaded for one need, asked for another: refuse what they were not granted."""
+    wanted = choose_scopes(sign_in, inputs=inputs)
+    have = granted_scopes(credentials)
+    if have and not _covers(have, wanted):
+        raise AuthError(f"The Google sign-in grants {', '.join(have)} but plangen needs {', '.join(wanted)}. "
+                        f"{_LOGIN_FIX}")
+
+
+def granted_scopes(credentials: Any) -> tuple[str, ...]:
+    """The scopes a sign-in holds: what Google granted when it said so, else what was asked for."""
+    granted = getattr(credentials, "granted_scopes", None) or getattr(credentials, "scopes", None) or ()
+    return tuple(granted)
+
+
+def only_file_scope(credentials: Any) -> bool:
+    """True when plangen can see only what it created (a drive.file sign-in)."""
+    have = granted_scopes(credentials)
+    return bool(have) and not _covers(have, (DRIVE_SCOPE,)) and _covers(have, (DRIVE_FILE_SCOPE,))
+
+
+def service_account_email(credentials: Any) -> str | None:
+    """The service account acting as itself (no --impersonate), which owns no Drive storage."""
+    email = getattr(credentials, "service_account_email", None)
+    return email if email and not getattr(credentials, "_subject", None) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,9 +396,11 @@ def login(
 ) -> user_credentials.Credentials:
     """Sign in through the browser (installed-app flow) and cache the token.
 
-    The sign-in page redirects to a one-shot server on ``localhost:port`` (0 = any free port,
-    which Desktop-app clients allow). ``on_url`` receives the sign-in URL to show the user;
-    without it the URL is printed to stderr, so sign-in works where no browser can open.
+    The sign-in page redirects to a one-shot server on ``127.0.0.1:port`` (0 = any free port,
+    which Desktop-app clients allow): the literal loopback address, as Google's native-app guide
+    advises, since ``localhost`` may resolve to another interface or reach another process.
+    ``on_url`` receives the sign-in URL to show the user; without it the URL is printed to stderr,
+    so sign-in works where no browser can open.
     Returns the credentials after saving them (0600) to
     ``token_file`` or the default path.
     """
@@ -344,7 +425,7 @@ def login(
     try:
         with _allow_http_token_uri(config["installed"]["token_uri"]):
             creds = flow.run_local_server(
-                host="localhost",
+                host=LOOPBACK_HOST,
                 port=port,
                 open_browser=open_browser,
                 authorization_prompt_message="",
@@ -361,8 +442,21 @@ def login(
             "Google did not return a refresh token, so the sign-in cannot be reused. Remove "
             "plangen's access at https://myaccount.google.com/permissions and sign in again."
         )
-    save_token(creds, token_file)
+    save_token(creds, token_file, _lifetime_notes(getattr(flow, "oauth2session", None)))
     return creds
+
+
+def _lifetime_notes(session: Any) -> dict[str, str]:
+    """When the sign-in was made and, when Google's answer said so, when its refresh token ends."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    notes = {SIGNED_IN: now.isoformat().replace("+00:00", "Z")}
+    answer = getattr(session, "token", None) or {}
+    try:
+        seconds = int(answer.get("refresh_token_expires_in"))
+    except (TypeError, ValueError):
+        return notes
+    notes[REFRESH_ENDS] = (now + dt.timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+    return notes
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,6 +478,8 @@ class AuthStatus:
     account: str | None = None
     impersonate: str | None = None
     problem: str | None = None
+    signed_in: dt.datetime | None = None
+    refresh_ends: dt.datetime | None = None
 
     def describe(self) -> str:
         """Human-readable lines; never includes tokens, secrets or keys."""
@@ -401,6 +497,7 @@ class AuthStatus:
             state = "valid" if self.valid else "expired"
             renew = "renewable" if self.refreshable else "not renewable"
             lines.append(f"  access token: {state} (expires {when}), {renew}")
+        lines.extend("  " + line for line in lifetime(self.kind, self.signed_in, self.refresh_ends))
         if self.problem:
             lines.append(f"  problem: {self.problem}")
         return "\n".join(lines)
@@ -443,4 +540,45 @@ def status(
         valid=bool(creds.valid),
         refreshable=bool(creds.refresh_token),
         account=data.get("account") or None,
+        signed_in=_when(data.get(SIGNED_IN)),
+        refresh_ends=_when(data.get(REFRESH_ENDS)),
     )
+
+
+def _when(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def lifetime(kind: str, signed_in: dt.datetime | None, refresh_ends: dt.datetime | None,
+             now: dt.datetime | None = None) -> list[str]:
+    """How long this sign-in will keep working, as far as plangen can know it.
+
+    Google keeps a user's sign-in until it is revoked or unused for six months, except for an
+    External OAuth app left in "Testing", whose sign-ins end 7 days after they were made; nothing
+    in a token says which kind of app it came from, so plangen says what it knows.
+    """
+    if kind == "service_account":
+        return ["sign-in lifetime: no expiry to watch: the key signs in afresh on every run (until the "
+                "key is deleted or disabled in the Cloud console)."]
+    now = now or dt.datetime.now(dt.timezone.utc)
+    day = "%Y-%m-%d"
+    if refresh_ends is not None:
+        return [f"sign-in lifetime: Google said at sign-in that it ends on {refresh_ends.strftime(day)} (an "
+                "External OAuth app in Testing, or a time limit set by the Workspace admin). Sign in again "
+                "before then; to stop it, publish the app (In production) or make it Internal."]
+    testing = "an External app left in Testing ends it 7 days after sign-in"
+    if signed_in is None:
+        return [f"sign-in lifetime: with an Internal or In-production OAuth app it lasts until revoked or unused "
+                f"for 6 months; {testing}."]
+    age = (now - signed_in).days
+    made = f"signed in on {signed_in.strftime(day)}"
+    if age >= TESTING_DAYS:
+        return [f"sign-in lifetime: {made}, over {TESTING_DAYS} days ago, so the OAuth app is not in Testing "
+                "if it still works: it lasts until revoked or unused for 6 months."]
+    ends = (signed_in + dt.timedelta(days=TESTING_DAYS)).strftime(day)
+    return [f"sign-in lifetime: {made}. With an Internal or In-production OAuth app it lasts until revoked or "
+            f"unused for 6 months; {testing} (on {ends}): publish the app or make it Internal to avoid a "
+            "weekly sign-in."]

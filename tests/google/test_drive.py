@@ -268,15 +268,9 @@ def test_refused_credentials_stop_the_run(fake_google: FakeGoogle, caseload) -> 
         deliver(caseload_jobs(folders), root)  # not a failure of each student: the run stops (exit 2)
 
 
-def test_a_drive_that_ignores_the_write_time_is_reported(fake_google: FakeGoogle, caseload,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_drive_that_ignores_the_write_time_is_reported(fake_google: FakeGoogle, caseload) -> None:
     root, folders = caseload
-    real_create = fake_google.drive.create
-
-    def create(params: dict, meta: dict, media: object) -> dict:
-        return real_create(params, {k: v for k, v in meta.items() if k != "modifiedTime"}, media)
-
-    monkeypatch.setattr(fake_google.drive, "create", create)
+    fake_google.drive.keeps_modified_time = False
     (result,) = deliver(caseload_jobs(folders)[:1], root)
     assert result.status == CREATED
     assert result.message == ("Drive did not keep plangen's write time, so later runs will treat this Doc as "
@@ -488,8 +482,8 @@ def test_incomplete_search_looks_in_each_drive(fake_google: FakeGoogle, monkeypa
     deliver(jobs, root)
     real_list = fake_google.drive.list
 
-    def incomplete(params: dict, fields: object) -> dict:
-        out = real_list(params, fields)
+    def incomplete(params: dict, fields: object, caller: object = None) -> dict:
+        out = real_list(params, fields, caller)
         if params.get("corpora") == "allDrives":
             out["files"], out["incompleteSearch"] = [], True
         return out

@@ -36,7 +36,8 @@ def mode(path: Path) -> int:
 
 def token_json(fake: FakeGoogle | None = None, *, expired: bool = True,
                scopes: list[str] | None = None) -> dict:
-    refresh = fake.oauth.issue_refresh_token() if fake else "1//refresh-secret-value"
+    refresh = fake.oauth.issue_refresh_token(" ".join(scopes or [auth.DRIVE_SCOPE])) if fake else (
+        "1//refresh-secret-value")
     expiry = utcnow() + dt.timedelta(hours=-1 if expired else 1)
     return {
         "token": "ya29.old-access-token",
@@ -387,11 +388,13 @@ def test_login_end_to_end(fake_google: FakeGoogle, tmp_path: Path) -> None:
     assert params["client_id"] == [CLIENT_ID]
     assert params["scope"] == [auth.DRIVE_SCOPE]
     assert params["access_type"] == ["offline"] and params["code_challenge_method"] == ["S256"]
+    assert urllib.parse.urlsplit(params["redirect_uri"][0]).hostname == "127.0.0.1"  # never "localhost"
     assert "signed in" in seen[1]
     assert creds.refresh_token and creds.valid
     assert mode(token_file) == 0o600
     saved = json.loads(token_file.read_text())
     assert saved["refresh_token"] == creds.refresh_token
+    assert saved[auth.SIGNED_IN].startswith(dt.date.today().isoformat()[:4]) and auth.REFRESH_ENDS not in saved
     assert [r.grant_type for r in fake_google.oauth.token_requests] == ["authorization_code"]
     assert "OAUTHLIB_INSECURE_TRANSPORT" not in os.environ
     again = auth.load_credentials(token_file=token_file)  # the cached sign-in is usable

@@ -90,6 +90,20 @@ def not_found(file_id: str, location: str = "fileId") -> ApiError:
     return ApiError(404, "notFound", f"File not found: {file_id}.", location=location)
 
 
+DEFAULT_PROJECT = "plangen-project"  # the Cloud project of tokens the fake did not issue
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: the OAuth client's Cloud project (appProperties are private to it), and
+    whether a service account acts as itself (it owns no My Drive storage)."""
+
+    project: str = DEFAULT_PROJECT
+    client_id: str | None = None
+    service_account: bool = False
+    file_only: bool = False  # drive.file without drive: sees only files its project's app created
+
+
 @dataclass
 class Request:
     """One HTTP request as the fake sees it (also used for each part of a batch)."""
@@ -99,6 +113,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-cased names
     body: bytes = b""
+    caller: Caller = field(default_factory=Caller)
 
     @classmethod
     def from_target(

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.google.fakegoogle import query as q
-from tests.google.fakegoogle.common import ApiError, FieldTree, invalid, not_found, parse_time
+from tests.google.fakegoogle.common import ApiError, Caller, FieldTree, invalid, not_found, parse_time
 from tests.google.fakegoogle.files import (
     CONVERTIBLE,
     DOCUMENT,
@@ -46,6 +46,9 @@ class DriveStore:
         self.max_page_size = max_page_size
         self.export_limit = EXPORT_LIMIT
         self.sheets: Any = None  # SheetsStore, attached by the server
+        # Behaviour Google documents loosely, switchable to test plangen's fallbacks:
+        self.keeps_modified_time = True  # False: a converting create/update ignores a client-set modifiedTime
+        self.generated_ids_on_convert = True  # False: a converting create with a generated ID is refused
         self._seq = 0
         self._last_time = 0.0
         self.root_id = new_id("0A")
@@ -69,12 +72,17 @@ class DriveStore:
     def _visible(self, f: DriveFile, all_drives: bool) -> bool:
         return f.drive_id is None or all_drives
 
-    def lookup(self, file_id: str, all_drives: bool = True) -> DriveFile:
+    def lookup(self, file_id: str, all_drives: bool = True, caller: Caller | None = None) -> DriveFile:
         fid = self.root_id if file_id == "root" else file_id
         f = self.files.get(fid)
-        if f is None or not self._visible(f, all_drives):
+        if f is None or not self._visible(f, all_drives) or not self._granted(f, caller):
             raise not_found(file_id)
         return f
+
+    @staticmethod
+    def _granted(f: DriveFile, caller: Caller | None) -> bool:
+        """With drive.file alone an app sees only the files it created (and the root of My Drive)."""
+        return caller is None or not caller.file_only or f.hidden or f.made_by == caller.project
 
     def touch(self, file_id: str, by: dict[str, Any] | None = None, bump: int = 1) -> None:
         with self.lock:
@@ -107,6 +115,23 @@ class DriveStore:
         self._check_properties(merged, label)
         return merged
 
+    @staticmethod
+    def _converts(target: str | None, media: tuple[bytes, str] | None) -> bool:
+        return media is not None and bool(target) and str(target).startswith("application/vnd.google-apps.")
+
+    def _set_modified(self, f: DriveFile, meta: dict[str, Any], converted: bool) -> None:
+        if meta.get("modifiedTime") is None:
+            return
+        when = parse_time(meta["modifiedTime"], "modifiedTime")  # validated even when not kept
+        if self.keeps_modified_time or not converted:
+            f.modified = when
+
+    @staticmethod
+    def _check_writable(f: DriveFile) -> None:
+        if f.role == "reader":
+            raise ApiError(403, "insufficientFilePermissions", "The user does not have sufficient permissions "
+                           f"for file {f.id}.")
+
     def _apply_media(self, f: DriveFile, target: str | None, media: bytes, media_type: str) -> None:
         goal = target or f.mime_type
         if goal == FOLDER:
@@ -125,7 +150,8 @@ class DriveStore:
         f.content = bytes(media)
         f.content_type = media_type
 
-    def _resolve_parents(self, parents: Any, all_drives: bool) -> tuple[list[str], str | None]:
+    def _resolve_parents(self, parents: Any, all_drives: bool,
+                         caller: Caller | None = None) -> tuple[list[str], str | None]:
         if not parents:
             return [self.root_id], None
         if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
@@ -133,7 +159,7 @@ class DriveStore:
         if len(parents) > 1:
             raise ApiError(403, "cannotAddParent", "Increasing the number of parents is not "
                            "allowed. A file can only have one parent.")
-        parent = self.lookup(parents[0], all_drives)
+        parent = self.lookup(parents[0], all_drives, caller)
         if parent.mime_type != FOLDER:
             raise ApiError(403, "insufficientFilePermissions", "The parent is not a folder.")
         return [parent.id], parent.drive_id
@@ -141,29 +167,41 @@ class DriveStore:
     # -- API operations ------------------------------------------------------------------------
 
     def create(
-        self, params: dict[str, str], meta: dict[str, Any], media: tuple[bytes, str] | None
+        self, params: dict[str, str], meta: dict[str, Any], media: tuple[bytes, str] | None,
+        caller: Caller | None = None,
     ) -> dict[str, Any]:
+        caller = caller or Caller()
         all_drives = params.get("supportsAllDrives") == "true"
+        converts = self._converts(meta.get("mimeType"), media)
         with self.lock:
             wanted = meta.get("id")
             if wanted is not None:
+                if converts and not self.generated_ids_on_convert:
+                    raise ApiError(400, "generatedIdNotSupported", "Generated IDs are not supported for this "
+                                   "request.", location="file.id")
                 if wanted in self.files:
                     raise ApiError(409, "duplicate", "A file already exists with the provided ID.",
                                    location="file.id")
                 if wanted not in self.generated:
                     raise invalid("The provided file ID is not usable.", "file.id")
-            parents, drive_id = self._resolve_parents(meta.get("parents"), all_drives)
+            parents, drive_id = self._resolve_parents(meta.get("parents"), all_drives, caller)
+            if caller.service_account and drive_id is None:
+                raise ApiError(403, "storageQuotaExceeded", "Service Accounts do not have storage quota. "
+                               "Leverage shared drives, or use OAuth delegation instead.")
+            parent = self.files[parents[0]]
+            if parent.role == "reader":
+                raise ApiError(403, "insufficientFilePermissions", "The user does not have sufficient "
+                               f"permissions for file {parent.id}.")
             created, modified, seq = self._stamp()
             mime = meta.get("mimeType") or (media[1] if media else "application/octet-stream")
             f = DriveFile(
                 id=wanted or new_id(), name=str(meta.get("name") or "Untitled"),
                 mime_type=mime, parents=parents, created=created, modified=modified, seq=seq,
-                drive_id=drive_id, description=meta.get("description"),
+                drive_id=drive_id, description=meta.get("description"), made_by=caller.project,
             )
-            f.app_properties = self._merge_props({}, meta.get("appProperties"), "appProperties")
+            f.private[caller.project] = self._merge_props({}, meta.get("appProperties"), "appProperties")
             f.properties = self._merge_props({}, meta.get("properties"), "properties")
-            if meta.get("modifiedTime") is not None:
-                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
+            self._set_modified(f, meta, converts)
             if media is not None:
                 self._apply_media(f, meta.get("mimeType"), *media)
             elif mime == SPREADSHEET and self.sheets is not None:
@@ -171,7 +209,7 @@ class DriveStore:
             if wanted is not None:
                 self.generated.discard(wanted)
             self._add(f)
-            return f.resource()
+            return f.resource(caller.project)
 
     def update(
         self,
@@ -179,10 +217,13 @@ class DriveStore:
         params: dict[str, str],
         meta: dict[str, Any],
         media: tuple[bytes, str] | None,
+        caller: Caller | None = None,
     ) -> dict[str, Any]:
+        caller = caller or Caller()
         all_drives = params.get("supportsAllDrives") == "true"
         with self.lock:
-            f = self.lookup(file_id, all_drives)
+            f = self.lookup(file_id, all_drives, caller)
+            self._check_writable(f)
             for key in ("parents", "id", "driveId", "version"):
                 if key in meta:
                     raise ApiError(403, "fieldNotWritable", f"The resource body includes fields "
@@ -193,14 +234,14 @@ class DriveStore:
                 f.description = meta["description"]
             if "trashed" in meta:
                 f.trashed = bool(meta["trashed"])
-            f.app_properties = self._merge_props(f.app_properties, meta.get("appProperties"),
-                                                 "appProperties")
+            f.private[caller.project] = self._merge_props(f.private.get(caller.project, {}),
+                                                          meta.get("appProperties"), "appProperties")
             f.properties = self._merge_props(f.properties, meta.get("properties"), "properties")
             for pid in filter(None, (params.get("removeParents") or "").split(",")):
                 if pid in f.parents:
                     f.parents.remove(pid)
             for pid in filter(None, (params.get("addParents") or "").split(",")):
-                new_parents, drive_id = self._resolve_parents([pid], all_drives)
+                new_parents, drive_id = self._resolve_parents([pid], all_drives, caller)
                 f.parents = new_parents
                 f.drive_id = drive_id
             if media is not None:
@@ -209,18 +250,18 @@ class DriveStore:
                 f.mime_type = meta["mimeType"]
             f.version += 1
             f.modified = self._now()
-            if meta.get("modifiedTime") is not None:  # writable: the caller's time wins
-                f.modified = parse_time(meta["modifiedTime"], "modifiedTime")
+            # writable: the caller's time wins (unless switched off for converting writes)
+            self._set_modified(f, meta, self._converts(f.mime_type, media))
             f.modifier = dict(ME)
-            return f.resource()
+            return f.resource(caller.project)
 
-    def get(self, file_id: str, params: dict[str, str]) -> DriveFile:
+    def get(self, file_id: str, params: dict[str, str], caller: Caller | None = None) -> DriveFile:
         with self.lock:
-            return self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            return self.lookup(file_id, params.get("supportsAllDrives") == "true", caller)
 
-    def media(self, file_id: str, params: dict[str, str]) -> tuple[bytes, str]:
+    def media(self, file_id: str, params: dict[str, str], caller: Caller | None = None) -> tuple[bytes, str]:
         with self.lock:
-            f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            f = self.lookup(file_id, params.get("supportsAllDrives") == "true", caller)
             if f.mime_type.startswith("application/vnd.google-apps."):
                 raise ApiError(403, "fileNotDownloadable", "Only files with binary content can "
                                "be downloaded. Use Export with Docs Editors files.",
@@ -246,12 +287,12 @@ class DriveStore:
             self.generated.update(ids)
         return {"kind": "drive#generatedIds", "space": params.get("space") or "drive", "ids": ids}
 
-    def export(self, file_id: str, params: dict[str, str]) -> tuple[bytes, str]:
+    def export(self, file_id: str, params: dict[str, str], caller: Caller | None = None) -> tuple[bytes, str]:
         mime = params.get("mimeType")
         if not mime:
             raise ApiError(400, "required", "Required parameter: mimeType", location="mimeType")
         with self.lock:
-            f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
+            f = self.lookup(file_id, params.get("supportsAllDrives") == "true", caller)
             if not f.mime_type.startswith("application/vnd.google-apps.") or f.mime_type == FOLDER:
                 raise ApiError(403, "fileNotExportable", "Export only supports Docs Editors "
                                "files.", location="fileId")
@@ -274,8 +315,11 @@ class DriveStore:
         raise ApiError(400, "badRequest", "The requested conversion is not supported.",
                        location="convertTo")
 
-    def list(self, params: dict[str, str], fields: FieldTree | None) -> dict[str, Any]:
+    def list(self, params: dict[str, str], fields: FieldTree | None,
+             caller: Caller | None = None) -> dict[str, Any]:
         del fields  # selection is applied by the caller
+        caller = caller or Caller()
+        project = caller.project
         query = params.get("q")
         tree = q.parse(query) if query else None
         all_drives = params.get("supportsAllDrives") == "true"
@@ -308,7 +352,7 @@ class DriveStore:
         with self.lock:
             found = []
             for f in sorted(self.files.values(), key=lambda x: x.seq):
-                if f.hidden:
+                if f.hidden or not self._granted(f, caller):
                     continue
                 if f.drive_id is not None:
                     if not (include_all and all_drives):
@@ -317,7 +361,7 @@ class DriveStore:
                         continue
                 elif corpora == "drive":
                     continue
-                res = f.resource()
+                res = f.resource(project)
                 if tree is not None:
                     view = {**res, "fullText": self._full_text(f)}
                     if not q.evaluate(tree, view):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from tests.google.fakegoogle.common import rfc3339
+from tests.google.fakegoogle.common import DEFAULT_PROJECT, rfc3339
 
 FOLDER = "application/vnd.google-apps.folder"
 DOCUMENT = "application/vnd.google-apps.document"
@@ -44,8 +44,8 @@ class DriveFile:
     modified: float
     seq: int
     version: int = 1
-    app_properties: dict[str, str] = field(default_factory=dict)
-    properties: dict[str, str] = field(default_factory=dict)
+    private: dict[str, dict[str, str]] = field(default_factory=dict)  # Cloud project -> its appProperties
+    properties: dict[str, str] = field(default_factory=dict)  # public: every app sees them
     description: str | None = None
     trashed: bool = False
     drive_id: str | None = None
@@ -55,8 +55,20 @@ class DriveFile:
     conversions: int = 0
     modifier: dict[str, Any] = field(default_factory=lambda: dict(ME))
     hidden: bool = False  # root folders: gettable, never listed
+    role: str = "owner"  # the signed-in user's access: owner, writer or reader (view-only)
+    made_by: str | None = None  # the Cloud project whose app created it (drive.file sees only its own)
 
-    def resource(self) -> dict[str, Any]:
+    @property
+    def app_properties(self) -> dict[str, str]:
+        """The appProperties of the default project (the one most tests sign in with)."""
+        return self.private.setdefault(DEFAULT_PROJECT, {})
+
+    @app_properties.setter
+    def app_properties(self, value: dict[str, str]) -> None:
+        self.private[DEFAULT_PROJECT] = value
+
+    def resource(self, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
+        """The file as the API shows it to an app of ``project``: only that app's appProperties."""
         res: dict[str, Any] = {
             "kind": "drive#file",
             "id": self.id,
@@ -71,7 +83,7 @@ class DriveFile:
             "lastModifyingUser": dict(self.modifier),
             "webViewLink": web_view_link(self.id, self.mime_type),
             "ownedByMe": self.drive_id is None,
-            "appProperties": dict(self.app_properties),
+            "appProperties": dict(self.private.get(project, {})),
             "properties": dict(self.properties),
         }
         if self.parents:

@@ -16,11 +16,13 @@ import secrets
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from tests.google.fakegoogle.common import ApiError, Request, Response
+from tests.google.fakegoogle.common import DEFAULT_PROJECT, ApiError, Caller, Request, Response
 
+FULL_SCOPE = "https://www.googleapis.com/auth/drive"
+FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 # Google requires this audience in service-account assertions, whatever URL they are posted to.
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 
@@ -59,14 +61,28 @@ class OAuthServer:
         self.codes: dict[str, dict[str, Any]] = {}
         self.token_requests: list[TokenRequest] = []
         self.trusted_keys: dict[str, str] = {}  # service-account email -> public key PEM
+        # OAuth client ID -> its Cloud project; clients not listed belong to DEFAULT_PROJECT. Drive keeps
+        # appProperties per project, so a client of another project sees none of this one's.
+        self.projects: dict[str, str] = {}
+        self.callers: dict[str, Caller] = {}  # access token -> who it was issued to
+        self.refresh_clients: dict[str, str] = {}  # refresh token -> the client it was issued to
+        self.refresh_lifetime: int | None = None  # seconds: announce (refresh_token_expires_in) like a Testing app
 
     # -- test controls -------------------------------------------------------------------------
 
-    def issue_refresh_token(self, scope: str = "https://www.googleapis.com/auth/drive") -> str:
+    def issue_refresh_token(self, scope: str = "https://www.googleapis.com/auth/drive",
+                            client_id: str | None = None) -> str:
+        """A refresh token; with ``client_id``, only that OAuth client may use it (as on Google)."""
         token = "1//fake-refresh-" + secrets.token_urlsafe(16)
         with self.lock:
             self.refresh[token] = scope
+            if client_id is not None:
+                self.refresh_clients[token] = client_id
         return token
+
+    def project_of(self, client_id: str | None) -> str:
+        with self.lock:
+            return self.projects.get(client_id or "", DEFAULT_PROJECT)
 
     def expire(self, access_token: str) -> None:
         with self.lock:
@@ -120,10 +136,13 @@ class OAuthServer:
             return self._jwt(form, req)
         return _oauth_error("unsupported_grant_type", f"Invalid grant_type: {grant}")
 
-    def _issue(self, scope: str, extra: dict[str, Any] | None = None) -> Response:
+    def _issue(self, scope: str, extra: dict[str, Any] | None = None, caller: Caller | None = None) -> Response:
         token = "ya29.fake-" + secrets.token_urlsafe(16)
+        granted = scope.split()
+        file_only = FILE_SCOPE in granted and FULL_SCOPE not in granted
         with self.lock:
             self.access[token] = time.time() + self.lifetime
+            self.callers[token] = replace(caller or Caller(), file_only=file_only)
         body = {"access_token": token, "expires_in": self.lifetime, "scope": scope,
                 "token_type": "Bearer", **(extra or {})}
         return Response.json(body)
@@ -138,9 +157,13 @@ class OAuthServer:
                 return _oauth_error("invalid_client", "The OAuth client was not found.", 401)
             if not token or token in self.revoked:
                 return _oauth_error("invalid_grant", "Token has been expired or revoked.")
+            owner = self.refresh_clients.get(token)
+            if owner is not None and owner != form.get("client_id"):
+                return _oauth_error("unauthorized_client", "Unauthorized")
             scope = self.refresh.get(token) or form.get("scope") or (
                 "https://www.googleapis.com/auth/drive")
-        return self._issue(scope)
+        client = form.get("client_id")
+        return self._issue(scope, caller=Caller(self.project_of(client), client))
 
     def _code(self, form: dict[str, str]) -> Response:
         with self.lock:
@@ -162,8 +185,12 @@ class OAuthServer:
                 computed = verifier
             if computed != grant["challenge"]:
                 return _oauth_error("invalid_grant", "Invalid code verifier.")
-        refresh = self.issue_refresh_token(grant["scope"])
-        return self._issue(grant["scope"], {"refresh_token": refresh})
+        refresh = self.issue_refresh_token(grant["scope"], grant["client_id"])
+        extra: dict[str, Any] = {"refresh_token": refresh}
+        if self.refresh_lifetime is not None:
+            extra["refresh_token_expires_in"] = self.refresh_lifetime
+        client = grant["client_id"]
+        return self._issue(grant["scope"], extra, Caller(self.project_of(client), client))
 
     def _jwt(self, form: dict[str, str], req: Request) -> Response:
         assertion = form.get("assertion", "")
@@ -188,11 +215,15 @@ class OAuthServer:
                 jwt.decode(assertion, certs=key, audience=expected_aud)
             except ValueError:
                 return _oauth_error("invalid_grant", "Invalid JWT Signature.")
-        return self._issue(str(claims.get("scope") or ""))
+        issuer = str(claims.get("iss") or "")
+        project = issuer.split("@", 1)[-1].split(".", 1)[0] if "@" in issuer else DEFAULT_PROJECT
+        caller = Caller(project, issuer, service_account=not claims.get("sub"))
+        return self._issue(str(claims.get("scope") or ""), caller=caller)
 
     # -- API request authentication ------------------------------------------------------------
 
-    def check(self, req: Request) -> None:
+    def check(self, req: Request) -> Caller:
+        """Who the request's bearer token belongs to; refused tokens are a 401."""
         header = req.headers.get("authorization", "")
         if not header.lower().startswith("bearer "):
             raise ApiError(401, "required", "Login Required.", location="Authorization",
@@ -201,6 +232,8 @@ class OAuthServer:
         with self.lock:
             expiry = self.access.get(token)
             bad = token in self.revoked or (expiry is not None and expiry <= time.time())
+            caller = self.callers.get(token, Caller())
         if bad:
             raise ApiError(401, "authError", "Invalid Credentials", location="Authorization",
                            location_type="header")
+        return caller

@@ -31,12 +31,12 @@ def file_out(resource: dict[str, Any], params: dict[str, str]) -> Response:
     return Response.json(select(resource, tree))
 
 
-def finish_upload(fake: FakeGoogle, session: Session) -> Response:
+def finish_upload(fake: FakeGoogle, session: Session, req: Request) -> Response:
     media = (bytes(session.data), session.media_type)
     if session.file_id is None:
-        res = fake.drive.create(session.params, session.meta, media)
+        res = fake.drive.create(session.params, session.meta, media, req.caller)
     else:
-        res = fake.drive.update(session.file_id, session.params, session.meta, media)
+        res = fake.drive.update(session.file_id, session.params, session.meta, media, req.caller)
     return file_out(res, session.params)
 
 
@@ -51,13 +51,13 @@ def drive(fake: FakeGoogle, req: Request, api: str) -> Response:
         file_id = rest[1] if len(rest) == 2 else None
         upload_id = params.get("upload_id")
         if upload_id and method == "PUT":
-            return fake.uploads.put(req, upload_id, lambda s: finish_upload(fake, s))
+            return fake.uploads.put(req, upload_id, lambda s: finish_upload(fake, s, req))
         if (method, file_id is None) not in (("POST", True), ("PATCH", False)):
             raise ApiError(405, "badRequest", f"{method} is not allowed here")
         kind = params.get("uploadType")
         if kind == "resumable":
             if file_id is not None:
-                fake.drive.get(file_id, params)
+                fake.drive.get(file_id, params, req.caller)
             return fake.uploads.start(req, file_id, params)
         if kind == "multipart":
             meta, media = multipart_upload(req)
@@ -66,31 +66,30 @@ def drive(fake: FakeGoogle, req: Request, api: str) -> Response:
         else:
             raise ApiError(400, "badRequest", "Invalid uploadType", location="uploadType")
         if file_id is None:
-            return file_out(fake.drive.create(params, meta, media), params)
-        return file_out(fake.drive.update(file_id, params, meta, media), params)
+            return file_out(fake.drive.create(params, meta, media, req.caller), params)
+        return file_out(fake.drive.update(file_id, params, meta, media, req.caller), params)
     rest = segs[2:] if segs[:2] == ["drive", "v3"] else []
     if rest == ["files"] and method == "GET":
         tree = parse_fields(params["fields"]) if "fields" in params else _DEFAULT_LIST_FIELDS
         check_fields(tree, _LIST_ALLOWED)
-        return Response.json(select(fake.drive.list(params, tree), tree))
+        return Response.json(select(fake.drive.list(params, tree, req.caller), tree))
     if rest == ["files"] and method == "POST":
-        return file_out(fake.drive.create(params, req.json(), None), params)
+        return file_out(fake.drive.create(params, req.json(), None, req.caller), params)
     if rest == ["files", "generateIds"] and method == "GET":
         return Response.json(fake.drive.generate_ids(params))
     if len(rest) == 2 and rest[0] == "files":
         if method == "GET":
             if params.get("alt") == "media":
-                data, mime = fake.drive.media(rest[1], params)
+                data, mime = fake.drive.media(rest[1], params, req.caller)
                 return Response.raw(data, mime)
-            return file_out(fake.drive.get(rest[1], params).resource(), params)
+            return file_out(fake.drive.get(rest[1], params, req.caller).resource(req.caller.project), params)
         if method == "PATCH":
-            return file_out(fake.drive.update(rest[1], params, req.json(), None),
-                                  params)
+            return file_out(fake.drive.update(rest[1], params, req.json(), None, req.caller), params)
         if method == "DELETE":
             fake.drive.delete(rest[1], params)
             return Response(204)
     if len(rest) == 3 and rest[0] == "files" and rest[2] == "export" and method == "GET":
-        data, mime = fake.drive.export(rest[1], params)
+        data, mime = fake.drive.export(rest[1], params, req.caller)
         return Response.raw(data, mime)
     raise ApiError(404, "notFound", f"Not Found: {method} {req.raw_path}")
 
@@ -105,6 +104,9 @@ def sheets(fake: FakeGoogle, req: Request) -> Response:
     if not segs:
         raise ApiError(404, "notFound", "Not Found")
     book_id, _, verb = segs[0].partition(":")
+    drive_file = fake.drive.files.get(book_id)
+    if method != "GET" and drive_file is not None and drive_file.role == "reader":
+        raise ApiError(403, "PERMISSION_DENIED", "The caller does not have permission")
     if len(segs) == 1:
         if method == "GET" and not verb:
             data = fake.sheets.get(book_id)

@@ -23,8 +23,9 @@ class Seeding:
             par = self.drive.lookup(parent)
             created, modified, seq = self.drive._stamp()
             f = DriveFile(file_id or new_id(), name, mime, [par.id], created, modified, seq,
-                          drive_id=par.drive_id, app_properties=dict(app_properties or {}),
-                          properties=dict(properties or {}))
+                          drive_id=par.drive_id, properties=dict(properties or {}))
+            if app_properties:
+                f.app_properties = dict(app_properties)
             self.drive.files[f.id] = f
             return f
 
@@ -73,6 +74,11 @@ class Seeding:
                 f.name = name
         self.drive.touch(file_id, {"kind": "drive#user", "displayName": by.split("@")[0],
                                    "emailAddress": by, "me": False}, bump)
+
+    def share_as(self, file_id: str, role: str) -> None:
+        """Make the signed-in user's access to a file ``reader`` (view-only), ``writer`` or ``owner``."""
+        with self.lock:
+            self.drive.files[file_id].role = role
 
     def file(self, file_id: str) -> DriveFile:
         with self.lock:

@@ -286,7 +286,7 @@ class FakeGoogle(Seeding):
                     return self.oauth.authorize(req)
                 raise ApiError(405, "badRequest", "Method not allowed")
             if self.require_auth and api != "batch":
-                self.oauth.check(req)
+                req.caller = self.oauth.check(req)
             is_chunk = req.method == "PUT" and req.param("upload_id")
             if api != "batch" and req.method != "GET" and not is_chunk:
                 self._allow_write(req)
