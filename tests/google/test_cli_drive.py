@@ -335,6 +335,8 @@ def test_auth_login_saves_a_private_token_that_generate_uses(project: Project, f
     if scope == "drive":
         result = project.generate("--token-file", str(token))
     else:  # drive.file sees only what plangen made: folders it creates at the top of My Drive
+        project.rows[1][4] = None  # Kim's folder was made by a person: invisible with drive.file
+        project.save()
         result = project.generate("--token-file", str(token), "--create-folders", drive="root")
         assert {f.name for f in fake_google.files(parent=fake_google.drive.root_id)} >= {"Garcia, Ana", "Nguyen, Bao"}
     assert result.exit_code == 0 and result.output.startswith("3 students: 3 created.")
