@@ -20,6 +20,12 @@ SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# --scope: FULL is the `drive` scope (every file the account can open), FILE `drive.file` (only what
+# plangen created); named here so the CLI can offer them without loading the sign-in code.
+SCOPE_FULL = "full"
+SCOPE_FILE = "file"
+SCOPE_CHOICES = (SCOPE_FULL, SCOPE_FILE)
+
 _GOOGLE_HOSTS = ("drive.google.com", "docs.google.com", "sheets.google.com")
 _ID = r"[A-Za-z0-9_-]{15,200}"
 _BARE_ID = re.compile(rf"^{_ID}$")

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FULL = "full"  # the `drive` scope: every file the account can open
-FILE = "file"  # the `drive.file` scope: only what plangen created
-SCOPE_CHOICES = (FULL, FILE)
+from generator.google.ids import SCOPE_CHOICES, SCOPE_FILE, SCOPE_FULL
+
+FULL, FILE = SCOPE_FULL, SCOPE_FILE
+__all__ = ["FILE", "FULL", "SCOPE_CHOICES", "GoogleSignIn"]
 
 
 @dataclass

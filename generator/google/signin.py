@@ -21,7 +21,7 @@ import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import google.auth.exceptions
 import google_auth_httplib2
@@ -30,7 +30,8 @@ from google.oauth2 import service_account as sa_credentials
 
 from generator.errors import AuthError, ConfigError, GoogleError
 from generator.google.client import auth_uri_override, new_http, refresh_detail, token_uri_override
-from generator.google.options import FILE, FULL, GoogleSignIn
+from generator.google.ids import SCOPE_FILE as FILE
+from generator.google.ids import SCOPE_FULL as FULL
 from generator.output.fileio import atomic_write
 
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive"
@@ -264,6 +265,16 @@ def load_credentials(
 # The run's scopes: chosen here, and only here
 # --------------------------------------------------------------------------------------------
 
+class RunNeeds(Protocol):
+    """What ``options.GoogleSignIn`` says about a run (kept structural: that module calls this one)."""
+
+    token_file: Path | None
+    service_account: Path | None
+    impersonate: str | None
+    scope: str | None
+    write_back: bool
+
+
 FILE_SCOPE_LIMITS = (
     "With --scope file (drive.file) plangen sees only the files and folders it created itself: it "
     "cannot open folders people made (use --drive root --create-folders, and leave the folders it "
@@ -272,7 +283,7 @@ FILE_SCOPE_LIMITS = (
 )
 
 
-def choose_scopes(sign_in: GoogleSignIn, *, inputs: bool) -> tuple[str, ...]:
+def choose_scopes(sign_in: RunNeeds, *, inputs: bool) -> tuple[str, ...]:
     """What the run asks Google for, from what it needs (inputs, --drive, --write-back, --scope).
 
     ``drive`` is a restricted scope that some districts refuse; ``drive.file`` is not, but sees
@@ -293,13 +304,13 @@ def choose_scopes(sign_in: GoogleSignIn, *, inputs: bool) -> tuple[str, ...]:
     return (DRIVE_FILE_SCOPE,)
 
 
-def load_for_run(sign_in: GoogleSignIn, *, inputs: bool) -> Any:
+def load_for_run(sign_in: RunNeeds, *, inputs: bool) -> Any:
     """The credentials of a run, with the scopes ``choose_scopes`` picks."""
     return load_credentials(sign_in.token_file, sign_in.service_account, sign_in.impersonate,
                             scopes=choose_scopes(sign_in, inputs=inputs))
 
 
-def check_scopes(credentials: Any, sign_in: GoogleSignIn, *, inputs: bool) -> None:
+def check_scopes(credentials: Any, sign_in: RunNeeds, *, inputs: bool) -> None:
     """Credentials loaded for one need, asked for another: refuse what they were not granted."""
     wanted = choose_scopes(sign_in, inputs=inputs)
     have = granted_scopes(credentials)
