@@ -17,9 +17,10 @@ from generator.sources.cells import normalize_value, split_code
 FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
 FIELD_KEYS = (
     "column", "columns", "value", "source", "type", "format", "default", "required", "map", "separator",
-    "part", "pattern", "where", "item", "sort_by", "unique_by", "repeat",
+    "part", "pattern", "where", "item", "sort_by", "unique_by", "repeat", "conflicts",
 )
-ITEM_KEYS = tuple(k for k in FIELD_KEYS if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat"))
+ITEM_KEYS = tuple(k for k in FIELD_KEYS
+                  if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat", "conflicts"))
 REPEAT_MARK = "{n}"
 PARTS = ("code", "label")
 CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
@@ -69,6 +70,7 @@ class FieldSpec:
     sort_by: list[str] = field(default_factory=list)
     unique_by: list[str] = field(default_factory=list)
     repeat: list[str] = field(default_factory=list)  # records from column groups: "Goal {n}" for n in 1, 2, 3
+    conflicts: str | None = None  # first|last|error when a student's rows differ; None: the mapping's setting
 
     @property
     def is_computed(self) -> bool:
@@ -168,6 +170,10 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
         raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
     result.value_map = {normalize_value(k): v for k, v in value_map.items()}
     result.where = read_conditions(reader, spec, what)
+    result.conflicts = reader.string(spec, "conflicts", f"{what}:")
+    if result.conflicts not in (None, "first", "last", "error"):
+        raise reader.fail(spec.line_of("conflicts"), f"{what}: conflicts must be first, last or error, "
+                          f"not {result.conflicts!r}.")
     return result
 
 

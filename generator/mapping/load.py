@@ -22,8 +22,11 @@ from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
     "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
-    "drive_folder", "date_format", "conflicts", "output", "overview", "fields",
+    "drive_folder", "date_format", "conflicts", "output", "overview", "fields", "identity", "key_case",
 )
+KEY_CASES = ("ignore", "exact")
+# Fields that tell two children apart when their key (often a name) is the same.
+BIRTH_DATE_NAMES = ("dob", "birth_date", "birthdate", "date_of_birth", "birthday")
 SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student")
 ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
@@ -52,9 +55,13 @@ class SourceSpec:
     line: int
     location: Path | str | None = None
     sheet: str | None = None
-    key_column: str | None = None
+    key_columns: list[str] = field(default_factory=list)  # one, or several for a composite key
     where: list[Condition] = field(default_factory=list)
     one_row_per_student: bool = False  # a caseload: a key on two rows is a mistake, not more data
+
+    @property
+    def key_column(self) -> str | None:
+        return self.key_columns[0] if self.key_columns else None
 
 
 @dataclass
@@ -62,8 +69,11 @@ class Mapping:
     """A validated mapping file. Paths are resolved relative to the mapping file."""
 
     path: Path
-    key: str
+    key: str  # the first key field; see key_fields for a composite key
     fields: dict[str, FieldSpec]
+    key_fields: list[str] = field(default_factory=list)
+    key_ignore_case: bool = True
+    identity: list[str] = field(default_factory=list)  # fields that must agree across one student's rows
     sources: dict[str, SourceSpec] = field(default_factory=dict)
     roster: list[str] = field(default_factory=list)
     template: Path | str | None = None
@@ -109,19 +119,13 @@ def load_mapping(path: Path | str) -> Mapping:
     fields = {str(name): read_field(reader, str(name), spec, raw_fields.line_of(name))
               for name, spec in raw_fields.items()}
 
-    key = reader.string(data, "key", "setting")
-    if key is None:
-        raise reader.fail(data.line, "'key' is missing: name the field that identifies a student, "
-                          "e.g. 'key: student_id'.")
-    if key not in fields:
-        raise reader.fail(data.line_of("key"), f"key {key!r} is not one of the fields.{suggest(key, fields)}")
-    key_spec = fields[key]
-    if key_spec.is_computed or key_spec.type in ("list", "records") or key_spec.column is None:
-        raise reader.fail(key_spec.line, f"the key field {key!r} must read one column "
-                          "(e.g. 'column: Student ID'), not be computed or a list.")
-
-    mapping = Mapping(path=path, key=key, fields=fields)
-    mapping.sources = _read_sources(reader, data, key_spec)
+    key_fields = _read_key_fields(reader, data, fields)
+    mapping = Mapping(path=path, key=key_fields[0], fields=fields, key_fields=key_fields)
+    mapping.key_ignore_case = reader.string(data, "key_case", "setting", "ignore") == "ignore"
+    if "key_case" in data and data["key_case"] not in KEY_CASES:
+        raise reader.fail(data.line_of("key_case"), f"key_case must be 'ignore' (AB1001 = ab1001, the default) or "
+                          f"'exact', not {data['key_case']!r}.")
+    mapping.sources = _read_sources(reader, data, [fields[name] for name in key_fields])
     mapping.roster = _read_roster(reader, data, mapping.sources)
     _check_field_sources(reader, mapping)
     mapping.template = reader.location(data, "template")
@@ -141,16 +145,55 @@ def load_mapping(path: Path | str) -> Mapping:
         raise reader.fail(data.line_of("conflicts"),
                           f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
     mapping.conflicts = conflicts
+    mapping.identity = _read_identity(reader, data, mapping)
     _read_output(reader, data, mapping)
     mapping.overview = _read_overview(reader, data, mapping)
     _check_expressions(reader, data, mapping)
     return mapping
 
 
-def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> dict[str, SourceSpec]:
+def _read_key_fields(reader: YamlReader, data: LineDict, fields: dict[str, FieldSpec]) -> list[str]:
+    """``key: student_id``, or a composite key ``key: [last_name, first_name, dob]`` for sheets without IDs."""
+    if data.get("key") is None:
+        raise reader.fail(data.line, "'key' is missing: name the field that identifies a student, "
+                          "e.g. 'key: student_id' (or, without an ID column, 'key: [last_name, first_name, dob]').")
+    names = reader.strings(data, "key", "setting")
+    for name in names:
+        if name not in fields:
+            raise reader.fail(data.line_of("key"), f"key {name!r} is not one of the fields.{suggest(name, fields)}")
+        spec = fields[name]
+        if spec.is_computed or spec.type in ("list", "records") or spec.column is None:
+            raise reader.fail(spec.line, f"the key field {name!r} must read one column "
+                              "(e.g. 'column: Student ID'), not be computed or a list.")
+    if len(set(names)) != len(names):
+        raise reader.fail(data.line_of("key"), "key names the same field twice.")
+    return names
+
+
+def _read_identity(reader: YamlReader, data: LineDict, mapping: Mapping) -> list[str]:
+    """Fields that must agree on every row of one student; by default the birth date field when there is one."""
+    if "identity" in data:
+        names = reader.strings(data, "identity", "setting")
+        for name in names:
+            spec = mapping.fields.get(name)
+            if spec is None:
+                raise reader.fail(data.line_of("identity"), f"identity names {name!r}, which is not one of the "
+                                  f"fields.{suggest(name, mapping.fields)}")
+            if spec.is_computed or spec.type == "records" or not spec.source_columns():
+                raise reader.fail(data.line_of("identity"), f"identity field {name!r} must read a column.")
+        return names
+    for name, spec in mapping.fields.items():
+        if name in mapping.key_fields or spec.is_computed or spec.column is None:
+            continue
+        if name.lower() in BIRTH_DATE_NAMES or (spec.type == "date" and "birth" in spec.column.lower()):
+            return [name]
+    return []
+
+
+def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]) -> dict[str, SourceSpec]:
     if "sources" not in data:
         main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
-                          reader.string(data, "sheet", "setting"), key_spec.column,
+                          reader.string(data, "sheet", "setting"), [spec.column or "" for spec in key_specs],
                           one_row_per_student=_rows_per_student(reader, data, "one"))
         return {MAIN_SOURCE: main}
     for single in ("source", "sheet", "rows_per_student"):
@@ -166,12 +209,15 @@ def _read_sources(reader: YamlReader, data: LineDict, key_spec: FieldSpec) -> di
         if not isinstance(spec, LineDict):
             raise reader.fail(raw.line_of(name), f"{what} must be a mapping with 'file:' and 'key:'.")
         reader.check_keys(spec, SOURCE_KEYS, what)
-        key_column = reader.string(spec, "key", f"{what}:")
-        if key_column is None:
+        key_columns = reader.strings(spec, "key", f"{what}:")
+        if not key_columns:
             raise reader.fail(spec.line, f"{what} needs 'key:', the column holding the student key "
                               "(e.g. 'key: SEIS ID').")
+        if len(key_columns) != len(key_specs):
+            raise reader.fail(spec.line_of("key"), f"{what}: 'key:' names {len(key_columns)} column(s), but the "
+                              f"mapping's key has {len(key_specs)} part(s); name one column per key field, in order.")
         sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
-                                        reader.string(spec, "sheet", f"{what}:"), key_column,
+                                        reader.string(spec, "sheet", f"{what}:"), key_columns,
                                         read_conditions(reader, spec, what),
                                         _rows_per_student(reader, spec, "many"))
     return sources

@@ -14,7 +14,8 @@ from generator.errors import SourceError
 from generator.mapping.fields import Condition, FieldSpec
 from generator.mapping.load import Mapping, SourceSpec
 from generator.mapping.suggest import suggest
-from generator.sources.cells import normalize_header, to_text
+from generator.roster.keys import KeyPart, KeyReader
+from generator.sources.cells import normalize_header
 from generator.sources.tables import Column, Row, Table
 
 
@@ -24,9 +25,11 @@ class SourceRows:
 
     spec: SourceSpec
     table: Table
-    key_column: Column
+    key_column: Column  # the first key column (messages name it)
+    keys: KeyReader | None = None
     columns: dict[str, Column] = field(default_factory=dict)
-    groups: dict[str, list[Row]] = field(default_factory=dict)
+    groups: dict[str, list[Row]] = field(default_factory=dict)  # key identity -> the student's rows
+    shown: dict[str, dict[str, Row]] = field(default_factory=dict)  # key identity -> {form as typed: first row}
     blank_keys: list[Row] = field(default_factory=list)
     duplicates: dict[str, list[Row]] = field(default_factory=dict)  # key -> its rows, when one row is expected
 
@@ -74,9 +77,14 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
     for name, spec in mapping.sources.items():
         table = tables[name]
         source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
-        key_column = missing.require(table, spec.key_column or "", f"{source_what} key" if len(tables) > 1
-                                     else f"{mapping.where(mapping.key)}: field {mapping.key!r}")
-        rows = SourceRows(spec, table, cast(Column, key_column))  # None only when raise_if_any below raises
+        parts = []
+        for index, header in enumerate(spec.key_columns):
+            field_name = mapping.key_fields[index] if index < len(mapping.key_fields) else mapping.key
+            column = missing.require(table, header, f"{source_what} key" if len(tables) > 1
+                                     else f"{mapping.where(field_name)}: field {field_name!r}")
+            parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
+        rows = SourceRows(spec, table, parts[0].column,  # None only when raise_if_any below raises
+                          KeyReader(parts, ignore_case=mapping.key_ignore_case))
         for condition in spec.where:
             rows.columns[normalize_header(condition.column)] = cast(
                 Column, missing.require(table, condition.column, f"{source_what} filter"))
@@ -100,22 +108,48 @@ def _group(rows: SourceRows) -> None:
     for row in rows.table.rows:
         if not passes(rows.spec.where, rows, row):
             continue
-        key = to_text(row.get(rows.key_column))
-        if not key:
+        assert rows.keys is not None
+        key = rows.keys.read(row)
+        if key is None:
             rows.blank_keys.append(row)
             continue
-        group = rows.groups.setdefault(key, [])
+        group = rows.groups.setdefault(key.identity, [])
         group.append(row)
+        rows.shown.setdefault(key.identity, {}).setdefault(key.shown, row)
         if rows.spec.one_row_per_student and len(group) > 1:
-            rows.duplicates[key] = group
+            rows.duplicates[key.identity] = group
 
 
 def roster_keys(mapping: Mapping, sources: dict[str, SourceRows]) -> list[str]:
-    """Students who get a plan: those with rows in the roster sources, in first-seen order."""
+    """Students who get a plan (key identities): those with rows in the roster sources, in first-seen order."""
     keys: dict[str, None] = {}
     for name in mapping.roster:
         keys.update(dict.fromkeys(sources[name].groups))
     return list(keys)
+
+
+def shown_keys(mapping: Mapping, sources: dict[str, SourceRows]) -> dict[str, str]:
+    """Each key identity as first typed (roster sources first): the form printed and used in file names."""
+    shown: dict[str, str] = {}
+    for name in [*mapping.roster, *(n for n in sources if n not in mapping.roster)]:
+        for identity, forms in sources[name].shown.items():
+            shown.setdefault(identity, next(iter(forms)))
+    return shown
+
+
+def key_variant_warnings(sources: dict[str, SourceRows], keys: list[str]) -> list[str]:
+    """One child whose key is typed two ways (00123 / 123, AB1001 / ab1001): read as one, and said so."""
+    warnings = []
+    for identity in keys:
+        forms: dict[str, str] = {}
+        for rows in sources.values():
+            for form, row in rows.shown.get(identity, {}).items():
+                forms.setdefault(form, row.location.describe(rows.key_column))
+        if len(forms) > 1:
+            listed = ", ".join(f"{form!r} ({where})" for form, where in forms.items())
+            warnings.append(f"one student's key is written {len(forms)} ways: {listed}; read as the same student. "
+                            "Type it the same way everywhere to silence this.")
+    return warnings
 
 
 def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: list[str]) -> list[str]:
@@ -125,7 +159,7 @@ def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: l
     for name, rows in sources.items():
         if name in mapping.roster:
             continue
-        extra = [k for k in rows.groups if k not in wanted]
+        extra = [next(iter(rows.shown[k])) for k in rows.groups if k not in wanted]
         if extra:
             shown = ", ".join(extra[:10]) + (", …" if len(extra) > 10 else "")
             warnings.append(f"{rows.table.label} has rows for {len(extra)} student(s) who get no plan "

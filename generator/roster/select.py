@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from generator.errors import ConfigError
 from generator.mapping.load import Mapping
+from generator.roster.keys import clean_key, key_identity
 from generator.roster.students import Roster, Student, StudentFailure
 
 
@@ -32,17 +33,22 @@ def select(
     return Roster(students=students, failures=failures, warnings=roster.warnings)
 
 
+def _same_key(key: str) -> str:
+    """--student 00123 finds the student whose key is 123, as the roster itself does."""
+    return key_identity(clean_key(key))
+
+
 def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[StudentFailure]]:
-    known = {s.key for s in roster.students} | {f.key for f in roster.failures if f.key}
-    unknown = [k for k in keys if k not in known]
+    known = {_same_key(s.key) for s in roster.students} | {_same_key(f.key) for f in roster.failures if f.key}
+    unknown = [k for k in keys if _same_key(k) not in known]
     if unknown:
         raise ConfigError(
             f"no student with key {', '.join(repr(k) for k in unknown)} in the source. "
             "Use the value from the key column exactly as it appears in the sheet."
         )
-    wanted = set(keys)
-    return ([s for s in roster.students if s.key in wanted],
-            [f for f in roster.failures if f.key in wanted])
+    wanted = {_same_key(k) for k in keys}
+    return ([s for s in roster.students if _same_key(s.key) in wanted],
+            [f for f in roster.failures if f.key and _same_key(f.key) in wanted])
 
 
 def _due(students: list[Student], mapping: Mapping, days: int, today: dt.date) -> list[Student]:

@@ -19,13 +19,22 @@ from generator.errors import SourceError
 from generator.jinja import make_environment
 from generator.mapping.fields import REPEAT_MARK, FieldSpec
 from generator.mapping.load import Mapping
-from generator.roster.join import SourceRows, group_sources, passes, roster_keys, unmatched_warnings
+from generator.roster.join import (
+    SourceRows,
+    group_sources,
+    key_variant_warnings,
+    passes,
+    roster_keys,
+    shown_keys,
+    unmatched_warnings,
+)
 from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
     is_blank,
     normalize_value,
     school_year,
+    to_date,
     to_list,
     to_text,
 )
@@ -72,7 +81,7 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
             raise SourceError(f"{table.label}: has a header row but no students under it. Check that this is the "
                               "right file and sheet.")
     keys = roster_keys(mapping, sources)
-    roster = Roster(warnings=unmatched_warnings(mapping, sources, keys))
+    roster = Roster(warnings=unmatched_warnings(mapping, sources, keys) + key_variant_warnings(sources, keys))
     for name in mapping.roster:
         rows = sources[name]
         for row in rows.blank_keys:
@@ -81,7 +90,7 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
                 message=f"{row.location.describe(rows.key_column)}: the student key is blank. "
                         "Fill it in, or delete the row if it is not a student.",
             ))
-    builder = _StudentBuilder(mapping, sources, today)
+    builder = _StudentBuilder(mapping, sources, today, shown_keys(mapping, sources))
     for key in keys:
         outcome = builder.build(key)
         if isinstance(outcome, Student):
@@ -109,7 +118,8 @@ Cell = tuple[Row, Any, Any]  # (row, column, raw value)
 
 
 class _StudentBuilder:
-    def __init__(self, mapping: Mapping, sources: dict[str, SourceRows], today: dt.date):
+    def __init__(self, mapping: Mapping, sources: dict[str, SourceRows], today: dt.date, shown: dict[str, str]):
+        self.shown = shown
         self.mapping = mapping
         self.sources = sources
         self.today = today
@@ -128,28 +138,57 @@ class _StudentBuilder:
         for rows in self.sources.values():
             if key in rows.duplicates:
                 where = ", ".join(str(row.location.row) for row in rows.duplicates[key])
-                messages.append(f"{rows.table.label}: rows {where} have the same {rows.key_column.name!r}. Each "
-                                "student needs exactly one row: fix the key or delete the extra row.")
+                forms = list(rows.shown.get(key, {}))
+                same = (f"have the same {rows.keys.describe() if rows.keys else repr(rows.key_column.name)}"
+                        if len(forms) < 2 else
+                        "have keys that are the same student written differently (" + ", ".join(map(repr, forms)) + ")")
+                messages.append(f"{rows.table.label}: rows {where} {same}. Each student needs exactly one row: fix "
+                                "the key or delete the extra row. If these rows are one student with several "
+                                "services or goals, set 'rows_per_student: many' in the mapping.")
         return messages
 
-    def build(self, key: str) -> Student | StudentFailure:
+    def identity_conflicts(self, key: str) -> list[str]:
+        """Rows that share a key (often a name) but not a birth date are two children: never merge them."""
+        messages = []
+        for name in self.mapping.identity:
+            spec = self.mapping.fields[name]
+            rows = self.sources[self.mapping.source_of(spec)]
+            seen: dict[str, Cell] = {}
+            for row in rows.groups.get(key, []):
+                for header in spec.source_columns():
+                    column = rows.column(header)
+                    value = row.get(column)
+                    if is_blank(value):
+                        continue
+                    seen.setdefault(_identity_value(spec, value), (row, column, value))
+            if len(seen) > 1:
+                (first, first_col, _), (other, other_col, _) = list(seen.values())[:2]
+                messages.append(
+                    f"{first.location.describe(first_col)} and {other.location.describe(other_col)} share the student "
+                    f"key {self.shown.get(key, key)!r} but have a different {name!r}: these look like two different "
+                    "children, so no plan is made from these rows. Give each child their own key (an ID column, or "
+                    f"add {name!r} to the key: key: [..., {name}]), or fix the {name!r} that is wrong.")
+        return messages
+
+    def build(self, identity: str) -> Student | StudentFailure:
+        key = self.shown.get(identity, identity)
         values: dict[str, Any] = {
             "today": FormattedDate(self.today, self.mapping.date_format),
             "school_year": school_year(self.today),
             "student_key": key,
         }
-        errors: list[str] = self.duplicate_rows(key)
+        errors: list[str] = self.duplicate_rows(identity) + self.identity_conflicts(identity)
         warnings: list[str] = []
         for spec in self.mapping.fields.values():
             try:
-                values[spec.name] = self.field_value(spec, key, values, warnings)
+                values[spec.name] = self.field_value(spec, identity, values, warnings)
             except CellError as exc:
                 errors.append(str(exc))
                 values[spec.name] = EMPTY[spec.type]()  # lets later fields and the name still render
         display = self.display_name(key, values)
         if errors:
             return StudentFailure(key=key, display_name=display, message="\n".join(errors))
-        locations = [row.location for rows in self.sources.values() for row in rows.groups.get(key, [])]
+        locations = [row.location for rows in self.sources.values() for row in rows.groups.get(identity, [])]
         return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
@@ -185,11 +224,11 @@ class _StudentBuilder:
         other = differing[0]
         where = (f"field {spec.name!r} differs between {first[0].location.describe(first[1])} and "
                  f"{other[0].location.describe(other[1])}")
-        if self.mapping.conflicts == "error":
+        rule = spec.conflicts or self.mapping.conflicts
+        if rule == "error":
             raise CellError(f"{where}. Make the rows agree, or set 'conflicts: first' in the mapping.")
-        chosen = first if self.mapping.conflicts == "first" else cells[-1]
-        warnings.append(f"{where}; using {chosen[0].location.describe(chosen[1])} "
-                        f"(conflicts: {self.mapping.conflicts}).")
+        chosen = first if rule == "first" else cells[-1]
+        warnings.append(f"{where}; using {chosen[0].location.describe(chosen[1])} (conflicts: {rule}).")
         return chosen
 
     def list_value(self, spec: FieldSpec, cells: list[Cell]) -> list[Any]:
@@ -259,3 +298,15 @@ class _StudentBuilder:
 
 def _item_sort_key(name: str, item: dict[str, Any]) -> tuple:
     return sort_key(item[name])
+
+
+def _identity_value(spec: FieldSpec, value: Any) -> str:
+    """Birth dates compare as dates (a typed date and the same date as text agree); other fields as text."""
+    if spec.type == "date":
+        try:
+            date = to_date(value)
+        except ValueError:
+            date = None
+        if date is not None:
+            return date.isoformat()
+    return normalize_value(value)

@@ -90,7 +90,8 @@ def test_a_key_on_two_rows_of_a_caseload_fails_that_student_naming_the_rows(tmp_
     assert [s.key for s in roster.students] == ["8"]
     assert [(f.key, f.message) for f in roster.failures] == [
         ("7", "c.xlsx, sheet 'Caseload': rows 2, 4 have the same 'Student ID'. Each student needs exactly one row: "
-              "fix the key or delete the extra row.")]
+              "fix the key or delete the extra row. If these rows are one student with several services or goals, set "
+                  "'rows_per_student: many' in the mapping.")]
 
 
 def test_rows_per_student_many_merges_rows_and_conflicts_follow_the_rule(tmp_path: Path):
