@@ -128,6 +128,9 @@ scope_option = click.option(
 @click.option("--write-back", is_flag=True,
               help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
                    "each student's row (added after the last used column when missing); no other cell changes.")
+@click.option("--pdf", is_flag=True,
+              help="Also keep <file>.pdf beside each plan (LibreOffice locally), remade only when the plan changed; "
+                   "an edited plan's PDF is made from the edited plan.")
 @google_options
 @scope_option
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
@@ -139,11 +142,14 @@ scope_option = click.option(
               help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
-                     write_back, token_file, service_account, impersonate, scope, dry_run, replace_edited, jobs,
-                     skip_invalid, verbose):
+                     write_back, pdf, token_file, service_account, impersonate, scope, dry_run, replace_edited,
+                     jobs, skip_invalid, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    if pdf and drive_root is not None:
+        raise PlangenClickError("--pdf with --drive is not available yet: run without --drive to keep local plans "
+                                "with their PDFs, or download the Google Docs as PDF from Drive.")
     drive = None
     if drive_root is not None:
         from generator.google.drive import DriveOptions
@@ -153,7 +159,7 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
                            write_back=write_back)
     options = run_options(mapping, source, template, keys, due_within, today, sign_in, out_dir=out_dir,
                           dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
-                          skip_invalid=skip_invalid, write_back=write_back)
+                          skip_invalid=skip_invalid, write_back=write_back, pdf=pdf)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()

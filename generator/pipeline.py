@@ -25,6 +25,7 @@ from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
 from generator.output.local import LocalSink, ensure_out_dir
 from generator.output.overview import write_overview
+from generator.output.pdf import add_pdfs, find_soffice
 from generator.output.report import FAILED, Outcome, Report
 from generator.output.sink import Sink
 from generator.roster.naming import PlanName, plan_names
@@ -58,6 +59,7 @@ class RunOptions:
     drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
     google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, Drive, write-back); None: default
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
+    pdf: bool = False  # a PDF copy beside each plan (LibreOffice locally, Drive's export on Drive)
 
 
 class Locations:
@@ -192,6 +194,7 @@ def generate(
     """Render and deliver every selected student's plan; the report says how each one went."""
     prepared = prepare(options)
     refuse_invalid_data(prepared, options)
+    soffice = find_soffice() if options.pdf and options.drive is None else None
     targets = write_back_targets(prepared, Path(options.out_dir)) if options.write_back else []
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
@@ -229,6 +232,8 @@ def generate(
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     if not options.dry_run:
+        if soffice is not None:
+            add_pdfs(soffice, out_dir, report)
         overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
         if options.drive is not None:
             from generator.google.drive_overview import publish_overview
