@@ -274,7 +274,8 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
 
     return open_drive_sink(options.drive, prepared.locations.sign_in, prepared.mapping,
                            template_sha256=prepared.template.sha256, replace_edited=options.replace_edited,
-                           dry_run=options.dry_run, expected=len(prepared.roster.students))
+                           dry_run=options.dry_run, expected=len(prepared.roster.students),
+                           names=[name.filename for name in prepared.names.values()])
 
 
 def _now() -> str:

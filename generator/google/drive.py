@@ -44,6 +44,7 @@ from generator.google.drive_plans import (
     PlanIdentity,
     PlanIndex,
     content_hash,
+    marked,
     parse_stamp,
     write_stamp,
 )
@@ -60,6 +61,9 @@ DEFAULT_WRITES_PER_SECOND = 2.9
 DEFAULT_WORKERS = 4
 RETRY_BASE_DELAY = 1.0
 RESUMABLE_ABOVE = 5 * 1024 * 1024  # Drive's limit for multipart uploads
+UNMARKED_MESSAGE = ("a Google Doc with this plan's name is already in the folder, without a plangen marker this "
+                    "sign-in can read (written by plangen under another OAuth client, or made by a person); kept "
+                    "as is and no second plan made (use --replace-edited to put a new Doc beside it)")
 KEPT_MESSAGE = ("edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
                 "beside it)")
 UNKEPT_STAMP = (" Drive did not keep plangen's write time, so later runs will treat this Doc as "
@@ -135,7 +139,7 @@ class DriveSink:
                               f"{join_links([p.link for p in found])}. Move all but one to the trash "
                               "and run again.")
         if not found:
-            return self._create(job, folder, content, CREATED)
+            return self._unmarked(job, folder, content) or self._create(job, folder, content, CREATED)
         plan: ExistingPlan | None = found[0]
         if found[0].content != content:
             plan = self._reread(found[0])  # a person may have typed into it since the run began
@@ -148,6 +152,20 @@ class DriveSink:
         if not self.replace_edited:
             return Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
         return self._replace(job, folder, plan, content)
+
+    def _unmarked(self, job: PlanJob, folder: Folder, content: str) -> Delivery | None:
+        """A Doc named like the plan, with no marker this sign-in reads: the plan, kept (never a second one)."""
+        same_name = self.index.unmarked(folder.id or "", job.name.filename)
+        if not same_name:
+            return None
+        if len(same_name) > 1:
+            raise OutputError(f"{len(same_name)} Google Docs in the student's folder are named '{job.name.filename}' "
+                              f"and carry no plangen marker this sign-in can read: "
+                              f"{join_links([p.link for p in same_name])}. Move all but one to the trash and run "
+                              "again.")
+        if self.replace_edited:
+            return self._replace(job, folder, same_name[0], content)
+        return Delivery(KEPT_EDITED, same_name[0].link, UNMARKED_MESSAGE)
 
     def _reread(self, plan: ExistingPlan) -> ExistingPlan | None:
         try:
@@ -168,7 +186,7 @@ class DriveSink:
         identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
         body = {"id": file_id, "name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id],
                 "modifiedTime": stamp,
-                "appProperties": identity.properties(template=self.template, content=content, written=stamp)}
+                **marked(identity.properties(template=self.template, content=content, written=stamp))}
         request = self.api.files().create(body=body, media_body=_media(job.data), fields=DOC_FIELDS,
                                           supportsAllDrives=True)
         try:
@@ -191,8 +209,8 @@ class DriveSink:
         if self.dry_run:
             return Delivery(UPDATED, plan.link)
         stamp = write_stamp()
-        body = {"modifiedTime": stamp,
-                "appProperties": {"template": self.template, "content": content, "written": stamp}}
+        body = {"modifiedTime": stamp, **marked({**plan.properties, "template": self.template, "content": content,
+                                                  "written": stamp})}
         request = self.api.files().update(fileId=plan.id, body=body, media_body=_media(job.data),
                                           fields=DOC_FIELDS, supportsAllDrives=True)
         resource = self.api.run(request)
@@ -203,7 +221,7 @@ class DriveSink:
         simply creates it, and the edited Doc is never mistaken for the plan again."""
         aside = f"{plan.name} (edited {dt.datetime.now().strftime('%Y-%m-%d %H%M%S')})"
         if not self.dry_run:
-            body = {"name": aside, "appProperties": {MARKER: EDITED_COPY}}
+            body = {"name": aside, **marked({MARKER: EDITED_COPY})}
             self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id",
                                                  supportsAllDrives=True))
         return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}")
@@ -237,7 +255,7 @@ def folder_column(mapping: Mapping) -> str:
 
 
 def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mapping, *, template_sha256: str,
-                    replace_edited: bool, dry_run: bool, expected: int) -> DriveSink:
+                    replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = ()) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
     if options.root is None and mapping.drive_folder is None:
         raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
@@ -247,11 +265,11 @@ def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mappi
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
     return connect(sign_in.credentials(), options, field=mapping.drive_folder, column=folder_column(mapping),
                    template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
-                   expected=expected)
+                   expected=expected, names=names)
 
 
 def connect(credentials: Any, options: DriveOptions, *, field: str | None, column: str, template_sha256: str,
-            replace_edited: bool, dry_run: bool, expected: int,
+            replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
             retry_base_delay: float | None = None) -> DriveSink:
     """A sink with ROOT checked, its folders listed and the existing plans found."""
     limiter = RateLimiter(options.writes_per_second)
@@ -267,6 +285,7 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     folders.load()
     index = PlanIndex(api)
     index.load({root.drive_id} if root else set())
+    index.load_names(set(names))
     return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
                      replace_edited=replace_edited, dry_run=dry_run, workers=options.workers, owner=owner,
                      file_only=auth.only_file_scope(credentials))

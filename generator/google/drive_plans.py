@@ -1,7 +1,10 @@
 """Which Google Docs are plangen's plans, whose plan each is, and whether someone edited it.
 
-plangen marks every Doc it writes with private ``appProperties`` (visible only to this OAuth
-client, at most 124 bytes per key and value):
+plangen marks every Doc it writes twice, with the same keys and values (at most 124 bytes per key
+and value): as public ``properties``, which any OAuth client that can see the Doc reads, so a plan
+is found whoever signs in (a new OAuth client, a district's own client, a service account); and as
+``appProperties``, private to the OAuth client's Cloud project, which older plangen versions wrote
+alone and still read. When both are there the public ones are the newer (every write sets both):
 
 ``plangen``  ``plan`` -- found by one ``appProperties has`` query per run; ``edited-copy`` once an
              edited Doc was set aside by ``--replace-edited``, so it is never matched again
@@ -14,6 +17,10 @@ client, at most 124 bytes per key and value):
 Student keys are personal data, so they are hashed with HMAC-SHA256 keyed by the student's Drive
 folder ID: a folder ID is long, random and stable through renames and moves, and a per-folder key
 means nobody can tabulate hashes of all possible student IDs once and look every plan up.
+
+A Doc in the student's folder that carries no marker this sign-in can read (written under another
+OAuth client by an older plangen, or made by a person) but has the plan's file name is taken as the
+plan and kept: never overwritten, and no second plan is made beside it (``PlanIndex.unmarked``).
 
 Edits are told apart by ``modifiedTime``. Drive lets a create or update set it, so plangen sets it
 and records the same value in the same request: one write per plan, and nothing to reconcile if
@@ -33,14 +40,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.google.drive_api import DriveApi
-from generator.google.drive_folders import Folder
+from generator.google.drive_folders import Folder, folder_key
+from generator.google.ids import DOC_MIME
 
 MARKER = "plangen"
 PLAN = "plan"
 EDITED_COPY = "edited-copy"
-PLAN_QUERY = (f"appProperties has {{ key='{MARKER}' and value='{PLAN}' }} "
-              "and trashed = false")
-DOC_FIELDS = "id,name,parents,driveId,modifiedTime,webViewLink,appProperties"
+_HAS_MARKER = f"has {{ key='{MARKER}' and value='{PLAN}' }}"
+PLAN_QUERY = f"(properties {_HAS_MARKER} or appProperties {_HAS_MARKER}) and trashed = false"
+DOC_FIELDS = "id,name,parents,driveId,modifiedTime,webViewLink,properties,appProperties"
+NAMES_PER_QUERY = 1500  # characters of names in one query: Google refuses very long URLs
+
+
+def markers(resource: dict[str, Any]) -> dict[str, str]:
+    """The plangen marks of a Doc as this sign-in reads them: public ones first (any client wrote them)."""
+    public = dict(resource.get("properties") or {})
+    if public.get(MARKER):
+        return public
+    return dict(resource.get("appProperties") or {})
+
+
+def marked(properties: dict[str, str]) -> dict[str, Any]:
+    """A request body's marks: the same keys public and private (see the module docstring)."""
+    return {"properties": dict(properties), "appProperties": dict(properties)}
+
+
+def quote(text: str) -> str:
+    """A string literal in a Drive query."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def keyed_hash(secret: str, *parts: str) -> str:
@@ -96,7 +123,7 @@ class ExistingPlan:
     @classmethod
     def from_resource(cls, resource: dict[str, Any]) -> ExistingPlan:
         return cls(resource["id"], resource.get("name", ""), resource.get("webViewLink", ""),
-                   resource.get("modifiedTime", ""), dict(resource.get("appProperties") or {}))
+                   resource.get("modifiedTime", ""), markers(resource))
 
     @property
     def content(self) -> str | None:
@@ -122,6 +149,7 @@ class PlanIndex:
     def __init__(self, api: DriveApi):
         self.api = api
         self.by_plan: dict[str, list[ExistingPlan]] = {}
+        self.by_name: dict[tuple[str, str], list[ExistingPlan]] = {}  # (folder ID, name key): unmarked Docs
         self.complete = True
         self.searched_drives: set[str | None] = set()
         self._lock = threading.Lock()
@@ -143,9 +171,36 @@ class PlanIndex:
         self._add(self.api.list_all(PLAN_QUERY, DOC_FIELDS, **params).items)
         self.searched_drives.add(drive_id)
 
+    def load_names(self, names: set[str]) -> None:
+        """Docs named like a plan of this run that carry no marker this sign-in can read.
+
+        A few queries for the whole run (names ORed, in chunks), not one per student."""
+        chunk: list[str] = []
+        for name in sorted(names):
+            chunk.append(f"name = {quote(name)}")
+            if sum(len(c) for c in chunk) >= NAMES_PER_QUERY:
+                self._add_unmarked(chunk)
+                chunk = []
+        if chunk:
+            self._add_unmarked(chunk)
+
+    def _add_unmarked(self, terms: list[str]) -> None:
+        query = f"mimeType = '{DOC_MIME}' and trashed = false and ({' or '.join(terms)})"
+        for item in self.api.list_all(query, DOC_FIELDS, corpora="allDrives").items:
+            if markers(item).get(MARKER):
+                continue  # plangen's: found by its marker, or an edited copy set aside
+            plan = ExistingPlan.from_resource(item)
+            for parent in item.get("parents", []):
+                self.by_name.setdefault((parent, folder_key(plan.name)), []).append(plan)
+
+    def unmarked(self, folder_id: str, filename: str) -> list[ExistingPlan]:
+        return list(self.by_name.get((folder_id, folder_key(filename)), []))
+
     def _add(self, items: list[dict[str, Any]]) -> None:
         for item in items:
             plan = ExistingPlan.from_resource(item)
+            if plan.properties.get(MARKER) != PLAN:
+                continue  # set aside as an edited copy (its public marks say so), or not plangen's
             known = self.by_plan.setdefault(plan.properties.get("plan", ""), [])
             if all(p.id != plan.id for p in known):
                 known.append(plan)

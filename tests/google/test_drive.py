@@ -188,9 +188,9 @@ def test_a_doc_plangen_cannot_judge_is_kept(fake_google: FakeGoogle, caseload) -
     root, folders = caseload
     deliver(caseload_jobs(folders), root)
     (doc,) = plans_in(fake_google, folders["Garcia, Ana"])
-    del doc.app_properties["written"]
+    del doc.app_properties["written"], doc.properties["written"]
     (other,) = plans_in(fake_google, folders["Lee, Kim"])
-    other.app_properties["written"] = "not a time"
+    other.app_properties["written"] = other.properties["written"] = "not a time"
     assert statuses(deliver(caseload_jobs(folders, "v2"), root))[:2] == [KEPT_EDITED, KEPT_EDITED]
 
 
