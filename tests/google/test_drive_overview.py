@@ -21,6 +21,8 @@ from generator.output.report import Report
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DriveFile
 
+SHEET = "application/vnd.google-apps.spreadsheet"
+
 
 def workbook(*rows: tuple) -> bytes:
     book = openpyxl.Workbook()
@@ -59,9 +61,15 @@ def published(sink: d.DriveSink, overview: OverviewFiles) -> Report:
     return report
 
 
-def test_the_query_finds_overviews_in_root_only() -> None:
-    assert overview_query("abc") == ("'abc' in parents and trashed = false and appProperties has { key='plangen' "
-                                     "and value='overview' }")
+def test_the_query_finds_overviews_in_root_by_either_mark(fake_google: FakeGoogle, root: str,
+                                                         sink: d.DriveSink) -> None:
+    mark = {"plangen": "overview"}
+    private = fake_google.add_file("a", b"x", SHEET, root, app_properties=mark)
+    public = fake_google.add_file("b", b"x", SHEET, root, properties=mark)
+    fake_google.add_file("elsewhere", b"x", SHEET, fake_google.add_folder("Other"), app_properties=mark)
+    fake_google.add_file("a plan", b"x", SHEET, root, app_properties={"plangen": "plan"})
+    found = sink.api.list_all(overview_query(root), "id").items
+    assert sorted(f["id"] for f in found) == sorted([private, public])
 
 
 def test_two_caseloads_sharing_root_keep_two_sheets(fake_google: FakeGoogle, root: str, sink: d.DriveSink) -> None:
