@@ -21,6 +21,7 @@ from generator.errors import ConfigError, DataError, StudentError, TemplateError
 from generator.google.ids import google_ref
 from generator.google.options import GoogleSignIn
 from generator.jinja import make_environment
+from generator.mapping.layout import Layout
 from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
 from generator.output.local import LocalSink, ensure_out_dir
@@ -77,12 +78,13 @@ class Locations:
             self._google = GoogleInputs(self.sign_in)
         return self._google
 
-    def read_source(self, location: str | Path, sheet: str | None) -> Table:
+    def read_source(self, location: str | Path, sheet: str | None, layout: Layout | None = None) -> Table:
         """A caseload or report: a local file, or a Google Sheet's tab."""
+        layout = layout or Layout()
         ref = google_ref(location, "Google Sheets")
         if ref is None:
-            return read_table(Path(location), sheet)
-        return self.google().read_sheet(ref, sheet)
+            return read_table(Path(location), sheet, header_row=layout.header_row, decimal=layout.decimal)
+        return self.google().read_sheet(ref, sheet, header_row=layout.header_row)
 
     def open_template(self, location: str | Path, mapping: Mapping | None) -> PlanTemplate:
         """A .docx file or a Google Doc; with a mapping, Autocrat tags are understood too."""
@@ -151,7 +153,8 @@ def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Bu
     everyone = build_roster(mapping, tables, today)
     roster = select(everyone, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
-    warnings = list(roster.warnings) + [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
+    warnings = [w for table in tables.values() for w in table.warnings] + list(roster.warnings)
+    warnings += [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
     return Built(roster, names, today, warnings, everyone)
 
 
@@ -168,7 +171,7 @@ def read_sources(mapping: Mapping, override: Path | str | None, locations: Locat
     for name, spec in sources.items():
         if spec.location is None:
             raise ConfigError(f"no source given: pass --source, or set 'source:' in {mapping.path}.")
-        tables[name] = locations.read_source(spec.location, spec.sheet)
+        tables[name] = locations.read_source(spec.location, spec.sheet, spec.layout)
     return tables
 
 

@@ -136,7 +136,7 @@ class GoogleInputs:
 
     # -- Sheets ----------------------------------------------------------------------------------
 
-    def read_sheet(self, ref: GoogleRef, sheet: str | None) -> SheetTable:
+    def read_sheet(self, ref: GoogleRef, sheet: str | None, header_row: int | None = None) -> SheetTable:
         """One tab of a Google Sheet through the .xlsx reader, labelled with the Sheet's name."""
         meta = self.metadata(ref, "Sheet", SourceError)
         if meta.get("mimeType") != SHEET_MIME:
@@ -147,7 +147,7 @@ class GoogleInputs:
         tabs = [s.get("properties", {}) for s in self.run(request).get("sheets", [])]
         tab = choose_tab(tabs, ref, sheet, label)
         data = self.export(ref, label, XLSX_MIME, SourceError)
-        table = _read_export(data, tab, tabs.index(tab), label)
+        table = _read_export(data, tab, tabs.index(tab), label, header_row)
         origin = SheetOrigin(ref.file_id, label, str(tab["title"]), int(tab.get("sheetId", 0)),
                              int(tab.get("gridProperties", {}).get("columnCount", 26)))
         return _relabel(table, label, origin)
@@ -177,7 +177,7 @@ def choose_tab(tabs: list[dict[str, Any]], ref: GoogleRef, sheet: str | None, la
     raise SourceError(f"{label} has no tab named {sheet!r}. Its tabs: {listed}. Fix `sheet:` in the mapping.")
 
 
-def _read_export(data: bytes, tab: dict[str, Any], index: int, label: str) -> Table:
+def _read_export(data: bytes, tab: dict[str, Any], index: int, label: str, header_row: int | None = None) -> Table:
     """Read the exported workbook from a private temporary file that is gone when this returns."""
     import openpyxl
 
@@ -191,7 +191,7 @@ def _read_export(data: bytes, tab: dict[str, Any], index: int, label: str) -> Ta
             title = str(tab["title"])
             # Excel caps sheet names at 31 characters, so a long tab title may be cut in the export.
             name = title if title in names else names[min(index, len(names) - 1)]
-            return read_table(path, name)
+            return read_table(path, name, header_row=header_row)
         except SourceError as exc:
             raise SourceError(str(exc).replace(str(path), label).replace(path.name, label)) from None
         except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
@@ -201,7 +201,8 @@ def _read_export(data: bytes, tab: dict[str, Any], index: int, label: str) -> Ta
 def _relabel(table: Table, label: str, origin: SheetOrigin) -> SheetTable:
     rows = [Row(row.values, Location(label, origin.tab, row.location.row)) for row in table.rows]
     return SheetTable(path=Path(label), sheet=origin.tab, columns=table.columns, rows=rows,
-                      header_row=table.header_row, origin=origin)
+                      header_row=table.header_row, title_rows=table.title_rows, skipped_rows=table.skipped_rows,
+                      origin=origin)
 
 
 def _not_found(ref: GoogleRef, kind: str) -> str:

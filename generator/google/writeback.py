@@ -108,8 +108,10 @@ class SheetLayout:
     rows: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, grid: list[list[Any]], key_header: str, label: str) -> SheetLayout:
-        header_row = next((i for i, row in enumerate(grid) if any(not is_blank(v) for v in row)), None)
+    def of(cls, grid: list[list[Any]], key_header: str, label: str, header_row: int | None = None) -> SheetLayout:
+        """``header_row`` (0-based): where the run found the header, below any title rows."""
+        if header_row is None or header_row >= len(grid) or all(is_blank(v) for v in grid[header_row]):
+            header_row = next((i for i, row in enumerate(grid) if any(not is_blank(v) for v in row)), None)
         if header_row is None:
             raise WriteBackError(f"{label} is empty now.")
         headers: dict[str, int] = {}
@@ -144,7 +146,8 @@ def _width(row: list[Any]) -> int:
 
 def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs) -> set[str]:
     origin = target.origin
-    layout = SheetLayout.of(_read_grid(origin, inputs), target.key_header, f"{origin.label}, sheet {origin.tab!r}")
+    layout = SheetLayout.of(_read_grid(origin, inputs), target.key_header, f"{origin.label}, sheet {origin.tab!r}",
+                            target.table.header_row - 1)
     cells: dict[tuple[int, int], str] = {(layout.header_row, i): name for name, i in layout.new_columns}
     written: set[str] = set()
     for outcome in outcomes:

@@ -16,18 +16,19 @@ from jinja2 import TemplateSyntaxError
 
 from generator.jinja import make_environment
 from generator.mapping.fields import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
+from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
 from generator.mapping.suggest import suggest
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
     "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
-    "drive_folder", "date_format", "conflicts", "output", "overview", "fields", "identity", "key_case",
+    "drive_folder", "date_format", "conflicts", "output", "overview", "fields", "identity", "key_case", *LAYOUT_KEYS,
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
 BIRTH_DATE_NAMES = ("dob", "birth_date", "birthdate", "date_of_birth", "birthday")
-SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student")
+SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student", *LAYOUT_KEYS)
 ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
 # Caseload overview columns -> the fields that usually feed them; 'overview:' in a mapping names others.
@@ -58,6 +59,7 @@ class SourceSpec:
     key_columns: list[str] = field(default_factory=list)  # one, or several for a composite key
     where: list[Condition] = field(default_factory=list)
     one_row_per_student: bool = False  # a caseload: a key on two rows is a mistake, not more data
+    layout: Layout = field(default_factory=Layout)  # header_row / number_locale when set
 
     @property
     def key_column(self) -> str | None:
@@ -194,9 +196,10 @@ def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]
     if "sources" not in data:
         main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
                           reader.string(data, "sheet", "setting"), [spec.column or "" for spec in key_specs],
-                          one_row_per_student=_rows_per_student(reader, data, "one"))
+                          one_row_per_student=_rows_per_student(reader, data, "one"),
+                          layout=read_layout(reader, data, "setting"))
         return {MAIN_SOURCE: main}
-    for single in ("source", "sheet", "rows_per_student"):
+    for single in ("source", "sheet", "rows_per_student", *LAYOUT_KEYS):
         if single in data:
             raise reader.fail(data.line_of(single), f"'{single}' and 'sources' cannot both be set: with several "
                               "sources, give each its file and sheet under 'sources:'.")
@@ -219,7 +222,7 @@ def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]
         sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
                                         reader.string(spec, "sheet", f"{what}:"), key_columns,
                                         read_conditions(reader, spec, what),
-                                        _rows_per_student(reader, spec, "many"))
+                                        _rows_per_student(reader, spec, "many"), read_layout(reader, spec, what))
     return sources
 
 

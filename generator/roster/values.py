@@ -15,6 +15,7 @@ from generator.mapping.fields import FieldSpec
 from generator.mapping.load import Mapping
 from generator.sources.cells import (
     FormattedDate,
+    UncachedFormula,
     is_blank,
     normalize_value,
     split_code,
@@ -23,7 +24,6 @@ from generator.sources.cells import (
     to_integer,
     to_text,
 )
-from generator.sources.tables import UncachedFormula
 
 
 class CellError(Exception):
@@ -92,7 +92,9 @@ def converter(spec: FieldSpec, kind: str, mapping: Mapping) -> Callable[[Any], A
         return to_integer
     if kind == "yesno":
         return to_bool
-    return lambda v: to_text(v, date_format)
+    if spec.format:  # the field's own date pattern wins over the date format the cell has in the sheet
+        return lambda v: to_text(FormattedDate(v, date_format) if isinstance(v, dt.date) else v, date_format)
+    return lambda v: to_text(v, date_format)  # what the sheet shows (80%, $12.50); plain dates in date_format
 
 def required_message(spec: FieldSpec) -> str:
     columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())

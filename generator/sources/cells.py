@@ -32,8 +32,22 @@ TEXT_DATE_FORMATS = (
     "%d-%b-%Y",
     "%d %b %Y",
     "%d %B %Y",
+    "%d.%m.%Y",  # dots: always day first (German, Swiss, Nordic sheets)
+    "%d.%m.%y",
 )
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (from serial 61 on, past Excel's fake 1900-02-29)
+EXCEL_1904_EPOCH = dt.date(1904, 1, 1)  # workbooks saved in the 1904 date system (old Mac Excel)
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel's letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def clean_text(text: str) -> str:
@@ -47,14 +61,111 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+class SheetValue:
+    """What a spreadsheet cell carries beyond its value: the text Excel shows and the date system.
+
+    A number formatted as ``0%`` holds 0.8 and shows ``80%``; a plan's text field must print what the
+    therapist sees, while an integer or date field uses the value. Only cells whose display differs
+    from the plain value (or that come from a 1904-date-system workbook) carry these. The displayed
+    text is worked out from the number format when first asked for: most cells are never printed.
+    """
+
+    text: str | None = None  # the displayed text when known up front (a CSV's "45,0")
+    number_format: str | None = None  # Excel's number format, to work the displayed text out from
+    format_id: int = 0
+    epoch: dt.date = EXCEL_EPOCH  # day 0 of the workbook's date system, for serial numbers typed as dates
+
+    @property
+    def shown(self) -> str | None:
+        """The text Excel displays; None: the plain value's text."""
+        if self.text is None and self.number_format is not None:
+            from generator.sources.numfmt import display
+
+            self.text = display(self, self.number_format, self.format_id)
+            self.number_format = None
+        return self.text
+
+
+class SheetInt(SheetValue, int):
+    pass
+
+
+class SheetFloat(SheetValue, float):
+    pass
+
+
+class SheetDatetime(SheetValue, dt.datetime):
+    pass
+
+
+class SheetTime(SheetValue, dt.time):
+    pass
+
+
+class SheetTimedelta(SheetValue, dt.timedelta):
+    pass
+
+
+def sheet_value(value: Any, shown: str | None = None, epoch: dt.date = EXCEL_EPOCH,
+                number_format: str | None = None, format_id: int = 0) -> Any:
+    """``value`` carrying its displayed text (or number format) and date system; plain when none adds anything."""
+    if (shown is None and number_format is None and epoch == EXCEL_EPOCH) or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        result: Any = SheetInt(value)
+    elif isinstance(value, float):
+        result = SheetFloat(value)
+    elif isinstance(value, dt.datetime):
+        result = SheetDatetime(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                               value.microsecond)
+    elif isinstance(value, dt.time):
+        result = SheetTime(value.hour, value.minute, value.second, value.microsecond)
+    elif isinstance(value, dt.timedelta):
+        result = SheetTimedelta(value.days, value.seconds, value.microseconds)
+    else:
+        return value
+    result.text = shown
+    result.number_format = number_format
+    result.format_id = format_id
+    result.epoch = epoch
+    return result
+
+
+class UncachedFormula:
+    """A formula cell saved without its result (written by a program, never opened in Excel).
+
+    Its value is unknown, so it must not pass for an empty cell; the student builder reports it.
+    """
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"UncachedFormula({self.formula!r})"
+
+
+def general_number(value: float) -> str:
+    """A number as Excel's General format shows it: 15 significant digits, no ``.0`` on whole numbers."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    return text if "e" not in text else repr(value)
+
+
 def to_text(value: Any, date_format: str = "%m/%d/%Y") -> str:
     """Any cell as the text a person would read in the sheet."""
     if value is None:
         return ""
+    shown = getattr(value, "shown", None)
+    if shown is not None:
+        return clean_text(shown).strip()
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return general_number(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return format_date(value.date(), date_format)
@@ -64,18 +175,26 @@ def to_text(value: Any, date_format: str = "%m/%d/%Y") -> str:
     return clean_text(str(value)).strip()
 
 
+BOOLEAN_CELL = "a TRUE/FALSE cell"
+
+
 def to_integer(value: Any) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        return int(value)
+        raise ValueError(f"{BOOLEAN_CELL}, not a number")
     if isinstance(value, int):
-        return value
+        return int(value)
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
         raise ValueError("not a whole number")
-    text = str(value).strip().replace(",", "")
+    text = str(value).strip()
+    if "," in text:
+        if not THOUSANDS.fullmatch(text):  # "45,0" is a decimal comma, not forty-five thousand
+            raise ValueError("not a number with a decimal point (a decimal comma needs 'number_locale' in the "
+                             "mapping)")
+        text = text.replace(",", "")
     try:
         number = float(text)
     except ValueError:
@@ -103,13 +222,15 @@ def to_bool(value: Any) -> bool:
 def to_date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
+    if isinstance(value, bool):
+        raise ValueError(f"{BOOLEAN_CELL}, not a date")
     if isinstance(value, dt.datetime):
-        return value.date()
+        return dt.date(value.year, value.month, value.day)
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)):
         if 1 <= value < 2958466:  # Excel serial dates, 1900-01-01 .. 9999-12-31
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return getattr(value, "epoch", EXCEL_EPOCH) + dt.timedelta(days=int(value))
         raise ValueError("not a date (use e.g. 2026-10-03 or 10/3/2026)")
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d{5}(\.0+)?", text):

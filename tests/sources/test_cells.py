@@ -53,11 +53,32 @@ def test_dates_from_every_shape_a_sheet_gives(raw, expected):
     assert to_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["13/45/2026", "next week", "2026-02-30", True])
+@pytest.mark.parametrize("raw", ["13/45/2026", "next week", "2026-02-30"])
 def test_unreadable_dates_raise_without_repeating_the_value(raw):
     with pytest.raises(ValueError) as err:
         to_date(raw)
     assert str(err.value) == "not a date (use e.g. 2026-10-03 or 10/3/2026)"
+
+
+@pytest.mark.parametrize(("convert", "kind"), [(to_date, "date"), (to_integer, "number")])
+@pytest.mark.parametrize("raw", [True, False])
+def test_true_false_cells_are_neither_numbers_nor_dates(convert, kind, raw):
+    """TRUE typed in a minutes column is not 1 minute (nor FALSE 0 minutes, nor a date in 1899)."""
+    with pytest.raises(ValueError) as err:
+        convert(raw)
+    assert str(err.value) == f"a TRUE/FALSE cell, not a {kind}"
+
+
+def test_decimal_comma_is_not_read_as_thousands():
+    assert to_integer("1,234") == 1234
+    for raw in ("45,0", "1,5", "12,34,5"):
+        with pytest.raises(ValueError) as err:
+            to_integer(raw)
+        assert "decimal comma needs 'number_locale'" in str(err.value)
+
+
+def test_dates_with_dots_are_day_first():
+    assert to_date("04.03.2018") == dt.date(2018, 3, 4)
 
 
 def test_integers_and_yes_no():

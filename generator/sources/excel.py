@@ -1,0 +1,200 @@
+"""Reading one sheet of an .xlsx workbook as the therapist sees it in Excel.
+
+What Excel shows is what the plan must say: the first *visible* sheet (a hidden one holds last
+year's copy), dates in the workbook's own date system (1904 on old Macs), each number's displayed
+text (``80%``, ``$12.50``), a merged cell's value on every row it covers, and a formula whose
+result was never saved flagged rather than read as empty. A damaged file is an error naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from generator.errors import SourceError
+from generator.sources.cells import EXCEL_EPOCH, UncachedFormula, sheet_value
+from generator.sources.numfmt import LOCALE_DATE_FORMATS
+
+VISIBLE = "visible"
+_MERGE = re.compile(rb'<mergeCell\s[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """A sheet's name and whether Excel shows its tab (``visible``, ``hidden`` or ``veryHidden``)."""
+
+    title: str
+    state: str
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != VISIBLE
+
+
+@dataclass
+class RawSheet:
+    """The rows of one sheet, numbered as Excel numbers them, each cell already as Excel shows it."""
+
+    title: str
+    rows: list[tuple[int, list[Any]]]
+
+
+def list_sheets(path: Path) -> list[SheetInfo]:
+    """Every worksheet of the workbook in tab order, hidden ones included (and marked)."""
+    with _damaged_file_is_an_error(path):
+        workbook = _open(path)
+        try:
+            return [SheetInfo(ws.title, ws.sheet_state or VISIBLE) for ws in workbook.worksheets]
+        finally:
+            workbook.close()
+
+
+def read_sheet(path: Path, sheet: str | None) -> RawSheet:
+    """The named sheet (hidden or not), else the first visible one."""
+    with _damaged_file_is_an_error(path):
+        workbook = _open(path)
+        try:
+            worksheet = _choose(path, workbook, sheet)
+            epoch = _epoch(workbook)
+            numbered = list(_numbered_rows(worksheet, epoch))
+            title, part = worksheet.title, worksheet._worksheet_path
+        finally:
+            workbook.close()
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(part)
+        if b"<f>" in xml or b"<f " in xml:
+            _mark_uncached_formulas(path, title, numbered)
+        _spread_merged_cells(xml, numbered)
+    return RawSheet(title, numbered)
+
+
+@contextmanager
+def _damaged_file_is_an_error(path: Path) -> Iterator[None]:
+    """Whatever a damaged workbook makes the zip or XML readers raise becomes a message naming the file."""
+    try:
+        yield
+    except SourceError:
+        raise
+    except zipfile.BadZipFile as exc:
+        what = ("is not a valid .xlsx file (it may be password-protected, damaged, or another format "
+                "renamed)") if "not a zip file" in str(exc).lower() else "is damaged (its zip container is broken)"
+        raise SourceError(f"{path}: {what}. Open it in Excel and save it again as .xlsx without a password.") from None
+    except (zlib.error, EOFError) as exc:
+        raise SourceError(f"{path}: is damaged (its zip container is broken: {type(exc).__name__}). Open it in "
+                          "Excel, which can repair it, and save it again as .xlsx.") from None
+    except (ParseError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError too
+        raise SourceError(f"{path}: is damaged (a part inside it is not well-formed XML). Open it in Excel, which "
+                          "can repair it, and save it again as .xlsx.") from exc
+    except (KeyError, OSError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        # Messages from the readers can quote cell text; name only the kind of failure.
+        raise SourceError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}): it is damaged or "
+                          "not really .xlsx. Open it in Excel and save it again as .xlsx.") from None
+
+
+def _open(path: Path):
+    import openpyxl  # imported here: a CSV-only run should not pay for it
+
+    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def _choose(path: Path, workbook, sheet: str | None):
+    if sheet is not None:
+        if sheet in workbook.sheetnames:
+            return workbook[sheet]
+        raise SourceError(
+            f"{path}: has no sheet named {sheet!r}. Sheets in this workbook: "
+            + ", ".join(repr(ws.title) + (" (hidden)" if ws.sheet_state != VISIBLE else "")
+                        for ws in workbook.worksheets)
+            + ". Fix `sheet:` in the mapping."
+        )
+    if not workbook.worksheets:
+        raise SourceError(f"{path}: has no worksheet (it is damaged, or holds only charts). Open it in Excel and "
+                          "save it again as .xlsx.")
+    visible = [ws for ws in workbook.worksheets if (ws.sheet_state or VISIBLE) == VISIBLE]
+    if not visible:
+        raise SourceError(f"{path}: has no visible worksheet. Name the sheet to read with `sheet:` in the mapping.")
+    return visible[0]
+
+
+def _epoch(workbook) -> dt.date:
+    epoch = getattr(workbook, "epoch", None)
+    return epoch.date() if isinstance(epoch, dt.datetime) else EXCEL_EPOCH
+
+
+def _numbered_rows(worksheet, epoch: dt.date) -> Iterator[tuple[int, list[Any]]]:
+    """Each row's values, those whose number format changes what Excel shows carrying that format."""
+    formats: dict[int, tuple[str | None, int]] = {}
+    for number, cells in _cell_rows(worksheet):
+        values = [cell.value for cell in cells]
+        for index, value in enumerate(values):
+            if value is not None and value.__class__ is not str:
+                values[index] = _with_format(cells[index], value, formats, epoch)
+        yield number, values
+
+
+def _with_format(cell, value: Any, formats: dict[int, tuple[str | None, int]], epoch: dt.date) -> Any:
+    if isinstance(value, (str, bool)):
+        return value
+    style = cell._style_id
+    if style not in formats:
+        fmt_id, fmt = cell.style_array.numFmtId, cell.number_format
+        formats[style] = (None if fmt in (None, "General") or fmt_id in LOCALE_DATE_FORMATS else fmt, fmt_id)
+    fmt, fmt_id = formats[style]
+    if fmt is None and epoch == EXCEL_EPOCH:
+        return value
+    return sheet_value(value, None, epoch, fmt, fmt_id)
+
+
+def _spread_merged_cells(xml: bytes, numbered: list[tuple[int, list[Any]]]) -> None:
+    """A value merged down several rows belongs to each of them (one service for three students)."""
+    start = xml.rfind(b"<mergeCells")
+    if start < 0:
+        return
+    from openpyxl.utils import column_index_from_string
+
+    by_number = dict(numbered)
+    for first_col, first_row, _last_col, last_row in _MERGE.findall(xml[start:]):
+        top, bottom = int(first_row), int(last_row)
+        column = column_index_from_string(first_col.decode()) - 1
+        source = by_number.get(top)
+        if bottom == top or source is None or column >= len(source):
+            continue
+        for number in range(top + 1, bottom + 1):
+            values = by_number.setdefault(number, [])
+            values.extend([None] * (column + 1 - len(values)))
+            if values[column] is None:
+                values[column] = source[column]
+    numbered[:] = sorted(by_number.items())
+
+
+def _mark_uncached_formulas(path: Path, title: str, numbered: list[tuple[int, list[Any]]]) -> None:
+    """Second pass over the formulas themselves: a formula whose cached result is missing is flagged."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {number: [c.value for c in cells] for number, cells in _cell_rows(workbook[title])}
+    finally:
+        workbook.close()
+    for number, values in numbered:
+        row = formulas.get(number, [])
+        for index, value in enumerate(values):
+            formula = row[index] if index < len(row) else None
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                values[index] = UncachedFormula(formula)
+
+
+def _cell_rows(worksheet) -> Iterator[tuple[int, tuple]]:
+    """Rows of cells with the number Excel shows (read-only sheets pad gaps with cells that have no row)."""
+    number = 0
+    for cells in worksheet.iter_rows():
+        number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)
+        yield number, cells
