@@ -59,15 +59,22 @@ def test_dates_from_every_cell_shape_print_in_the_field_s_format(mapping: Mappin
 
 
 def test_a_cell_that_is_not_a_date_names_the_cell_and_field_not_the_value(mapping: Mapping) -> None:
-    for cell in ("next spring", "13/45/2026", -5, True):
+    for cell in ("next spring", "13/45/2026", -5):
         text = message(mapping, "dob", cell)
         assert text == f"{CELL}: dob is not a date (use e.g. 2026-10-03 or 10/3/2026).", cell
         assert str(cell) not in text.split(": ", 1)[1]
 
 
+def test_true_false_cells_are_refused_in_integer_and_date_fields(mapping: Mapping) -> None:
+    """TRUE typed in a minutes column must not become 1 minute (nor FALSE 0 minutes, nor a date in 1899)."""
+    for cell in (True, False):
+        assert message(mapping, "minutes", cell) == f"{CELL}: minutes is a TRUE/FALSE cell, not a number."
+        assert message(mapping, "dob", cell) == f"{CELL}: dob is a TRUE/FALSE cell, not a date."
+
+
 def test_whole_numbers(mapping: Mapping) -> None:
-    assert [typed(mapping, "minutes", cell) for cell in (30, 30.0, "30", " 1,200 ", "45.0", False)] == [
-        30, 30, 30, 1200, 45, 0]
+    assert [typed(mapping, "minutes", cell) for cell in (30, 30.0, "30", " 1,200 ", "45.0")] == [
+        30, 30, 30, 1200, 45]
     assert message(mapping, "minutes", "30.5") == f"{CELL}: minutes is not a whole number."
     assert message(mapping, "minutes", 12.25) == f"{CELL}: minutes is not a whole number."
     assert message(mapping, "minutes", "thirty") == f"{CELL}: minutes is not a number."
