@@ -463,7 +463,7 @@ def _lifetime_notes(session: Any) -> dict[str, str]:
     notes = {SIGNED_IN: now.isoformat().replace("+00:00", "Z")}
     answer = getattr(session, "token", None) or {}
     try:
-        seconds = int(answer.get("refresh_token_expires_in"))
+        seconds = int(answer.get("refresh_token_expires_in") or "")
     except (TypeError, ValueError):
         return notes
     notes[REFRESH_ENDS] = (now + dt.timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")

@@ -6,9 +6,12 @@ accommodations from an IEP export, one row each) has item fields of its own, rea
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import regex
 
 from generator.mapping.suggest import suggest
 from generator.mapping.yamlfile import LineDict, YamlReader
@@ -44,7 +47,7 @@ class Condition:
             return text in self.values
         if self.op == "not_in":
             return text not in self.values
-        return any(re.search(pattern, text, re.IGNORECASE) for pattern in self.values)
+        return any(bounded_pattern(pattern).search(text) for pattern in self.values)
 
 
 @dataclass
@@ -64,7 +67,7 @@ class FieldSpec:
     value_map: dict[str, Any] = field(default_factory=dict)
     separator: str = ";"
     part: str | None = None
-    pattern: re.Pattern | None = None
+    pattern: BoundedPattern | None = None
     where: list[Condition] = field(default_factory=list)
     item: dict[str, FieldSpec] = field(default_factory=dict)
     sort_by: list[str] = field(default_factory=list)
@@ -115,10 +118,55 @@ def read_conditions(reader: YamlReader, data: LineDict, what: str) -> list[Condi
     return conditions
 
 
-def _compile(reader: YamlReader, line: int, pattern: str, what: str) -> re.Pattern:
+PATTERN_SECONDS = 1.0  # one cell; a pattern that needs longer is catastrophic backtracking, not a real match
+
+
+class PatternTimeout(ValueError):
+    """A pattern ran past its time bound on one cell (nested repeats like (a+)+ backtrack for ever)."""
+
+
+class BoundedPattern:
+    """A compiled ``pattern:``/``matches:`` regex whose every match is time-bounded.
+
+    Python's ``re`` cannot be interrupted, so one unlucky pattern and cell would hang the run; the
+    ``regex`` module takes a timeout and otherwise reads patterns the way ``re`` does.
+    """
+
+    def __init__(self, pattern: str):
+        self.source = pattern
+        self._compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+        self.groups = self._compiled.groups
+        self.groupindex = dict(self._compiled.groupindex)
+        self.pattern = pattern
+
+    def _bounded(self, method: Any, text: str) -> Any:
+        try:
+            return method(text, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise PatternTimeout(f"a value the pattern {self.source!r} cannot finish reading within "
+                                 f"{PATTERN_SECONDS:g} s; simplify the pattern (nested repeats like (a+)+ "
+                                 "are the usual cause)") from None
+
+    def search(self, text: str) -> Any:
+        return self._bounded(self._compiled.search, text)
+
+    def match(self, text: str) -> Any:
+        return self._bounded(self._compiled.match, text)
+
+    def fullmatch(self, text: str) -> Any:
+        return self._bounded(self._compiled.fullmatch, text)
+
+
+@functools.lru_cache(maxsize=256)
+def bounded_pattern(pattern: str) -> BoundedPattern:
+    return BoundedPattern(pattern)
+
+
+def _compile(reader: YamlReader, line: int, pattern: str, what: str) -> BoundedPattern:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
+        re.compile(pattern, re.IGNORECASE)  # Python's own wording for a syntax error, which people search for
+        return bounded_pattern(pattern)
+    except (regex.error, re.error) as exc:
         raise reader.fail(line, f"{what}: the pattern {pattern!r} is not a valid regular expression ({exc}).") from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
 
-from generator.jinja import make_environment
+from generator.jinja import make_environment, unsafe_constructs
 from generator.mapping.fields import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
 from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
 from generator.mapping.suggest import suggest
@@ -291,7 +291,12 @@ def _check_expressions(reader: YamlReader, data: LineDict, mapping: Mapping) -> 
     env = make_environment()
     for line, what, text in expressions:
         try:
-            env.parse(text)
+            ast = env.parse(text)
+            env.compile(ast)  # unknown filters and tests are only found when compiling
         except TemplateSyntaxError as exc:
-            raise reader.fail(line, f"{what}: {exc.message}. Check the {{{{ }}}} and {{% %}} tags.") from None
+            advice = ("Filters you can use: " + ", ".join(sorted(env.filters)) + "."
+                      if (exc.message or "").startswith("No filter named") else "Check the {{ }} and {% %} tags.")
+            raise reader.fail(line, f"{what}: {(exc.message or '').rstrip('.')}. {advice}") from None
+        for _line, problem in unsafe_constructs(ast)[:1]:
+            raise reader.fail(line, f"{what}: {problem}.")
 

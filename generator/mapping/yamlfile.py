@@ -45,6 +45,21 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+MAX_ALIASES = 25  # a mapping may reuse a block with &name / *name; a "billion laughs" needs far more
+
+
+def _refuse_alias_bombs(path: Path, text: str) -> None:
+    """Count *aliases on the event stream, before anything is built: expansion bombs never get built."""
+    aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise MappingError(f"{path}, line {line}: more than {MAX_ALIASES} '*' aliases; "
+                                   "a mapping needs only a few. Write the settings out instead of nesting aliases.")
+
+
 def load_yaml_mapping(path: Path) -> LineDict:
     """Load a YAML file whose top level must be a mapping; every error names the file and line."""
     try:
@@ -56,6 +71,7 @@ def load_yaml_mapping(path: Path) -> LineDict:
     except UnicodeDecodeError as exc:
         raise MappingError(f"{path}: is not UTF-8 text ({exc.reason}). Save it as UTF-8.") from None
     try:
+        _refuse_alias_bombs(path, text)
         data = yaml.load(text, Loader=_LineLoader) or LineDict()  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from generator.errors import SourceError
-from generator.mapping.fields import Condition, FieldSpec
+from generator.mapping.fields import Condition, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping, SourceSpec
 from generator.mapping.suggest import suggest
 from generator.roster.keys import KeyPart, KeyReader
@@ -101,7 +101,15 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
 
 
 def passes(conditions: list[Condition], rows: SourceRows, row: Row) -> bool:
-    return all(c.test(row.get(rows.column(c.column))) for c in conditions)
+    for condition in conditions:
+        column = rows.column(condition.column)
+        try:
+            if not condition.test(row.get(column)):
+                return False
+        except PatternTimeout as exc:
+            raise SourceError(f"{row.location.describe(column)}: {exc}. The 'matches' condition is on line "
+                              f"{condition.line} of the mapping.") from None
+    return True
 
 
 def _group(rows: SourceRows) -> None:

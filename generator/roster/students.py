@@ -17,7 +17,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import SourceError
 from generator.jinja import make_environment
-from generator.mapping.fields import REPEAT_MARK, FieldSpec
+from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.roster.join import (
     SourceRows,
@@ -217,8 +217,8 @@ class _StudentBuilder:
 
     def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
-        seen = normalize_value(reshape(spec, first[2]))
-        differing = [c for c in cells[1:] if normalize_value(reshape(spec, c[2])) != seen]
+        seen = self.comparable(spec, first)
+        differing = [c for c in cells[1:] if self.comparable(spec, c) != seen]
         if not differing:
             return first
         other = differing[0]
@@ -230,6 +230,12 @@ class _StudentBuilder:
         chosen = first if rule == "first" else cells[-1]
         warnings.append(f"{where}; using {chosen[0].location.describe(chosen[1])} (conflicts: {rule}).")
         return chosen
+
+    def comparable(self, spec: FieldSpec, cell: Cell) -> str:
+        try:
+            return normalize_value(reshape(spec, cell[2]))
+        except PatternTimeout as exc:
+            raise CellError(f"{cell[0].location.describe(cell[1])}: {spec.name}: {exc}.") from None
 
     def list_value(self, spec: FieldSpec, cells: list[Cell]) -> list[Any]:
         items: list[Any] = []

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from generator.mapping.fields import FieldSpec
+from generator.mapping.fields import FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.sources.cells import (
     FormattedDate,
@@ -47,7 +47,10 @@ def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as
     if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
         raise CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
                          "in the sheet (or type the value), then save.")
-    value = reshape(spec, value)
+    try:
+        value = reshape(spec, value)
+    except PatternTimeout as exc:
+        raise CellError(f"{where}: {spec.name}: {exc}.") from None
     cell = where
     if is_blank(value):
         value = spec.default

@@ -19,13 +19,13 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
 from generator.errors import RenderError, TemplateError
-from generator.jinja import make_environment
+from generator.jinja import RenderTimeout, make_environment, time_limit, unsafe_constructs
 from generator.template.autocrat import AutocratTags, docx_template
-from generator.template.compiled import CORE_PROPERTIES, CompiledTemplate
+from generator.template.compiled import CORE_PROPERTIES, FOOTNOTES_TYPE, CompiledTemplate
 from generator.template.locate import locate_paragraph
 from generator.template.placement import check_tag_placement
 
@@ -56,13 +56,10 @@ def _unclosed_block_line(lines: list[str]) -> int | None:
     return opened[-1] if opened else None
 
 
-def check_private_access(path: Path, part_name: str, ast: nodes.Template) -> None:
-    """`{{ x.__class__ }}` and friends fail in the sandbox anyway; say so once, before any plan is written."""
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        name = node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
-        if isinstance(name, str) and name.startswith("_"):
-            raise TemplateError(f"{path}: {part_name}: the template uses {name!r}; names starting with '_' are "
-                                "Python internals, which templates may not reach. Remove that part of the tag.")
+_UNRENDERED_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml": "endnotes",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml": "comments",
+}
 
 
 def _syntax_advice(message: str, env) -> str:
@@ -91,8 +88,6 @@ class PlanTemplate:
         self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
-        for part, ast in zip(self.parts, self._asts, strict=False):
-            check_private_access(self.path, part.name, ast)
         for part in self.parts:
             check_tag_placement(self.path, part.name, part.xml)
 
@@ -128,6 +123,17 @@ class PlanTemplate:
                 for _rel, part in doc.get_headers_footers(uri):
                     xml = doc.patch_xml(doc.get_part_xml(part))
                     parts.append(TemplatePart(f"{kind} ({part.partname.lstrip('/')})", xml))
+            for package_part in doc.docx.part.package.iter_parts():
+                blob = package_part.blob
+                text = blob.decode("utf-8", "replace") if isinstance(blob, bytes) else str(blob)
+                if package_part.content_type == FOOTNOTES_TYPE:  # rendered like the body, so checked like it
+                    parts.append(TemplatePart(f"footnotes ({package_part.partname.lstrip('/')})",
+                                              doc.patch_xml(text)))
+                elif package_part.content_type in _UNRENDERED_PARTS and ("{{" in text or "{%" in text):
+                    raise TemplateError(
+                        f"{self.path}: the {_UNRENDERED_PARTS[package_part.content_type]} hold a {{{{ }}}} or {{% %}} "
+                        "tag, which plangen does not fill in there (it would print as typed in every plan). Move "
+                        "the tag into the body, a header, a footer or a footnote.")
         except TemplateError:
             raise
         except Exception as exc:  # python-docx raises many types for a broken package
@@ -141,7 +147,6 @@ class PlanTemplate:
         try:
             ast = env.parse(source)
             env.compile(ast)  # unknown filters and tests are only found when compiling
-            return ast
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
             lineno = exc.lineno
@@ -155,6 +160,15 @@ class PlanTemplate:
                 f"(\"{line[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
                 + _syntax_advice(exc.message or "", env)
             ) from None
+        problems = unsafe_constructs(ast)
+        if problems:
+            lineno, problem = problems[0]
+            lines = source.splitlines()
+            line = paragraph_text(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+            place = locate_paragraph(self.data, line) if part.name == "document body" else None
+            place = place or f"paragraph {max(lineno - 1, 1)}"
+            raise TemplateError(f"{self.path}: {part.name}, {place} (\"{line[:120]}\"): {problem}.")
+        return ast
 
     def _parse_properties(self) -> list:
         """docxtpl renders the document properties (File > Properties) too; a stray tag there fails every plan."""
@@ -164,7 +178,7 @@ class PlanTemplate:
         for name in CORE_PROPERTIES:
             text = getattr(properties, name) or ""
             try:
-                asts.append(env.parse(text))
+                ast = env.parse(text)
                 env.compile(text)
             except TemplateSyntaxError as exc:
                 raise TemplateError(
@@ -172,6 +186,9 @@ class PlanTemplate:
                     f"is a template syntax error: {(exc.message or '').rstrip('.')}. Remove the braces from the "
                     "property, or make it a valid tag."
                 ) from None
+            for _line, problem in unsafe_constructs(ast)[:1]:
+                raise TemplateError(f"{self.path}: document property {name!r} (File > Properties): {problem}.")
+            asts.append(ast)
         return asts
 
     def fields(self) -> set[str]:
@@ -188,9 +205,16 @@ class PlanTemplate:
     def render(self, context: dict[str, Any]) -> bytes:
         """The student's plan as .docx bytes; identical context gives identical bytes."""
         try:
-            return self.compiled.render(context)
+            with time_limit():
+                return self.compiled.render(context)
         except JinjaTemplateError as exc:
             raise RenderError(f"template {self.name}: {exc}") from None
+        except RenderTimeout as exc:
+            raise RenderError(f"template {self.name}: this student's plan {exc}; a loop in the template probably "
+                              "runs far too often. Check the {% for %} tags.") from None
+        except (OverflowError, RecursionError, MemoryError) as exc:
+            raise RenderError(f"template {self.name}: the template asks for too much ({type(exc).__name__}); "
+                              "check its loops and repeated text.") from None
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"template {self.name}: the filled-in document is not valid XML ({exc}). "
                               "A tag probably sits across table cells or paragraphs; see "
