@@ -147,7 +147,9 @@ def _call_problems(node: nodes.Call) -> list[tuple[int, str]]:
     return []
 
 
-_ARITHMETIC: dict[type, Any] = {nodes.Add: lambda a, b: a + b, nodes.Sub: lambda a, b: a - b, nodes.Mul: lambda a, b: a * b}
+_ARITHMETIC: dict[type, Any] = {
+    nodes.Add: lambda a, b: a + b, nodes.Sub: lambda a, b: a - b, nodes.Mul: lambda a, b: a * b,
+}
 
 
 def _constant_int(node: nodes.Node) -> int | None:

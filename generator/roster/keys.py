@@ -19,7 +19,7 @@ from generator.sources.cells import to_date, to_text
 from generator.sources.tables import Column, Row
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
-_DIGITS = re.compile(r"[0-9]+")
+_DIGITS = re.compile(r"([0-9]+)(?:\.0+)?")  # 1002, 001002 and 1002.0 (a number saved as text)
 PART_SEPARATOR = " · "  # how a composite key is shown: "Chen · Lucas · 2015-03-02"
 
 
@@ -31,8 +31,9 @@ def clean_key(value: Any) -> str:
 
 def key_identity(text: str, ignore_case: bool = True) -> str:
     """What two keys must share to be one student: all-digit IDs compare as numbers, letters case-free."""
-    if _DIGITS.fullmatch(text):
-        return str(int(text))
+    whole = _DIGITS.fullmatch(text)
+    if whole:
+        return str(int(whole.group(1)))
     return text.casefold() if ignore_case else text
 
 
