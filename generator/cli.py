@@ -253,6 +253,24 @@ def check_command(mapping, source, template, keys, due_within, today, token_file
         sys.exit(EXIT_CONFIG)
 
 
+@cli.command("columns")
+@click.argument("source")
+@click.option("--sheet", metavar="NAME", help="The sheet to read. Default: the first visible sheet.")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="The column names are on row N. Default: found below any title rows.")
+def columns_command(source, sheet, header_row):
+    """List a caseload's sheets, its header row, and what each column reads as; never a cell value."""
+    from generator.mapping.layout import Layout
+    from generator.sources.excel import workbook_sheets
+    from generator.sources.profile import describe_table, profile_table
+
+    location = as_location(source)
+    sheets = run_library(workbook_sheets, location) if isinstance(location, Path) else []
+    table = run_library(Locations().read_source, location, sheet, Layout(header_row=header_row))
+    for line in describe_table(table, profile_table(table), [(s.title, s.hidden) for s in sheets]):
+        click.echo(line)
+
+
 @cli.command("fields")
 @click.argument("template")
 def fields_command(template):

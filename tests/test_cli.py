@@ -254,3 +254,57 @@ def test_parallel_rendering_gives_the_same_plans(sample_copy: Path, tmp_path: Pa
     assert [r["key"] for r in manifest(out)] == [f"{n}" for n in range(1001, 1028)]
     result = generate(sample_copy, out, "--jobs", "1")
     assert result.output.startswith("27 students: 27 unchanged.\n")
+
+
+def test_columns_lists_sheets_header_and_column_kinds_without_values(tmp_path: Path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title, old.sheet_state = "Last Year", "hidden"
+    old.append(["x"])
+    sheet = workbook.create_sheet("Caseload")
+    for row in [["OT Caseload 2026-27"], [], ["Name", "DOB", "Minutes", "Goals"],
+                ["Ruiz, Ana", "2018-03-04", 30, "Hold pencil\nCut on a line"],
+                ["Chen, Lucas", "2017-05-06", 60, "Button coat\nTie shoes"], [], ["Total: 2 students"]]:
+        sheet.append(row)
+    workbook.save(tmp_path / "hand.xlsx")
+    result = run("columns", str(tmp_path / "hand.xlsx"))
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "hand.xlsx",
+        "Sheets: 'Last Year' (hidden), 'Caseload'",
+        "Sheet 'Caseload': column headers on row 3 (above it, row(s) 1 read as titles); 2 data row(s).",
+        "Skipped below the data (not students): row(s) 7.",
+        "  column  name     reads as                     filled",
+        '  A       Name     text ("Last, First" names)   2/2',
+        "  B       DOB      date (birth dates)           2/2",
+        "  C       Minutes  integer                      2/2",
+        "  D       Goals    list (separated by line breaks) 2/2",
+    ]
+    for value in ("Ruiz", "Ana", "2018", "Hold pencil", "Total: 2"):
+        assert value not in result.output
+    hidden = run("columns", str(tmp_path / "hand.xlsx"), "--sheet", "Last Year")
+    assert "Sheet 'Last Year': column headers on row 1; 0 data row(s)." in hidden.output
+
+
+def test_columns_of_a_csv_and_a_forced_header_row(tmp_path: Path):
+    path = tmp_path / "c.csv"
+    path.write_text("Exported 2026-11-30;x;y\nID;Minutes;OTA\n1;45,0;Y\n2;30,5;N\n", encoding="utf-8")
+    result = run("columns", str(path), "--header-row", "2")
+    assert result.output.splitlines()[1:] == [
+        "Column headers on line 2 (above it, line(s) 1 read as titles); 2 data row(s).",
+        "  column  name     reads as                     filled",
+        "  1       ID       integer                      2/2",
+        "  2       Minutes  number with decimals         2/2",
+        "  3       OTA      yes/no                       2/2",
+    ]
+
+
+def test_columns_refuses_a_headerless_file_without_printing_it(tmp_path: Path):
+    path = tmp_path / "c.csv"
+    path.write_text("1001,Ruiz,Ana,2018-03-04,likes trains\n1002,Chen,Lucas,2017-05-06,quiet\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["columns", str(path)])
+    assert result.exit_code == 2
+    assert "c.csv: the first line (line 1) looks like data, not column headers" in result.output
+    assert "Ruiz" not in result.output and "2018" not in result.output and "trains" not in result.output

@@ -57,6 +57,13 @@ def list_sheets(path: Path) -> list[SheetInfo]:
             workbook.close()
 
 
+def workbook_sheets(path: Path) -> list[SheetInfo]:
+    """The sheets of an .xlsx/.xlsm file; nothing for other files (a CSV has no sheets)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return []
+    return list_sheets(path)
+
+
 def read_sheet(path: Path, sheet: str | None) -> RawSheet:
     """The named sheet (hidden or not), else the first visible one."""
     with _damaged_file_is_an_error(path):
