@@ -54,6 +54,7 @@ DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 6
 
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+_SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientScopes"})
 _API_NAMES = {"drive": "Google Drive", "sheets": "Google Sheets", "docs": "Google Docs"}
 
 
@@ -265,11 +266,11 @@ def _hint(status: int, reason: str | None) -> str:
         )
     if status == 403 and reason in _RATE_LIMIT_REASONS:
         return " Google kept rate-limiting; wait a few minutes and run again."
+    if status == 403 and reason in _SCOPE_REASONS:
+        return " The sign-in lacks a scope this needs: sign in again with `plangen auth login --scope full`."
     if status == 403:
-        return (
-            " The signed-in account lacks permission: ask the owner to share it, or sign in "
-            "again with the full `drive` scope (`plangen auth login`)."
-        )
+        return (" The signed-in account lacks permission: ask the owner to share it with you (with edit "
+                "access to write).")
     if status == 429:
         return " Google kept rate-limiting; wait a few minutes and run again."
     if status >= 500:

@@ -77,10 +77,10 @@ class GoogleInputs:
 
         return google.thread_service(*api, self.credentials())
 
-    def run(self, request: Any) -> Any:
+    def run(self, request: Any, **options: Any) -> Any:
         from generator.google import client as google
 
-        return google.execute(request)
+        return google.execute(request, **options)
 
     def drive(self) -> Any:
         from generator.google import client as google

@@ -4,12 +4,16 @@ Autocrat users expect the caseload itself to show where each plan is. A caseload
 and edited by people while plangen runs, so writing into it follows a few rules:
 
 * Only the three plan cells of each student's row are written (plus the headers of columns plangen
-  adds), in one ``values.batchUpdate`` with a range per cell and ``RAW`` input, so nothing typed by a
-  person is touched and no value is ever read as a formula.
+  adds), in one ``values.batchUpdate`` with a range per cell, so nothing typed by a person is touched.
+  Input is ``USER_ENTERED`` so that ``Plan Updated`` becomes a real date-time the Sheet sorts and
+  filters; every other value is sent with Sheets' text prefix (a leading ``'``, not stored), so no
+  value is ever read as a formula, a number or a date.
 * Rows are found by key in the sheet as it is when the run ends (one read), not where they were when
   it started: someone may have sorted or inserted rows meanwhile. Nothing is inserted or moved.
 * Missing columns are added after the last column anyone used, so no one's cell is overwritten; the
-  grid is widened first when it has no room (Sheets refuses writes beyond it).
+  grid is widened first when it has no room (Sheets refuses writes beyond it). Widening is not
+  idempotent, so it is never blindly retried: after a failure the grid's size is read again, and
+  only what is still missing is added.
 * With several rows per student (IEP exports), the student's first row gets the cells.
 
 A local workbook is never changed: the run's manifest is its record.
@@ -18,11 +22,13 @@ A local workbook is never changed: the run's manifest is its record.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import ConfigError, PlangenError, WriteBackError
+from generator.errors import ConfigError, GoogleApiError, PlangenError, WriteBackError
 from generator.google.inputs import GoogleInputs, SheetOrigin, SheetTable
 from generator.output.report import CREATED, FAILED, REPLACED, UPDATED, Outcome, Report
 from generator.sources.cells import is_blank, to_text
@@ -34,6 +40,9 @@ if TYPE_CHECKING:
     from generator.sources.tables import Table
 
 PLAN_COLUMNS = ("Plan Link", "Plan Status", "Plan Updated")
+TIME_TYPED = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")  # as _short_time writes it: Sheets reads a date-time
+RATE_LIMITS = ("rateLimitExceeded", "userRateLimitExceeded")
+RETRY_BASE_DELAY = 1.0
 _WRITTEN = (CREATED, UPDATED, REPLACED)  # statuses that mean the plan was (re)written now
 MAX_STATUS = 300
 
@@ -160,11 +169,27 @@ def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs)
                 cells[(row, column)] = value
     if cells:
         _widen(origin, max(c for _, c in cells) + 1, inputs)
-        data = [{"range": a1(origin.tab, r, c), "values": [[v]]} for (r, c), v in sorted(cells.items())]
+        updated = layout.plan_columns[2]
+        data = [{"range": a1(origin.tab, r, c),
+                 "values": [[entered(v, as_time=(c == updated and r != layout.header_row))]]}
+                for (r, c), v in sorted(cells.items())]
         request = inputs.sheets().spreadsheets().values().batchUpdate(
-            spreadsheetId=origin.spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
-        inputs.run(request)
+            spreadsheetId=origin.spreadsheet_id, body={"valueInputOption": "USER_ENTERED", "data": data})
+        try:
+            inputs.run(request)
+        except GoogleApiError as exc:
+            if exc.status == 403 and exc.reason not in RATE_LIMITS:
+                raise WriteBackError("the signed-in Google account can only view this Sheet (or the cells are "
+                                     "protected): ask the Sheet's owner for edit access, then run again.") from exc
+            raise
     return written
+
+
+def entered(value: str, *, as_time: bool = False) -> str:
+    """A value as typed into Sheets (USER_ENTERED): a time becomes a date-time, anything else stays text."""
+    if as_time and TIME_TYPED.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def _read_grid(origin: SheetOrigin, inputs: GoogleInputs) -> list[list[Any]]:
@@ -176,11 +201,67 @@ def _read_grid(origin: SheetOrigin, inputs: GoogleInputs) -> list[list[Any]]:
 
 
 def _widen(origin: SheetOrigin, needed: int, inputs: GoogleInputs) -> None:
+    """Add the columns still missing; after a failure, look again before adding any (never twice)."""
     if needed <= origin.column_count:
         return
-    body = {"requests": [{"appendDimension": {"sheetId": origin.sheet_id, "dimension": "COLUMNS",
-                                              "length": needed - origin.column_count}}]}
-    inputs.run(inputs.sheets().spreadsheets().batchUpdate(spreadsheetId=origin.spreadsheet_id, body=body))
+    from generator.google import client as google
+
+    for attempt in range(google.DEFAULT_RETRIES + 1):
+        have = _column_count(origin, inputs)  # as it is now: a lost answer may hide a widening that took effect
+        if have >= needed:
+            return
+        body = {"requests": [{"appendDimension": {"sheetId": origin.sheet_id, "dimension": "COLUMNS",
+                                                  "length": needed - have}}]}
+        try:
+            _send_once(origin.spreadsheet_id, body, inputs)
+            return
+        except GoogleApiError as exc:
+            transient = exc.status is None or google.is_retryable(exc.status, exc.reason)
+            if not transient or attempt == google.DEFAULT_RETRIES:
+                raise
+            time.sleep(google.backoff_delay(attempt, base=RETRY_BASE_DELAY))
+
+
+def _send_once(spreadsheet_id: str, body: dict[str, Any], inputs: GoogleInputs) -> None:
+    """``spreadsheets.batchUpdate`` sent exactly once per call.
+
+    httplib2 (under googleapiclient) silently sends a request again when the connection closes
+    before the answer comes, which for appendDimension would add the columns twice; a requests
+    session does not re-send a POST, so a lost answer surfaces here and ``_widen`` looks first.
+    """
+    import requests
+    from google.auth.transport.requests import AuthorizedSession
+    from googleapiclient.errors import HttpError
+    from httplib2 import Response
+
+    from generator.google import client as google
+
+    root = google.api_root()
+    url = f"{root or 'https://sheets.googleapis.com/'}v4/spreadsheets/{spreadsheet_id}:batchUpdate"
+    session = AuthorizedSession(inputs.credentials())
+    session.trust_env = root is None  # a loopback root: never through a proxy from the environment
+    try:
+        answer = session.post(url, json=body, timeout=google.DEFAULT_TIMEOUT)
+    except requests.RequestException as exc:
+        raise GoogleApiError(f"Google Sheets call sheets.spreadsheets.batchUpdate lost its connection "
+                             f"({type(exc).__name__}).", status=None, reason="connectionError") from exc
+    finally:
+        session.close()
+    if answer.status_code >= 400:
+        status, reason, message = google.error_details(HttpError(Response({"status": answer.status_code}),
+                                                                 answer.content, uri=url))
+        raise GoogleApiError(f"Google Sheets call sheets.spreadsheets.batchUpdate failed: {status} "
+                             f"{reason or 'error'}: {message.rstrip('.')}.", status=status, reason=reason)
+
+
+def _column_count(origin: SheetOrigin, inputs: GoogleInputs) -> int:
+    request = inputs.sheets().spreadsheets().get(
+        spreadsheetId=origin.spreadsheet_id, fields="sheets(properties(sheetId,gridProperties(columnCount)))")
+    for sheet in inputs.run(request).get("sheets", []):
+        properties = sheet.get("properties", {})
+        if int(properties.get("sheetId", 0)) == origin.sheet_id:
+            return int(properties.get("gridProperties", {}).get("columnCount", 0))
+    raise WriteBackError(f"{origin.label} no longer has the tab {origin.tab!r}.")
 
 
 def cell_values(outcome: Outcome) -> tuple[str | None, str, str | None]:

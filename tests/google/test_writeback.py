@@ -7,27 +7,34 @@ cell written by mistake anywhere in the sheet fails it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
 
 from generator.errors import ConfigError, WriteBackError
+from generator.google import writeback
 from generator.google.ids import GoogleRef
 from generator.google.inputs import GoogleInputs
 from generator.google.options import GoogleSignIn
-from generator.google.writeback import SheetLayout, a1, cell_values, quote_tab, write_back, write_back_targets
+from generator.google.writeback import (
+    SheetLayout,
+    a1,
+    cell_values,
+    entered,
+    quote_tab,
+    write_back,
+    write_back_targets,
+)
 from generator.mapping.load import load_mapping
 from generator.output.report import CREATED, FAILED, UNCHANGED, UPDATED, Outcome, Report
 from generator.pipeline import RunOptions, generate
 from generator.sources.tables import read_table
-from tests.google.fakegoogle import FakeGoogle
+from tests.google.fakegoogle import DROP, DROP_AFTER, FakeGoogle
 from tests.google.test_inputs import HEADER, TAB, Project, doc_url, run, sheet_url
 from tests.google.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
 from tests.helpers import make_template, run_footer
 
 PLAN_COLUMNS = ["Plan Link", "Plan Status", "Plan Updated"]
-STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")
 VALUES_WRITES = r"/values:batchUpdate$"
 GRID_WRITES = r"/spreadsheets/[^/]+:batchUpdate$"
 
@@ -64,7 +71,8 @@ def test_links_status_and_time_fill_new_columns_and_nothing_else(project: Projec
     assert links == [["Garcia, Ana/OT Plan - Ana Garcia.docx", "created"],
                      ["Lee, Kim/OT Plan - Kim Lee.docx", "created"],
                      ["Nguyen, Bao/OT Plan - Bao Nguyen.docx", "created"]]
-    assert all(STAMP.match(row[9]) for row in after[1:])
+    assert all(isinstance(row[9], dt.datetime) for row in after[1:])  # a real date-time: the Sheet sorts it
+    assert all(abs(row[9] - dt.datetime.now()) < dt.timedelta(minutes=5) for row in after[1:])
     assert fake_google.sheets.grid(project.sheet, "Archive") == archive
     assert fake_google.count("POST", VALUES_WRITES) == 1 and fake_google.count("POST", GRID_WRITES) == 0
 
@@ -123,6 +131,27 @@ def test_a_full_grid_is_widened_first(project: Project, fake_google: FakeGoogle)
     assert fake_google.sheets.books[sheet].tabs[0].cols == 29
     assert fake_google.sheets.grid(sheet, TAB)[0] == wide + PLAN_COLUMNS
     assert fake_google.count("POST", GRID_WRITES) == 1 and fake_google.count("POST", VALUES_WRITES) == 1
+
+
+@pytest.mark.parametrize("fault", [DROP_AFTER, DROP])
+def test_a_dropped_connection_while_widening_widens_once(project: Project, fake_google: FakeGoogle,
+                                                         monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    monkeypatch.setattr(writeback, "RETRY_BASE_DELAY", 0.001)
+    wide = HEADER + [f"Extra {n}" for n in range(26 - len(HEADER))]
+    sheet = fake_google.add_sheet("Wide caseload", {TAB: [wide, ["1001", "Ana", "Garcia", "IEP"]]})
+    fake_google.fail(fault, method="POST", path=GRID_WRITES)  # DROP_AFTER: widened, but the answer is lost
+    result = project.generate("--write-back", "-s", sheet_url(sheet))
+    assert result.exit_code == 0, result.output
+    assert fake_google.sheets.books[sheet].tabs[0].cols == 29  # not 32: the lost widening was seen, not repeated
+    assert fake_google.sheets.grid(sheet, TAB)[0] == wide + PLAN_COLUMNS
+    assert fake_google.count("POST", GRID_WRITES) == (1 if fault == DROP_AFTER else 2)
+
+
+def test_values_are_typed_as_text_except_the_time() -> None:
+    assert entered("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"  # never a formula
+    assert entered("0012") == "'0012" and entered("2026-11-22 10:00") == "'2026-11-22 10:00"
+    assert entered("2026-11-22 10:00", as_time=True) == "2026-11-22 10:00"  # a date-time the Sheet sorts
+    assert entered("not a time", as_time=True) == "'not a time"
 
 
 def test_rows_moved_during_the_run_are_found_by_key(project: Project, fake_google: FakeGoogle) -> None:
@@ -207,17 +236,15 @@ def test_a_dry_run_writes_nothing_to_the_sheet(project: Project, fake_google: Fa
 
 def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Project,
                                                                     fake_google: FakeGoogle) -> None:
-    fake_google.fail(403, method="POST", path=VALUES_WRITES, reason="forbidden",
-                     message="The caller does not have permission")
+    fake_google.share_as(project.sheet, "reader")  # view-only for the signed-in account
     before = project.grid()
     result = project.generate("--write-back")
     assert result.exit_code == 1
     assert result.stdout.startswith("3 students: 3 created.\n")
     assert result.stderr == (
-        "error: Could not write the plan links to OT Caseload (Google Sheet), sheet 'Fall 2026': Google Sheets call "
-        "sheets.spreadsheets.values.batchUpdate failed: 403 forbidden: The caller does not have permission. The "
-        "signed-in account lacks permission: ask the owner to share it, or sign in again with the full `drive` scope "
-        "(`plangen auth login`). The plans themselves were written; the manifest lists them.\n"
+        "error: Could not write the plan links to OT Caseload (Google Sheet), sheet 'Fall 2026': the signed-in Google "
+        "account can only view this Sheet (or the cells are protected): ask the Sheet's owner for edit access, then "
+        "run again. The plans themselves were written; the manifest lists them.\n"
     )
     assert project.grid() == before
     assert len(list((project.dir / "plans").glob("*/*.docx"))) == 3
@@ -293,7 +320,8 @@ def test_write_back_fills_the_rows_of_a_report_and_warns_about_keys_it_cannot_fi
     after = project.grid()
     unchanged_outside(before, after, {7, 8, 9})
     assert [row[7:] for row in after] == [PLAN_COLUMNS, ["", "", ""],
-                                          ["Lee, Kim/Plan.docx", "created", "2026-11-22 10:00"], ["", "", ""]]
+                                          ["Lee, Kim/Plan.docx", "created", dt.datetime(2026, 11, 22, 10, 0)],
+                                          ["", "", ""]]
     assert report.notes == ["Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 1 row(s)."]
     assert report.warnings == ["Eva Diaz: no row with key '1009' in the Google Sheet any more, so its plan link was "
                                "not written."]

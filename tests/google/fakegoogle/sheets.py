@@ -164,6 +164,11 @@ def user_entered(value: Value) -> Value:
         return value
     if value.startswith("'"):
         return value[1:]
+    when = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d?):(\d\d)(?::(\d\d))?)?", value)
+    if when:  # Sheets reads an ISO date (and time) typed into any locale's sheet as a date-time
+        year, month, day, hour, minute, second = (int(part or 0) for part in when.groups())
+        moment = dt.datetime(year, month, day, hour, minute, second)
+        return moment if when.group(4) else moment.date()
     if value.upper() in ("TRUE", "FALSE"):
         return value.upper() == "TRUE"
     if re.fullmatch(r"-?\d+", value):
