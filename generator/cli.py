@@ -334,6 +334,23 @@ def auth_status_command(token_file, service_account, impersonate):
         sys.exit(EXIT_CONFIG)
 
 
+@cli.command("doctor")
+@click.option("--drive", "drive_root", metavar="ROOT",
+              help="Also make, update, read back and trash one scratch Google Doc in ROOT (a folder link or ID you "
+                   "can write in, or 'root' for My Drive), through the same code as a plan.")
+@google_options
+@scope_option
+def doctor_command(drive_root, token_file, service_account, impersonate, scope):
+    """Check, on your real Google account, what plangen assumes about Google (run once before the first run)."""
+    from generator.google.doctor import diagnose
+
+    sign_in = sign_in_from(token_file, service_account, impersonate, scope, drive=True)
+    diagnosis = run_library(diagnose, sign_in, drive_root)
+    for line in diagnosis.lines():
+        click.echo(line)
+    sys.exit(diagnosis.exit_code)
+
+
 def main() -> None:
     cli(prog_name="plangen")
 

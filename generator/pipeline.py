@@ -232,6 +232,7 @@ def generate(
                            template_name, _now(), delivery.message))
     finally:
         sink.close()
+        report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a Drive sink switched to
         if not options.dry_run:
             report.write_manifest(out_dir / "manifest.csv")
     if not options.dry_run:
@@ -278,7 +279,8 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
     return open_drive_sink(options.drive, prepared.locations.sign_in, prepared.mapping,
                            template_sha256=prepared.template.sha256, replace_edited=options.replace_edited,
                            dry_run=options.dry_run, expected=len(prepared.roster.students),
-                           names=[name.filename for name in prepared.names.values()])
+                           names=[name.filename for name in prepared.names.values()],
+                           journal=out_dir / ".plangen" / "drive-times.jsonl")
 
 
 def _now() -> str:

@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from googleapiclient.http import MediaInMemoryUpload
@@ -36,6 +37,7 @@ from generator.google import signin as auth
 from generator.google.client import RateLimiter
 from generator.google.drive_api import DriveApi, IdPool
 from generator.google.drive_folders import Folder, FolderResolver, join_links, open_root
+from generator.google.drive_modes import ID_REFUSED, DriveModes, create_once
 from generator.google.drive_plans import (
     DOC_FIELDS,
     EDITED_COPY,
@@ -45,7 +47,6 @@ from generator.google.drive_plans import (
     PlanIndex,
     content_hash,
     marked,
-    parse_stamp,
     write_stamp,
 )
 from generator.google.ids import DOC_MIME, DOCX_MIME, web_link
@@ -85,7 +86,7 @@ class DriveSink:
 
     def __init__(self, api: DriveApi, folders: FolderResolver, index: PlanIndex, ids: IdPool, *,
                  template_sha256: str, replace_edited: bool, dry_run: bool, workers: int,
-                 owner: str | None = None, file_only: bool = False):
+                 owner: str | None = None, file_only: bool = False, modes: DriveModes | None = None):
         self.api = api
         self.folders = folders
         self.index = index
@@ -96,6 +97,12 @@ class DriveSink:
         self.workers = max(1, workers)
         self.owner = owner  # a service account acting as itself: it can create only in shared drives
         self.file_only = file_only  # drive.file: folders people made are invisible
+        self.modes = modes or DriveModes()  # fallbacks when Drive does not behave as assumed
+
+    @property
+    def notes(self) -> list[str]:
+        """Which fallback modes the run switched to (the report shows them)."""
+        return self.modes.notes()
 
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         window: deque[tuple[PlanJob, Future[Delivery]]] = deque()
@@ -147,7 +154,7 @@ class DriveSink:
             return self._create(job, folder, content, CREATED)
         if plan.content == content:
             return Delivery(UNCHANGED, plan.link)
-        if plan.untouched:
+        if plan.untouched or self.modes.recorded(plan.id, plan.modified):
             return self._update(job, plan, content)
         if not self.replace_edited:
             return Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
@@ -182,15 +189,11 @@ class DriveSink:
         if self.dry_run or folder.id is None:
             return Delivery(status, folder.link, note)
         stamp = write_stamp()
-        file_id = self.ids.take()
         identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
-        body = {"id": file_id, "name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id],
-                "modifiedTime": stamp,
+        body = {"name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id], "modifiedTime": stamp,
                 **marked(identity.properties(template=self.template, content=content, written=stamp))}
-        request = self.api.files().create(body=body, media_body=_media(job.data), fields=DOC_FIELDS,
-                                          supportsAllDrives=True)
         try:
-            resource = self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
+            resource = self._send_create(body, job.data, folder.id, identity.plan)
         except GoogleApiError as exc:
             if exc.status == 404 and self.file_only:
                 raise OutputError(f"the student's folder {folder.link} cannot be seen with the drive.file scope: "
@@ -198,7 +201,26 @@ class DriveSink:
                                   "the folder in ROOT (--create-folders), or sign in with the full drive scope."
                                   ) from exc
             raise
-        return Delivery(status, _link(resource), _with_stamp_check(note, resource, stamp))
+        return Delivery(status, _link(resource), self._stamp_note(note, resource, stamp))
+
+    def _send_create(self, body: dict[str, Any], data: bytes, folder_id: str, plan: str) -> dict[str, Any]:
+        """With a generated ID (a retry cannot make a second Doc), or, where Drive refuses those, sent once."""
+        if not self.modes.ids_refused:
+            file_id = self.ids.take()
+            request = self.api.files().create(body={"id": file_id, **body}, media_body=_media(data),
+                                              fields=DOC_FIELDS, supportsAllDrives=True)
+            try:
+                return self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
+            except GoogleApiError as exc:
+                if exc.reason != ID_REFUSED:
+                    raise
+                self.modes.refuse_ids()
+        return create_once(self.api, body, lambda: _media(data), folder_id, plan)
+
+    def _stamp_note(self, note: str, resource: dict[str, Any], stamp: str) -> str:
+        if self.modes.written(resource["id"], stamp, resource.get("modifiedTime")) or self.modes.keeps_journal:
+            return note
+        return (note + UNKEPT_STAMP).strip()
 
     def _in_my_drive(self, folder: Folder) -> bool:
         if folder.drive_known:
@@ -214,7 +236,7 @@ class DriveSink:
         request = self.api.files().update(fileId=plan.id, body=body, media_body=_media(job.data),
                                           fields=DOC_FIELDS, supportsAllDrives=True)
         resource = self.api.run(request)
-        return Delivery(UPDATED, _link(resource), _with_stamp_check("", resource, stamp))
+        return Delivery(UPDATED, _link(resource), self._stamp_note("", resource, stamp))
 
     def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str) -> Delivery:
         """Retire the edited Doc first: if the run dies before the new Doc exists, the next run
@@ -235,12 +257,6 @@ def _link(resource: dict[str, Any]) -> str:
     return resource.get("webViewLink") or web_link(resource["id"], DOC_MIME)
 
 
-def _with_stamp_check(note: str, resource: dict[str, Any], stamp: str) -> str:
-    if parse_stamp(resource.get("modifiedTime")) == parse_stamp(stamp):
-        return note
-    return (note + UNKEPT_STAMP).strip()
-
-
 # --------------------------------------------------------------------------------------------
 # Opening a run's connection to Drive
 # --------------------------------------------------------------------------------------------
@@ -255,7 +271,8 @@ def folder_column(mapping: Mapping) -> str:
 
 
 def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mapping, *, template_sha256: str,
-                    replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = ()) -> DriveSink:
+                    replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
+                    journal: Path | None = None) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
     if options.root is None and mapping.drive_folder is None:
         raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
@@ -265,12 +282,12 @@ def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mappi
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
     return connect(sign_in.credentials(), options, field=mapping.drive_folder, column=folder_column(mapping),
                    template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
-                   expected=expected, names=names)
+                   expected=expected, names=names, journal=journal)
 
 
 def connect(credentials: Any, options: DriveOptions, *, field: str | None, column: str, template_sha256: str,
             replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
-            retry_base_delay: float | None = None) -> DriveSink:
+            journal: Path | None = None, retry_base_delay: float | None = None) -> DriveSink:
     """A sink with ROOT checked, its folders listed and the existing plans found."""
     limiter = RateLimiter(options.writes_per_second)
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
@@ -288,7 +305,8 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     index.load_names(set(names))
     return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
                      replace_edited=replace_edited, dry_run=dry_run, workers=options.workers, owner=owner,
-                     file_only=auth.only_file_scope(credentials))
+                     file_only=auth.only_file_scope(credentials),
+                     modes=DriveModes(None if dry_run else journal))
 
 
 def no_storage(email: str) -> str:

@@ -51,9 +51,10 @@ class DriveApi:
         """This thread's ``files()`` collection: httplib2 connections cannot be shared."""
         return google.thread_service(*google.DRIVE, self.credentials).files()
 
-    def run(self, request: Any, *, on_conflict: Callable[[], Any] | None = None) -> Any:
-        return google.execute(request, retries=self.retries, base_delay=self.base_delay,
-                              sleep=self.sleep, limiter=self.limiter, on_conflict=on_conflict)
+    def run(self, request: Any, *, on_conflict: Callable[[], Any] | None = None, retries: int | None = None) -> Any:
+        return google.execute(request, retries=self.retries if retries is None else retries,
+                              base_delay=self.base_delay, sleep=self.sleep, limiter=self.limiter,
+                              on_conflict=on_conflict)
 
     def get(self, file_id: str, fields: str) -> dict[str, Any]:
         return self.run(self.files().get(fileId=file_id, fields=fields, supportsAllDrives=True))

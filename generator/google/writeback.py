@@ -223,35 +223,13 @@ def _widen(origin: SheetOrigin, needed: int, inputs: GoogleInputs) -> None:
 
 
 def _send_once(spreadsheet_id: str, body: dict[str, Any], inputs: GoogleInputs) -> None:
-    """``spreadsheets.batchUpdate`` sent exactly once per call.
-
-    httplib2 (under googleapiclient) silently sends a request again when the connection closes
-    before the answer comes, which for appendDimension would add the columns twice; a requests
-    session does not re-send a POST, so a lost answer surfaces here and ``_widen`` looks first.
-    """
-    import requests
-    from google.auth.transport.requests import AuthorizedSession
-    from googleapiclient.errors import HttpError
-    from httplib2 import Response
-
+    """``spreadsheets.batchUpdate`` sent exactly once per call (see ``google.once``): a lost answer
+    surfaces here, and ``_widen`` looks at the grid before trying again."""
     from generator.google import client as google
+    from generator.google.once import once_service
 
-    root = google.api_root()
-    url = f"{root or 'https://sheets.googleapis.com/'}v4/spreadsheets/{spreadsheet_id}:batchUpdate"
-    session = AuthorizedSession(inputs.credentials())
-    session.trust_env = root is None  # a loopback root: never through a proxy from the environment
-    try:
-        answer = session.post(url, json=body, timeout=google.DEFAULT_TIMEOUT)
-    except requests.RequestException as exc:
-        raise GoogleApiError(f"Google Sheets call sheets.spreadsheets.batchUpdate lost its connection "
-                             f"({type(exc).__name__}).", status=None, reason="connectionError") from exc
-    finally:
-        session.close()
-    if answer.status_code >= 400:
-        status, reason, message = google.error_details(HttpError(Response({"status": answer.status_code}),
-                                                                 answer.content, uri=url))
-        raise GoogleApiError(f"Google Sheets call sheets.spreadsheets.batchUpdate failed: {status} "
-                             f"{reason or 'error'}: {message.rstrip('.')}.", status=status, reason=reason)
+    sheets = once_service(google.SHEETS, inputs.credentials())
+    inputs.run(sheets.spreadsheets().batchUpdate(spreadsheetId=spreadsheet_id, body=body), retries=0)
 
 
 def _column_count(origin: SheetOrigin, inputs: GoogleInputs) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.google.fakegoogle.common import ApiError, Request, Response, check_fields, parse_fields, select
-from tests.google.fakegoogle.files import FILE_FIELDS
+from tests.google.fakegoogle.files import FILE_FIELDS, ME
 from tests.google.fakegoogle.uploads import Session, multipart_upload, simple_upload
 
 if TYPE_CHECKING:
@@ -69,6 +69,13 @@ def drive(fake: FakeGoogle, req: Request, api: str) -> Response:
             return file_out(fake.drive.create(params, meta, media, req.caller), params)
         return file_out(fake.drive.update(file_id, params, meta, media, req.caller), params)
     rest = segs[2:] if segs[:2] == ["drive", "v3"] else []
+    if rest == ["about"] and method == "GET":
+        if "fields" not in params:
+            raise ApiError(400, "required", "The 'fields' parameter is required for this method.",
+                           location="fields")
+        about = {"kind": "drive#about", "user": {**ME, "emailAddress": req.caller.client_id
+                                                 if req.caller.service_account else ME["emailAddress"]}}
+        return Response.json(select(about, parse_fields(params["fields"])))
     if rest == ["files"] and method == "GET":
         tree = parse_fields(params["fields"]) if "fields" in params else _DEFAULT_LIST_FIELDS
         check_fields(tree, _LIST_ALLOWED)
