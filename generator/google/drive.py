@@ -295,7 +295,9 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     root = open_root(api, options.root) if options.root else None
     owner = auth.service_account_email(credentials)
     if owner and root is not None and root.drive_id is None:
-        raise ConfigError(f"--drive: {root.link} is in a My Drive. {no_storage(owner)}")
+        where = "root is the service account's own My Drive" if root.link == "My Drive" else (
+            f"{root.link} is in a My Drive")
+        raise ConfigError(f"--drive: {where}. {no_storage(owner)}")
     ids = IdPool(api, block=expected)
     folders = FolderResolver(api, ids, root=root, field=field, column=column,
                              create=options.create_folders, dry_run=dry_run)

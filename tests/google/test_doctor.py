@@ -110,7 +110,8 @@ def test_a_missing_sign_in_or_a_service_account_on_my_drive_cannot_work(fake_goo
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0] == f"ok      sign-in: service account from {key} (--service-account), account {EMAIL}"
-    assert lines[-2].startswith("FAILED  ROOT: --drive: My Drive is in a My Drive. The service account")
+    assert lines[-2].startswith("FAILED  ROOT: --drive: root is the service account's own My Drive. The service "
+                                "account")
     assert writes(fake_google) == []
 
 
