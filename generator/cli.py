@@ -74,6 +74,9 @@ def input_options(func):
                      help="Only students whose review date is within DAYS (overdue included)."),
         click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
                      help="Pretend today is YYYY-MM-DD (for reproducible runs)."),
+        click.option("--period", type=click.IntRange(min=1), metavar="N",
+                     help="Progress reports for grading period N: the mapping's '{period}' columns and the "
+                          "'period' field (e.g. -m mappings/seis-progress.yaml --period 2)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -141,9 +144,9 @@ scope_option = click.option(
 @click.option("--skip-invalid", is_flag=True,
               help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
-def generate_command(mapping, source, template, keys, due_within, today, out_dir, drive_root, create_folders,
-                     write_back, pdf, token_file, service_account, impersonate, scope, dry_run, replace_edited,
-                     jobs, skip_invalid, verbose):
+def generate_command(mapping, source, template, keys, due_within, today, period, out_dir, drive_root,
+                     create_folders, write_back, pdf, token_file, service_account, impersonate, scope, dry_run,
+                     replace_edited, jobs, skip_invalid, verbose):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
@@ -159,11 +162,11 @@ def generate_command(mapping, source, template, keys, due_within, today, out_dir
                            write_back=write_back)
     options = run_options(mapping, source, template, keys, due_within, today, sign_in, out_dir=out_dir,
                           dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
-                          skip_invalid=skip_invalid, write_back=write_back, pdf=pdf)
+                          skip_invalid=skip_invalid, write_back=write_back, pdf=pdf, period=period)
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
-    print_report(report, out_dir)
+    print_report(report, out_dir, overview_written=period is None)
     sys.exit(report.exit_code)
 
 
@@ -211,7 +214,7 @@ class Progress:
         self.clear()
 
 
-def print_report(report: Report, out_dir: Path) -> None:
+def print_report(report: Report, out_dir: Path, overview_written: bool = True) -> None:
     for warning in report.warnings:
         click.echo(click.style("warning: ", fg="yellow") + warning, err=True)
     counts = report.counts
@@ -222,7 +225,8 @@ def print_report(report: Report, out_dir: Path) -> None:
     for error in report.errors:
         click.echo(click.style("error: ", fg="red") + error, err=True)
     if not report.dry_run:
-        click.echo(f"Caseload overview: {out_dir / overview.XLSX_NAME} and {out_dir / overview.HTML_NAME}")
+        if overview_written:  # a --period run writes progress reports: the overview lists plans
+            click.echo(f"Caseload overview: {out_dir / overview.XLSX_NAME} and {out_dir / overview.HTML_NAME}")
         click.echo(f"Manifest: {out_dir / 'manifest.csv'}")
 
 
@@ -230,11 +234,11 @@ def print_report(report: Report, out_dir: Path) -> None:
 @input_options
 @google_options
 @scope_option
-def check_command(mapping, source, template, keys, due_within, today, token_file, service_account, impersonate,
-                  scope):
+def check_command(mapping, source, template, keys, due_within, today, period, token_file, service_account,
+                  impersonate, scope):
     """Report every template, mapping, data and output problem at once; write nothing."""
     options = run_options(mapping, source, template, keys, due_within, today,
-                          sign_in_from(token_file, service_account, impersonate, scope))
+                          sign_in_from(token_file, service_account, impersonate, scope), period=period)
     result = run_library(check, options)
     for group in GROUPS:
         problems = result.in_group(group)

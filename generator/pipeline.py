@@ -60,6 +60,7 @@ class RunOptions:
     drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
     google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, Drive, write-back); None: default
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
+    period: int | None = None  # a progress-report run: the grading period (1, 2, 3...)
     pdf: bool = False  # a PDF copy beside each plan (LibreOffice locally, Drive's export on Drive)
 
 
@@ -133,7 +134,7 @@ class Prepared:
 def prepare(options: RunOptions, locations: Locations | None = None) -> Prepared:
     """Load every input, check the template against the mapping, and build the students."""
     locations = locations or Locations(options.google)
-    mapping = load_mapping(options.mapping)
+    mapping = load_mapping(options.mapping, period=options.period)
     tables = read_sources(mapping, options.source, locations)
     template = load_template(options, mapping, locations)
     check_template_fields(template, mapping)
@@ -181,7 +182,8 @@ def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
     missing = sorted(template.fields() - provided)
     if not missing:
         return
-    lines = [f"  {name}{suggest(name, mapping.provided_names())}" for name in missing]
+    lines = [f"  {name}" + (" (the grading period: run with --period N)" if name == "period"
+                            else suggest(name, mapping.provided_names())) for name in missing]
     raise TemplateError(
         f"{template.path}: uses field(s) that {mapping.path} does not provide:\n"
         + "\n".join(lines)
@@ -238,6 +240,7 @@ def generate(
     if not options.dry_run:
         if soffice is not None:
             add_pdfs(soffice, out_dir, report)
+    if not options.dry_run and options.period is None:  # the overview lists plans, not progress reports
         overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
         if options.drive is not None:
             from generator.google.drive_overview import publish_overview

@@ -15,10 +15,12 @@ converter turns them into floating shapes). Template tags that vanish when a pla
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -614,8 +616,17 @@ def save(doc: Document, name: str) -> Path:
     return path
 
 
+def build_ot_progress_report() -> Path:
+    """Made by build_progress_report.py with the helpers above (loaded by path: this is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("build_progress_report",
+                                                  Path(__file__).with_name("build_progress_report.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_ot_progress_report(SimpleNamespace(**globals()))
+
+
 def main() -> None:
-    for path in (build_ot_treatment_plan(), build_504_plan()):
+    for path in (build_ot_treatment_plan(), build_504_plan(), build_ot_progress_report()):
         print(f"wrote {path}")
 
 

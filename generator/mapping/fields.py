@@ -25,9 +25,10 @@ FIELD_KEYS = (
 ITEM_KEYS = tuple(k for k in FIELD_KEYS
                   if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat", "conflicts"))
 REPEAT_MARK = "{n}"
+PERIOD_MARK = "{period}"  # a column per grading period: 'Progress Report {period} Summary', read with --period N
 PARTS = ("code", "label")
 CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
-BUILTIN_NAMES = ("today", "school_year", "student_key")
+BUILTIN_NAMES = ("today", "school_year", "student_key", "period")
 
 
 @dataclass

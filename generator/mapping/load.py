@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from generator.jinja import make_environment, unsafe_constructs
-from generator.mapping.fields import BUILTIN_NAMES, Condition, FieldSpec, read_conditions, read_field
+from generator.mapping.fields import BUILTIN_NAMES, PERIOD_MARK, Condition, FieldSpec, read_conditions, read_field
 from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
 from generator.mapping.suggest import suggest
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
@@ -87,6 +87,7 @@ class Mapping:
     folder_pattern: str = DEFAULT_FOLDER
     filename_pattern: str = DEFAULT_FILENAME
     overview: dict[str, str] = field(default_factory=dict)  # caseload overview column -> field name
+    period: int | None = None  # the grading period of a progress-report run (--period N)
 
     @property
     def default_source(self) -> str:
@@ -96,16 +97,17 @@ class Mapping:
         return spec.source or self.default_source
 
     def provided_names(self) -> set[str]:
-        """Every name a template may use with this mapping."""
-        return set(self.fields) | set(BUILTIN_NAMES)
+        """Every name a template may use with this mapping (``period`` only in a --period run)."""
+        names = set(self.fields) | set(BUILTIN_NAMES)
+        return names if self.period is not None else names - {"period"}
 
     def where(self, name: str) -> str:
         spec = self.fields.get(name)
         return f"{self.path}, line {spec.line}" if spec else str(self.path)
 
 
-def load_mapping(path: Path | str) -> Mapping:
-    """Read and fully validate a mapping file."""
+def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
+    """Read and fully validate a mapping file; ``period`` (--period N) fills '{period}' in column names."""
     path = Path(path)
     data = load_yaml_mapping(path)
     reader = YamlReader(path)
@@ -121,8 +123,9 @@ def load_mapping(path: Path | str) -> Mapping:
     fields = {str(name): read_field(reader, str(name), spec, raw_fields.line_of(name))
               for name, spec in raw_fields.items()}
 
+    _fill_period(reader, fields, period)
     key_fields = _read_key_fields(reader, data, fields)
-    mapping = Mapping(path=path, key=key_fields[0], fields=fields, key_fields=key_fields)
+    mapping = Mapping(path=path, key=key_fields[0], fields=fields, key_fields=key_fields, period=period)
     mapping.key_ignore_case = reader.string(data, "key_case", "setting", "ignore") == "ignore"
     if "key_case" in data and data["key_case"] not in KEY_CASES:
         raise reader.fail(data.line_of("key_case"), f"key_case must be 'ignore' (AB1001 = ab1001, the default) or "
@@ -152,6 +155,22 @@ def load_mapping(path: Path | str) -> Mapping:
     mapping.overview = _read_overview(reader, data, mapping)
     _check_expressions(reader, data, mapping)
     return mapping
+
+
+def _fill_period(reader: YamlReader, fields: dict[str, FieldSpec], period: int | None) -> None:
+    """'Progress Report {period} Summary' becomes the run's period's column; without --period it cannot be read."""
+    specs = [*fields.values(), *(item for parent in fields.values() for item in parent.item.values())]
+    for spec in specs:
+        columns = spec.source_columns()
+        if not any(PERIOD_MARK in column for column in columns):
+            continue
+        if period is None:
+            raise reader.fail(spec.line, f"field {spec.name!r} reads a column per grading period "
+                              f"({next(c for c in columns if PERIOD_MARK in c)!r}): say which one with --period N "
+                              "(e.g. --period 2 for the second progress report).")
+        if spec.column is not None:
+            spec.column = spec.column.replace(PERIOD_MARK, str(period))
+        spec.columns = [column.replace(PERIOD_MARK, str(period)) for column in spec.columns]
 
 
 def _read_key_fields(reader: YamlReader, data: LineDict, fields: dict[str, FieldSpec]) -> list[str]:

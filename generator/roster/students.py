@@ -177,6 +177,8 @@ class _StudentBuilder:
             "school_year": school_year(self.today),
             "student_key": key,
         }
+        if self.mapping.period is not None:
+            values["period"] = self.mapping.period
         errors: list[str] = self.duplicate_rows(identity) + self.identity_conflicts(identity)
         warnings: list[str] = []
         for spec in self.mapping.fields.values():

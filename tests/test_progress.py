@@ -1,0 +1,155 @@
+"""Progress reports (--period N): SEIS Student Goals and hand-kept caseload samples, period by period."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from generator.cli import cli
+from tests.helpers import SAMPLES, make_template
+
+NOT_ENTERED = "________________________  (nothing entered for period {period}: write it in)"
+OT = ("Occupational Therapist", "OT")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def goal_blocks(path: Path) -> list[dict[str, str]]:
+    """The report's goal table read back: one dict per goal, label -> value."""
+    blocks: list[dict[str, str]] = []
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            cells = [c.text for c in row.cells]
+            if len(cells) != 2:
+                continue
+            label, value = cells
+            if label.startswith("Goal ") and label != "Goals":
+                blocks.append({"Goal": label[5:], "Text": value})
+            elif blocks and label:
+                blocks[-1][label.replace(f" (period {path.name.split()[3]})", "")] = value
+    return blocks
+
+
+def expected(value: str, period: int) -> str:
+    return value if value else NOT_ENTERED.format(period=period)
+
+
+def seis_goals() -> dict[str, list[dict[str, str]]]:
+    """The sample Student Goals Report read with the csv module: OT goals per SEIS ID, in goal order."""
+    with open(SAMPLES / "progress" / "seis_student_goals.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Person Responsible"] in OT]
+    by_student: dict[str, list[dict[str, str]]] = {}
+    for row in sorted(rows, key=lambda r: r["Annual Goal #"]):
+        by_student.setdefault(row["SEIS ID"], []).append(row)
+    return by_student
+
+
+def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_comment(sample_copy: Path,
+                                                                                        tmp_path: Path):
+    out = tmp_path / "plans"
+    goals = seis_goals()
+    names = {"7300101": "Okafor, Amelia", "7300102": "Fernández, Diego", "7300104": "Tanaka, Hiroshi"}
+    assert set(goals) == set(names)  # Lucas Müller has a speech goal only: no OT report
+    blanks = 0
+    for period in (1, 2, 3):
+        result = run("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period",
+                     str(period), "-o", str(out), "--today", "2027-03-20")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("3 students: 3 created.\n") and "Caseload overview" not in result.output
+        for key, folder in names.items():
+            first, last = folder.split(", ")[1], folder.split(", ")[0]
+            report = out / folder / f"OT Progress Report {period} – 2026-2027 – {first} {last}.docx"
+            blocks = goal_blocks(report)
+            assert [b["Goal"] for b in blocks] == [g["Annual Goal #"] for g in goals[key]]
+            for block, row in zip(blocks, goals[key], strict=True):
+                assert block["Text"] == f"{row['Area Of Need']}: {row['Goal']}"
+                assert block["Baseline"] == row["Baseline"]
+                assert block["Progress"] == expected(row[f"Progress Report {period} Summary "], period)
+                assert block["Comment and data"] == expected(row[f"Progress Report {period} Comments  "], period)
+                blanks += block["Progress"].startswith("____")
+    assert blanks == 1 + 3  # Amelia's goal 2 in period 2; in period 3 all but Amelia's goal 1 and Diego's goal 2
+    assert sorted(p.name for p in (out / "Okafor, Amelia").iterdir()) == [
+        f"OT Progress Report {n} – 2026-2027 – Amelia Okafor.docx" for n in (1, 2, 3)]
+
+
+def test_a_rerun_is_unchanged_and_an_edited_report_is_kept(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    args = ("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", "2", "-o", str(out),
+            "--today", "2027-01-20")
+    assert run(*args).exit_code == 0
+    report = out / "Tanaka, Hiroshi" / "OT Progress Report 2 – 2026-2027 – Hiroshi Tanaka.docx"
+    edited = Document(str(report))
+    edited.add_paragraph("Parent conference held 01/22.")
+    edited.save(str(report))
+    result = run(*args, "-v")
+    assert result.exit_code == 0
+    assert "kept-edited  Hiroshi Tanaka" in result.output and "2 unchanged, 1 kept-edited." in result.output
+    assert "Parent conference held 01/22." in "\n".join(p.text for p in Document(str(report)).paragraphs)
+
+
+def test_caseload_progress_reports_land_beside_the_plans(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    mappings = sample_copy / "mappings"
+    plan = run("generate", "-m", str(mappings / "caseload.yaml"), "-o", str(out), "--today", "2026-11-22",
+               "--student", "1001", "--student", "1002", "--student", "1003")
+    assert plan.exit_code == 0, plan.output
+    result = run("generate", "-m", str(mappings / "caseload-progress.yaml"), "--period", "2", "-o", str(out),
+                 "--today", "2027-01-20")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "O'Brien, Liam").iterdir()) == [
+        "OT Progress Report 2 – 2026-2027 – Liam O'Brien.docx", "OT Treatment Plan 2026-2027 - Liam O'Brien.docx"]
+    sheet = openpyxl.load_workbook(SAMPLES / "progress" / "caseload_progress.xlsx").active
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        cells = dict(zip(header, row, strict=True))
+        folder = f"{cells['Last Name']}, {cells['First Name']}"
+        name = f"OT Progress Report 2 – 2026-2027 – {cells['First Name']} {cells['Last Name']}.docx"
+        blocks = goal_blocks(out / folder / name)
+        groups = [n for n in (1, 2, 3) if cells[f"Goal {n}"]]
+        assert [b["Goal"] for b in blocks] == [str(n) for n in groups]
+        for block, n in zip(blocks, groups, strict=True):
+            assert block["Text"] == f"{cells[f'Goal {n} Area']}: {cells[f'Goal {n}']}"
+            assert block["Progress"] == expected(cells[f"Goal {n} P2 Rating"] or "", 2)
+            assert block["Comment and data"] == expected(cells[f"Goal {n} P2 Comment"] or "", 2)
+    # the overview still lists the plans, not the progress reports
+    overview = openpyxl.load_workbook(out / "caseload.xlsx").active
+    plans = {r[1]: r[2] for r in overview.iter_rows(min_row=3, values_only=True)}
+    assert plans["1001"] == "O'Brien, Liam/OT Treatment Plan 2026-2027 - Liam O'Brien.docx"
+
+
+def test_a_progress_mapping_without_period_says_to_pass_it(sample_copy: Path):
+    mapping = sample_copy / "mappings" / "seis-progress.yaml"
+    result = run("generate", "-m", str(mapping))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {mapping}, line 40: field 'progress' reads a column per grading period "
+        "('Progress Report {period} Summary'): say which one with --period N (e.g. --period 2 for the second "
+        "progress report).\n")
+
+
+@pytest.mark.parametrize("period", ["0", "x"])
+def test_period_must_be_a_positive_number(sample_copy: Path, period: str):
+    result = run("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", period)
+    assert result.exit_code == 2 and "Invalid value for '--period'" in result.output
+
+
+def test_a_template_using_period_in_a_plan_run_is_stopped_before_writing(tmp_path: Path):
+    (tmp_path / "c.csv").write_text("ID,Name\n1,Ana\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("source: c.csv\nkey: id\nfields:\n  id: ID\n  name: Name\n")
+    template = make_template(tmp_path / "t.docx", ["Period {{ period }}: {{ name }}"])
+    result = run("generate", "-m", str(tmp_path / "m.yaml"), "-t", str(template), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "  period (the grading period: run with --period N)\n" in result.output
+    assert not (tmp_path / "out").exists()
+    result = run("generate", "-m", str(tmp_path / "m.yaml"), "-t", str(template), "-o", str(tmp_path / "out"),
+                 "--period", "4")
+    assert result.exit_code == 0, result.output
+    plan = Document(str(tmp_path / "out" / "1" / "Treatment Plan - 1.docx"))
+    assert "Period 4: Ana" in "\n".join(p.text for p in plan.paragraphs)
