@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from generator.pipeline import RunOptions, generate  # noqa: E402  (needs the repo root on the path)
 from render_preview import first_page_png, to_pdf  # noqa: E402
+
+from generator.pipeline import RunOptions, generate  # noqa: E402  (needs the repo root on the path)
 
 IMAGES = ROOT / "docs" / "images"
 REPORT_DAY = dt.date(2027, 1, 20)
