@@ -132,8 +132,9 @@ scope_option = click.option(
               help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
                    "each student's row (added after the last used column when missing); no other cell changes.")
 @click.option("--pdf", is_flag=True,
-              help="Also keep <file>.pdf beside each plan (LibreOffice locally), remade only when the plan changed; "
-                   "an edited plan's PDF is made from the edited plan.")
+              help="Also keep <file>.pdf beside each plan (LibreOffice locally; with --drive the Doc exported as PDF "
+                   "into its folder), remade only when the plan changed; an edited plan's PDF is made from the "
+                   "edited plan.")
 @google_options
 @scope_option
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
@@ -150,9 +151,6 @@ def generate_command(mapping, source, template, keys, due_within, today, period,
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
-    if pdf and drive_root is not None:
-        raise PlangenClickError("--pdf with --drive is not available yet: run without --drive to keep local plans "
-                                "with their PDFs, or download the Google Docs as PDF from Drive.")
     drive = None
     if drive_root is not None:
         from generator.google.drive import DriveOptions

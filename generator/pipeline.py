@@ -240,6 +240,10 @@ def generate(
     if not options.dry_run:
         if soffice is not None:
             add_pdfs(soffice, out_dir, report)
+        elif options.pdf:  # on Drive: each Doc exported as PDF beside it
+            from generator.google.drive_pdf import publish_pdfs
+
+            publish_pdfs(sink, report)
     if not options.dry_run and options.period is None:  # the overview lists plans, not progress reports
         overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
         if options.drive is not None:

@@ -80,10 +80,3 @@ def test_pdf_without_libreoffice_is_refused_before_anything_is_written(tmp_path:
     assert INSTALL_HINT.startswith("--pdf needs LibreOffice") and "apt-get install libreoffice-writer-nogui" \
         in INSTALL_HINT
     assert not out.exists()
-
-
-def test_pdf_with_drive_is_refused(tmp_path: Path):
-    mapping, out = project(tmp_path)
-    result = generate(mapping, out, "--drive", "root")
-    assert result.exit_code == 2
-    assert "--pdf with --drive is not available yet" in result.output

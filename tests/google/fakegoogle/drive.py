@@ -27,11 +27,13 @@ from tests.google.fakegoogle.files import (
     EXPORT_LIMIT,
     FOLDER,
     ME,
+    PDF,
     SPREADSHEET,
     XLSX,
     DriveFile,
     docx_text,
     new_id,
+    text_pdf,
 )
 
 
@@ -306,6 +308,10 @@ class DriveStore:
         if f.mime_type == DOCUMENT:
             if mime == DOCX and f.content_type in (DOCX, None):
                 return f.content or b""
+            if mime == PDF:
+                text = (f.content or b"").decode("utf-8") if f.content_type == "text/plain" else docx_text(
+                    f.content or b"")
+                return text_pdf(text)
             if mime == "text/plain":
                 if f.content_type == "text/plain":
                     return f.content or b""

@@ -18,6 +18,7 @@ DOCUMENT = "application/vnd.google-apps.document"
 SPREADSHEET = "application/vnd.google-apps.spreadsheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 # target Google type -> media types Drive converts into it (those the fake can model)
 CONVERTIBLE = {
@@ -124,6 +125,36 @@ def docx_text(data: bytes) -> str:
     paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
     texts = ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs]
     return "\n".join(texts)
+
+
+def text_pdf(text: str) -> bytes:
+    """A small valid PDF showing ``text`` line by line (Helvetica, WinAnsi), as Drive's PDF export of a Doc
+    would show its words: enough for pdftotext to read back, no layout beyond that."""
+    lines = [line for line in text.splitlines() if line.strip()] or [""]
+    pages = [lines[i:i + 50] for i in range(0, len(lines), 50)]
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "",
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for page in pages:
+        body = "BT /F1 10 Tf 14 TL 50 760 Td " + " ".join(
+            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*" for line in page
+        ) + " ET"
+        stream = body.encode("cp1252", "replace")
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n" + stream.decode("latin-1") + "\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("latin-1")
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("latin-1")
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("latin-1")
+    return bytes(out)
 
 
 def _schema_fields(schema: str) -> set[str]:
