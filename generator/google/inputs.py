@@ -143,7 +143,7 @@ class GoogleInputs:
             raise SourceError(_wrong_kind(ref, meta, "Sheet", "source"))
         label = label_for(str(meta.get("name", "")), "Google Sheet")
         request = self.sheets().spreadsheets().get(
-            spreadsheetId=ref.file_id, fields="sheets(properties(sheetId,title,index,sheetType,gridProperties))")
+            spreadsheetId=ref.file_id, fields="sheets(properties(sheetId,title,index,sheetType,gridProperties,hidden))")
         tabs = [s.get("properties", {}) for s in self.run(request).get("sheets", [])]
         tab = choose_tab(tabs, ref, sheet, label)
         data = self.export(ref, label, XLSX_MIME, SourceError)
@@ -154,8 +154,12 @@ class GoogleInputs:
 
 
 def choose_tab(tabs: list[dict[str, Any]], ref: GoogleRef, sheet: str | None, label: str) -> dict[str, Any]:
-    """The tab the link's gid names, else the mapping's sheet, else the first; a disagreement is an error."""
-    listed = ", ".join(f"{t.get('title')!r} (gid={t.get('sheetId', 0)})" for t in tabs)
+    """The tab the link's gid names, else the mapping's sheet, else the first visible; a disagreement is an error.
+
+    A hidden tab (last year's copy) is read only when named, by the link's gid or by ``sheet:``.
+    """
+    listed = ", ".join(f"{t.get('title')!r} (gid={t.get('sheetId', 0)}{', hidden' if t.get('hidden') else ''})"
+                       for t in tabs)
     if not tabs:
         raise SourceError(f"{label} has no tabs.")
     if ref.gid is not None:
@@ -170,7 +174,11 @@ def choose_tab(tabs: list[dict[str, Any]], ref: GoogleRef, sheet: str | None, la
                               "'sheet:' so they agree.")
         return found[0]
     if sheet is None:
-        return tabs[0]
+        visible = [tab for tab in tabs if not tab.get("hidden")]
+        if not visible:
+            raise SourceError(f"{label} has only hidden tabs ({listed}). Name the one to read with `sheet:` in the "
+                              "mapping.")
+        return visible[0]
     for tab in tabs:
         if tab.get("title") == sheet:
             return tab

@@ -393,6 +393,26 @@ def test_choose_tab_gid_then_sheet_then_first() -> None:
     assert choose_tab([{"title": "Only"}], GoogleRef("id", "link", gid=0), None, "L") == {"title": "Only"}
 
 
+def test_choose_tab_skips_hidden_tabs_unless_named() -> None:
+    tabs = [{"title": "Last Year", "sheetId": 0, "hidden": True}, *TABS[1:]]
+    assert choose_tab(tabs, GoogleRef("id", "link"), None, "L")["title"] == "Spring"
+    assert choose_tab(tabs, GoogleRef("id", "link"), "Last Year", "L")["title"] == "Last Year"
+    assert choose_tab(tabs, GoogleRef("id", "link", gid=0), None, "L")["title"] == "Last Year"
+    with pytest.raises(SourceError) as caught:
+        choose_tab(tabs[:1], GoogleRef("id", "link"), None, "L")
+    assert str(caught.value) == ("L has only hidden tabs ('Last Year' (gid=0, hidden)). Name the one to read with "
+                                 "`sheet:` in the mapping.")
+
+
+def test_a_hidden_first_tab_is_not_the_caseload(project: Project, fake_google: FakeGoogle) -> None:
+    book = fake_google.add_sheet("Two years", {"Last Year": [["ID"], ["1"]], "Caseload": [["ID"], ["2"]]},
+                                 hidden=("Last Year",))
+    ref = GoogleRef(book, sheet_url(book))
+    table = reader(project).read_sheet(ref, None)
+    assert (table.sheet, [row.values for row in table.rows]) == ("Caseload", [["2"]])
+    assert [row.values for row in reader(project).read_sheet(ref, "Last Year").rows] == [["1"]]
+
+
 def test_choose_tab_refusals() -> None:
     with pytest.raises(SourceError, match=r"^L has no tabs\.$"):
         choose_tab([], GoogleRef("id", "link"), None, "L")

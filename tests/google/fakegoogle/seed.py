@@ -57,10 +57,11 @@ class Seeding:
         f.content, f.content_type, f.converted_from = bytes(docx), DOCX, DOCX
         return f.id
 
-    def add_sheet(self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root") -> str:
-        """A native Google Sheet with the given tabs (title -> rows of cell values)."""
+    def add_sheet(self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root",
+                  hidden: tuple[str, ...] = ()) -> str:
+        """A native Google Sheet with the given tabs (title -> rows of cell values), some of them hidden."""
         f = self._seed(name, SPREADSHEET, parent, None, None)
-        self.sheets.add(f.id, name, tabs)
+        self.sheets.add(f.id, name, tabs, hidden)
         return f.id
 
     def human_edit(self, file_id: str, *, content: bytes | None = None, name: str | None = None,

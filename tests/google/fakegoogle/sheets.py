@@ -113,6 +113,7 @@ class Tab:
     rows: int
     cols: int
     cells: dict[tuple[int, int], Value] = field(default_factory=dict)
+    hidden: bool = False  # a tab hidden from view (last year's copy); still readable by name
 
     def grid(self) -> list[list[Value]]:
         if not self.cells:
@@ -186,7 +187,8 @@ class SheetsStore:
 
     # -- seeding and inspection ----------------------------------------------------------------
 
-    def add(self, book_id: str, title: str, tabs: dict[str, list[list[Value]]]) -> Spreadsheet:
+    def add(self, book_id: str, title: str, tabs: dict[str, list[list[Value]]],
+            hidden: tuple[str, ...] = ()) -> Spreadsheet:
         made = []
         for index, (name, rows) in enumerate(tabs.items()):
             width = max((len(r) for r in rows), default=0)
@@ -196,6 +198,7 @@ class SheetsStore:
                 for c, value in enumerate(row):
                     if value is not None and value != "":
                         tab.cells[(r, c)] = value
+            tab.hidden = name in hidden
             made.append(tab)
         if not made:
             made.append(Tab(0, "Sheet1", 1000, 26))
@@ -236,6 +239,7 @@ class SheetsStore:
             wb.remove(wb.active)
             for tab in book.tabs:
                 ws = wb.create_sheet(tab.title)
+                ws.sheet_state = "hidden" if tab.hidden else "visible"
                 for (r, c), value in tab.cells.items():
                     ws.cell(row=r + 1, column=c + 1, value=value)
             buf = io.BytesIO()
@@ -284,7 +288,8 @@ class SheetsStore:
                     {"properties": {"sheetId": t.sheet_id, "title": t.title, "index": i,
                                     "sheetType": "GRID",
                                     "gridProperties": {"rowCount": t.rows,
-                                                       "columnCount": t.cols}}}
+                                                       "columnCount": t.cols},
+                                    **({"hidden": True} if t.hidden else {})}}  # Sheets omits hidden: false
                     for i, t in enumerate(book.tabs)
                 ],
                 "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit",
