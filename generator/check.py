@@ -69,12 +69,13 @@ def check(options: RunOptions) -> CheckResult:
     if result.errors or mapping is None or template is None:
         result.summary = "Fix the errors above, then run check again to check the data."
         return result
-    tables = _load(result, "data", read_sources, mapping, options.source, locations)
+    notes: list[str] = []  # which downloaded file went to which source
+    tables = _load(result, "data", read_sources, mapping, options.source, locations, notes)
     built = _load(result, "data", build, mapping, tables, options) if tables is not None else None
     if tables is not None and built is not None:
-        prepared = Prepared(mapping, tables, template, built, locations)
+        prepared = Prepared(mapping, tables, template, built, locations, notes)
         add_data_problems(result, prepared)
-        result.summary = describe(prepared)
+        result.summary = "\n".join([*prepared.notes, describe(prepared)])
     return result
 
 

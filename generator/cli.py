@@ -63,9 +63,11 @@ def input_options(func):
     options = [
         click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
                      help="Mapping file (YAML) saying which column feeds each template field."),
-        click.option("-s", "--source", metavar="PATH|SHEET",
+        click.option("-s", "--source", metavar="PATH|SHEET|NAME=PATH|FOLDER", multiple=True,
                      help="Caseload or report file (.xlsx, .csv), or a Google Sheets link or ID (the tab from the "
-                          "link's gid, else the mapping's 'sheet:'). Default: the mapping's 'source:'."),
+                          "link's gid, else the mapping's 'sheet:'). For a mapping with several sources: "
+                          "NAME=PATH (repeat for each), or a folder or files recognised by their header row. "
+                          "Default: the mapping's files."),
         click.option("-t", "--template", metavar="PATH|DOC",
                      help="Word template (.docx), or a Google Docs link or ID. Default: the mapping's 'template:'."),
         click.option("--student", "keys", multiple=True, metavar="KEY",
@@ -84,8 +86,9 @@ def input_options(func):
 
 
 def run_options(mapping, source, template, keys, due_within, today, sign_in: GoogleSignIn, **extra) -> RunOptions:
-    return RunOptions(mapping=mapping, source=as_location(source), template=as_location(template), keys=keys,
-                      due_within=due_within, today=today.date() if today else None, google=sign_in, **extra)
+    return RunOptions(mapping=mapping, source=[as_location(s) or s for s in source], template=as_location(template),
+                      keys=keys, due_within=due_within, today=today.date() if today else None, google=sign_in,
+                      **extra)
 
 
 def sign_in_from(token_file, service_account, impersonate, scope, *, drive: bool = False,

@@ -63,3 +63,7 @@ class WriteBackError(PlangenError):
 
 class AuthError(ConfigError):
     """Google credentials are missing, unreadable, or insufficient."""
+
+
+class RowError(StudentError):
+    """A row of one student's report cannot be read (e.g. an impossible date): that student only fails."""

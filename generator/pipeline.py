@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from generator.output.sink import Sink
 from generator.roster.naming import PlanName, plan_names
 from generator.roster.select import select
 from generator.roster.students import Roster, Student, build_roster
+from generator.source_choice import choose_sources
 from generator.sources.tables import Table, read_table
 from generator.template.autocrat import AutocratTags
 from generator.template.loader import PlanTemplate
@@ -47,7 +48,7 @@ class RunOptions:
     """What the therapist asked for; paths not given fall back to the mapping's defaults."""
 
     mapping: Path
-    source: Path | str | None = None  # a path, or a Google Sheets link or ID
+    source: Path | str | Sequence[Path | str] | None = None  # paths, NAME=PATH, folders, Google Sheets links/IDs
     template: Path | str | None = None  # a path, or a Google Docs link or ID
     out_dir: Path = Path("plans")
     keys: Sequence[str] = ()
@@ -117,6 +118,7 @@ class Prepared:
     template: PlanTemplate
     built: Built
     locations: Locations
+    notes: list[str] = field(default_factory=list)  # which downloaded file went to which source
 
     @property
     def roster(self) -> Roster:
@@ -135,10 +137,11 @@ def prepare(options: RunOptions, locations: Locations | None = None) -> Prepared
     """Load every input, check the template against the mapping, and build the students."""
     locations = locations or Locations(options.google)
     mapping = load_mapping(options.mapping, period=options.period)
-    tables = read_sources(mapping, options.source, locations)
+    notes: list[str] = []
+    tables = read_sources(mapping, options.source, locations, notes)
     template = load_template(options, mapping, locations)
     check_template_fields(template, mapping)
-    return Prepared(mapping, tables, template, build(mapping, tables, options), locations)
+    return Prepared(mapping, tables, template, build(mapping, tables, options), locations, notes)
 
 
 def load_template(options: RunOptions, mapping: Mapping, locations: Locations) -> PlanTemplate:
@@ -159,21 +162,17 @@ def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Bu
     return Built(roster, names, today, warnings, everyone)
 
 
-def read_sources(mapping: Mapping, override: Path | str | None, locations: Locations) -> dict[str, Table]:
-    """Every source table the mapping names; --source replaces the file of a one-source mapping."""
-    sources = dict(mapping.sources)
-    if override is not None:
-        if len(sources) > 1:
-            raise ConfigError(f"--source cannot be used with {mapping.path}: it reads several sources "
-                              f"({', '.join(sources)}). Set each file under 'sources:' in the mapping.")
-        (name,) = sources
-        sources[name] = replace(sources[name], location=override)
-    tables = {}
-    for name, spec in sources.items():
-        if spec.location is None:
-            raise ConfigError(f"no source given: pass --source, or set 'source:' in {mapping.path}.")
-        tables[name] = locations.read_source(spec.location, spec.sheet, spec.layout)
-    return tables
+def read_sources(mapping: Mapping, given: Path | str | Sequence[Path | str] | None, locations: Locations,
+                 notes: list[str] | None = None) -> dict[str, Table]:
+    """Every source table: the mapping's files, or the --source values (see ``source_choice``).
+
+    ``notes`` receives which file went to which source when header rows decided it; an optional
+    report left out has no table, and the roster says so once.
+    """
+    chosen = choose_sources(mapping, given, locations.read_source)
+    if notes is not None:
+        notes.extend(chosen.notes)
+    return chosen.tables
 
 
 def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
@@ -203,7 +202,7 @@ def generate(
     targets = write_back_targets(prepared, Path(options.out_dir)) if options.write_back else []
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
-    report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings))
+    report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings), notes=list(prepared.notes))
     out_dir = Path(options.out_dir)
     if not options.dry_run:
         ensure_out_dir(out_dir)

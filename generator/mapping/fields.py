@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +34,28 @@ BUILTIN_NAMES = ("today", "school_year", "student_key", "period")
 
 @dataclass
 class Condition:
-    """A row filter: keep rows whose column passes the test (e.g. service code 450 only)."""
+    """A row filter: keep rows whose column passes the test (e.g. service code 450 only).
 
-    column: str
+    ``any_of`` holds alternatives instead (``{any: [...]}``): the row is kept when one of them holds, e.g.
+    a goal numbered "OT (1 of 2)" or one whose person responsible is the occupational therapist.
+    """
+
+    column: str | None
     op: str
     values: list[str]
     line: int
+    any_of: list[Condition] = field(default_factory=list)
+
+    def columns(self) -> list[str]:
+        if self.op == "any":
+            return [c for condition in self.any_of for c in condition.columns()]
+        return [self.column] if self.column is not None else []
+
+    def holds(self, cell: Callable[[str], Any]) -> bool:
+        """``cell(column)``: the row's value in that column."""
+        if self.column is None:  # op "any"
+            return any(condition.holds(cell) for condition in self.any_of)
+        return self.test(cell(self.column))
 
     def test(self, value: Any) -> bool:
         text = normalize_value(value)
@@ -96,27 +113,35 @@ def read_conditions(reader: YamlReader, data: LineDict, what: str) -> list[Condi
     if raw is None:
         return []
     items = raw if isinstance(raw, list) else [raw]
-    conditions = []
-    for item in items:
-        if not isinstance(item, LineDict):
-            raise reader.fail(data.line_of("where"), f"{what}: each 'where' condition must be a mapping like "
-                              "{column: Service Code, code: [450]}.")
-        reader.check_keys(item, ("column", *CONDITION_OPS), f"a 'where' condition of {what}")
-        column = reader.string(item, "column", "condition")
-        ops = [op for op in CONDITION_OPS if op in item]
-        if column is None or len(ops) != 1:
-            raise reader.fail(item.line, f"{what}: a 'where' condition needs 'column' and exactly one of "
-                              f"{', '.join(CONDITION_OPS)}.")
-        op = ops[0]
-        values = item[op] if isinstance(item[op], list) else [item[op]]
-        if op == "matches":
-            for pattern in values:
-                _compile(reader, item.line_of(op), str(pattern), what)
-            normalized = [str(v) for v in values]
-        else:
-            normalized = [normalize_value(v) for v in values]
-        conditions.append(Condition(column=column, op=op, values=normalized, line=item.line))
-    return conditions
+    return [_read_condition(reader, item, data.line_of("where"), what) for item in items]
+
+
+def _read_condition(reader: YamlReader, item: Any, line: int, what: str) -> Condition:
+    if not isinstance(item, LineDict):
+        raise reader.fail(line, f"{what}: each 'where' condition must be a mapping like "
+                          "{column: Service Code, code: [450]}.")
+    if "any" in item:
+        alternatives = item["any"]
+        if len(item) != 1 or not isinstance(alternatives, list) or not alternatives:
+            raise reader.fail(item.line, f"{what}: 'any' takes a list of conditions, one of which must hold, e.g. "
+                              "{any: [{column: Goal, matches: '^OT'}, {column: Person, matches: occupational}]}.")
+        return Condition(column=None, op="any", values=[], line=item.line,
+                         any_of=[_read_condition(reader, a, item.line, what) for a in alternatives])
+    reader.check_keys(item, ("column", *CONDITION_OPS), f"a 'where' condition of {what}")
+    column = reader.string(item, "column", "condition")
+    ops = [op for op in CONDITION_OPS if op in item]
+    if column is None or len(ops) != 1:
+        raise reader.fail(item.line, f"{what}: a 'where' condition needs 'column' and exactly one of "
+                          f"{', '.join(CONDITION_OPS)} (or 'any' with a list of conditions).")
+    op = ops[0]
+    values = item[op] if isinstance(item[op], list) else [item[op]]
+    if op == "matches":
+        for pattern in values:
+            _compile(reader, item.line_of(op), str(pattern), what)
+        normalized = [str(v) for v in values]
+    else:
+        normalized = [normalize_value(v) for v in values]
+    return Condition(column=column, op=op, values=normalized, line=item.line)
 
 
 PATTERN_SECONDS = 1.0  # one cell; a pattern that needs longer is catastrophic backtracking, not a real match
@@ -214,6 +239,10 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     pattern = reader.string(spec, "pattern", f"{what}:")
     if pattern is not None:
         result.pattern = _compile(reader, spec.line_of("pattern"), pattern, what)
+        if result.pattern.groupindex and (result.type != "text" or "map" in spec):
+            raise reader.fail(spec.line_of("pattern"), f"{what}: a pattern with named groups makes a small record "
+                              "(e.g. {{ sessions.minutes }}); leave out 'type' and 'map' here and type each part "
+                              "in a computed field, e.g. minutes: {value: \"{{ sessions.minutes }}\", type: integer}.")
     value_map = spec.get("map", {})
     if not isinstance(value_map, dict):
         raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")

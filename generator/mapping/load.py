@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError
 from generator.jinja import make_environment, unsafe_constructs
 from generator.mapping.fields import BUILTIN_NAMES, PERIOD_MARK, Condition, FieldSpec, read_conditions, read_field
 from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
+from generator.mapping.source_options import SOURCE_OPTION_KEYS, SourceOptions, read_source_options
 from generator.mapping.suggest import suggest
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 
@@ -28,7 +29,8 @@ TOP_LEVEL_KEYS = (
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
 BIRTH_DATE_NAMES = ("dob", "birth_date", "birthdate", "date_of_birth", "birthday")
-SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student", *LAYOUT_KEYS)
+SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student", *LAYOUT_KEYS,
+               *SOURCE_OPTION_KEYS)
 ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
 # Caseload overview columns -> the fields that usually feed them; 'overview:' in a mapping names others.
@@ -60,6 +62,7 @@ class SourceSpec:
     where: list[Condition] = field(default_factory=list)
     one_row_per_student: bool = False  # a caseload: a key on two rows is a mistake, not more data
     layout: Layout = field(default_factory=Layout)  # header_row / number_locale when set
+    options: SourceOptions = field(default_factory=SourceOptions)  # optional, identify, current
 
     @property
     def key_column(self) -> str | None:
@@ -241,7 +244,8 @@ def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]
         sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
                                         reader.string(spec, "sheet", f"{what}:"), key_columns,
                                         read_conditions(reader, spec, what),
-                                        _rows_per_student(reader, spec, "many"), read_layout(reader, spec, what))
+                                        _rows_per_student(reader, spec, "many"), read_layout(reader, spec, what),
+                                        read_source_options(reader, spec, what))
     return sources
 
 
@@ -260,6 +264,9 @@ def _read_roster(reader: YamlReader, data: LineDict, sources: dict[str, SourceSp
         if name not in sources:
             raise reader.fail(data.line_of("roster"), f"roster names {name!r}, which is not one of the sources."
                               f"{suggest(name, sources)}")
+        if sources[name].options.optional:
+            raise reader.fail(sources[name].line, f"source {name!r} decides who gets a plan (roster), so it "
+                              "cannot be optional.")
     return names
 
 

@@ -8,7 +8,7 @@ source's filter (a therapist keeps OT's services, code 450, not speech).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from generator.errors import SourceError
 from generator.mapping.fields import Condition, FieldSpec, PatternTimeout
@@ -67,7 +67,7 @@ class MissingColumns:
 
 
 def _field_columns(spec: FieldSpec) -> list[str]:
-    return spec.source_columns() + spec.item_columns() + [c.column for c in spec.where]
+    return spec.source_columns() + spec.item_columns() + [c for condition in spec.where for c in condition.columns()]
 
 
 def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, SourceRows]:
@@ -75,6 +75,8 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
     missing = MissingColumns()
     result: dict[str, SourceRows] = {}
     for name, spec in mapping.sources.items():
+        if name not in tables:  # an optional report not given: its fields are left blank
+            continue
         table = tables[name]
         source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
         parts = []
@@ -85,11 +87,13 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
             parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
         rows = SourceRows(spec, table, parts[0].column,  # None only when raise_if_any below raises
                           KeyReader(parts, ignore_case=mapping.key_ignore_case))
-        for condition in spec.where:
-            rows.columns[normalize_header(condition.column)] = cast(
-                Column, missing.require(table, condition.column, f"{source_what} filter"))
+        for header, purpose in source_columns(spec):
+            rows.columns[normalize_header(header)] = cast(
+                Column, missing.require(table, header, f"{source_what} {purpose}"))
         result[name] = rows
     for field_spec in mapping.fields.values():
+        if field_spec.is_computed or mapping.source_of(field_spec) not in result:
+            continue
         rows = result[mapping.source_of(field_spec)]
         for header in _field_columns(field_spec):
             rows.columns[normalize_header(header)] = cast(Column, missing.require(
@@ -100,16 +104,27 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
     return result
 
 
+def source_columns(spec: SourceSpec) -> list[tuple[str, str]]:
+    """Columns a source's own settings read: its filter and the dates that say which row is current."""
+    columns = [(c, "filter") for condition in spec.where for c in condition.columns()]
+    if spec.options.current is not None:
+        columns += [(c, "'current'") for c in spec.options.current.columns()]
+    return columns
+
+
 def passes(conditions: list[Condition], rows: SourceRows, row: Row) -> bool:
-    for condition in conditions:
-        column = rows.column(condition.column)
-        try:
-            if not condition.test(row.get(column)):
-                return False
-        except PatternTimeout as exc:
-            raise SourceError(f"{row.location.describe(column)}: {exc}. The 'matches' condition is on line "
-                              f"{condition.line} of the mapping.") from None
-    return True
+    read: list[str] = []
+
+    def cell(header: str) -> Any:
+        read.append(header)
+        return row.get(rows.column(header))
+
+    try:
+        return all(c.holds(cell) for c in conditions)
+    except PatternTimeout as exc:
+        column = rows.column(read[-1]) if read else None
+        raise SourceError(f"{row.location.describe(column)}: {exc}. A 'matches' condition of the mapping reads "
+                          "this cell.") from None
 
 
 def _group(rows: SourceRows) -> None:
@@ -174,4 +189,16 @@ def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: l
                             f"(not in {', '.join(mapping.roster)}): {shown}.")
         for row in rows.blank_keys:
             warnings.append(f"{row.location.describe(rows.key_column)}: the student key is blank; row ignored.")
+    return warnings
+
+
+def left_blank_warnings(mapping: Mapping, tables: dict[str, Table]) -> list[str]:
+    """An optional report that was not given: its fields are blank, said once per report."""
+    warnings = []
+    for name, spec in mapping.sources.items():
+        if name in tables or not spec.options.optional:
+            continue
+        fields = [f.name for f in mapping.fields.values() if not f.is_computed and mapping.source_of(f) == name]
+        warnings.append(f"source {name!r} (optional) was not given, so {', '.join(fields) or 'its fields'} "
+                        f"{'is' if len(fields) == 1 else 'are'} left blank.")
     return warnings

@@ -15,14 +15,16 @@ from typing import Any
 from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 
-from generator.errors import SourceError
+from generator.errors import RowError, SourceError
 from generator.jinja import make_environment
 from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
+from generator.roster.current import current_rows
 from generator.roster.join import (
     SourceRows,
     group_sources,
     key_variant_warnings,
+    left_blank_warnings,
     passes,
     roster_keys,
     shown_keys,
@@ -81,7 +83,8 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
             raise SourceError(f"{table.label}: has a header row but no students under it. Check that this is the "
                               "right file and sheet.")
     keys = roster_keys(mapping, sources)
-    roster = Roster(warnings=unmatched_warnings(mapping, sources, keys) + key_variant_warnings(sources, keys))
+    roster = Roster(warnings=[*left_blank_warnings(mapping, tables), *unmatched_warnings(mapping, sources, keys),
+                              *key_variant_warnings(sources, keys)])
     for name in mapping.roster:
         rows = sources[name]
         for row in rows.blank_keys:
@@ -125,6 +128,7 @@ class _StudentBuilder:
         self.today = today
         self.env = make_environment(autoescape=False)
         self._compiled: dict[str, Template] = {}
+        self._rows: dict[str, list[Row]] = {}  # this student's rows per source, the current ones only
 
     def template(self, text: str) -> Template:
         """Computed fields run once per student: compile each expression once per run."""
@@ -181,6 +185,7 @@ class _StudentBuilder:
             values["period"] = self.mapping.period
         errors: list[str] = self.duplicate_rows(identity) + self.identity_conflicts(identity)
         warnings: list[str] = []
+        self._rows = self.student_rows(identity, errors)
         for spec in self.mapping.fields.values():
             try:
                 values[spec.name] = self.field_value(spec, identity, values, warnings)
@@ -189,9 +194,23 @@ class _StudentBuilder:
                 values[spec.name] = EMPTY[spec.type]()  # lets later fields and the name still render
         display = self.display_name(key, values)
         if errors:
-            return StudentFailure(key=key, display_name=display, message="\n".join(errors))
-        locations = [row.location for rows in self.sources.values() for row in rows.groups.get(identity, [])]
+            return StudentFailure(key=key, display_name=display, message="\n".join(_once_per_cell(errors)))
+        locations = [row.location for rows in self._rows.values() for row in rows]
         return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
+
+    def student_rows(self, key: str, errors: list[str]) -> dict[str, list[Row]]:
+        """Each source's rows for this student; where the source says which row is current, that one."""
+        result = {}
+        for name, rows in self.sources.items():
+            group = rows.groups.get(key, [])
+            rule = rows.spec.options.current
+            if rule is not None and group:
+                try:
+                    group = current_rows(rule, group, rows.column, self.today)
+                except RowError as exc:
+                    errors.append(str(exc))
+            result[name] = group
+        return result
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
@@ -203,8 +222,11 @@ class _StudentBuilder:
     def field_value(self, spec: FieldSpec, key: str, values: dict[str, Any], warnings: list[str]) -> Any:
         if spec.is_computed:
             return self.computed(spec, values)
-        rows = self.sources[self.mapping.source_of(spec)]
-        student_rows = [row for row in rows.groups.get(key, []) if passes(spec.where, rows, row)]
+        name = self.mapping.source_of(spec)
+        if name not in self.sources:  # an optional report that was not given
+            return EMPTY[spec.type]()
+        rows = self.sources[name]
+        student_rows = [row for row in self._rows[name] if passes(spec.where, rows, row)]
         if spec.type == "records":
             return self.records(spec, rows, student_rows, values)
         cells = [(row, rows.column(header), row.get(rows.column(header)))
@@ -318,3 +340,15 @@ def _identity_value(spec: FieldSpec, value: Any) -> str:
         if date is not None:
             return date.isoformat()
     return normalize_value(value)
+
+
+def _once_per_cell(errors: list[str]) -> list[str]:
+    """A cell read twice (to choose the current row, then as a field) is reported once."""
+    seen: set[str] = set()
+    kept = []
+    for line in errors:
+        where = line.split(": ", 1)[0]
+        if where not in seen:
+            seen.add(where)
+            kept.append(line)
+    return kept

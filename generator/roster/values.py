@@ -48,6 +48,8 @@ def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as
         raise CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
                          "in the sheet (or type the value), then save.")
     try:
+        if spec.pattern is not None and spec.pattern.groupindex:
+            return parts(spec, value, where, mapping)
         value = reshape(spec, value)
     except PatternTimeout as exc:
         raise CellError(f"{where}: {spec.name}: {exc}.") from None
@@ -64,9 +66,31 @@ def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as
     except ValueError as exc:
         raise CellError(f"{where}: {spec.name} is {exc}.") from None
 
+def parts(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping) -> dict[str, str]:
+    """A pattern with named groups reads a cell like "30 min x 2 Times = 60 min Weekly" into its parts.
+
+    The whole cell must have the pattern's form: a cell written another way is an error, never a
+    half-read value (a wrong number of minutes in a plan is worse than no plan).
+    """
+    assert spec.pattern is not None
+    names = list(spec.pattern.groupindex)
+    if is_blank(value) and is_blank(spec.default):
+        if spec.required:
+            raise CellError((f"{where}: " if where else "") + required_message(spec))
+        return dict.fromkeys(names, "")
+    text = to_text(spec.default if is_blank(value) else value)
+    if spec.part:
+        text = split_code(text, spec.part)
+    match = spec.pattern.fullmatch(" ".join(text.split()))
+    if match is None:
+        raise CellError(f"{where}: {spec.name} does not have the form the mapping's pattern expects "
+                        f"({mapping.path}, line {spec.line}). Fix the cell, or widen the pattern.")
+    return {name: (match.group(name) or "").strip() for name in names}
+
+
 def reshape(spec: FieldSpec, value: Any) -> Any:
     """Code/label split, pattern extraction and value map: what a code table does to a cell."""
-    if is_blank(value):
+    if is_blank(value) or (spec.pattern is not None and spec.pattern.groupindex):
         return value
     if spec.part or spec.pattern:
         text = to_text(value)

@@ -235,7 +235,7 @@ def to_date(value: Any) -> dt.date | None:
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-    text = re.sub(r"[T ]00:00(:00)?$", "", text)
+    text = re.sub(r"([T ]00:00(:00)?| 12:00(:00)? ?AM)$", "", text, flags=re.IGNORECASE)  # midnight, 24h or 12h
     for pattern in TEXT_DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, pattern).date()

@@ -80,7 +80,7 @@ MINIMAL = "key: id\nfields:\n  id: Student ID\n"
          "line 4: field 'goals': 'sort_by' only applies to type: records."),
         (MINIMAL + "  svc: {column: S, where: {column: Code, code: 450, in: [1]}}\n",
          "line 4: field 'svc': a 'where' condition needs 'column' and exactly one of "
-         "equals, in, not_in, code, matches."),
+         "equals, in, not_in, code, matches (or 'any' with a list of conditions)."),
         (MINIMAL + "  svc: {column: S, where: {column: Code, matches: '(unclosed'}}\n",
          "line 4: field 'svc': the pattern '(unclosed' is not a valid regular expression"),
         (MINIMAL + "  code: {column: S, part: number}\n", "line 4: field 'code': part must be 'code' or 'label'"),

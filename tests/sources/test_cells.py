@@ -43,6 +43,7 @@ def test_clean_text_keeps_line_breaks_and_drops_xml_forbidden_characters():
         ("10/03/26", dt.date(2026, 10, 3)),
         ("2026-10-03", dt.date(2026, 10, 3)),
         ("2026-10-03 00:00:00", dt.date(2026, 10, 3)),
+        ("10/3/2026 12:00:00 AM", dt.date(2026, 10, 3)),  # a report exported from a .NET system (SEIS)
         ("Oct 3, 2026", dt.date(2026, 10, 3)),
         ("3-Oct-2026", dt.date(2026, 10, 3)),
         ("", None),
@@ -53,7 +54,7 @@ def test_dates_from_every_shape_a_sheet_gives(raw, expected):
     assert to_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["13/45/2026", "next week", "2026-02-30"])
+@pytest.mark.parametrize("raw", ["13/45/2026", "next week", "2026-02-30", "10/3/2026 3:15:00 PM"])
 def test_unreadable_dates_raise_without_repeating_the_value(raw):
     with pytest.raises(ValueError) as err:
         to_date(raw)
