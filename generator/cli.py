@@ -154,6 +154,9 @@ def generate_command(mapping, source, template, keys, due_within, today, period,
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    if write_back and period is not None:
+        raise PlangenClickError("--write-back fills in each student's plan link; with --period it would replace it "
+                                "by the progress report's. Run the progress reports without --write-back.")
     drive = None
     if drive_root is not None:
         from generator.google.drive import DriveOptions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +12,9 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import cli
+from generator.google import signin as auth
+from tests.google.fakegoogle.files import docx_text
+from tests.google.test_signin import token_json
 from tests.helpers import SAMPLES, make_template
 
 NOT_ENTERED = "________________________  (nothing entered for period {period}: write it in)"
@@ -153,3 +157,44 @@ def test_a_template_using_period_in_a_plan_run_is_stopped_before_writing(tmp_pat
     assert result.exit_code == 0, result.output
     plan = Document(str(tmp_path / "out" / "1" / "Treatment Plan - 1.docx"))
     assert "Period 4: Ana" in "\n".join(p.text for p in plan.paragraphs)
+
+
+def test_progress_reports_on_drive_one_doc_per_period_in_the_students_folder(tmp_path: Path, fake_google,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    token = tmp_path / "token.json"
+    token.write_text(json.dumps(token_json(fake_google)))
+    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(token))
+    root = fake_google.add_folder("OT Caseload")
+    folder = fake_google.add_folder("Garcia, Ana", root)
+    (tmp_path / "c.csv").write_text("ID,First,Last,Goal 1,Goal 1 P1 Rating,Goal 1 P2 Rating\n"
+                                    "1,Ana,Garcia,Writes her name,Progressing,\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "source: c.csv\nkey: id\ndisplay_name: '{{ first }} {{ last }}'\n"
+        "output: {folder: '{{ last }}, {{ first }}', filename: 'OT Progress Report {{ period }} - {{ first }}'}\n"
+        "fields:\n  id: ID\n  first: First\n  last: Last\n"
+        "  goals: {type: records, repeat: [1], item: {text: 'Goal {n}', progress: 'Goal {n} P{period} Rating'}}\n")
+    make_template(tmp_path / "t.docx", ["Report {{ period }} for {{ first }}: {% for g in goals %}{{ g.text }} - "
+                                        "{{ g.progress or '____ (nothing entered)' }}{% endfor %}"])
+    base = ("generate", "-m", str(tmp_path / "m.yaml"), "-t", str(tmp_path / "t.docx"), "-o", str(tmp_path / "out"),
+            "--drive", root)
+    for period in ("1", "2"):
+        result = run(*base, "--period", period)
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("1 student: 1 created.\n") and "Caseload overview" not in result.output
+    docs = {f.name: f for f in fake_google.files(parent=folder)}
+    assert sorted(docs) == ["OT Progress Report 1 - Ana", "OT Progress Report 2 - Ana"]
+    assert docx_text(docs["OT Progress Report 1 - Ana"].content) == "Report 1 for Ana: Writes her name - Progressing"
+    assert docx_text(docs["OT Progress Report 2 - Ana"].content) == \
+        "Report 2 for Ana: Writes her name - ____ (nothing entered)"
+    assert [f.name for f in fake_google.files(parent=root) if f.mime_type.endswith("spreadsheet")] == []
+    result = run(*base, "--period", "2")
+    assert result.output.startswith("1 student: 1 unchanged.\n")
+
+
+def test_write_back_with_period_is_refused(sample_copy: Path):
+    result = run("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", "1",
+                 "--write-back")
+    assert result.exit_code == 2
+    assert result.output == ("Error: --write-back fills in each student's plan link; with --period it would replace "
+                             "it by the progress report's. Run the progress reports without --write-back.\n")
