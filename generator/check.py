@@ -59,7 +59,7 @@ def check(options: RunOptions) -> CheckResult:
     """Collect every problem; never raises for bad input."""
     result = CheckResult()
     locations = Locations(options.google)  # one sign-in, and one export of a Google Doc, for the whole check
-    mapping = _load(result, "mapping", load_mapping, options.mapping)
+    mapping = _load(result, "mapping", load_mapping, options.mapping, options.period)
     template_path = options.template or (mapping.template if mapping else None)
     template = _load(result, "template", locations.open_template, template_path, mapping) if template_path else None
     if mapping is not None and template_path is None:

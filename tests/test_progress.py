@@ -198,3 +198,14 @@ def test_write_back_with_period_is_refused(sample_copy: Path):
     assert result.exit_code == 2
     assert result.output == ("Error: --write-back fills in each student's plan link; with --period it would replace "
                              "it by the progress report's. Run the progress reports without --write-back.\n")
+
+
+def test_check_reads_the_periods_columns(sample_copy: Path):
+    mapping = sample_copy / "mappings" / "caseload-progress.yaml"
+    result = run("check", "-m", str(mapping), "--period", "3")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("0 error(s), 0 warning(s).\n")
+    result = run("check", "-m", str(mapping), "--period", "7")
+    assert result.exit_code == 2
+    assert "field 'goals' reads column 'Goal 1 P7 Rating', which caseload_progress.xlsx, sheet 'Progress' does " \
+           "not have. Did you mean 'Goal 1 P3 Rating'" in result.output
