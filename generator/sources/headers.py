@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import SourceError
-from generator.sources.cells import column_letter, is_blank, to_date
+from generator.sources.cells import column_letter, is_blank, normalize_header, to_date
 
 SCAN_ROWS = 30  # title rows sit at the top: the header is looked for among the first rows only
 LONG_TEXT = 100  # no header is this long; a note or goal is
@@ -101,7 +101,21 @@ def _found(non_blank: Numbered, label: str, spreadsheet: bool) -> int:
             f"{label}: {which} looks like data, not column headers: {cells} hold a date, a number or long text. "
             "Put a row with the column names above the data, or set `header_row:` in the mapping to the row that "
             "holds them.")
+    if index + 1 < len(non_blank) and _repeats(values) and _reads_as_headers(non_blank[index + 1][1], needed):
+        return index + 1  # a row of group labels ("Student", "Student", "Services", ...) above the real headers
     return index
+
+
+def _repeats(values: list[Any]) -> bool:
+    texts = [normalize_header(v) for v in values if not is_blank(v)]
+    return len(set(texts)) < len(texts)
+
+
+def _reads_as_headers(values: list[Any], needed: int) -> bool:
+    """As wide as a header, every cell short text, all different: column names, not a student."""
+    cells = [v for v in values if not is_blank(v)]
+    return (len(cells) >= needed and not _repeats(values) and not any(looks_like_data(v) for v in cells)
+            and all(len(str(v)) <= 60 for v in cells))
 
 
 def _trailers(data: Numbered) -> Numbered:

@@ -32,10 +32,16 @@ def test_title_with_a_date_above_the_header_is_still_a_title(tmp_path: Path):
     assert read_table(path).header_row == 2
 
 
-def test_header_row_forced(tmp_path: Path):
-    path = write_xlsx(tmp_path / "c.xlsx", [["Group A", "Group A", "Group B", "Group B", "Group C", "Group C"],
+def test_a_row_of_group_labels_above_the_headers_is_a_title(tmp_path: Path):
+    path = write_xlsx(tmp_path / "c.xlsx", [["Student", "Student", "Student", "Student", "Service", "Service"],
                                            HEADER, *STUDENTS])
-    assert read_table(path).header_row == 1  # a full-width row of text reads as headers...
+    table = read_table(path)
+    assert (table.header_row, table.title_rows, table.column_names()) == (2, [1], HEADER)
+
+
+def test_header_row_forced(tmp_path: Path):
+    path = write_xlsx(tmp_path / "c.xlsx", [["Caseload", "of", "A. Rivera", "for", "the", "year"], HEADER, *STUDENTS])
+    assert read_table(path).header_row == 1  # a full-width row of distinct text reads as headers...
     table = read_table(path, header_row=2)  # ...so the mapping says where they are
     assert (table.header_row, table.column_names(), len(table.rows)) == (2, HEADER, 3)
 
