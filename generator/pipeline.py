@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import ConfigError, DataError, StudentError, TemplateError
+from generator.errors import ConfigError, DataError, PlangenError, StudentError, TemplateError
 from generator.google.ids import google_ref
 from generator.google.options import GoogleSignIn
 from generator.jinja import make_environment
 from generator.mapping.layout import Layout
 from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
-from generator.output.local import LocalSink, ensure_out_dir
+from generator.output.local import STATE_DIR, LocalSink, ensure_out_dir
+from generator.output.lock import OutDirLock
 from generator.output.overview import write_overview
 from generator.output.pdf import add_pdfs, find_soffice
 from generator.output.report import FAILED, Outcome, Report
@@ -200,12 +202,20 @@ def generate(
     refuse_invalid_data(prepared, options)
     soffice = find_soffice() if options.pdf and options.drive is None else None
     targets = write_back_targets(prepared, Path(options.out_dir)) if options.write_back else []
+    with ExitStack() as held:
+        if not options.dry_run:
+            ensure_out_dir(Path(options.out_dir))
+            held.enter_context(OutDirLock(Path(options.out_dir) / STATE_DIR, Path(options.out_dir)))
+        return _generate(options, prepared, soffice, targets, on_outcome, on_start)
+
+
+def _generate(options: RunOptions, prepared: Prepared, soffice: str | None, targets: list[Any],
+              on_outcome: Callable[[Outcome], None] | None, on_start: Callable[[int], None] | None) -> Report:
+    """The writing half of ``generate``, run while this process holds the output folder's lock."""
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
     report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings), notes=list(prepared.notes))
     out_dir = Path(options.out_dir)
-    if not options.dry_run:
-        ensure_out_dir(out_dir)
     sink = open_sink(options, prepared, out_dir)
     template_name = prepared.template.name
 
@@ -232,10 +242,7 @@ def generate(
             record(Outcome(job.student.key, job.student.display_name, delivery.status, delivery.output,
                            template_name, _now(), delivery.message))
     finally:
-        sink.close()
-        report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a Drive sink switched to
-        if not options.dry_run:
-            report.write_manifest(out_dir / "manifest.csv")
+        close_and_record(sink, report, out_dir, options.dry_run)
     if not options.dry_run:
         if soffice is not None:
             add_pdfs(soffice, out_dir, report)
@@ -254,6 +261,25 @@ def generate(
 
         write_back(targets, report, prepared.locations.google())
     return report
+
+
+def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -> None:
+    """Close the sink and write the manifest; a full disk here is said plainly (exit 1), never a crash."""
+    try:
+        sink.close()
+    except (OSError, PlangenError) as exc:
+        report.errors.append(f"could not finish the record of what was written in {out_dir} "
+                             f"({getattr(exc, 'strerror', None) or exc}); the plans above are written. Free some "
+                             "disk space and run again: unchanged plans are recognised.")
+    report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a Drive sink switched to
+    if dry_run:
+        return
+    manifest = out_dir / "manifest.csv"
+    try:
+        report.write_manifest(manifest)
+    except OSError as exc:
+        report.errors.append(f"could not write {manifest} ({exc.strerror or exc}). The outcomes are listed "
+                             "above; free some disk space and run again.")
 
 
 def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Any]:

@@ -8,6 +8,7 @@ the file is renamed into place, so a run killed between the two still recognises
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -27,6 +28,7 @@ from generator.template.parallel import PlanJob
 STATE_DIR = ".plangen"
 JOURNAL_NAME = "written.jsonl"
 HASHES_KEPT = 3
+COMPACT_ABOVE = 5_000  # journal lines; below this the file is small enough to leave as appended
 
 
 def sha256(data: bytes) -> str:
@@ -78,14 +80,22 @@ class Journal:
         self._remember(relpath, digest)
 
     def close(self) -> None:
-        """Compact the journal to the last few hashes per path."""
+        """Close the journal; compact it only when it has grown well past what it needs to remember."""
         if self._handle is None:
             return
         self._handle.close()
         self._handle = None
-        lines = [json.dumps({"path": p, "sha256": h}) for p, hashes in sorted(self.known.items())
-                 for h in hashes]
-        atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
+        self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite from what is on disk now (never from this run's memory: another run may have appended);
+        the caller holds the output folder's lock, so nothing appends while this runs."""
+        lines_on_disk = self.path.read_text(encoding="utf-8").count("\n")
+        fresh = Journal(self.path)
+        kept = [json.dumps({"path": p, "sha256": h}) for p, hashes in sorted(fresh.known.items()) for h in hashes]
+        if lines_on_disk < COMPACT_ABOVE or lines_on_disk < 2 * len(kept):
+            return
+        atomic_write(self.path, ("\n".join(kept) + "\n").encode("utf-8"))
 
 
 class LocalSink:
@@ -112,6 +122,7 @@ class LocalSink:
 
     def deliver(self, relpath: PurePosixPath, data: bytes) -> Delivery:
         target = self.target(relpath)
+        folder_existed = target.parent.exists()
         digest = sha256(data)
         shown = str(relpath)
         try:
@@ -137,9 +148,11 @@ class LocalSink:
             self._write(relpath, target, data, digest)
             return Delivery(REPLACED, shown, f"edited copy kept as {backup.name}")
         except OSError as exc:
+            if not folder_existed:
+                remove_if_empty(target.parent)  # a full disk must not leave a trail of empty student folders
             raise OutputError(
                 f"cannot write {target}: {exc.strerror or exc}. If the plan is open in Word, "
-                "close it and run again."
+                "close it and run again; if the disk is full, free some space."
             ) from exc
 
     def _write(self, relpath: PurePosixPath, target: Path, data: bytes, digest: str) -> None:
@@ -170,3 +183,8 @@ def ensure_out_dir(out_dir: Path) -> None:
         raise ConfigError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}.") from exc
     if not os.access(out_dir, os.W_OK):
         raise ConfigError(f"the output folder {out_dir} is not writable. Choose another with --out.")
+
+
+def remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()

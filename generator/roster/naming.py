@@ -21,8 +21,29 @@ from generator.mapping.load import Mapping
 from generator.roster.students import Student
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$", re.IGNORECASE)
-MAX_COMPONENT = 120
+# Windows device names, as CPython 3.13's ntpath.isreserved lists them: a name is reserved when the part
+# before its first dot, trailing spaces removed, is one of these ("CON .v2" and "com¹.txt" included).
+_RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+                            | {f"{p}{c}" for p in ("COM", "LPT") for c in "123456789\u00b9\u00b2\u00b3"})
+MAX_COMPONENT = 120  # characters: long names are hard to read in a folder listing
+MAX_COMPONENT_BYTES = 200  # UTF-8 bytes: filesystems allow 255; room is left for " (KEY)", " (edited ...)", ".docx"
+
+
+def is_reserved(name: str) -> bool:
+    """True for names Windows refuses or silently changes (ntpath.isreserved of CPython 3.13)."""
+    if name[-1:] in (".", " "):
+        return name not in (".", "..")
+    if _UNSAFE.search(name):
+        return True
+    return name.partition(".")[0].rstrip(" ").upper() in _RESERVED_NAMES
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """At most ``limit`` UTF-8 bytes, cut on a character boundary (never half a letter)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
 
 
 def safe_component(text: str, fallback: str = "_") -> str:
@@ -31,10 +52,11 @@ def safe_component(text: str, fallback: str = "_") -> str:
     text = _UNSAFE.sub("_", " ".join(text.split()))
     text = text.strip(" .")
     if len(text) > MAX_COMPONENT:
-        text = text[:MAX_COMPONENT].rstrip(" .")
+        text = text[:MAX_COMPONENT]
+    text = cut_to_bytes(text, MAX_COMPONENT_BYTES).rstrip(" .")
     if not text or set(text) <= {"_"}:
         text = fallback
-    if _RESERVED.match(text):
+    if is_reserved(text):
         text = "_" + text
     return text
 
@@ -86,6 +108,7 @@ def _disambiguate(names: dict[str, PlanName]) -> dict[str, PlanName]:
         for key in keys:
             name = names[key]
             suffix = f" ({safe_component(key)})"
-            result[key] = PlanName(safe_component(name.folder[: MAX_COMPONENT - len(suffix)] + suffix),
-                                   name.filename, collided=True)
+            room = cut_to_bytes(name.folder[: MAX_COMPONENT - len(suffix)],
+                                MAX_COMPONENT_BYTES - len(suffix.encode("utf-8")))
+            result[key] = PlanName(safe_component(room.rstrip(" .") + suffix), name.filename, collided=True)
     return result

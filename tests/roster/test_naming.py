@@ -58,3 +58,29 @@ def test_names_cannot_escape_the_output_folder(tmp_path: Path):
     relpath = names["1"].relpath
     assert str(relpath) == "_.._..,/Plan - .. .._.._.docx"
     assert not relpath.is_absolute() and ".." not in relpath.parts
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("CONIN$", "_CONIN$"), ("conout$", "_conout$"), ("CON .v2", "_CON .v2"), ("com\u00b9", "_com\u00b9"),
+    ("LPT\u00b3.txt", "_LPT\u00b3.txt"), ("AUX  .plan", "_AUX .plan"), ("nul", "_nul"),
+    ("Connor", "Connor"), ("CONS", "CONS"), ("COM10", "COM10"), ("name. ", "name"),
+])
+def test_windows_reserved_names_by_the_full_rule(raw: str, safe: str):
+    assert safe_component(raw) == safe
+
+
+@pytest.mark.parametrize("letter", ["é", "中", "😀", "x"])
+def test_long_names_are_cut_to_the_byte_budget_on_a_character_boundary(letter: str):
+    cut = safe_component(letter * 300)
+    assert len(cut.encode("utf-8")) <= 200 and set(cut) == {letter}
+    assert len(cut) == min(120, 200 // len(letter.encode("utf-8")))
+
+
+def test_collision_suffix_survives_the_byte_cut(tmp_path: Path):
+    mapping = make_mapping(tmp_path)
+    long_last = "中" * 100  # 300 bytes of name: the key suffix must still fit, or two children share a folder
+    names = plan_names(mapping, [student("A1", "Ana", long_last), student("B2", "Ana", long_last)])
+    folders = {names["A1"].folder, names["B2"].folder}
+    assert len(folders) == 2
+    assert all(len(f.encode("utf-8")) <= 200 for f in folders)
+    assert names["A1"].folder.endswith(" (A1)") and names["B2"].folder.endswith(" (B2)")
