@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import hmac
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,9 @@ EDITED_COPY = "edited-copy"
 _HAS_MARKER = f"has {{ key='{MARKER}' and value='{PLAN}' }}"
 PLAN_QUERY = f"(properties {_HAS_MARKER} or appProperties {_HAS_MARKER}) and trashed = false"
 DOC_FIELDS = "id,name,parents,driveId,modifiedTime,webViewLink,properties,appProperties"
-NAMES_PER_QUERY = 1500  # characters of names in one query: Google refuses very long URLs
+# URL-encoded characters of names in one query: googleapiclient turns a GET longer than 2048 characters
+# into a POST with X-HTTP-Method-Override, so a query stays well under that.
+NAMES_PER_QUERY = 1200
 
 
 def markers(resource: dict[str, Any]) -> dict[str, str]:
@@ -152,9 +155,11 @@ class PlanIndex:
         self.by_name: dict[tuple[str, str], list[ExistingPlan]] = {}  # (folder ID, name key): unmarked Docs
         self.complete = True
         self.searched_drives: set[str | None] = set()
+        self.drives: set[str | None] = set()  # the drives of ROOT, known before any student's folder
         self._lock = threading.Lock()
 
     def load(self, drives: set[str | None]) -> None:
+        self.drives = set(drives)
         listing = self.api.list_all(PLAN_QUERY, DOC_FIELDS, corpora="allDrives")
         if not listing.incomplete:
             self._add(listing.items)
@@ -176,17 +181,31 @@ class PlanIndex:
 
         A few queries for the whole run (names ORed, in chunks), not one per student."""
         chunk: list[str] = []
+        size = 0
         for name in sorted(names):
-            chunk.append(f"name = {quote(name)}")
-            if sum(len(c) for c in chunk) >= NAMES_PER_QUERY:
+            term = f"name = {quote(name)}"
+            length = len(urllib.parse.quote(term + " or "))
+            if chunk and size + length > NAMES_PER_QUERY:
                 self._add_unmarked(chunk)
-                chunk = []
+                chunk, size = [], 0
+            chunk.append(term)
+            size += length
         if chunk:
             self._add_unmarked(chunk)
 
     def _add_unmarked(self, terms: list[str]) -> None:
         query = f"mimeType = '{DOC_MIME}' and trashed = false and ({' or '.join(terms)})"
-        for item in self.api.list_all(query, DOC_FIELDS, corpora="allDrives").items:
+        listing = self.api.list_all(query, DOC_FIELDS, corpora="allDrives")
+        items = list(listing.items)
+        if listing.incomplete:  # Drive skipped some shared drives: ask My Drive and each known drive too
+            for drive_id in self.drives | self.searched_drives | {None}:
+                params = {"corpora": "drive", "driveId": drive_id} if drive_id else {"corpora": "user"}
+                items.extend(self.api.list_all(query, DOC_FIELDS, **params).items)
+        seen: set[str] = set()
+        for item in items:
+            if item["id"] in seen:
+                continue
+            seen.add(item["id"])
             if markers(item).get(MARKER):
                 continue  # plangen's: found by its marker, or an edited copy set aside
             plan = ExistingPlan.from_resource(item)

@@ -118,3 +118,55 @@ def test_a_doc_a_person_named_like_the_plan_is_kept(project: Project, fake_googl
     assert aside.content == b"the team's own notes" and new.properties["plangen"] == "plan"
     assert result.output.splitlines()[0] == f"    replaced  Ana Garcia  ->  {doc_url(new.id)}"
     assert project.generate("--token-file", str(project.token)).output.startswith("3 students: 3 unchanged.")
+
+
+def test_names_are_looked_up_in_a_few_queries_whatever_they_hold(fake_google: FakeGoogle) -> None:
+    """Names with quotes and backslashes are escaped; many names share one query, long lists a few."""
+    from google.oauth2.credentials import Credentials
+
+    from generator.google import drive as d
+    from generator.template.parallel import PlanJob
+    from tests.google.test_drive import job
+
+    root = fake_google.add_folder("Caseload")
+    names = [f"Student {i:03d} O'Brien \\ {'x' * 40}" for i in range(60)]
+    folders = [fake_google.add_folder(name, root) for name in names]
+    typed = fake_google.add_doc(f"OT Plan - {names[42]}", b"typed by a person", folders[42])
+    jobs: list[PlanJob] = [job(str(5000 + i), name) for i, name in enumerate(names)]
+    fake_google.clear_log()
+    options = d.DriveOptions(root=root, writes_per_second=1000.0)
+    sink = d.connect(Credentials(token="t"), options, field=None, column="", template_sha256="ab" * 32,
+                     replace_edited=False, dry_run=True, expected=60, names=[j.name.filename for j in jobs])
+    lists = fake_google.calls(path=r"^/drive/v3/files$")
+    assert {e.method for e in lists} == {"GET"}  # short enough never to become a POST with a method override
+    by_name = [e.query["q"][0] for e in lists if e.query["q"][0].startswith("mimeType = ")]
+    assert 2 <= len(by_name) <= 10  # a few queries for 60 long names, not one per student
+    results = dict((j.student.key, r) for j, r in sink.deliver_all(jobs))
+    assert results["5042"].status == "kept-edited" and typed in results["5042"].output
+    assert {r.status for key, r in results.items() if key != "5042"} == {"created"}
+
+
+def test_an_incomplete_name_search_asks_each_drive(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch) -> None:
+    from google.oauth2.credentials import Credentials
+
+    from generator.google import drive as d
+    from tests.google.test_drive import job
+
+    team = fake_google.add_shared_drive("OT Team")
+    root = fake_google.add_folder("Caseload", team)
+    folder = fake_google.add_folder("Lee, Kim", root)
+    typed = fake_google.add_doc("OT Plan - Lee, Kim", b"typed by a person", folder)
+    real_list = fake_google.drive.list
+
+    def incomplete(params: dict, fields: object, caller: object = None) -> dict:
+        out = real_list(params, fields, caller)
+        if params.get("corpora") == "allDrives":
+            out["files"], out["incompleteSearch"] = [], True
+        return out
+
+    monkeypatch.setattr(fake_google.drive, "list", incomplete)
+    options = d.DriveOptions(root=root, writes_per_second=1000.0)
+    sink = d.connect(Credentials(token="t"), options, field=None, column="", template_sha256="ab" * 32,
+                     replace_edited=False, dry_run=True, expected=1, names=["OT Plan - Lee, Kim"])
+    ((_, result),) = list(sink.deliver_all([job("1001", "Lee, Kim")]))
+    assert result.status == "kept-edited" and typed in result.output
