@@ -153,6 +153,8 @@ class DriveSink:
         if plan is None:
             return self._create(job, folder, content, CREATED)
         if plan.content == content:
+            if not plan.public and plan.untouched and not self.dry_run:
+                self._publish_marks(plan)
             return Delivery(UNCHANGED, plan.link)
         if plan.untouched or self.modes.recorded(plan.id, plan.modified):
             return self._update(job, plan, content)
@@ -221,6 +223,14 @@ class DriveSink:
         if self.modes.written(resource["id"], stamp, resource.get("modifiedTime")) or self.modes.keeps_journal:
             return note
         return (note + UNKEPT_STAMP).strip()
+
+    def _publish_marks(self, plan: ExistingPlan) -> None:
+        """An older plangen's plan, untouched: make its marks public so any sign-in finds it, keeping
+        its modification time (so it still counts as untouched)."""
+        body = {"modifiedTime": plan.modified, **marked(plan.properties)}
+        resource = self.api.run(self.api.files().update(fileId=plan.id, body=body, fields=DOC_FIELDS,
+                                                        supportsAllDrives=True))
+        self.modes.written(plan.id, plan.modified, resource.get("modifiedTime"))
 
     def _in_my_drive(self, folder: Folder) -> bool:
         if folder.drive_known:

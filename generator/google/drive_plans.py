@@ -4,7 +4,8 @@ plangen marks every Doc it writes twice, with the same keys and values (at most 
 and value): as public ``properties``, which any OAuth client that can see the Doc reads, so a plan
 is found whoever signs in (a new OAuth client, a district's own client, a service account); and as
 ``appProperties``, private to the OAuth client's Cloud project, which older plangen versions wrote
-alone and still read. When both are there the public ones are the newer (every write sets both):
+alone and still read (an untouched plan with only private marks gets public ones on its next run).
+When both are there the public ones are the newer (every write sets both):
 
 ``plangen``  ``plan`` -- found by one ``appProperties has`` query per run; ``edited-copy`` once an
              edited Doc was set aside by ``--replace-edited``, so it is never matched again
@@ -122,11 +123,13 @@ class ExistingPlan:
     link: str
     modified: str
     properties: dict[str, str]
+    public: bool = True  # False: only private marks (an older plangen), which other sign-ins cannot read
 
     @classmethod
     def from_resource(cls, resource: dict[str, Any]) -> ExistingPlan:
         return cls(resource["id"], resource.get("name", ""), resource.get("webViewLink", ""),
-                   resource.get("modifiedTime", ""), markers(resource))
+                   resource.get("modifiedTime", ""), markers(resource),
+                   bool((resource.get("properties") or {}).get(MARKER)))
 
     @property
     def content(self) -> str | None:

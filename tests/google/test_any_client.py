@@ -105,6 +105,26 @@ def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
     assert all(d.properties.get("plangen") == "plan" for d in docs)  # public now, for client B next time
 
 
+def test_an_older_plangen_s_untouched_plans_get_public_marks_on_the_next_run(
+        project: Project, fake_google: FakeGoogle, token_b: Path) -> None:
+    assert project.generate("--token-file", str(project.token)).exit_code == 0
+    docs = [docs_in(fake_google, f)[0] for f in (project.ana, project.kim, project.bao)]
+    for doc in docs:
+        doc.properties = {}
+    fake_google.human_edit(docs[0].id, content=b"typed")
+    times = [doc.resource()["modifiedTime"] for doc in docs]
+    result = project.generate("--token-file", str(project.token))  # client A, nothing new to write
+    assert result.output.startswith("3 students: 3 unchanged.\n")
+    assert [doc.resource()["modifiedTime"] for doc in docs] == times  # still untouched (or still edited)
+    assert [bool(doc.properties) for doc in docs] == [False, True, True]  # an edited Doc is left alone
+    for row in project.rows:
+        row[3] = "new goal"
+    project.save()
+    result = project.generate("--token-file", str(token_b))  # another client finds the two, keeps Ana's by name
+    assert "3 students: 2 updated, 1 kept-edited." in result.output
+    assert [len(docs_in(fake_google, f)) for f in (project.ana, project.kim, project.bao)] == [1, 1, 1]
+
+
 def test_a_doc_a_person_named_like_the_plan_is_kept(project: Project, fake_google: FakeGoogle) -> None:
     typed = fake_google.add_doc("OT Plan - Ana Garcia", b"the team's own notes", project.ana)
     result = project.generate("--token-file", str(project.token))
