@@ -26,7 +26,7 @@ from render_preview import first_page_png, to_pdf  # noqa: E402
 from generator.pipeline import RunOptions, generate  # noqa: E402  (needs the repo root on the path)
 
 IMAGES = ROOT / "docs" / "images"
-REPORT_DAY = dt.date(2027, 1, 20)
+REPORT_DAY = dt.date(2026, 11, 22)
 OVERVIEW_DAY = dt.date(2026, 11, 22)
 
 
