@@ -153,3 +153,17 @@ def test_caseload_html_in_headless_chromium_lists_every_student_in_order_with_wo
         target = Path(url2pathname(urlsplit(urljoin(page.as_uri(), link)).path))
         assert target.is_file() and target == (out / row["Plan"]).resolve()
     assert "Confidential student record" in page.read_text(encoding="utf-8")
+
+
+def test_the_seis_overview_has_weekly_minutes_from_the_service_rows(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = CliRunner().invoke(cli, ["generate", "-m", str(sample_copy / "mappings" / "seis.yaml"), "--out",
+                                      str(out), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    _sheet, rows = read_rows(out)
+    amelia = next(r for r in rows if r["Key"] == "7300101")
+    # Direct 30 min weekly and a monthly consult: 30 minutes a week; dates from the IEP Dates report
+    assert amelia["Service minutes/week"] == 30
+    assert (amelia["Provider"], amelia["Plan type"]) == ("Alex Rivera, OTR/L", "IEP")
+    assert amelia["Next annual review"] == dt.datetime(2027, 1, 13) and amelia["Days until review"] == 52
+    assert [next_meeting(r) for r in rows] == sorted(next_meeting(r) for r in rows)
