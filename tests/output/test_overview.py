@@ -35,7 +35,7 @@ def read_rows(out: Path) -> tuple[openpyxl.worksheet.worksheet.Worksheet, list[d
 
 def next_meeting(row: dict) -> dt.datetime:
     dates = [d for d in (row["Next annual review"], row["Next re-evaluation"]) if d is not None]
-    return min(dates)
+    return min(dates, default=dt.datetime.max)  # students without dates come last
 
 
 def test_every_student_is_listed_sorted_by_next_meeting_with_urgent_rows_filled(sample_copy: Path, tmp_path: Path):
@@ -167,3 +167,4 @@ def test_the_seis_overview_has_weekly_minutes_from_the_service_rows(sample_copy:
     assert (amelia["Provider"], amelia["Plan type"]) == ("Alex Rivera, OTR/L", "IEP")
     assert amelia["Next annual review"] == dt.datetime(2027, 1, 13) and amelia["Days until review"] == 52
     assert [next_meeting(r) for r in rows] == sorted(next_meeting(r) for r in rows)
+    assert rows[-1]["Student"] == "Quinn Sullivan" and rows[-1]["Next annual review"] is None  # no IEP Dates row
