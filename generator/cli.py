@@ -123,8 +123,9 @@ scope_option = click.option(
 
 @cli.command("generate")
 @input_options
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("plans"),
-              show_default=True, help="Folder that receives one sub-folder per student.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), metavar="FOLDER",
+              help="Folder that receives one sub-folder per student. Default: the mapping's 'out:', else "
+                   "plans/ next to the mapping file.")
 @click.option("--drive", "drive_root", is_flag=False, flag_value="", default=None, metavar="[ROOT]",
               help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
                    "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID, "
@@ -170,7 +171,7 @@ def generate_command(mapping, source, template, keys, due_within, today, period,
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
-    print_report(report, out_dir, overview_written=period is None)
+    print_report(report, overview_written=period is None)
     sys.exit(report.exit_code)
 
 
@@ -218,7 +219,15 @@ class Progress:
         self.clear()
 
 
-def print_report(report: Report, out_dir: Path, overview_written: bool = True) -> None:
+def shown_path(path: Path) -> Path:
+    """A path as short as it can be: relative to the current folder when it is inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return Path(path)
+
+
+def print_report(report: Report, overview_written: bool = True) -> None:
     for warning in report.warnings:
         click.echo(click.style("warning: ", fg="yellow") + warning, err=True)
     counts = report.counts
@@ -228,7 +237,8 @@ def print_report(report: Report, out_dir: Path, overview_written: bool = True) -
         click.echo(note)
     for error in report.errors:
         click.echo(click.style("error: ", fg="red") + error, err=True)
-    if not report.dry_run:
+    if not report.dry_run and report.manifest is not None:
+        out_dir = shown_path(report.manifest.parent)
         if overview_written:  # a --period run writes progress reports: the overview lists plans
             click.echo(f"Caseload overview: {out_dir / overview.XLSX_NAME} and {out_dir / overview.HTML_NAME}")
         click.echo(f"Manifest: {out_dir / 'manifest.csv'}")
@@ -279,6 +289,34 @@ def columns_command(source, sheet, header_row):
         click.echo(line)
 
 
+@cli.command("init")
+@click.argument("source", metavar="SOURCE")
+@click.option("-t", "--template", metavar="PATH|DOC",
+              help="Word template (.docx) or Google Doc: every field it uses is matched to a column by name.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), metavar="MAPPING",
+              help="Where to write the draft mapping (never overwritten). Default: SOURCE's name with .yaml.")
+@click.option("--sheet", metavar="NAME", help="The sheet (tab) with the caseload. Default: the first one.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Pretend today is YYYY-MM-DD (the review date is the next one after today).")
+def init_command(source, template, output, sheet, today):
+    """Write a commented draft mapping for your own caseload sheet (SOURCE: .xlsx, .csv or a Google Sheet)."""
+    from generator.draft.init import init_mapping
+
+    if output is None:
+        output = Path(Path(source).stem + ".yaml") if isinstance(as_location(source), Path) else Path("caseload.yaml")
+    result = run_library(init_mapping, as_location(source), output, template=as_location(template), sheet=sheet,
+                         today=today.date() if today else None)
+    draft = result.draft
+    click.echo(f"Wrote {result.path}: {len(draft.fields)} fields from {result.columns} columns of "
+               f"{result.source_label}; key: {' + '.join(draft.key)}; rows_per_student: {draft.rows_per_student}.")
+    if template is not None:
+        click.echo(f"Template fields: {draft.matched} matched to columns, {len(draft.blanks)} left blank"
+                   + (f" ({', '.join(draft.blanks)})." if draft.blanks else "."))
+    click.echo("Check the guesses in its comments, then run:")
+    for command in result.next_commands():
+        click.echo(f"  {command}")
+
+
 @cli.command("fields")
 @click.argument("template")
 def fields_command(template):
@@ -292,8 +330,9 @@ def fields_command(template):
 @click.argument("key")
 @click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
               help="Mapping file the plans were made with (finds a local plan the manifest does not list).")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("plans"),
-              show_default=True, help="Output folder of the run whose manifest lists the plan.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), metavar="FOLDER",
+              help="Output folder of the run whose manifest lists the plan. Default: the mapping's 'out:', else "
+                   "plans/ next to the mapping file.")
 @click.option("--print", "print_only", is_flag=True, help="Print the link or path instead of opening it.")
 def open_command(key, mapping, out_dir, print_only):
     """Open student KEY's plan: the Google Doc, or the local .docx, from the last run."""

@@ -18,9 +18,11 @@ from generator.pipeline import Locations, RunOptions, build, read_sources
 MANIFEST = "manifest.csv"
 
 
-def plan_location(key: str, mapping: Path, out_dir: Path) -> str:
+def plan_location(key: str, mapping: Path, out_dir: Path | None = None) -> str:
     """The URL or path to open for student ``key``; a ConfigError says why there is none."""
     key = key.strip()
+    if out_dir is None:
+        out_dir = load_mapping(mapping).default_out_dir
     row = _manifest_row(Path(out_dir) / MANIFEST, key)
     if row is not None:
         return _from_manifest(row, key, Path(out_dir))

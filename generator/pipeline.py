@@ -52,7 +52,7 @@ class RunOptions:
     mapping: Path
     source: Path | str | Sequence[Path | str] | None = None  # paths, NAME=PATH, folders, Google Sheets links/IDs
     template: Path | str | None = None  # a path, or a Google Docs link or ID
-    out_dir: Path = Path("plans")
+    out_dir: Path | None = None  # None: the mapping's 'out:', else plans/ next to the mapping file
     keys: Sequence[str] = ()
     due_within: int | None = None
     today: dt.date | None = None
@@ -201,21 +201,22 @@ def generate(
     prepared = prepare(options)
     refuse_invalid_data(prepared, options)
     soffice = find_soffice() if options.pdf and options.drive is None else None
-    targets = write_back_targets(prepared, Path(options.out_dir)) if options.write_back else []
+    out_dir = output_folder(options, prepared.mapping)
+    targets = write_back_targets(prepared, out_dir) if options.write_back else []
     with ExitStack() as held:
         if not options.dry_run:
-            ensure_out_dir(Path(options.out_dir))
-            held.enter_context(OutDirLock(Path(options.out_dir) / STATE_DIR, Path(options.out_dir)))
-        return _generate(options, prepared, soffice, targets, on_outcome, on_start)
+            ensure_out_dir(out_dir)
+            held.enter_context(OutDirLock(out_dir / STATE_DIR, out_dir))
+        return _generate(options, prepared, out_dir, soffice, targets, on_outcome, on_start)
 
 
-def _generate(options: RunOptions, prepared: Prepared, soffice: str | None, targets: list[Any],
+def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: str | None, targets: list[Any],
               on_outcome: Callable[[Outcome], None] | None, on_start: Callable[[int], None] | None) -> Report:
     """The writing half of ``generate``, run while this process holds the output folder's lock."""
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
     report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings), notes=list(prepared.notes))
-    out_dir = Path(options.out_dir)
+    report.manifest = out_dir / "manifest.csv"
     sink = open_sink(options, prepared, out_dir)
     template_name = prepared.template.name
 
@@ -280,6 +281,11 @@ def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -
     except OSError as exc:
         report.errors.append(f"could not write {manifest} ({exc.strerror or exc}). The outcomes are listed "
                              "above; free some disk space and run again.")
+
+
+def output_folder(options: RunOptions, mapping: Mapping) -> Path:
+    """--out (relative to the current folder), else the mapping's 'out:' (relative to the mapping file)."""
+    return Path(options.out_dir) if options.out_dir is not None else mapping.default_out_dir
 
 
 def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Any]:

@@ -65,6 +65,10 @@ def write_back_targets(mapping: Mapping, tables: dict[str, Table], out_dir: Path
     targets, local = [], []
     for name in mapping.roster:
         table = tables[name]
+        if len(mapping.sources[name].key_columns) > 1:
+            raise ConfigError(f"--write-back finds each student's row by one key column, but {mapping.path.name} "
+                              "uses a composite key (several columns). Add a student ID column to the sheet and "
+                              "use it as the key, or drop --write-back.")
         if isinstance(table, SheetTable) and table.origin is not None:
             targets.append(Target(table, mapping.sources[name].key_column or ""))
         else:

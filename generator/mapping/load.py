@@ -24,7 +24,8 @@ from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
     "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
-    "drive_folder", "date_format", "conflicts", "output", "overview", "fields", "identity", "key_case", *LAYOUT_KEYS,
+    "drive_folder", "date_format", "conflicts", "output", "overview", "out", "fields", "identity", "key_case",
+    *LAYOUT_KEYS,
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
@@ -46,6 +47,7 @@ MAIN_SOURCE = "main"
 DEFAULT_DATE_FORMAT = "%m/%d/%Y"
 DEFAULT_FOLDER = "{{ student_key }}"
 DEFAULT_FILENAME = "Treatment Plan - {{ student_key }}"
+DEFAULT_OUT = "plans"
 
 __all__ = ["FieldSpec", "Mapping", "SourceSpec", "load_mapping", "BUILTIN_NAMES"]
 
@@ -91,6 +93,12 @@ class Mapping:
     filename_pattern: str = DEFAULT_FILENAME
     overview: dict[str, str] = field(default_factory=dict)  # caseload overview column -> field name
     period: int | None = None  # the grading period of a progress-report run (--period N)
+    out_dir: Path | None = None  # where local plans go; None: plans/ next to the mapping file
+
+    @property
+    def default_out_dir(self) -> Path:
+        """The same folder from wherever plangen runs: paths in a mapping are relative to the mapping."""
+        return self.out_dir if self.out_dir is not None else (self.path.parent / DEFAULT_OUT).resolve()
 
     @property
     def default_source(self) -> str:
@@ -156,6 +164,11 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.identity = _read_identity(reader, data, mapping)
     _read_output(reader, data, mapping)
     mapping.overview = _read_overview(reader, data, mapping)
+    out = reader.location(data, "out")
+    if isinstance(out, str):
+        raise reader.fail(data.line_of("out"), "out must be a folder on this computer (plans go to Google Drive "
+                          "with --drive).")
+    mapping.out_dir = out
     _check_expressions(reader, data, mapping)
     return mapping
 

@@ -51,6 +51,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what else the run did (e.g. links written to a Sheet)
     errors: list[str] = field(default_factory=list)  # failures after the plans were written (exit 1)
+    manifest: Path | None = None  # where the run's manifest.csv was written
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes.append(outcome)

@@ -1,0 +1,98 @@
+"""``plangen init SOURCE [--template T] [-o MAPPING]``: read, decide, write, prove the draft loads.
+
+The draft is loaded back with the real mapping loader before it is kept, so a draft that would
+not run is a plangen bug found here, never a puzzle for the therapist. An existing file is never
+replaced: a mapping may hold hours of the therapist's own work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shlex
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.draft.columns import profile_columns
+from generator.draft.plan import Draft, plan_draft
+from generator.draft.write import draft_text
+from generator.errors import ConfigError
+from generator.google.ids import google_ref
+from generator.mapping.load import load_mapping
+from generator.pipeline import Locations
+from generator.template.fields import template_fields
+
+
+@dataclass
+class InitResult:
+    path: Path
+    draft: Draft
+    columns: int
+    source_label: str
+    template_given: bool
+
+    def next_commands(self) -> list[str]:
+        """What to run next, quoted so a pasted line works whatever the folder and file names hold."""
+        mapping = shlex.quote(str(self.path))
+        extra = "" if self.template_given else " -t YOUR-TEMPLATE.docx"
+        return [f"plangen check -m {mapping}{extra}", f"plangen generate -m {mapping}{extra}"]
+
+
+def init_mapping(source: str | Path, output: Path, *, template: str | Path | None = None, sheet: str | None = None,
+                 today: dt.date | None = None, locations: Locations | None = None) -> InitResult:
+    """Write a draft mapping for ``source`` to ``output``; refuse if ``output`` exists."""
+    output = Path(output)
+    if output.exists():
+        raise ConfigError(f"{output} already exists; plangen init never overwrites a mapping. Choose another name "
+                          "with -o, or move the old file away first.")
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise ConfigError(f"{output}: a mapping file ends in .yaml; choose a name like my-caseload.yaml.")
+    locations = locations or Locations()
+    table = locations.read_source(source, sheet)
+    wanted = None
+    title = "Plan"
+    if template is not None:
+        plan_template = locations.open_template(template, None)
+        wanted = template_fields(plan_template)
+        title = document_title(plan_template.name)
+    draft = plan_draft(table, profile_columns(table), wanted, title, today or dt.date.today())
+    folder = output.resolve().parent
+    text = draft_text(draft, source=relative(source, folder), sheet=table.sheet,
+                      template=relative(template, folder) if template is not None else None,
+                      header_row=table.header_row, source_label=table.label)
+    _write_checked(output, text)
+    return InitResult(output, draft, len(table.columns), table.label, template is not None)
+
+
+def relative(location: str | Path, folder: Path) -> str:
+    """A local path as seen from the mapping's folder (how mappings name files); links unchanged."""
+    if google_ref(location, "Google") is not None:
+        return str(location)
+    return Path(os.path.relpath(Path(location).resolve(), folder)).as_posix()
+
+
+def document_title(name: str) -> str:
+    """``ot-treatment-plan.docx`` -> ``OT Treatment Plan``: the start of each plan's file name."""
+    words = re.split(r"[-_ ]+", Path(name).stem)
+    small = {"ot", "pt", "slp", "iep", "ifsp", "bip", "fba"}
+    return " ".join(w.upper() if w.casefold() in small else w[:1].upper() + w[1:] for w in words if w) or "Plan"
+
+
+def _write_checked(output: Path, text: str) -> None:
+    """Load the draft from a temporary file beside ``output`` (same relative paths), then create ``output``."""
+    folder = output.resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".plangen-init-", suffix=".yaml", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        load_mapping(tmp)  # a draft that does not load is a bug here, not the therapist's to fix
+        try:
+            with open(output, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except FileExistsError:
+            raise ConfigError(f"{output} already exists; plangen init never overwrites a mapping.") from None
+    finally:
+        os.unlink(tmp)
