@@ -17,7 +17,7 @@ from generator.errors import PlangenError
 from generator.google.ids import as_location
 from generator.google.options import FULL, SCOPE_CHOICES, GoogleSignIn
 from generator.output import overview
-from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, Outcome, Report
+from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, STALE, Outcome, Report
 from generator.pipeline import Locations, RunOptions, generate
 from generator.template.fields import template_fields
 
@@ -200,7 +200,7 @@ class Progress:
 
     def advance(self, outcome: Outcome) -> None:
         self.done += 1
-        if self.verbose or outcome.status in (FAILED, KEPT_EDITED, REPLACED):
+        if self.verbose or outcome.status in (FAILED, KEPT_EDITED, STALE, REPLACED):
             self.clear()
             line = f"{self.words.describe(outcome.status):>12}  {outcome.display_name}"
             if outcome.output:
@@ -231,7 +231,7 @@ def print_report(report: Report, overview_written: bool = True) -> None:
     for warning in report.warnings:
         click.echo(click.style("warning: ", fg="yellow") + warning, err=True)
     counts = report.counts
-    color = "red" if counts[FAILED] else "yellow" if counts[KEPT_EDITED] else "green"
+    color = "red" if counts[FAILED] else "yellow" if counts[KEPT_EDITED] or counts[STALE] else "green"
     click.echo(click.style(report.summary(), fg=color, bold=True))
     for note in report.notes:
         click.echo(note)

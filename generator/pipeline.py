@@ -310,15 +310,17 @@ def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
 
 def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
     """Local folders by default; Drive (signed in, ROOT checked) before anything is rendered."""
+    data_fields = prepared.mapping.data_fields()
     if options.drive is None:
-        return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run)
+        return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run,
+                         data_fields=data_fields)
     from generator.google.drive import open_drive_sink  # Google libraries load only when needed
 
     return open_drive_sink(options.drive, prepared.locations.sign_in, prepared.mapping,
                            template_sha256=prepared.template.sha256, replace_edited=options.replace_edited,
                            dry_run=options.dry_run, expected=len(prepared.roster.students),
                            names=[name.filename for name in prepared.names.values()],
-                           journal=out_dir / ".plangen" / "drive-times.jsonl")
+                           journal=out_dir / ".plangen" / "drive-times.jsonl", data_fields=data_fields)
 
 
 def _now() -> str:

@@ -46,13 +46,16 @@ from generator.google.drive_plans import (
     PlanIdentity,
     PlanIndex,
     content_hash,
+    field_properties,
     marked,
+    stored_fields,
     write_stamp,
 )
 from generator.google.ids import DOC_MIME, DOCX_MIME, web_link
 from generator.google.options import GoogleSignIn
 from generator.mapping.load import Mapping
-from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+from generator.output.fingerprint import changed_fields, fingerprint, stale_message
+from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
 from generator.template.parallel import PlanJob
 
@@ -86,8 +89,10 @@ class DriveSink:
 
     def __init__(self, api: DriveApi, folders: FolderResolver, index: PlanIndex, ids: IdPool, *,
                  template_sha256: str, replace_edited: bool, dry_run: bool, workers: int,
-                 owner: str | None = None, file_only: bool = False, modes: DriveModes | None = None):
+                 owner: str | None = None, file_only: bool = False, modes: DriveModes | None = None,
+                 data_fields: tuple[str, ...] = ()):
         self.api = api
+        self.data_fields = data_fields  # sheet fields fingerprinted on each Doc, to tell a stale edit
         self.folders = folders
         self.index = index
         self.ids = ids
@@ -158,9 +163,11 @@ class DriveSink:
             return Delivery(UNCHANGED, plan.link)
         if plan.untouched or self.modes.recorded(plan.id, plan.modified):
             return self._update(job, plan, content)
+        changed = changed_fields(stored_fields(plan.properties), job.student.values, self.data_fields)
         if not self.replace_edited:
-            return Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
-        return self._replace(job, folder, plan, content)
+            return Delivery(STALE, plan.link, stale_message(changed)) if changed else \
+                Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
+        return self._replace(job, folder, plan, content, changed)
 
     def _unmarked(self, job: PlanJob, folder: Folder, content: str) -> Delivery | None:
         """A Doc named like the plan, with no marker this sign-in reads: the plan, kept (never a second one)."""
@@ -173,7 +180,7 @@ class DriveSink:
                               f"{join_links([p.link for p in same_name])}. Move all but one to the trash and run "
                               "again.")
         if self.replace_edited:
-            return self._replace(job, folder, same_name[0], content)
+            return self._replace(job, folder, same_name[0], content, [])
         return Delivery(KEPT_EDITED, same_name[0].link, UNMARKED_MESSAGE)
 
     def _reread(self, plan: ExistingPlan) -> ExistingPlan | None:
@@ -193,7 +200,8 @@ class DriveSink:
         stamp = write_stamp()
         identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
         body = {"name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id], "modifiedTime": stamp,
-                **marked(identity.properties(template=self.template, content=content, written=stamp))}
+                **marked({**identity.properties(template=self.template, content=content, written=stamp),
+                          **self._fields(job, {})})}
         try:
             resource = self._send_create(body, job.data, folder.id, identity.plan)
         except GoogleApiError as exc:
@@ -242,13 +250,17 @@ class DriveSink:
             return Delivery(UPDATED, plan.link)
         stamp = write_stamp()
         body = {"modifiedTime": stamp, **marked({**plan.properties, "template": self.template, "content": content,
-                                                  "written": stamp})}
+                                                  "written": stamp, **self._fields(job, plan.properties)})}
         request = self.api.files().update(fileId=plan.id, body=body, media_body=_media(job.data),
                                           fields=DOC_FIELDS, supportsAllDrives=True)
         resource = self.api.run(request)
         return Delivery(UPDATED, _link(resource), self._stamp_note("", resource, stamp))
 
-    def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str) -> Delivery:
+    def _fields(self, job: PlanJob, old: dict[str, str]) -> dict[str, str | None]:
+        return field_properties(fingerprint(job.student.values, self.data_fields), old)
+
+    def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str,
+                 changed: list[str]) -> Delivery:
         """Retire the edited Doc first: if the run dies before the new Doc exists, the next run
         simply creates it, and the edited Doc is never mistaken for the plan again."""
         aside = f"{plan.name} (edited {dt.datetime.now().strftime('%Y-%m-%d %H%M%S')})"
@@ -256,7 +268,8 @@ class DriveSink:
             body = {"name": aside, **marked({MARKER: EDITED_COPY})}
             self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id",
                                                  supportsAllDrives=True))
-        return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}")
+        changes = f" (the sheet changed since: {', '.join(changed)})" if changed else ""
+        return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}{changes}")
 
 
 def _media(data: bytes) -> MediaInMemoryUpload:
@@ -282,7 +295,7 @@ def folder_column(mapping: Mapping) -> str:
 
 def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mapping, *, template_sha256: str,
                     replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
-                    journal: Path | None = None) -> DriveSink:
+                    journal: Path | None = None, data_fields: tuple[str, ...] = ()) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
     if options.root is None and mapping.drive_folder is None:
         raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
@@ -292,12 +305,13 @@ def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mappi
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
     return connect(sign_in.credentials(), options, field=mapping.drive_folder, column=folder_column(mapping),
                    template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
-                   expected=expected, names=names, journal=journal)
+                   expected=expected, names=names, journal=journal, data_fields=data_fields)
 
 
 def connect(credentials: Any, options: DriveOptions, *, field: str | None, column: str, template_sha256: str,
             replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
-            journal: Path | None = None, retry_base_delay: float | None = None) -> DriveSink:
+            journal: Path | None = None, retry_base_delay: float | None = None,
+            data_fields: tuple[str, ...] = ()) -> DriveSink:
     """A sink with ROOT checked, its folders listed and the existing plans found."""
     limiter = RateLimiter(options.writes_per_second)
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
@@ -318,7 +332,7 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
                      replace_edited=replace_edited, dry_run=dry_run, workers=options.workers, owner=owner,
                      file_only=auth.only_file_scope(credentials),
-                     modes=DriveModes(None if dry_run else journal))
+                     modes=DriveModes(None if dry_run else journal), data_fields=data_fields)
 
 
 def no_storage(email: str) -> str:

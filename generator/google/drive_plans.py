@@ -38,6 +38,7 @@ import hashlib
 import hmac
 import threading
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ def markers(resource: dict[str, Any]) -> dict[str, str]:
     return dict(resource.get("appProperties") or {})
 
 
-def marked(properties: dict[str, str]) -> dict[str, Any]:
+def marked(properties: Mapping[str, str | None]) -> dict[str, Any]:
     """A request body's marks: the same keys public and private (see the module docstring)."""
     return {"properties": dict(properties), "appProperties": dict(properties)}
 
@@ -97,6 +98,26 @@ def parse_stamp(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else None
+
+
+FIELDS_PREFIX = "fields"
+FIELDS_CHUNK = 110  # Drive allows 124 bytes per property, key and value together
+FIELDS_CHUNKS = 20  # 30 properties per app and file; plangen's own markers use 6
+
+
+def field_properties(fields: str, old: dict[str, str]) -> dict[str, str | None]:
+    """The sheet fields' fingerprint as properties ``fields0``, ``fields1``...; leftovers of a longer one cleared."""
+    chunks = [fields[i:i + FIELDS_CHUNK] for i in range(0, len(fields), FIELDS_CHUNK)][:FIELDS_CHUNKS]
+    properties: dict[str, str | None] = {f"{FIELDS_PREFIX}{i}": chunk for i, chunk in enumerate(chunks)}
+    for key in old:
+        if key.startswith(FIELDS_PREFIX) and key not in properties:
+            properties[key] = None
+    return properties
+
+
+def stored_fields(properties: dict[str, str]) -> str:
+    """The fingerprint a Doc was written with; empty for Docs written before plangen stored it."""
+    return "".join(properties.get(f"{FIELDS_PREFIX}{i}", "") for i in range(FIELDS_CHUNKS))
 
 
 @dataclass(frozen=True)

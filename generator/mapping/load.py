@@ -112,6 +112,10 @@ class Mapping:
         names = set(self.fields) | set(BUILTIN_NAMES)
         return names if self.period is not None else names - {"period"}
 
+    def data_fields(self) -> tuple[str, ...]:
+        """The fields read from the sheet (not computed: 'today' changes daily, the sheet does not)."""
+        return tuple(name for name, spec in self.fields.items() if not spec.is_computed)
+
     def where(self, name: str) -> str:
         spec = self.fields.get(name)
         return f"{self.path}, line {spec.line}" if spec else str(self.path)

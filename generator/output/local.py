@@ -21,7 +21,8 @@ from typing import TextIO
 
 from generator.errors import ConfigError, OutputError, StudentError
 from generator.output.fileio import atomic_write
-from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, UPDATED
+from generator.output.fingerprint import changed_fields, fingerprint, stale_message
+from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
 from generator.template.parallel import PlanJob
 
@@ -49,6 +50,7 @@ class Journal:
     def __init__(self, path: Path):
         self.path = path
         self.known: dict[str, list[str]] = {}
+        self.fields: dict[tuple[str, str], str] = {}  # (path, sha256) -> the sheet fields' fingerprint
         self._handle: TextIO | None = None
         if path.exists():
             self._load()
@@ -57,27 +59,42 @@ class Journal:
         for line in self.path.read_text(encoding="utf-8").splitlines():
             try:
                 entry = json.loads(line)
-                self._remember(entry["path"], entry["sha256"])
+                self._remember(entry["path"], entry["sha256"], entry.get("fields", ""))
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a kill; the entries before it still count
 
-    def _remember(self, relpath: str, digest: str) -> None:
+    def _remember(self, relpath: str, digest: str, fields: str = "") -> None:
         hashes = self.known.setdefault(relpath, [])
         if digest in hashes:
             hashes.remove(digest)
         hashes.append(digest)
+        for dropped in hashes[:-HASHES_KEPT]:
+            self.fields.pop((relpath, dropped), None)
         del hashes[:-HASHES_KEPT]
+        if fields:
+            self.fields[(relpath, digest)] = fields
+
+    def last_fields(self, relpath: str) -> str:
+        """The fingerprint of the sheet fields the last plan plangen wrote here was made from."""
+        hashes = self.known.get(relpath)
+        return self.fields.get((relpath, hashes[-1]), "") if hashes else ""
+
+    def _entry(self, relpath: str, digest: str) -> str:
+        entry = {"path": relpath, "sha256": digest}
+        if (relpath, digest) in self.fields:
+            entry["fields"] = self.fields[(relpath, digest)]
+        return json.dumps(entry)
 
     def wrote(self, relpath: str, digest: str) -> bool:
         return digest in self.known.get(relpath, [])
 
-    def record(self, relpath: str, digest: str) -> None:
+    def record(self, relpath: str, digest: str, fields: str = "") -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
-        self._handle.write(json.dumps({"path": relpath, "sha256": digest}) + "\n")
+        self._remember(relpath, digest, fields)
+        self._handle.write(self._entry(relpath, digest) + "\n")
         self._handle.flush()
-        self._remember(relpath, digest)
 
     def close(self) -> None:
         """Close the journal; compact it only when it has grown well past what it needs to remember."""
@@ -92,7 +109,7 @@ class Journal:
         the caller holds the output folder's lock, so nothing appends while this runs."""
         lines_on_disk = self.path.read_text(encoding="utf-8").count("\n")
         fresh = Journal(self.path)
-        kept = [json.dumps({"path": p, "sha256": h}) for p, hashes in sorted(fresh.known.items()) for h in hashes]
+        kept = [fresh._entry(p, h) for p, hashes in sorted(fresh.known.items()) for h in hashes]
         if lines_on_disk < COMPACT_ABOVE or lines_on_disk < 2 * len(kept):
             return
         atomic_write(self.path, ("\n".join(kept) + "\n").encode("utf-8"))
@@ -101,8 +118,10 @@ class Journal:
 class LocalSink:
     """Delivers rendered plans into a folder tree; writes nothing at all in a dry run."""
 
-    def __init__(self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False):
+    def __init__(self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False,
+                 data_fields: tuple[str, ...] = ()):
         self.out_dir = Path(out_dir).resolve()
+        self.data_fields = data_fields  # the fields read from the sheet, fingerprinted with each plan
         self.replace_edited = replace_edited
         self.dry_run = dry_run
         self.journal = Journal(self.out_dir / STATE_DIR / JOURNAL_NAME)
@@ -116,37 +135,42 @@ class LocalSink:
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         for job in jobs:
             try:
-                yield job, self.deliver(job.name.relpath, job.data)
+                yield job, self.deliver(job.name.relpath, job.data, job.student.values)
             except StudentError as exc:
                 yield job, exc
 
-    def deliver(self, relpath: PurePosixPath, data: bytes) -> Delivery:
+    def deliver(self, relpath: PurePosixPath, data: bytes, values: dict | None = None) -> Delivery:
         target = self.target(relpath)
         folder_existed = target.parent.exists()
         digest = sha256(data)
+        fields = fingerprint(values, self.data_fields) if values is not None else ""
         shown = str(relpath)
         try:
             if not target.exists():
-                self._write(relpath, target, data, digest)
+                self._write(relpath, target, data, digest, fields)
                 return Delivery(CREATED, shown)
             current = target.read_bytes()
             current_digest = sha256(current)
             if current_digest == digest:
                 return Delivery(UNCHANGED, shown)
             if self.journal.wrote(str(relpath), current_digest):
-                self._write(relpath, target, data, digest)
+                self._write(relpath, target, data, digest, fields)
                 return Delivery(UPDATED, shown)
             if not is_docx(current):  # Word always saves a zip; this is damage, not an edit
-                self._write(relpath, target, data, digest)
+                self._write(relpath, target, data, digest, fields)
                 return Delivery(UPDATED, shown, "the old file was damaged (not a .docx); written again")
+            changed = changed_fields(self.journal.last_fields(str(relpath)), values or {}, self.data_fields)
             if not self.replace_edited:
+                if changed:
+                    return Delivery(STALE, shown, stale_message(changed))
                 return Delivery(KEPT_EDITED, shown, "edited since plangen wrote it; kept as is "
                                 "(use --replace-edited to write a new plan and keep the edited copy)")
             backup = self._backup_path(target)
             if not self.dry_run:
                 atomic_write(backup, current)
-            self._write(relpath, target, data, digest)
-            return Delivery(REPLACED, shown, f"edited copy kept as {backup.name}")
+            self._write(relpath, target, data, digest, fields)
+            changes = f" (the sheet changed since: {', '.join(changed)})" if changed else ""
+            return Delivery(REPLACED, shown, f"edited copy kept as {backup.name}{changes}")
         except OSError as exc:
             if not folder_existed:
                 remove_if_empty(target.parent)  # a full disk must not leave a trail of empty student folders
@@ -155,10 +179,10 @@ class LocalSink:
                 "close it and run again; if the disk is full, free some space."
             ) from exc
 
-    def _write(self, relpath: PurePosixPath, target: Path, data: bytes, digest: str) -> None:
+    def _write(self, relpath: PurePosixPath, target: Path, data: bytes, digest: str, fields: str = "") -> None:
         if self.dry_run:
             return
-        self.journal.record(str(relpath), digest)
+        self.journal.record(str(relpath), digest, fields)
         atomic_write(target, data, durable=False)
 
     def _backup_path(self, target: Path) -> Path:

@@ -18,13 +18,14 @@ CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 KEPT_EDITED = "kept-edited"
+STALE = "stale"  # edited by the therapist AND the sheet changed since plangen wrote it
 REPLACED = "replaced"
 FAILED = "failed"
 
-STATUS_ORDER = (CREATED, UPDATED, REPLACED, UNCHANGED, KEPT_EDITED, FAILED)
+STATUS_ORDER = (CREATED, UPDATED, REPLACED, UNCHANGED, KEPT_EDITED, STALE, FAILED)
 DRY_RUN_WORDS = {
     CREATED: "would create", UPDATED: "would update", REPLACED: "would replace",
-    UNCHANGED: "unchanged", KEPT_EDITED: "would keep edited", FAILED: "would fail",
+    UNCHANGED: "unchanged", KEPT_EDITED: "would keep edited", STALE: "stale", FAILED: "would fail",
 }
 MANIFEST_COLUMNS = ("key", "display_name", "status", "output", "template", "time", "message")
 

@@ -41,8 +41,6 @@ fields:
   notes: Notes
   drive_folder: Drive Folder
 """
-KEPT = ("              edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
-        "beside it)\n")
 
 
 def run(*args: str):
@@ -160,18 +158,23 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     project.save()
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0
-    assert result.output == (f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                             "3 students: 1 updated, 1 unchanged, 1 kept-edited.\n"
+    assert result.output == (f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"
+                             "              edited since plangen wrote it, and the sheet changed since: notes. Kept as "
+                             "is: bring the changes into the plan, or use --replace-edited to write a new plan (the "
+                             "edited copy is kept beside it)\n"
+                             "3 students: 1 updated, 1 unchanged, 1 stale.\n"
                              f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n"
                              + run_footer(project.out))
     assert ana.content == b"typed during the meeting"
+    assert [r["status"] for r in manifest(project.out)] == ["stale", "unchanged", "updated"]
     assert plans_in(fake_google, project.bao) == [bao] and "Notes: new goal" in docx_text(bao.content)
 
     result = project.generate("--token-file", str(project.token), "--replace-edited")
     lines = result.output.splitlines()
     (new,) = plans_in(fake_google, project.ana)
     assert lines[0] == f"    replaced  Ana Garcia  ->  {doc_url(new.id)}"
-    assert lines[1] == f"              edited Doc kept as '{ana.name}': {doc_url(ana.id)}"
+    assert lines[1] == (f"              edited Doc kept as '{ana.name}': {doc_url(ana.id)} (the sheet changed since: "
+                        "notes)")
     assert ana.name.startswith("OT Plan - Ana Garcia (edited 2")
     assert lines[2] == "3 students: 1 replaced, 2 unchanged."
 

@@ -1,0 +1,125 @@
+"""``plangen init`` on a hand-kept caseload, then ``generate`` with the draft exactly as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.helpers import TEMPLATES, docx_text, write_xlsx
+
+HEADERS = ["Student", "DOB", "Grade", "School", "Teacher", "IEP Date", "Annual IEP", "Minutes", "Goals",
+           "Accommodations", "Notes"]
+ROWS = [
+    ["Alvarez, Mia", dt.datetime(2017, 3, 14), "2", "Lincoln Elementary", "Mr. Chen", dt.datetime(2026, 1, 10),
+     dt.datetime(2027, 1, 10), 30, "Writes her name legibly\nButtons her coat", "Slant board; pencil grip",
+     "Loves horses"],
+    ["Alvarez, Mia", dt.datetime(2019, 8, 2), "K", "Lincoln Elementary", "Ms. Ito", dt.datetime(2026, 3, 5),
+     dt.datetime(2027, 3, 5), 20, "Cuts on a line\nStacks 5 blocks\nZips a jacket", "Visual schedule", None],
+    ["Nguyen, Bao", dt.datetime(2016, 5, 30), "3", "Lincoln Elementary", "Mr. Chen", dt.datetime(2025, 12, 1),
+     dt.datetime(2026, 12, 1), 30, "Types 10 words per minute", None, "Prefers mornings"],
+]
+TITLE_ROWS = [["Ms. Rivera's OT caseload 2026-27"], ["Updated weekly"], [None]]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def files(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh clone's templates/ and the therapist's own sheet beside them; the current folder is the clone."""
+    shutil.copytree(TEMPLATES, tmp_path / "templates", ignore=shutil.ignore_patterns("*.py"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_caseload(path: Path, rows: list[list], title: bool) -> Path:
+    return write_xlsx(path, (TITLE_ROWS if title else []) + [HEADERS] + rows, sheet="Caseload")
+
+
+def init(*extra: str):
+    return run("init", "caseload.xlsx", "--template", "templates/ot-treatment-plan.docx", "-o", "my.yaml",
+               "--today", "2026-11-22", *extra)
+
+
+INIT_OUTPUT = (
+    "Wrote my.yaml: 32 fields from 11 columns of caseload.xlsx, sheet 'Caseload'; key: last_name + first_name + dob; "
+    "rows_per_student: one.\n"
+    "Template fields: 9 matched to columns, 18 left blank (approaches, case_manager, discharge_criteria, eligibility, "
+    "evaluation_date, evaluation_findings, evidence, interests, ota, plan_type, present_levels, referrals, services, "
+    "strategies, student_id, supervision, therapist, triennial).\n"
+    "Check the guesses in its comments, then run:\n"
+    "  plangen check -m my.yaml\n"
+    "  plangen generate -m my.yaml\n"
+)
+
+
+def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit(clone: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch):
+    write_caseload(clone / "caseload.xlsx", ROWS, title=False)
+    result = init()
+    assert result.exit_code == 0, result.output
+    assert result.output == INIT_OUTPUT
+    draft = (clone / "my.yaml").read_text()
+    assert "key: [last_name, first_name, dob]" in draft
+    assert "review_date: annual_review" in draft
+    assert '  goals: {column: Goals, type: list, separator: "\\n"}' in draft
+    assert "  therapist: {value: \"\"}" in draft
+    cells = {str(v) for row in ROWS for v in row if isinstance(v, str)} | {"2017", "Alvarez", "Mia"}
+    assert not [c for c in cells if len(c) > 1 and c in draft]  # no cell value in the draft
+
+    result = run("generate", "-m", "my.yaml", "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert result.output == "3 students: 3 created.\nManifest: plans/manifest.csv\n"
+    older = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2017-03-14)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
+    younger = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
+    bao = clone / "plans/Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx"
+    older_text, younger_text = docx_text(older), docx_text(younger)
+    assert "1. Writes her name legibly" in older_text and "2. Buttons her coat" in older_text
+    assert "Cuts on a line" not in older_text and "03/14/2017" in older_text and "01/10/2027" in older_text
+    assert "1. Cuts on a line" in younger_text and "3. Zips a jacket" in younger_text
+    assert "Writes her name" not in younger_text and "08/02/2019" in younger_text
+    assert "Mia Alvarez" in older_text and "{{" not in older_text + younger_text + docx_text(bao)
+
+    before = files(clone)
+    other = clone / "elsewhere"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    result = run("generate", "-m", "../my.yaml", "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"3 students: 3 unchanged.\nManifest: {clone / 'plans' / 'manifest.csv'}\n"
+    assert not list(other.iterdir())
+    assert set(files(clone)) == set(before)
+
+    older.write_bytes(older.read_bytes() + b"\0")  # the therapist edits both plans
+    bao.write_bytes(bao.read_bytes() + b"\0")
+    rows = [list(row) for row in ROWS]
+    rows[0][7], rows[0][8] = 45, "Writes her name legibly\nButtons her coat\nTies her shoes"
+    write_caseload(clone / "caseload.xlsx", rows, title=False)
+    result = run("generate", "-m", "../my.yaml", "--today", "2026-11-23", "-v")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "       stale  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia, 2017-03-14)/OT Treatment Plan 2026-2027 - Mia "
+        "Alvarez.docx\n"
+        "              edited since plangen wrote it, and the sheet changed since: session_minutes, goals. Kept as is: "
+        "bring the changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept "
+        "beside it)\n"
+        "     updated  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia, 2019-08-02)/OT Treatment Plan 2026-2027 - Mia "
+        "Alvarez.docx\n"
+        " kept-edited  Bao Nguyen  ->  Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx\n"
+        "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan and keep "
+        "the edited copy)\n"
+        f"3 students: 1 updated, 1 kept-edited, 1 stale.\nManifest: {clone / 'plans' / 'manifest.csv'}\n"
+    )
+    manifest = (clone / "plans" / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert "Alvarez, Mia, 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")
+    assert "sheet changed since: session_minutes, goals" in manifest
