@@ -12,7 +12,7 @@ PACKAGE = ROOT / "generator"
 
 # Each layer may import itself and the layers listed before it, never a later one.
 LAYERS = ["errors", "jinja", "sources", "mapping", "roster", "template", "output", "google", "source_choice",
-          "pipeline", "check", "open_plan", "cli", "__main__", "__init__"]
+          "pipeline", "check", "open_plan", "draft", "cli", "__main__", "__init__"]
 CORE = {"sources", "mapping", "roster", "template", "output"}
 
 

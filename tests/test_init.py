@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.helpers import TEMPLATES, docx_text, write_xlsx
+from tests.helpers import TEMPLATES, docx_text, run_footer, write_xlsx
 
 HEADERS = ["Student", "DOB", "Grade", "School", "Teacher", "IEP Date", "Annual IEP", "Minutes", "Goals",
            "Accommodations", "Notes"]
@@ -79,7 +79,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
 
     result = run("generate", "-m", "my.yaml", "--today", "2026-11-22")
     assert result.exit_code == 0, result.output
-    assert result.output == "3 students: 3 created.\nManifest: plans/manifest.csv\n"
+    assert result.output == "3 students: 3 created.\n" + run_footer(Path("plans"))
     older = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2017-03-14)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     younger = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     bao = clone / "plans/Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx"
@@ -96,7 +96,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     monkeypatch.chdir(other)
     result = run("generate", "-m", "../my.yaml", "--today", "2026-11-22")
     assert result.exit_code == 0, result.output
-    assert result.output == f"3 students: 3 unchanged.\nManifest: {clone / 'plans' / 'manifest.csv'}\n"
+    assert result.output == "3 students: 3 unchanged.\n" + run_footer(clone / "plans")
     assert not list(other.iterdir())
     assert set(files(clone)) == set(before)
 
@@ -118,7 +118,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
         " kept-edited  Bao Nguyen  ->  Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx\n"
         "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan and keep "
         "the edited copy)\n"
-        f"3 students: 1 updated, 1 kept-edited, 1 stale.\nManifest: {clone / 'plans' / 'manifest.csv'}\n"
+        "3 students: 1 updated, 1 kept-edited, 1 stale.\n" + run_footer(clone / "plans")
     )
     manifest = (clone / "plans" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "Alvarez, Mia, 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")

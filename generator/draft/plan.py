@@ -78,19 +78,20 @@ def plan_draft(table: Table, profiles: list[ColumnProfile], template_fields: lis
                           "the columns hold. Run init on the sheet with your caseload.")
     fields = column_fields(profiles)
     template_notes: list[str] = []
-    matched, blanks = 0, []
+    matched, blanks = 0, list[str]()
     if template_fields is not None:
         matched, blanks = match_template(fields, template_fields)
     key = choose_key(fields, table)
     first, last = fields_named(fields, "first_name"), fields_named(fields, "last_name")
-    both = first is not None and last is not None
     for name in key:
         spec = next(f for f in fields if f.name == name)
         if spec.type != DATE:  # a birth date may be blank: the name still tells most students apart
             spec.required, spec.type = True, TEXT
-    display = f"{{{{ {first.name} }}}} {{{{ {last.name} }}}}" if both else "{{ student_key }}"
-    folder = f"{{{{ {last.name} }}}}, {{{{ {first.name} }}}}" if both else "{{ student_key }}"
-    filename = f"{template_title} {{{{ school_year }}}} - " + (display if both else "{{ student_key }}")
+    display = folder = "{{ student_key }}"
+    if first is not None and last is not None:
+        display = f"{{{{ {first.name} }}}} {{{{ {last.name} }}}}"
+        folder = f"{{{{ {last.name} }}}}, {{{{ {first.name} }}}}"
+    filename = f"{template_title} {{{{ school_year }}}} - " + display
     draft = Draft(fields, key, rows_per_student(fields, key, table), display, folder, filename,
                   review_date(fields, today), template_notes, matched, blanks)
     _computed_last(draft)
@@ -147,7 +148,8 @@ def match_template(fields: list[DraftField], wanted: list[str]) -> tuple[int, li
     for score, name, index in pairs:
         if score < MATCH_CUTOFF or name in done or index in used:
             continue
-        done[name], _ = index, used.add(index)
+        done[name] = index
+        used.add(index)
     for name, index in done.items():
         spec = fields[index]
         clash = fields_named(fields, name)
@@ -203,7 +205,8 @@ def rows_per_student(fields: list[DraftField], key: list[str], table: Table) -> 
     for row in table.rows:
         identity = tuple(to_text(row.get(c)) for c in columns)
         if identity in seen:
-            return "one" if len(key) > 1 or fields_named(fields, key[0]).pattern else "many"
+            by_name = len(key) > 1 or any(f.pattern for f in fields if f.name == key[0])
+            return "one" if by_name else "many"
         seen.add(identity)
     return "one"
 
@@ -216,7 +219,7 @@ def review_date(fields: list[DraftField], today: dt.date) -> str | None:
         return None
 
     def rank(spec: DraftField) -> tuple[int, int]:
-        dates = sorted(spec.profile.dates)
+        dates = sorted(spec.profile.dates if spec.profile else [])
         middle = dates[len(dates) // 2]
         ahead = (middle - today).days
         return (0, ahead) if ahead >= 0 else (1, -ahead)
