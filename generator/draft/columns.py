@@ -32,6 +32,7 @@ class ColumnProfile:
     dates: list[dt.date] = field(default_factory=list)  # for dates: the values, to pick the next review date
     unique: bool = False  # every filled cell differs from the others
     name_order: str | None = None  # "last, first" when cells read like "Alvarez, Mia"
+    multiline: bool = False  # some cell holds several lines
 
     @property
     def name(self) -> str:
@@ -50,6 +51,7 @@ def profile_column(table: Table, column: Column) -> ColumnProfile:
     profile = ColumnProfile(column, _kind(filled), len(filled), unique=len(set(texts)) == len(texts))
     if profile.kind == DATE:
         profile.dates = [d for d in (_date(v) for v in filled) if d is not None]
+    profile.multiline = any("\n" in t for t in texts)
     if profile.kind == TEXT:
         profile.separator = _separator(texts)
         if profile.separator is not None:

@@ -22,7 +22,7 @@ from generator.errors import ConfigError
 from generator.google.ids import google_ref
 from generator.mapping.load import load_mapping
 from generator.pipeline import Locations
-from generator.template.fields import template_fields
+from generator.template.fields import looped_fields, template_fields
 
 
 @dataclass
@@ -51,13 +51,13 @@ def init_mapping(source: str | Path, output: Path, *, template: str | Path | Non
         raise ConfigError(f"{output}: a mapping file ends in .yaml; choose a name like my-caseload.yaml.")
     locations = locations or Locations()
     table = locations.read_source(source, sheet)
-    wanted = None
+    wanted, looped = None, None
     title = "Plan"
     if template is not None:
         plan_template = locations.open_template(template, None)
-        wanted = template_fields(plan_template)
+        wanted, looped = template_fields(plan_template), looped_fields(plan_template)
         title = document_title(plan_template.name)
-    draft = plan_draft(table, profile_columns(table), wanted, title, today or dt.date.today())
+    draft = plan_draft(table, profile_columns(table), wanted, title, today or dt.date.today(), looped)
     folder = output.resolve().parent
     text = draft_text(draft, source=relative(source, folder), sheet=table.sheet,
                       template=relative(template, folder) if template is not None else None,

@@ -71,7 +71,7 @@ class Draft:
 
 
 def plan_draft(table: Table, profiles: list[ColumnProfile], template_fields: list[str] | None,
-               template_title: str, today: dt.date) -> Draft:
+               template_title: str, today: dt.date, looped: set[str] | None = None) -> Draft:
     """The fields, key and settings of a draft mapping for ``table``."""
     if not table.rows:
         raise ConfigError(f"{table.label}: has a header row but no students under it, so plangen cannot tell what "
@@ -80,7 +80,7 @@ def plan_draft(table: Table, profiles: list[ColumnProfile], template_fields: lis
     template_notes: list[str] = []
     matched, blanks = 0, list[str]()
     if template_fields is not None:
-        matched, blanks = match_template(fields, template_fields)
+        matched, blanks = match_template(fields, template_fields, looped or set())
     key = choose_key(fields, table)
     first, last = fields_named(fields, "first_name"), fields_named(fields, "last_name")
     for name in key:
@@ -137,7 +137,7 @@ def fields_named(fields: list[DraftField], name: str) -> DraftField | None:
     return next((f for f in fields if f.name == name), None)
 
 
-def match_template(fields: list[DraftField], wanted: list[str]) -> tuple[int, list[str]]:
+def match_template(fields: list[DraftField], wanted: list[str], looped: set[str]) -> tuple[int, list[str]]:
     """Rename the fields a template's fields read (best match first); add the rest as blanks or computed."""
     names = [n for n in wanted if "[]" not in n and n not in BUILTIN_NAMES]
     pairs = sorted(((similarity(n, f.name, None if f.pattern else f.column), n, i) for n in names
@@ -158,6 +158,7 @@ def match_template(fields: list[DraftField], wanted: list[str]) -> tuple[int, li
         detail = "Last, First" if spec.pattern else describe(spec.profile) if spec.profile else ""
         spec.comment = f"template field '{name}' <- column '{spec.column}'" + (f" ({detail})" if detail else "")
         spec.name = name
+        _fit_to_template(spec, name in looped)
     names_known = {"first_name", "last_name"} <= {f.name for f in fields}
     blanks = []
     for name in names:
@@ -172,13 +173,25 @@ def match_template(fields: list[DraftField], wanted: list[str]) -> tuple[int, li
     return len(done), blanks
 
 
+def _fit_to_template(spec: DraftField, looped: bool) -> None:
+    """A list where the template loops, text where it prints: a loop over text would list its letters, and a
+    list printed in one place would show Python's brackets."""
+    if looped and spec.type != LIST:
+        spec.type = LIST
+        spec.separator = "\n" if spec.profile and spec.profile.multiline else ";"
+        spec.comment += "; a list, as the template loops over it"
+    elif not looped and spec.type == LIST:
+        spec.type, spec.separator = TEXT, None
+        spec.comment += "; kept as text, as the template prints it in one place"
+
+
 def choose_key(fields: list[DraftField], table: Table) -> list[str]:
     """An ID column filled and different on every row; else last name + first name (+ birth date)."""
     rows = len(table.rows)
     for spec in fields:
         profile = spec.profile
         if (profile is not None and not spec.pattern and field_name(profile.name) == "student_id"
-                and profile.filled == rows and profile.unique):
+                and profile.filled == rows):
             return [spec.name]
     first = next((f for f in fields if f.pattern == FIRST_PATTERN or field_name(f.column or "") == "first_name"), None)
     last = next((f for f in fields if f.pattern == LAST_PATTERN or field_name(f.column or "") == "last_name"), None)

@@ -97,3 +97,19 @@ def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:
     if isinstance(node, nodes.CondExpr):
         return _path(node.expr1, scope) or (_path(node.expr2, scope) if node.expr2 is not None else None)
     return None
+
+
+def looped_fields(template: PlanTemplate) -> set[str]:
+    """Top-level fields the template treats as lists: looped over (``for g in goals``) or searched
+    (``'Modify/adapt' in approaches``). A text there would loop over its letters, so these must be lists."""
+    found: set[str] = set()
+    environment = make_environment(autoescape=True)
+    for part in template.parts:
+        tree = environment.parse(part.xml)
+        iterated = [node.iter for node in tree.find_all(nodes.For)]
+        searched = [op.expr for node in tree.find_all(nodes.Compare) for op in node.ops if op.op in ("in", "notin")]
+        for expression in iterated + searched:
+            path = _path(expression, {})
+            if path is not None and "." not in path and ITEM not in path:
+                found.add(path)
+    return found

@@ -1,0 +1,142 @@
+"""The choices of ``plangen init``, one module at a time: column kinds, names, key, review date, YAML text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.draft.columns import DATE, INTEGER, LIST, TEXT, YESNO, profile_columns
+from generator.draft.init import document_title, init_mapping
+from generator.draft.names import field_name, similarity
+from generator.draft.plan import plan_draft
+from generator.draft.write import scalar
+from generator.errors import ConfigError
+from generator.mapping.load import load_mapping
+from generator.sources.tables import read_table
+from generator.template.fields import looped_fields
+from generator.template.loader import PlanTemplate
+from tests.helpers import TEMPLATES, write_xlsx
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def table_of(tmp_path: Path, rows: list[list]):
+    return read_table(write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload"), "Caseload")
+
+
+def test_columns_read_as_dates_numbers_yes_no_lists_and_last_first_names(tmp_path: Path):
+    table = table_of(tmp_path, [
+        ["Name", "Born", "Minutes", "Bus", "Goals", "Tools", "Notes"],
+        ["Ode, Ben", dt.datetime(2016, 1, 2), 30, "Y", "a\nb", "x; y", "free text, one"],
+        ["Ruiz, Ana", "3/4/2017", "45", "no", "c", "z", "more"],
+        ["Lee, Kim", None, 20.0, "", "d\ne", "p; q", "text"],
+    ])
+    profiles = {p.name: p for p in profile_columns(table)}
+    assert {n: p.kind for n, p in profiles.items()} == {
+        "Name": TEXT, "Born": DATE, "Minutes": INTEGER, "Bus": YESNO, "Goals": LIST, "Tools": LIST, "Notes": TEXT}
+    assert profiles["Goals"].separator == "\n" and profiles["Tools"].separator == ";"
+    assert profiles["Name"].name_order == "last, first" and profiles["Notes"].name_order is None
+    assert profiles["Born"].filled == 2 and profiles["Born"].dates == [dt.date(2016, 1, 2), dt.date(2017, 3, 4)]
+    assert profiles["Name"].unique
+
+
+@pytest.mark.parametrize(("header", "name"), [
+    ("First Name", "first_name"), ("DOB", "dob"), ("Date of Birth", "dob"), ("Student #", "student_id"),
+    ("Sessions/Week", "sessions_per_week"), ("Minutes/Week", "minutes_week"),
+    ("Annual IEP", "annual_review"), ("2nd Goal", "col_2nd_goal"),
+    ("Today", "today_column"), ("Évaluation", "evaluation"),
+])
+def test_field_names_are_the_ones_a_template_would_use(header: str, name: str):
+    assert field_name(header) == name
+
+
+def test_similarity_prefers_aliases_and_whole_names():
+    assert similarity("annual_review", "annual_iep", "Annual IEP") == 1.0
+    assert similarity("goals", "goals", "Goals") == 1.0
+    assert similarity("student_id", "last_name", None) < 0.85  # a split name never becomes the ID
+
+
+def draft_for(tmp_path: Path, rows: list[list], template_fields: list[str] | None = None):
+    table = table_of(tmp_path, rows)
+    return plan_draft(table, profile_columns(table), template_fields, "OT Plan", TODAY)
+
+
+def test_an_id_column_is_the_key_and_repeated_ids_mean_many_rows(tmp_path: Path):
+    rows = [["Student ID", "First Name", "Last Name", "Service"], [7, "Ana", "Ruiz", "OT"], [8, "Ben", "Ode", "OT"]]
+    draft = draft_for(tmp_path, rows)
+    assert (draft.key, draft.rows_per_student) == (["student_id"], "one")
+    assert draft.get("student_id").type == TEXT and draft.get("student_id").required
+    assert draft.display_name == "{{ first_name }} {{ last_name }}"
+    assert draft_for(tmp_path, rows + [[7, "Ana", "Ruiz", "PT"]]).rows_per_student == "many"
+
+
+def test_without_an_id_the_key_is_last_first_birth_date_and_namesakes_stay_one_row_each(tmp_path: Path):
+    rows = [["Student", "DOB"], ["Ruiz, Ana", dt.datetime(2016, 1, 2)], ["Ruiz, Ana", dt.datetime(2018, 5, 6)]]
+    draft = draft_for(tmp_path, rows)
+    assert draft.key == ["last_name", "first_name", "dob"] and draft.rows_per_student == "one"
+    assert draft.get("last_name").pattern and draft.get("first_name").column == "Student"
+    rows.append(["Ruiz, Ana", dt.datetime(2016, 1, 2)])  # the same child twice: refused later, never merged
+    assert draft_for(tmp_path, rows).rows_per_student == "one"
+
+
+def test_the_review_date_is_the_review_column_whose_dates_lie_ahead(tmp_path: Path):
+    rows = [["Name", "IEP Date", "Annual Review", "Triennial"],
+            ["Ruiz, Ana", dt.datetime(2026, 1, 2), dt.datetime(2027, 1, 2), dt.datetime(2028, 1, 2)],
+            ["Ode, Ben", dt.datetime(2026, 3, 2), dt.datetime(2027, 3, 2), dt.datetime(2027, 9, 2)]]
+    assert draft_for(tmp_path, rows).review_date == "annual_review"
+
+
+def test_template_fields_without_a_column_are_blank_or_made_from_names(tmp_path: Path):
+    rows = [["Last Name", "First Name", "Goals"], ["Ruiz", "Ana", "a"]]
+    draft = draft_for(tmp_path, rows, ["full_name", "goals", "goals[].area", "therapist", "school_year"])
+    assert draft.get("full_name").value == "{{ first_name }} {{ last_name }}"
+    assert draft.get("therapist").value == "" and draft.blanks == ["therapist"]
+    assert draft.matched == 1 and draft.get("goals").comment.startswith("template field 'goals' <- column 'Goals'")
+    assert draft.get("school_year") is None and [f.name for f in draft.fields][-1] == "full_name"
+
+
+def test_a_sheet_with_nothing_telling_students_apart_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match="no column tells the students apart"):
+        draft_for(tmp_path, [["Grade"], ["1"], ["1"]])
+
+
+@pytest.mark.parametrize("text", ["First Name", "yes", "a: b", "x #y", "Plan #", "{{ x }}", "Élan", "1st"])
+def test_scalars_read_back_as_the_same_text(text: str):
+    assert yaml.safe_load(f"k: {scalar(text)}")["k"] == text
+
+
+def test_document_titles_from_template_names():
+    assert document_title("ot-treatment-plan.docx") == "OT Treatment Plan"
+    assert document_title("504-plan.docx") == "504 Plan"
+
+
+def test_init_writes_a_draft_that_loads_and_never_overwrites(tmp_path: Path):
+    write_xlsx(tmp_path / "c.xlsx", [["Student ID", "Name"], [1, "Ruiz, Ana"]], sheet="Caseload")
+    result = init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
+    mapping = load_mapping(tmp_path / "m.yaml")
+    assert mapping.key_fields == ["student_id"] and mapping.sources["main"].location == tmp_path / "c.xlsx"
+    assert result.next_commands() == [f"plangen check -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx",
+                                      f"plangen generate -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx"]
+    before = (tmp_path / "m.yaml").read_bytes()
+    with pytest.raises(ConfigError, match="m.yaml already exists; plangen init never overwrites a mapping"):
+        init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
+    assert (tmp_path / "m.yaml").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx", "m.yaml"]  # no temporary file left
+
+
+def test_lists_where_the_template_loops_and_text_where_it_prints():
+    template = PlanTemplate(TEMPLATES / "ot-treatment-plan.docx")
+    looped = looped_fields(template)
+    assert {"goals", "accommodations", "services", "strategies", "referrals", "approaches"} <= looped
+    assert not looped & {"notes", "full_name", "dob", "interests"}
+
+
+def test_a_looped_field_reads_a_list_and_a_printed_one_text(tmp_path: Path):
+    rows = [["Student ID", "Goals", "Notes"], [1, "Ties shoes", "a\nb"], [2, "Cuts", "c\nd"]]
+    table = table_of(tmp_path, rows)
+    draft = plan_draft(table, profile_columns(table), ["goals", "notes"], "Plan", TODAY, {"goals"})
+    assert (draft.get("goals").type, draft.get("goals").separator) == (LIST, ";")
+    assert (draft.get("notes").type, draft.get("notes").separator) == (TEXT, None)
