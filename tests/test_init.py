@@ -80,8 +80,8 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     result = run("generate", "-m", "my.yaml", "--today", "2026-11-22")
     assert result.exit_code == 0, result.output
     assert result.output == "3 students: 3 created.\n" + run_footer(Path("plans"))
-    older = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2017-03-14)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
-    younger = clone / "plans/Alvarez, Mia (Alvarez, Mia, 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
+    older = clone / "plans/Alvarez, Mia (Alvarez, Mia · 2017-03-14)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
+    younger = clone / "plans/Alvarez, Mia (Alvarez, Mia · 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     bao = clone / "plans/Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx"
     older_text, younger_text = docx_text(older), docx_text(younger)
     assert "1. Writes her name legibly" in older_text and "2. Buttons her coat" in older_text
@@ -108,12 +108,12 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     result = run("generate", "-m", "../my.yaml", "--today", "2026-11-23", "-v")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "       stale  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia, 2017-03-14)/OT Treatment Plan 2026-2027 - Mia "
+        "       stale  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia · 2017-03-14)/OT Treatment Plan 2026-2027 - Mia "
         "Alvarez.docx\n"
         "              edited since plangen wrote it, and the sheet changed since: session_minutes, goals. Kept as is: "
         "bring the changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept "
         "beside it)\n"
-        "     updated  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia, 2019-08-02)/OT Treatment Plan 2026-2027 - Mia "
+        "     updated  Mia Alvarez  ->  Alvarez, Mia (Alvarez, Mia · 2019-08-02)/OT Treatment Plan 2026-2027 - Mia "
         "Alvarez.docx\n"
         " kept-edited  Bao Nguyen  ->  Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx\n"
         "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan and keep "
@@ -121,5 +121,5 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
         "3 students: 1 updated, 1 kept-edited, 1 stale.\n" + run_footer(clone / "plans")
     )
     manifest = (clone / "plans" / "manifest.csv").read_text(encoding="utf-8-sig")
-    assert "Alvarez, Mia, 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")
+    assert "Alvarez, Mia · 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")
     assert "sheet changed since: session_minutes, goals" in manifest

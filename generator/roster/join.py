@@ -84,7 +84,8 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
             field_name = mapping.key_fields[index] if index < len(mapping.key_fields) else mapping.key
             column = missing.require(table, header, f"{source_what} key" if len(tables) > 1
                                      else f"{mapping.where(field_name)}: field {field_name!r}")
-            parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
+            if column is None or all(part.column != column for part in parts):  # "Last, First" split: read once
+                parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
         rows = SourceRows(spec, table, parts[0].column,  # None only when raise_if_any below raises
                           KeyReader(parts, ignore_case=mapping.key_ignore_case))
         for header, purpose in source_columns(spec):
