@@ -79,7 +79,7 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
             continue
         table = tables[name]
         source_what = f"{mapping.path}, line {spec.line}: source {name!r}"
-        parts = []
+        parts: list[KeyPart] = []
         for index, header in enumerate(spec.key_columns):
             field_name = mapping.key_fields[index] if index < len(mapping.key_fields) else mapping.key
             column = missing.require(table, header, f"{source_what} key" if len(tables) > 1
