@@ -14,7 +14,7 @@ import pytest
 
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DOCUMENT, SPREADSHEET, docx_text
-from tests.google.test_cli_drive import KEPT, Project, doc_url, writes
+from tests.google.test_cli_drive import Project, doc_url, writes
 from tests.google.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
 from tests.google.test_signin import token_json
 
@@ -66,16 +66,17 @@ def test_plans_written_under_one_client_are_found_under_another(project: Project
     project.save()
     result = project.generate("--token-file", str(token_b))
     assert result.exit_code == 0
-    assert result.output.startswith(f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                                    "3 students: 2 updated, 1 kept-edited.\n")
+    stale = (f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"  # the field hashes are public marks too
+             "              edited since plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
+             "changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept beside it)\n")
+    assert result.output.startswith(stale + "3 students: 2 updated, 1 stale.\n")
     assert [docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao)] == [[ana], [kim], [bao]]
     assert ana.content == b"typed during the meeting"
     assert "Notes: new goal" in docx_text(kim.content)  # updated in place: same Doc, same link
     assert kim.private.keys() == {"plangen-project", "district-project"}
 
     result = project.generate("--token-file", str(project.token))  # client A again: B's write is the newest
-    assert result.output.startswith(f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                                    "3 students: 2 unchanged, 1 kept-edited.\n")
+    assert result.output.startswith(stale + "3 students: 2 unchanged, 1 stale.\n")
 
 
 def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(

@@ -41,6 +41,8 @@ fields:
   notes: Notes
   drive_folder: Drive Folder
 """
+KEPT = ("              edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
+        "beside it)\n")
 
 
 def run(*args: str):
