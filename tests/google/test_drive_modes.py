@@ -13,7 +13,7 @@ import pytest
 from generator.google.drive_modes import IDS_REFUSED, TIMES_DROPPED, DriveModes
 from tests.google.fakegoogle import DROP_AFTER, FakeGoogle
 from tests.google.fakegoogle.files import DOCUMENT, docx_text
-from tests.google.test_cli_drive import KEPT, Project, doc_url
+from tests.google.test_cli_drive import Project, doc_url
 from tests.google.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
 
 
@@ -62,8 +62,10 @@ def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(project: Projec
     project.save()
     fake_google.human_edit(ana.id, content=b"typed during the meeting")
     result = project.generate("--token-file", str(project.token))
-    assert result.output.startswith(f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}\n{KEPT}"
-                                    "3 students: 2 updated, 1 kept-edited.\n")
+    assert result.output.startswith(f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n              edited since "
+                                    "plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
+                                    "changes into the plan, or use --replace-edited to write a new plan (the edited "
+                                    "copy is kept beside it)\n3 students: 2 updated, 1 stale.\n")
     assert ana.content == b"typed during the meeting" and "Notes: new goal" in docx_text(kim.content)
     assert docs_per_folder(fake_google, project) == [1, 1, 1]
 
@@ -72,11 +74,11 @@ def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(project: Projec
     project.save()
     contents = [doc.content for doc in (ana, kim, bao)]
     elsewhere = project.generate("--token-file", str(project.token), "--out", str(tmp_path / "other"))
-    assert "\n3 students: 3 kept-edited.\n" in elsewhere.output  # no journal there: kept, never overwritten
+    assert "\n3 students: 3 stale.\n" in elsewhere.output  # no journal there: kept, never overwritten
     assert [doc.content for doc in (ana, kim, bao)] == contents
     assert docs_per_folder(fake_google, project) == [1, 1, 1]
     result = project.generate("--token-file", str(project.token))  # back on the computer with the journal
-    assert "\n3 students: 2 updated, 1 kept-edited.\n" in result.output
+    assert "\n3 students: 2 updated, 1 stale.\n" in result.output
 
 
 def test_the_journal_keeps_the_last_time_per_doc_and_skips_damage(tmp_path: Path) -> None:
