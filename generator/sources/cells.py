@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from generator.sources.numfmt import display, general_number
+
 # Characters XML 1.0 forbids. Excel uses vertical tab (\x0b) for a line break inside a cell,
 # and form feed (\x0c) would become a page break in docxtpl; both become plain line breaks.
 _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
@@ -79,8 +81,6 @@ class SheetValue:
     def shown(self) -> str | None:
         """The text Excel displays; None: the plain value's text."""
         if self.text is None and self.number_format is not None:
-            from generator.sources.numfmt import display
-
             self.text = display(self, self.number_format, self.format_id)
             self.number_format = None
         return self.text
@@ -145,14 +145,6 @@ class UncachedFormula:
 
     def __repr__(self) -> str:
         return f"UncachedFormula({self.formula!r})"
-
-
-def general_number(value: float) -> str:
-    """A number as Excel's General format shows it: 15 significant digits, no ``.0`` on whole numbers."""
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.15g}"
-    return text if "e" not in text else repr(value)
 
 
 def to_text(value: Any, date_format: str = "%m/%d/%Y") -> str:

@@ -9,6 +9,7 @@ style, so the mapping's ``date_format`` stands in for it); the caller then falls
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -25,6 +26,14 @@ _COMMA_DECIMAL_SPACE_GROUPS = {0x0C, 0x19, 0x15, 0x05, 0x1D, 0x14, 0x0B, 0x0E, 0
 _SWISS_GERMAN = 0x0807
 
 _TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|[^"\\_*\[]', re.DOTALL)
+
+
+def general_number(value: float) -> str:
+    """A number as Excel's General format shows it: 15 significant digits, no ``.0`` on whole numbers."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.15g}"
+    return text if "e" not in text else repr(value)
 
 
 def display(value: Any, fmt: str | None, fmt_id: int = 0) -> str | None:
@@ -115,12 +124,17 @@ def _separators(lcid: int) -> tuple[str, str]:
     return ".", ","
 
 
+def _literals(text: str) -> str:
+    return "".join(_literal(token) if _literal(token) is not None else token for token in _TOKEN.findall(text))
+
+
 @lru_cache(maxsize=256)
 def _compile(section: str) -> tuple[list[tuple[str, str]], bool] | None:
     """Tokens of a number section as (kind, text); kinds: lit, int, dec, dot, pct, sci. None: unsupported."""
     tokens: list[tuple[str, str]] = []
     seen_dot = False
-    for token in _TOKEN.findall(section):
+    raw = _TOKEN.findall(section)
+    for index, token in enumerate(raw):
         literal = _literal(token)
         if literal is not None:
             tokens.append(("lit", literal))
@@ -136,7 +150,7 @@ def _compile(section: str) -> tuple[list[tuple[str, str]], bool] | None:
             tokens.append(("comma", ","))
         elif token == "%":
             tokens.append(("pct", "%"))
-        elif token in "Ee":
+        elif token in "Ee" and raw[index + 1:index + 2] in (["+"], ["-"]):
             tokens.append(("sci", token))
         elif token in "/@":
             return None  # fractions and text formats: left to the plain value
@@ -146,7 +160,14 @@ def _compile(section: str) -> tuple[list[tuple[str, str]], bool] | None:
 
 
 def _format_number(value: float, fmt: str) -> str | None:
+    if not math.isfinite(value):
+        return None
     section, signed = _pick_section(fmt, value)
+    general = re.search(r"general", section, re.IGNORECASE)
+    if general:  # '"ID "General', '[Blue]General': literals around the plain number
+        number = general_number(abs(value))
+        return ("-" if signed else "") + _literals(section[:general.start()]) + number + _literals(
+            section[general.end():])
     compiled = _compile(section)
     if compiled is None:
         return None

@@ -33,6 +33,14 @@ from generator.sources.numfmt import display
     (45, '0 "min"', "45 min"),
     (0, '0.00;-0.00;"-"', "-"),
     (150, "[<=100]0;[Red]0.0", "150.0"),
+    (5, '"ID "General', "ID 5"),
+    (12, "[Blue]General", "12"),
+    (-2.5, "General;(General)", "(2.5)"),
+    (3, "0 e", "3 e"),  # an e without + or - is a letter, not an exponent
+    (1234.5, "#,##0.00;[Red]-#,##0.00", "1,234.50"),
+    (dt.datetime(2018, 3, 4), "[$-F800]dddd, mmmm dd, yyyy", "Sunday, March 04, 2018"),
+    (dt.datetime(2018, 3, 4, 13, 5, 9), "hh:mm:ss AM/PM", "01:05:09 PM"),
+    (dt.datetime(2018, 3, 4), "mmm-yy", "Mar-18"),
     (dt.datetime(2018, 3, 4), "mmmm d, yyyy", "March 4, 2018"),
     (dt.datetime(2018, 3, 4), "d-mmm-yy", "4-Mar-18"),
     (dt.datetime(2018, 3, 4), "yyyy-mm-dd", "2018-03-04"),
@@ -52,6 +60,7 @@ def test_displayed_text(value, fmt: str, shown: str):
     (1.5, "# ?/?", 12),  # fractions: left to the plain value
     ("text", "0.00", 2),
     (True, "0", 1),
+    (float("nan"), "0.0", 0),
     (dt.datetime(2018, 3, 4), "mm-dd-yy", 14),  # the reader's regional short date: the mapping's date_format
 ])
 def test_no_display_text_when_the_plain_value_is_right(value, fmt: str, fmt_id: int):
