@@ -22,6 +22,12 @@ ROWS = [
      dt.datetime(2027, 3, 5), 20, "Cuts on a line\nStacks 5 blocks\nZips a jacket", "Visual schedule", None],
     ["Nguyen, Bao", dt.datetime(2016, 5, 30), "3", "Lincoln Elementary", "Mr. Chen", dt.datetime(2025, 12, 1),
      dt.datetime(2026, 12, 1), 30, "Types 10 words per minute", None, "Prefers mornings"],
+    ["O'Neil, Liam", dt.datetime(2018, 9, 9), "1", "Lincoln Elementary", "Ms. Ito", dt.datetime(2026, 2, 2),
+     dt.datetime(2027, 2, 2), 30, "Holds scissors\nCopies a square", "Pencil grip", None],
+    ["Okafor, Ada", dt.datetime(2017, 11, 20), "2", "Lincoln Elementary", "Mr. Chen", dt.datetime(2026, 4, 4),
+     dt.datetime(2027, 4, 4), 25, "Opens containers", "Fidget tool; movement breaks", None],
+    ["Ruiz, Sofía", dt.datetime(2016, 2, 1), "3", "Lincoln Elementary", "Ms. Park", dt.datetime(2026, 5, 5),
+     dt.datetime(2027, 5, 5), 30, "Writes a paragraph\nUses a planner", None, "Twin of Mateo"],
 ]
 TITLE_ROWS = [["Ms. Rivera's OT caseload 2026-27"], ["Updated weekly"], [None]]
 
@@ -65,11 +71,12 @@ INIT_OUTPUT = (
 
 def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit(clone: Path,
                                                                                  monkeypatch: pytest.MonkeyPatch):
-    write_caseload(clone / "caseload.xlsx", ROWS, title=False)
+    write_caseload(clone / "caseload.xlsx", ROWS, title=True)
     result = init()
     assert result.exit_code == 0, result.output
     assert result.output == INIT_OUTPUT
     draft = (clone / "my.yaml").read_text()
+    assert "(headers in row 4)" in draft  # below the title rows
     assert "key: [last_name, first_name, dob]" in draft
     assert "review_date: annual_review" in draft
     assert '  goals: {column: Goals, type: list, separator: "\\n"}' in draft
@@ -79,7 +86,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
 
     result = run("generate", "-m", "my.yaml", "--today", "2026-11-22")
     assert result.exit_code == 0, result.output
-    assert result.output == "3 students: 3 created.\n" + run_footer(Path("plans"))
+    assert result.output == "6 students: 6 created.\n" + run_footer(Path("plans"))
     older = clone / "plans/Alvarez, Mia (Alvarez, Mia · 2017-03-14)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     younger = clone / "plans/Alvarez, Mia (Alvarez, Mia · 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     bao = clone / "plans/Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx"
@@ -96,7 +103,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     monkeypatch.chdir(other)
     result = run("generate", "-m", "../my.yaml", "--today", "2026-11-22")
     assert result.exit_code == 0, result.output
-    assert result.output == "3 students: 3 unchanged.\n" + run_footer(clone / "plans")
+    assert result.output == "6 students: 6 unchanged.\n" + run_footer(clone / "plans")
     assert not list(other.iterdir())
     assert set(files(clone)) == set(before)
 
@@ -104,7 +111,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     bao.write_bytes(bao.read_bytes() + b"\0")
     rows = [list(row) for row in ROWS]
     rows[0][7], rows[0][8] = 45, "Writes her name legibly\nButtons her coat\nTies her shoes"
-    write_caseload(clone / "caseload.xlsx", rows, title=False)
+    write_caseload(clone / "caseload.xlsx", rows, title=True)
     result = run("generate", "-m", "../my.yaml", "--today", "2026-11-23", "-v")
     assert result.exit_code == 0, result.output
     assert result.output == (
@@ -118,7 +125,10 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
         " kept-edited  Bao Nguyen  ->  Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx\n"
         "              edited since plangen wrote it; kept as is (use --replace-edited to write a new plan and keep "
         "the edited copy)\n"
-        "3 students: 1 updated, 1 kept-edited, 1 stale.\n" + run_footer(clone / "plans")
+        "     updated  Liam O'Neil  ->  O'Neil, Liam/OT Treatment Plan 2026-2027 - Liam O'Neil.docx\n"
+        "     updated  Ada Okafor  ->  Okafor, Ada/OT Treatment Plan 2026-2027 - Ada Okafor.docx\n"
+        "     updated  Sofía Ruiz  ->  Ruiz, Sofía/OT Treatment Plan 2026-2027 - Sofía Ruiz.docx\n"
+        "6 students: 4 updated, 1 kept-edited, 1 stale.\n" + run_footer(clone / "plans")
     )
     manifest = (clone / "plans" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "Alvarez, Mia · 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")

@@ -1,24 +1,22 @@
-"""What each column of a caseload holds, as ``plangen init`` needs it: type, list separator, fill.
+"""What each column of a caseload holds, as ``plangen init`` needs it: the shared column profiles
+(``generator.sources.profile``, the same ``plangen columns`` prints) plus what drafting adds.
 
-This is the one door ``init`` uses to learn about columns, so it can move onto the shared
-column profiling in ``generator.sources`` (the same one ``plangen columns`` prints) without the
-drafting code changing. Only kinds and counts leave here, never a cell value.
+Drafting needs two things a printed profile does not carry: a date column's dates, to tell the next
+review from the last one, and whether cells hold several lines. Both stay in memory here; only
+kinds and counts reach the draft, never a cell value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from generator.sources.cells import FALSE_WORDS, TRUE_WORDS, is_blank, to_date, to_text
+from generator.sources import profile as shared
+from generator.sources.cells import is_blank, to_date, to_text
 from generator.sources.tables import Column, Table
 
-DATE, INTEGER, YESNO, LIST, TEXT = "date", "integer", "yesno", "list", "text"
-LIST_SEPARATORS = ("\n", ";")
-_DATE_TEXT = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]{3,9} \d{4}")
-_INTEGER_TEXT = re.compile(r"[-+]?\d[\d,]*(\.0+)?")
+DATE, INTEGER, YESNO, LIST, TEXT = shared.DATE, shared.INTEGER, shared.YESNO, shared.LIST, shared.TEXT
+BIRTH = shared.BIRTH
 
 
 @dataclass
@@ -33,69 +31,33 @@ class ColumnProfile:
     unique: bool = False  # every filled cell differs from the others
     name_order: str | None = None  # "last, first" when cells read like "Alvarez, Mia"
     multiline: bool = False  # some cell holds several lines
+    date_role: str | None = None  # birth, future or past (see generator.sources.profile)
 
     @property
     def name(self) -> str:
         return self.column.name
 
 
-def profile_columns(table: Table) -> list[ColumnProfile]:
+def profile_columns(table: Table, today: dt.date | None = None) -> list[ColumnProfile]:
     """Every column of ``table`` with the kind its filled cells read as."""
-    return [profile_column(table, column) for column in table.columns]
+    by_index = {column.index: column for column in table.columns}
+    return [_drafting(table, by_index[p.index], p) for p in shared.profile_table(table, today)]
 
 
-def profile_column(table: Table, column: Column) -> ColumnProfile:
-    values = [row.get(column) for row in table.rows]
-    filled = [v for v in values if not is_blank(v)]
-    texts = [to_text(v) for v in filled]
-    profile = ColumnProfile(column, _kind(filled), len(filled), unique=len(set(texts)) == len(texts))
-    if profile.kind == DATE:
-        profile.dates = [d for d in (_date(v) for v in filled) if d is not None]
-    profile.multiline = any("\n" in t for t in texts)
-    if profile.kind == TEXT:
-        profile.separator = _separator(texts)
-        if profile.separator is not None:
-            profile.kind = LIST
-        elif texts and all(re.fullmatch(r"[^,\d]+,\s*[^,\d]+", t) for t in texts):
-            profile.name_order = "last, first"
+def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> ColumnProfile:
+    cells = [v for v in (row.get(column) for row in table.rows) if not is_blank(v)]
+    # decimals and empty columns are read as text: a text field prints a cell as the sheet shows it
+    kind = found.kind if found.kind in (DATE, INTEGER, YESNO, LIST) else TEXT
+    profile = ColumnProfile(column, kind, found.filled, found.separator, unique=found.distinct == found.filled,
+                            name_order="last, first" if found.last_first else None, date_role=found.date_role,
+                            multiline=any("\n" in to_text(v) for v in cells))
+    if kind == DATE:
+        profile.dates = [d for d in map(_date, cells) if d is not None]
     return profile
 
 
-def _kind(values: list[Any]) -> str:
-    if not values:
-        return TEXT
-    if all(isinstance(v, (dt.date, dt.datetime)) or (isinstance(v, str) and _DATE_TEXT.fullmatch(v.strip())
-                                                     and _date(v) is not None) for v in values):
-        return DATE
-    if all(isinstance(v, bool) or (isinstance(v, str) and v.strip().casefold() in TRUE_WORDS | FALSE_WORDS)
-           for v in values) and not all(str(v).strip() in ("0", "1") for v in values):
-        return YESNO
-    if all(_is_integer(v) for v in values):
-        return INTEGER
-    return TEXT
-
-
-def _is_integer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    if isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, str) and bool(_INTEGER_TEXT.fullmatch(value.strip()))
-
-
-def _date(value: Any) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     try:
         return to_date(value)
     except ValueError:
         return None
-
-
-def _separator(texts: list[str]) -> str | None:
-    """A list when several cells hold more than one item: one per line, or separated by ';'."""
-    for separator in LIST_SEPARATORS:
-        several = sum(1 for t in texts if len([p for p in t.split(separator) if p.strip()]) > 1)
-        if several and several * 4 >= len(texts):
-            return separator
-    return None

@@ -57,7 +57,8 @@ def init_mapping(source: str | Path, output: Path, *, template: str | Path | Non
         plan_template = locations.open_template(template, None)
         wanted, looped = template_fields(plan_template), looped_fields(plan_template)
         title = document_title(plan_template.name)
-    draft = plan_draft(table, profile_columns(table), wanted, title, today or dt.date.today(), looped)
+    today = today or dt.date.today()
+    draft = plan_draft(table, profile_columns(table, today), wanted, title, today, looped)
     folder = output.resolve().parent
     text = draft_text(draft, source=relative(source, folder), sheet=table.sheet,
                       template=relative(template, folder) if template is not None else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.draft.columns import DATE, INTEGER, LIST, TEXT, ColumnProfile
+from generator.draft.columns import BIRTH, DATE, INTEGER, LIST, TEXT, ColumnProfile
 from generator.draft.names import (
     BIRTH_HINTS,
     MATCH_CUTOFF,
@@ -200,7 +200,8 @@ def choose_key(fields: list[DraftField], table: Table) -> list[str]:
         whole = next((f for f in fields if f.profile and f.profile.kind == TEXT and has_hint(f.column or "",
                                                                                            NAME_HINTS)), None)
         names = [whole.name] if whole else []
-    births = [f for f in fields if f.profile and f.profile.kind == DATE and has_hint(f.column or "", BIRTH_HINTS)]
+    births = [f for f in fields if f.profile and f.profile.kind == DATE
+              and (has_hint(f.column or "", BIRTH_HINTS) or f.profile.date_role == BIRTH)]
     if names:
         return names + [births[0].name] if births else names
     for spec in fields:

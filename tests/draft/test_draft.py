@@ -34,7 +34,7 @@ def test_columns_read_as_dates_numbers_yes_no_lists_and_last_first_names(tmp_pat
         ["Ruiz, Ana", "3/4/2017", "45", "no", "c", "z", "more"],
         ["Lee, Kim", None, 20.0, "", "d\ne", "p; q", "text"],
     ])
-    profiles = {p.name: p for p in profile_columns(table)}
+    profiles = {p.name: p for p in profile_columns(table, TODAY)}
     assert {n: p.kind for n, p in profiles.items()} == {
         "Name": TEXT, "Born": DATE, "Minutes": INTEGER, "Bus": YESNO, "Goals": LIST, "Tools": LIST, "Notes": TEXT}
     assert profiles["Goals"].separator == "\n" and profiles["Tools"].separator == ";"
@@ -61,7 +61,7 @@ def test_similarity_prefers_aliases_and_whole_names():
 
 def draft_for(tmp_path: Path, rows: list[list], template_fields: list[str] | None = None):
     table = table_of(tmp_path, rows)
-    return plan_draft(table, profile_columns(table), template_fields, "OT Plan", TODAY)
+    return plan_draft(table, profile_columns(table, TODAY), template_fields, "OT Plan", TODAY)
 
 
 def test_an_id_column_is_the_key_and_repeated_ids_mean_many_rows(tmp_path: Path):
@@ -74,7 +74,9 @@ def test_an_id_column_is_the_key_and_repeated_ids_mean_many_rows(tmp_path: Path)
 
 
 def test_without_an_id_the_key_is_last_first_birth_date_and_namesakes_stay_one_row_each(tmp_path: Path):
-    rows = [["Student", "DOB"], ["Ruiz, Ana", dt.datetime(2016, 1, 2)], ["Ruiz, Ana", dt.datetime(2018, 5, 6)]]
+    rows = [["Student", "DOB"], ["Ruiz, Ana", dt.datetime(2016, 1, 2)], ["Ruiz, Ana", dt.datetime(2018, 5, 6)],
+            ["Ode, Ben", dt.datetime(2017, 2, 3)], ["Lee, Kim", dt.datetime(2015, 4, 5)],
+            ["Diaz, Eva", dt.datetime(2019, 6, 7)]]
     draft = draft_for(tmp_path, rows)
     assert draft.key == ["last_name", "first_name", "dob"] and draft.rows_per_student == "one"
     assert draft.get("last_name").pattern and draft.get("first_name").column == "Student"
@@ -137,6 +139,6 @@ def test_lists_where_the_template_loops_and_text_where_it_prints():
 def test_a_looped_field_reads_a_list_and_a_printed_one_text(tmp_path: Path):
     rows = [["Student ID", "Goals", "Notes"], [1, "Ties shoes", "a\nb"], [2, "Cuts", "c\nd"]]
     table = table_of(tmp_path, rows)
-    draft = plan_draft(table, profile_columns(table), ["goals", "notes"], "Plan", TODAY, {"goals"})
+    draft = plan_draft(table, profile_columns(table, TODAY), ["goals", "notes"], "Plan", TODAY, {"goals"})
     assert (draft.get("goals").type, draft.get("goals").separator) == (LIST, ";")
     assert (draft.get("notes").type, draft.get("notes").separator) == (TEXT, None)
