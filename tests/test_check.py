@@ -112,8 +112,8 @@ def test_a_missing_column_or_source_file_is_a_data_problem(project: Path) -> Non
 def test_an_unknown_student_key_is_reported_not_raised(project: Path) -> None:
     result = check(RunOptions(mapping=project / "m.yaml", keys=("1O01",)))
     assert [(p.level, p.message) for p in result.problems] == [(ERROR, (
-        "no student with key '1O01' in the source. Use the value from the key column exactly as it appears in the "
-        "sheet."))]
+        "no student with key or name '1O01' in the source. Did you mean '1001'? Use the key column's value or the "
+        "name plangen prints (either name order)."))]
     assert result.summary == ""
 
 

@@ -165,8 +165,21 @@ def test_due_within_selects_upcoming_and_overdue_reviews(sample_copy: Path, tmp_
 def test_unknown_student_key_exits_2(sample_copy: Path, tmp_path: Path):
     result = generate(sample_copy, tmp_path / "plans", "--student", "10O1")
     assert result.exit_code == 2
-    assert result.output == ("Error: no student with key '10O1' in the source. Use the value from"
-                             " the key column exactly as it appears in the sheet.\n")
+    assert result.output == ("Error: no student with key or name '10O1' in the source. Did you mean '1021' or '1019' "
+                             "or '1018'? Use the key column's value or the name plangen prints (either name order).\n")
+
+
+def test_student_by_the_name_plangen_prints_in_either_order_without_accents(sample_copy: Path, tmp_path: Path):
+    out = tmp_path / "plans"
+    result = generate(sample_copy, out, "--student", "ramirez, JOSE", "--student", "Liam O'Brien")
+    assert result.exit_code == 0, result.output
+    assert [(r["key"], r["display_name"]) for r in manifest(out)] == [("1001", "Liam O'Brien"), ("1002", "José Ramírez")]
+    result = generate(sample_copy, out, "--student", "Sofia Martinez", "--student", "Jose Ramires")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: 2 students are named 'Sofia Martinez'; choose one by its key: --student 1006, --student 1007.\n"
+        "no student with key or name 'Jose Ramires' in the source. Did you mean 'José Ramírez'? Use the key column's "
+        "value or the name plangen prints (either name order).\n")
 
 
 def test_check_reports_what_it_checked(sample_copy: Path):

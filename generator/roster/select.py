@@ -8,10 +8,14 @@ most urgent ones.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
+import unicodedata
 from collections.abc import Sequence
 
 from generator.errors import ConfigError
 from generator.mapping.load import Mapping
+from generator.mapping.suggest import suggest
 from generator.roster.keys import clean_key, key_identity
 from generator.roster.students import Roster, Student, StudentFailure
 
@@ -38,15 +42,42 @@ def _same_key(key: str) -> str:
     return key_identity(clean_key(key))
 
 
+def name_form(text: str) -> tuple[str, ...]:
+    """A name as compared: accents, case, punctuation and word order do not matter ("Alvarez, Mia" = "mia álvarez")."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return tuple(sorted(re.findall(r"\w+", plain)))
+
+
+def _closest(given: str, everyone: Sequence[Student | StudentFailure]) -> str:
+    """'Did you mean' over names compared as names (accents, case, order aside), and keys."""
+    shown = {" ".join(name_form(p.display_name)): p.display_name for p in everyone}
+    shown.update({p.key.casefold(): p.key for p in everyone})
+    hint = suggest(" ".join(name_form(given)) or given.casefold(), shown)
+    for plain, original in shown.items():
+        hint = hint.replace(repr(plain), repr(original))
+    return hint
+
+
 def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[StudentFailure]]:
-    known = {_same_key(s.key) for s in roster.students} | {_same_key(f.key) for f in roster.failures if f.key}
-    unknown = [k for k in keys if _same_key(k) not in known]
-    if unknown:
-        raise ConfigError(
-            f"no student with key {', '.join(repr(k) for k in unknown)} in the source. "
-            "Use the value from the key column exactly as it appears in the sheet."
-        )
-    wanted = {_same_key(k) for k in keys}
+    """Each --student value is a key, else a display name (the name plangen prints everywhere)."""
+    everyone: list[Student | StudentFailure] = [*roster.students, *(f for f in roster.failures if f.key)]
+    wanted: set[str] = set()
+    problems = []
+    for given in keys:
+        by_key = [p for p in everyone if _same_key(p.key) == _same_key(given)]
+        by_name = by_key or [p for p in everyone if name_form(p.display_name) == name_form(given) and name_form(given)]
+        if len(by_name) > 1:
+            choices = ", ".join(f"--student {shlex.quote(p.key)}" for p in by_name)
+            problems.append(f"{len(by_name)} students are named {given!r}; choose one by its key: {choices}.")
+        elif not by_name:
+            hint = _closest(given, everyone)
+            problems.append(f"no student with key or name {given!r} in the source.{hint}")
+        else:
+            wanted.add(_same_key(by_name[0].key))
+    if problems:
+        raise ConfigError("\n".join(problems) + " Use the key column's value or the name plangen prints (either "
+                          "name order).")
     return ([s for s in roster.students if _same_key(s.key) in wanted],
             [f for f in roster.failures if f.key and _same_key(f.key) in wanted])
 
