@@ -8,6 +8,7 @@ run; the mapping gives its path. Nothing here contacts Google.
 from __future__ import annotations
 
 import csv
+import shlex
 from pathlib import Path
 
 from generator.errors import ConfigError
@@ -60,6 +61,6 @@ def _from_mapping(key: str, mapping: Path, out_dir: Path) -> str:
     built = build(loaded, read_sources(loaded, None, Locations()), options)
     path = out_dir / built.names[key].relpath
     if not path.is_file():
-        raise ConfigError(f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m {mapping} "
-                          f"--student {key}")
+        raise ConfigError(f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m "
+                          f"{shlex.quote(str(mapping))} --student {shlex.quote(key)}")
     return str(path)

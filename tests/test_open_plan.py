@@ -44,7 +44,7 @@ def run(project: Path, *keys: str) -> Path:
     return out
 
 
-def refusal(key: str, project: Path, out: Path) -> str:
+def refusal(key: str, project: Path, out: Path | None) -> str:
     with pytest.raises(ConfigError) as caught:
         plan_location(key, project / "m.yaml", out)
     return str(caught.value)
@@ -113,3 +113,17 @@ def test_an_unreadable_manifest_is_refused_with_the_fix(project: Path) -> None:
     message = refusal("1001", project, out)
     assert message.startswith(f"cannot read {out / MANIFEST}: ")
     assert message.endswith(". Run plangen generate again to rewrite it.")
+
+
+def test_the_command_to_run_is_quoted_for_the_shell(project: Path, tmp_path: Path) -> None:
+    spaced = tmp_path / "My Caseload (2026)"
+    spaced.mkdir()
+    for name in ("m.yaml", "c.xlsx", "t.docx"):
+        (spaced / name).write_bytes((project / name).read_bytes())
+    assert refusal("1001", spaced, spaced / "plans") == (
+        f"no plan for student 1001 in {spaced / 'plans'}. Make it with: plangen generate -m '{spaced / 'm.yaml'}' "
+        "--student 1001")
+
+
+def test_without_out_the_mapping_s_plans_folder_is_searched(project: Path) -> None:
+    assert refusal("1001", project, None).startswith(f"no plan for student 1001 in {project / 'plans'}.")
