@@ -29,6 +29,7 @@ class Problem:
 class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     summary: str = ""
+    not_checked: dict[str, str] = field(default_factory=dict)  # group -> why it was skipped, e.g. "mapping errors"
 
     def add(self, group: str, level: str, message: str) -> None:
         self.problems.append(Problem(group, level, message))
@@ -68,6 +69,9 @@ def check(options: RunOptions) -> CheckResult:
         _load(result, "template", check_template_fields, template, mapping)
     if result.errors or mapping is None or template is None:
         result.summary = "Fix the errors above, then run check again to check the data."
+        failed = [group for group in ("template", "mapping") if any(p.level == ERROR for p in result.in_group(group))]
+        reason = " and ".join(failed or ["template"]) + " errors"
+        result.not_checked = {"data": reason, "output": reason}
         return result
     notes: list[str] = []  # which downloaded file went to which source
     tables = _load(result, "data", read_sources, mapping, options.source, locations, notes)

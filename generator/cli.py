@@ -258,6 +258,8 @@ def check_command(mapping, source, template, keys, due_within, today, period, to
         problems = result.in_group(group)
         errors = sum(p.level == "error" for p in problems)
         counts = f"{errors} error(s), {len(problems) - errors} warning(s)" if problems else "ok"
+        if group in result.not_checked:
+            counts = f"not checked ({result.not_checked[group]})"
         click.echo(click.style(f"{group}: ", bold=True) + counts)
         for problem in problems:
             color = "red" if problem.level == "error" else "yellow"

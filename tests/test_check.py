@@ -86,6 +86,7 @@ def test_without_a_template_the_mapping_is_told_to_name_one(project: Path) -> No
     result = check(RunOptions(mapping=project / "m.yaml"))
     assert problems(result) == [("mapping", ERROR, f"no template given: pass --template, or set 'template:' in "
                                                    f"{project / 'm.yaml'}.")]
+    assert result.not_checked == {"data": "mapping errors", "output": "mapping errors"}
 
 
 def test_template_fields_the_mapping_lacks_are_a_template_problem(project: Path) -> None:
@@ -95,6 +96,7 @@ def test_template_fields_the_mapping_lacks_are_a_template_problem(project: Path)
         f"{project / 't.docx'}: uses field(s) that {project / 'm.yaml'} does not provide:\n  frist Did you mean "
         "'first'?\nAdd them under 'fields:' in m.yaml, or fix the spelling in the template."))]
     assert result.summary == "Fix the errors above, then run check again to check the data."
+    assert result.not_checked == {"data": "template errors", "output": "template errors"}
 
 
 def test_a_missing_column_or_source_file_is_a_data_problem(project: Path) -> None:

@@ -218,7 +218,9 @@ def test_check_reports_template_and_data_problems_grouped(tmp_path: Path):
     assert "template syntax error" in lines[1]
     assert lines[2] == "mapping: 1 error(s), 0 warning(s)"
     assert "'fields' must be a mapping" in lines[3]
-    assert lines[-2:] == ["Fix the errors above, then run check again to check the data.", "2 error(s), 0 warning(s)."]
+    assert lines[-4:] == ["data: not checked (template and mapping errors)",
+                          "output: not checked (template and mapping errors)",
+                          "Fix the errors above, then run check again to check the data.", "2 error(s), 0 warning(s)."]
 
 
 def test_fields_lists_template_fields():
