@@ -51,11 +51,29 @@ def run_library(func, *args, **kwargs):
         ) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+FIRST_COMMANDS = ("columns", "init", "generate")  # what a new user runs, in that order
+
+
+class FirstStepsGroup(click.Group):
+    """Lists the three commands a new user runs first, then the rest alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return [n for n in FIRST_COMMANDS if n in names] + [n for n in names if n not in FIRST_COMMANDS]
+
+
+@click.group(cls=FirstStepsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plangen")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors (for bug reports).")
 def cli(debug: bool) -> None:
-    """Turn a therapist's caseload into one treatment plan per student."""
+    """Turn a therapist's caseload into one treatment plan per student.
+
+    \b
+    Start with your own sheet and template:
+      plangen columns caseload.xlsx                         what each column holds
+      plangen init caseload.xlsx -t plan.docx -o my.yaml    a draft mapping
+      plangen generate -m my.yaml                           one plan per student
+    """
 
 
 def input_options(func):

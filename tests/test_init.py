@@ -133,3 +133,20 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     manifest = (clone / "plans" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "Alvarez, Mia · 2017-03-14,Mia Alvarez,stale," in manifest.replace('"', "")
     assert "sheet changed since: session_minutes, goals" in manifest
+
+
+def test_help_starts_with_the_three_commands_a_new_user_runs():
+    result = run("--help")
+    commands = result.output.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in commands[:3]] == ["columns", "init", "generate"]
+    assert "  plangen init caseload.xlsx -t plan.docx -o my.yaml    a draft mapping\n" in result.output
+
+
+def test_init_never_overwrites_a_mapping(clone: Path):
+    write_caseload(clone / "caseload.xlsx", ROWS, title=True)
+    (clone / "my.yaml").write_text("# mine\n")
+    result = init()
+    assert result.exit_code == 2
+    assert result.output == ("Error: my.yaml already exists; plangen init never overwrites a mapping. Choose another "
+                             "name with -o, or move the old file away first.\n")
+    assert (clone / "my.yaml").read_text() == "# mine\n"
