@@ -5,16 +5,22 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint clean
 
-$(BIN)/.installed: pyproject.toml
+# The stamp names the Python that built .venv: a newer Python (or a .venv made by another one) rebuilds it.
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+INSTALLED := $(BIN)/.installed-python-$(PY_VERSION)
+
+$(INSTALLED): pyproject.toml
+	@if [ -d $(VENV) ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)" \
+	    != "$(PY_VERSION)" ]; then echo "$(VENV) was made by another Python: rebuilding it"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-demo: $(BIN)/.installed
+demo: $(INSTALLED)
 	$(BIN)/plangen generate --mapping mappings/caseload.yaml --out plans
 
-test: $(BIN)/.installed
+test: $(INSTALLED)
 	bash scripts/ensure-libreoffice.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
