@@ -173,7 +173,8 @@ def test_student_by_the_name_plangen_prints_in_either_order_without_accents(samp
     out = tmp_path / "plans"
     result = generate(sample_copy, out, "--student", "ramirez, JOSE", "--student", "Liam O'Brien")
     assert result.exit_code == 0, result.output
-    assert [(r["key"], r["display_name"]) for r in manifest(out)] == [("1001", "Liam O'Brien"), ("1002", "José Ramírez")]
+    assert [(r["key"], r["display_name"]) for r in manifest(out)] == [("1001", "Liam O'Brien"),
+                                                                      ("1002", "José Ramírez")]
     result = generate(sample_copy, out, "--student", "Sofia Martinez", "--student", "Jose Ramires")
     assert result.exit_code == 2
     assert result.output == (
