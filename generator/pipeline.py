@@ -12,6 +12,7 @@ file, and only then is ``generator.google.inputs`` (and Google's libraries) impo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -160,8 +161,32 @@ def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Bu
     roster = select(everyone, mapping, keys=options.keys, due_within=options.due_within, today=today)
     names = plan_names(mapping, roster.students)
     warnings = [w for table in tables.values() for w in table.warnings] + list(roster.warnings)
-    warnings += [f"{s.display_name}: {w}" for s in roster.students for w in s.warnings]
+    warnings += student_warnings(roster.students)
     return Built(roster, names, today, warnings, everyone)
+
+
+GROUP_AT = 3  # this many students with the same kind of warning get one line naming them all
+_CONFLICT = re.compile(r"^field '(\w+)' differs between .*\(conflicts: (\w+)\)\.$", re.DOTALL)
+
+
+def student_warnings(students: Sequence[Student]) -> list[str]:
+    """One line per student warning, except a kind many students share: one line naming the students.
+    Forty "field 'grade' differs between rows" lines hide the one warning that matters."""
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for student in students:
+        for warning in student.warnings:
+            match = _CONFLICT.match(warning)
+            kind = (f"field '{match[1]}' differs between a student's rows; the {match[2]} row's value is used "
+                    f"(conflicts: {match[2]})") if match else warning
+            kinds.setdefault(kind, []).append((student.display_name, warning))
+    lines = []
+    for kind, found in kinds.items():
+        names = list(dict.fromkeys(name for name, _ in found))
+        if len(names) >= GROUP_AT:
+            lines.append(f"{kind}: {len(names)} students ({', '.join(names)}).")
+        else:
+            lines += [f"{name}: {warning}" for name, warning in found]
+    return lines
 
 
 def read_sources(mapping: Mapping, given: Path | str | Sequence[Path | str] | None, locations: Locations,

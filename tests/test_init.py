@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.helpers import TEMPLATES, docx_text, run_footer, write_xlsx
+from generator.pipeline import RunOptions, generate
+from tests.helpers import TEMPLATES, docx_text, make_template, run_footer, write_xlsx
 
 HEADERS = ["Student", "DOB", "Grade", "School", "Teacher", "IEP Date", "Annual IEP", "Minutes", "Goals",
            "Accommodations", "Notes"]
@@ -150,3 +151,18 @@ def test_init_never_overwrites_a_mapping(clone: Path):
     assert result.output == ("Error: my.yaml already exists; plangen init never overwrites a mapping. Choose another "
                              "name with -o, or move the old file away first.\n")
     assert (clone / "my.yaml").read_text() == "# mine\n"
+
+
+def test_a_warning_many_students_share_is_one_line_naming_them(tmp_path: Path):
+    rows = [["ID", "Name", "Grade"]]
+    for number, name in enumerate(["Ana", "Ben", "Kim", "Eva"], start=1):
+        rows += [[number, name, "1"], [number, name, "2"]]  # two rows each, grades differ
+    rows += [[5, "Bo", "3"], [5, "Bo", "4"], [6, "Cy", "5"]]
+    write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
+    make_template(tmp_path / "t.docx", ["{{ name }} {{ grade }}"])
+    (tmp_path / "m.yaml").write_text("source: c.xlsx\ntemplate: t.docx\nrows_per_student: many\nkey: id\n"
+                                     "display_name: '{{ name }}'\nfields:\n  id: ID\n  name: Name\n  grade: Grade\n")
+    report = generate(RunOptions(mapping=tmp_path / "m.yaml", dry_run=True))
+    assert report.warnings == [
+        "field 'grade' differs between a student's rows; the first row's value is used (conflicts: first): "
+        "5 students (Ana, Ben, Kim, Eva, Bo)."]
