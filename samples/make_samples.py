@@ -7,8 +7,9 @@ blank row in the middle, two students with the same name, and 504 students (no g
 
 The columns after "Notes" carry what a treatment plan holds beyond the IEP (present levels,
 evaluation findings, approach, strategies, discharge criteria, OTA, ...) and the 504 details
-(major life activity, accommodations by category). Some are left blank on purpose, so the
-templates' blank areas get exercised.
+(major life activity, accommodations by category), then precautions, allergies, hand dominance,
+the service-delivery model, the 504 basis for eligibility and the parent progress-report schedule.
+Some are left blank on purpose, so the templates' blank areas get exercised.
 
 Run: python samples/make_samples.py
 """
@@ -39,6 +40,8 @@ HEADERS = [
     # Section 504 details.
     "Major Life Activity", "Classroom Accommodations", "Testing Accommodations",
     "Instructional Accommodations", "Health Accommodations",
+    # Safety and participation, then the 504 basis and reporting schedule (public OT and 504 forms ask for them).
+    "Precautions", "Allergies", "Hand Dominance", "Service Model", "Basis for Eligibility", "Progress Reports",
 ]
 
 GOALS = {
@@ -212,11 +215,25 @@ IEP_DISCHARGE = ("Meets annual goals with classroom supports only, and the teach
                  "over to class work for one grading period.")
 CONSULT_504 = "15 min monthly"
 
+HANDS = ["Right", "Right", "Left", "Right", "Right", "Not yet established", "Right"]
+BASIS_504 = ("Physician's diagnosis; teacher and parent input; grades and work samples; classroom observation; "
+             "OT consultation")
+PROGRESS_REPORTS_504 = "With each report card (three times a year), and at the annual review"
+
+
+def service_model(plan: str, setting: str) -> str:
+    """The service-delivery model public OT forms ask for: direct, integrated (in class) or consultation."""
+    if plan == "504" or setting == "Consult":
+        return "Consultation"
+    return "Integrated (in class)" if setting.lower().startswith("push-in") else "Direct (pull-out)"
+
+
 # Student-specific details that do not follow from the goal areas.
 DETAILS: dict[int, dict[str, str]] = {
-    1001: {"Evidence": "Evaluation results and 6 weeks of baseline work samples (see OT evaluation)."},
+    1001: {"Evidence": "Evaluation results and 6 weeks of baseline work samples (see OT evaluation).",
+           "Allergies": "Latex: use latex-free putty and therapy bands"},
     1002: {"Referrals": "Vision screening with the school nurse (loses place when copying)"},
-    1003: {"OTA": OTA, "Supervision": SUPERVISION},
+    1003: {"OTA": OTA, "Supervision": SUPERVISION, "Allergies": "Peanuts & tree nuts (EpiPen in the office)"},
     1004: {"Major Life Activity": "Concentrating; Learning",
            "Present Levels": "Loses focus after about 15 minutes of seated work; moves best with a plan.",
            "Classroom Accommodations": "Movement breaks every 20 minutes; Preferential seating near "
@@ -224,7 +241,8 @@ DETAILS: dict[int, dict[str, str]] = {
            "Testing Accommodations": "Extended time (1.5x) on tests; Testing in a small-group setting",
            "Instructional Accommodations": "Directions given orally and in writing"},
     1008: {"OTA": OTA, "Supervision": SUPERVISION, "Referrals": "PT screen for core strength and balance"},
-    1009: {"Referrals": "PT: seating and mobility review; AT team: switch access for the Chromebook",
+    1009: {"Precautions": "Seizure disorder: no climbing equipment; seizure plan on file",
+           "Referrals": "PT: seating and mobility review; AT team: switch access for the Chromebook",
            "Evidence": "Keyboarding goal and adapted tools chosen with the AT team after a 4-week trial."},
     1011: {"Major Life Activity": "Writing; Learning",
            "Classroom Accommodations": "Copy of teacher notes",
@@ -240,7 +258,9 @@ DETAILS: dict[int, dict[str, str]] = {
            "Instructional Accommodations": "Advance notice of schedule changes"},
     1019: {"OTA": OTA, "Supervision": SUPERVISION},
     1026: {"OTA": OTA, "Supervision": SUPERVISION, "Strategies": ""},
-    1027: {"Major Life Activity": "Endocrine function; Eating",
+    1027: {"Precautions": "Type 1 diabetes: check blood glucose before motor activity",
+           "Allergies": "No known allergies",
+           "Major Life Activity": "Endocrine function; Eating",
            "Classroom Accommodations": "Water bottle and snacks at desk",
            "Testing Accommodations": "Breaks for blood glucose checks, with the test clock stopped",
            "Instructional Accommodations": "Make-up work for health-related absences",
@@ -286,6 +306,10 @@ def plan_details(record: tuple) -> list:
                                                           "teacher consultation no longer needed.",
         "Referrals": "", "Evidence": "", "Major Life Activity": "", "Classroom Accommodations": "",
         "Testing Accommodations": "", "Instructional Accommodations": "", "Health Accommodations": "",
+        "Precautions": "", "Allergies": "", "Hand Dominance": HANDS[sid % len(HANDS)],
+        "Service Model": service_model(plan, record[15]),
+        "Basis for Eligibility": BASIS_504 if plan == "504" else "",
+        "Progress Reports": PROGRESS_REPORTS_504 if plan == "504" else "",
     }
     values.update(DETAILS.get(sid, {}))
     return [values[header] or None for header in HEADERS[HEADERS.index("OTA"):]]

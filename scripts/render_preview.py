@@ -1,10 +1,11 @@
-"""Refresh the README's picture of a generated plan: docs/images/sample-plan-page1.png.
+"""Refresh the README's pictures of generated plans: page 1 of an OT plan and of a 504 plan.
 
 Generates one sample student's plan with the shipped mapping and template, converts it to PDF
-with LibreOffice headless and page 1 to PNG with pdftoppm. The date is fixed, so the picture
-only changes when the template or the sample data does. Run after changing either:
+with LibreOffice headless and page 1 to PNG with pdftoppm. The date is fixed, so the pictures
+only change when a template or the sample data does. Run after changing either:
 
-    python scripts/render_preview.py
+    python scripts/render_preview.py                       # both pictures
+    python scripts/render_preview.py -m mappings/seis.yaml --student 7300101 --image seis.png
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ sys.path.insert(0, str(ROOT))
 from generator.pipeline import RunOptions, generate  # noqa: E402  (needs the repo root on the path)
 
 DEFAULT_IMAGE = ROOT / "docs" / "images" / "sample-plan-page1.png"
+PREVIEWS = [  # (mapping, student, image) shown in the README
+    (ROOT / "mappings" / "caseload.yaml", "1008", DEFAULT_IMAGE),
+    (ROOT / "mappings" / "caseload-504.yaml", "1004", ROOT / "docs" / "images" / "sample-504-page1.png"),
+]
 PREVIEW_DAY = dt.date(2026, 11, 22)
 
 
@@ -55,16 +60,19 @@ def first_page_png(pdf: Path, image: Path, width: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mapping", type=Path, default=ROOT / "mappings" / "caseload.yaml")
+    parser.add_argument("-m", "--mapping", type=Path, help="default: the README's OT and 504 pictures")
     parser.add_argument("--student", default="1008", help="key of the sample student to show")
     parser.add_argument("--image", type=Path, default=DEFAULT_IMAGE)
     parser.add_argument("--width", type=int, default=850, help="image width in pixels")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="plangen-preview-") as temp:
-        work = Path(temp)
-        document = render_plan(args.mapping, args.student, work / "plans")
-        first_page_png(to_pdf(document, work), args.image, args.width)
-    print(f"wrote {args.image}")
+    one = args.mapping or args.image != DEFAULT_IMAGE or args.student != "1008"
+    previews = [(args.mapping or PREVIEWS[0][0], args.student, args.image)] if one else PREVIEWS
+    for mapping, student, image in previews:
+        with tempfile.TemporaryDirectory(prefix="plangen-preview-") as temp:
+            work = Path(temp)
+            document = render_plan(mapping, student, work / "plans")
+            first_page_png(to_pdf(document, work), image, args.width)
+        print(f"wrote {image}")
 
 
 if __name__ == "__main__":

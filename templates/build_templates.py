@@ -45,6 +45,8 @@ TEXT_WIDTH = 6.5  # inches between 1" margins on Letter
 TAG_STYLE = "Template Tag"
 CELL_STYLE = "Table Text"
 HINT_STYLE = "Hint"
+SPACER_STYLE = "Table Spacer"
+WRITE_IN = 0.5  # inches: the least height a row meant for handwriting gets
 
 OTPF_APPROACHES = [
     ("Create/promote", "Create / promote", "Enrich activities and settings for all students"),
@@ -68,9 +70,10 @@ def new_document(title: str) -> Document:
         setattr(section, side, Inches(1))
     section.header_distance = section.footer_distance = Inches(0.45)
     define_styles(doc)
-    doc.core_properties.title = title
-    doc.core_properties.author = "plangen"
-    doc.core_properties.comments = "plangen template: the fields in double braces are filled in for each student."
+    properties = doc.core_properties  # what File > Properties shows a parent: the plan, no software text
+    properties.title = title
+    properties.author = properties.comments = properties.last_modified_by = properties.keywords = ""
+    properties.subject = properties.category = ""
     return doc
 
 
@@ -97,6 +100,8 @@ def define_styles(doc: Document) -> None:
     add_paragraph_style(doc, HINT_STYLE, size=8.5, color=GREY, italic=True, space_after=3)
     doc.styles[HINT_STYLE].paragraph_format.keep_with_next = True  # a hint belongs to what follows it
     add_paragraph_style(doc, TAG_STYLE, size=7, color=GREY, space_after=0)
+    add_paragraph_style(doc, SPACER_STYLE, size=2, space_after=0)
+    doc.styles[SPACER_STYLE].paragraph_format.line_spacing = 1.0
     for name in ("List Bullet", "Header", "Footer"):
         style_font(doc.styles[name], size=9 if name != "List Bullet" else 10)
     for name in ("Header", "Footer"):
@@ -215,7 +220,10 @@ def title_block(doc: Document, title: str, subtitle: str) -> None:
 
 
 def hint(doc: Document, text: str) -> None:
+    """Guidance for the therapist, left out of every plan when the mapping says ``hints: false``."""
+    tag(doc, "{%p if hints %}")
     doc.add_paragraph(text, style=HINT_STYLE)
+    tag(doc, "{%p endif %}")
 
 
 def tag(doc_or_cell, text: str) -> None:
@@ -223,15 +231,14 @@ def tag(doc_or_cell, text: str) -> None:
     doc_or_cell.add_paragraph(text, style=TAG_STYLE)
 
 
-def bullets(doc: Document, loop: str, item: str, empty_bullets: int = 2) -> None:
-    """One bullet per item; with no items, empty bullets to type into."""
+def bullets(doc: Document, loop: str, item: str) -> None:
+    """One bullet per item; with no items, a box to write in (a bare bullet reads as something lost)."""
     items = loop.split(" in ", 1)[1]
     tag(doc, "{%p " + loop + " %}")
     doc.add_paragraph(item, style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if not " + items + " %}")
-    for _ in range(empty_bullets):
-        doc.add_paragraph("", style="List Bullet")
+    keep_together(doc, write_in_box(doc, "", height=0.6))
     tag(doc, "{%p endif %}")
 
 
@@ -279,7 +286,9 @@ def table_borders(properties) -> None:
 
 
 def add_row(table: Table, texts: Sequence[str], bold: bool = False, fill: str | None = None,
-            height: float | None = None, style: str = CELL_STYLE, label_columns: Sequence[int] = ()):
+            height: float | None = None, style: str = CELL_STYLE, label_columns: Sequence[int] = (),
+            span_last: int = 1):
+    """A row that never splits over a page; ``span_last`` merges the last cells into one value cell."""
     row = table.add_row()
     set_child(row._tr.get_or_add_trPr(), "w:cantSplit")
     if height:
@@ -292,9 +301,13 @@ def add_row(table: Table, texts: Sequence[str], bold: bool = False, fill: str | 
         run = paragraph.add_run(text)
         if bold or index in label_columns:
             run.bold = True
-        cell_fill = LABEL_FILL if index in label_columns else fill
+        cell_fill = LABEL_FILL if index in label_columns and text else fill
         if cell_fill:
             shade(cell, cell_fill)
+    if span_last > 1:
+        merged = row.cells[-span_last].merge(row.cells[-1])
+        for extra in merged.paragraphs[1:]:  # the merged cells' empty paragraphs would add blank lines
+            extra._p.getparent().remove(extra._p)
     return row
 
 
@@ -322,7 +335,7 @@ def tag_row(table: Table, text: str) -> None:
     cell.paragraphs[0].add_run(text)
 
 
-def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = 0.32,
+def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = WRITE_IN,
               item_height: float | None = None) -> None:
     """One row per item; with no items, one empty row to write in (never an empty table)."""
     items = loop.split(" in ", 1)[1]
@@ -334,7 +347,7 @@ def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float
     tag_row(table, "{%tr endif %}")
 
 
-def blank_rows(table: Table, count: int, height: float = 0.32, first: Sequence[str] = ()) -> None:
+def blank_rows(table: Table, count: int, height: float = WRITE_IN, first: Sequence[str] = ()) -> None:
     for _ in range(count):
         add_row(table, list(first) + [""] * (len(table.widths) - len(first)), height=height)
 
@@ -351,6 +364,18 @@ def label_table(doc: Document, rows: Sequence[Sequence[str]], widths: Sequence[f
     return table
 
 
+def keep_together(doc: Document, table: Table, with_next: bool = False) -> Table:
+    """The whole table on one page: every row keeps with the next one (Word, LibreOffice and Google Docs
+    all read keep-with-next on the rows' paragraphs). A tiny spacer paragraph after the table ends the
+    chain, so one table never drags the next section along; ``with_next`` keeps it with what follows.
+    Header rows also repeat, for a table longer than a page."""
+    for row in table.rows:
+        keep_with_next(row)
+    if not with_next:
+        doc.add_paragraph("", style=SPACER_STYLE)
+    return table
+
+
 def write_in_box(doc: Document, text: str = "", height: float = 0.7) -> Table:
     """A bordered area that shows the value (if any) and leaves room to type during the meeting."""
     table = new_table(doc, [TEXT_WIDTH])
@@ -359,6 +384,7 @@ def write_in_box(doc: Document, text: str = "", height: float = 0.7) -> Table:
 
 
 def signature_lines(doc: Document, labels: Sequence[str]) -> None:
+    """Label, line, label, line: the last thing in the plan, kept with what comes before it."""
     doc.add_paragraph().paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=len(labels) * 2)
     table.autofit = False
@@ -377,19 +403,24 @@ def signature_lines(doc: Document, labels: Sequence[str]) -> None:
         else:
             borders = set_child(cell._tc.get_or_add_tcPr(), "w:tcBorders")
             set_child(borders, "w:bottom", val="single", sz="6", space="0", color="000000")
-    table.rows[0].height = Inches(0.4)
+    table.rows[0].height = Inches(WRITE_IN)
     table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 # ---------------------------------------------------------------------------------------------
 # OT treatment plan
 
+IS_504 = "'504' in plan_type"  # the OT plan of a student on a 504 plan names its dates the 504 way
+STUDENT = "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}"  # no "(ID )" without an ID
+
 
 def build_ot_treatment_plan() -> Path:
-    doc = new_document("OT Treatment Plan")
-    header_and_footer(doc, "{{ full_name }}  ·  DOB {{ dob }}", "OT Treatment Plan {{ school_year }}")
+    doc = new_document("OT Treatment Plan – {{ full_name }}")
+    header_and_footer(doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
+                      "OT Treatment Plan {{ school_year }}")
     title_block(doc, "Occupational Therapy Treatment Plan",
-                "School year {{ school_year }}  ·  {{ school }}  ·  Plan date {{ plan_date }}")
+                "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
+                "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}")
     student_and_plan(doc)
     from_the_iep(doc)
     evaluation_findings(doc)
@@ -400,26 +431,38 @@ def build_ot_treatment_plan() -> Path:
     referrals(doc)
     evidence(doc)
     supervision(doc)
-    revisions(doc)
-    signature_lines(doc, ["Occupational therapist", "Date"])
+    revisions_and_signature(doc)
     return save(doc, "ot-treatment-plan.docx")
 
 
 def student_and_plan(doc: Document) -> None:
     doc.add_heading("1. Student and plan", level=1)
-    label_table(doc, [
-        ("Student", "{{ full_name }} (ID {{ student_id }})", "Date of birth", "{{ dob }}"),
+    table = new_table(doc, [1.35, 1.9, 1.35, 1.9])
+    labels = (0, 2)
+    for row in (
+        ("Student", STUDENT, "Date of birth", "{{ dob }}"),
         ("Grade", "{{ grade }}", "School", "{{ school }}"),
         ("Teacher", "{{ teacher }}", "Case manager", "{{ case_manager }}"),
         ("Plan type", "{{ plan_type }}", "Eligibility", "{{ eligibility }}"),
-        ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),
-        ("Next triennial", "{{ triennial }}", "Plan date", "{{ plan_date }}"),
-        ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota }}"),
-    ], widths=[1.35, 1.9, 1.35, 1.9])
+        ("{{ '504 plan date' if " + IS_504 + " else 'IEP date' }}", "{{ iep_date }}",
+         "{{ 'Next 504 review' if " + IS_504 + " else 'Next annual review' }}", "{{ annual_review }}"),
+    ):
+        add_row(table, row, label_columns=labels)
+    tag_row(table, "{%tr if not " + IS_504 + " %}")  # a 504 plan has no triennial re-evaluation
+    add_row(table, ("Next triennial", "{{ triennial }}", "Plan date", "{{ plan_date }}"), label_columns=labels)
+    tag_row(table, "{%tr else %}")
+    add_row(table, ("Plan date", "{{ plan_date }}", "", ""), label_columns=labels, span_last=3)
+    tag_row(table, "{%tr endif %}")
+    add_row(table, ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota if ota else 'No OTA' }}"), label_columns=labels)
+    add_row(table, ("Service model", "{{ service_model }}", "Hand dominance", "{{ hand_dominance }}"),
+            label_columns=labels)
+    for label, value in (("Precautions", "{{ precautions }}"), ("Allergies", "{{ allergies }}")):  # room to write
+        add_row(table, (label, value, "", ""), label_columns=labels, span_last=3, height=WRITE_IN)
+    keep_together(doc, table)
 
 
 def from_the_iep(doc: Document) -> None:
-    doc.add_heading("2. From the IEP / 504 plan", level=1)
+    doc.add_heading("2. From the {{ '504 plan' if " + IS_504 + " else 'IEP' }}", level=1)
     doc.add_heading("Present levels of performance", level=2)
     write_in_box(doc, "{{ present_levels }}", height=0.7)
 
@@ -429,11 +472,13 @@ def from_the_iep(doc: Document) -> None:
     loop_rows(table, "for g in goals", [
         "{{ g.area|default('') }}", "{{ loop.index }}. {{ g.text|default(g) }}",
         "{{ g.baseline|default('') }}", "{{ g.criteria|default('') }}", "{{ g.measured_by|default('') }}",
-    ], empty_height=0.45)
+    ])
+    keep_together(doc, table)
 
     doc.add_heading("Accommodations and supports", level=2)
     table = new_table(doc, [4.4, 2.1], ["Accommodation or support", "Notes (when, who)"])
     loop_rows(table, "for a in accommodations", ["{{ a }}", ""])
+    keep_together(doc, table)
 
     doc.add_heading("Services", level=2)
     table = new_table(doc, [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
@@ -442,28 +487,31 @@ def from_the_iep(doc: Document) -> None:
         "{{ s.name }}", "{{ s.summary }}", "{{ s.location }}", "{{ s.provider|default(therapist) }}",
         "{{ s.start|default(iep_date) }}", "{{ s.end|default(annual_review) }}",
     ])
+    keep_together(doc, table)
 
 
 def evaluation_findings(doc: Document) -> None:
     doc.add_heading("3. Relevant evaluation findings", level=1)
-    label_table(doc, [
+    table = label_table(doc, [
         ("Most recent OT evaluation", "{{ evaluation_date }}"),
         ("Assessments and key results", "{{ evaluation_findings }}"),
     ], widths=[1.9, 4.6], heights={1: 0.8})
+    keep_together(doc, table)
 
 
 def intervention(doc: Document) -> None:
     doc.add_heading("4. Intervention approach and strategies", level=1)
     doc.add_heading("Approach", level=2)
-    hint(doc, "OTPF-4 intervention approaches: marked from the caseload; add or change marks as you plan.")
+    hint(doc, "OTPF-4 intervention approaches: ☒ marks the ones planned; add or change marks as you plan.")
     table = new_table(doc, [1.9, 2.4, 2.2], ["Approach", "What it means", "Focus for this student"])
     for value, label, meaning in OTPF_APPROACHES:
         mark = "{{ '☒' if '" + value + "' in approaches else '☐' }} "
-        add_row(table, [mark + label, meaning, ""], height=0.3)
+        add_row(table, [mark + label, meaning, ""], height=0.4)
+    keep_together(doc, table)
     doc.add_heading("Strategies, programs and activity ideas", level=2)
     bullets(doc, "for s in strategies", "{{ s }}")
     doc.add_heading("Interests to build on", level=2)
-    write_in_box(doc, "{{ interests }}", height=0.4)
+    keep_together(doc, write_in_box(doc, "{{ interests }}", height=0.5))
 
 
 def collaboration(doc: Document) -> None:
@@ -471,59 +519,71 @@ def collaboration(doc: Document) -> None:
     hint(doc, "Who you work with, at which time of the school day (e.g. writing time, morning routine), "
               "where, and on what.")
     table = new_table(doc, [1.9, 1.4, 1.3, 1.9], ["With whom", "When", "Where", "Focus"])
-    add_row(table, ["Classroom teacher{% if teacher %}: {{ teacher }}{% endif %}", "", "", ""], height=0.32)
-    add_row(table, ["Case manager{% if case_manager %}: {{ case_manager }}{% endif %}", "", "", ""], height=0.32)
-    add_row(table, ["Parent / guardian", "", "", ""], height=0.32)
+    add_row(table, ["Classroom teacher{% if teacher %}: {{ teacher }}{% endif %}", "", "", ""], height=WRITE_IN)
+    add_row(table, ["Case manager{% if case_manager %}: {{ case_manager }}{% endif %}", "", "", ""], height=WRITE_IN)
+    add_row(table, ["Parent / guardian", "", "", ""], height=WRITE_IN)
     blank_rows(table, 1)
+    keep_together(doc, table)
 
 
 def progress_monitoring(doc: Document) -> None:
+    """Each row names its goal (area and the start of the goal text), so the grid reads on its own."""
     doc.add_heading("6. Progress-monitoring plan", level=1)
-    hint(doc, "For each goal: what is measured, how, when, where, and the data tool.")
-    table = new_table(doc, [0.6, 1.35, 1.3, 1.0, 0.95, 1.3], ["Goal", "What", "How", "When", "Where", "Data tool"])
+    hint(doc, "For each goal: how it is measured, when, where, and the data tool.")
+    table = new_table(doc, [2.3, 1.2, 0.9, 0.9, 1.2], ["Goal", "How measured", "When", "Where", "Data tool"])
     loop_rows(table, "for g in goals", [
-        "{{ loop.index }}", "{{ g.area|default('') }}", "", "", "", "",
-    ], empty_height=0.4, item_height=0.4)
+        "{{ loop.index }}.{% if g.area is defined and g.area %} {{ g.area }}:{% endif %} "
+        "{{ (g.text|default(g))|truncate(70, end='…') }}", "", "", "", "",
+    ], item_height=WRITE_IN)
+    keep_together(doc, table)
 
 
 def discharge(doc: Document) -> None:
     doc.add_heading("7. Discharge / graduation criteria", level=1)
     hint(doc, "Planned from day one: what the student will be doing when OT is no longer needed.")
-    write_in_box(doc, "{{ discharge_criteria }}", height=0.6)
+    keep_together(doc, write_in_box(doc, "{{ discharge_criteria }}", height=0.6))
 
 
 def referrals(doc: Document) -> None:
     doc.add_heading("8. Referrals and recommendations", level=1)
     table = new_table(doc, [3.0, 1.3, 0.9, 1.3], ["Referral or recommendation", "Discussed with", "Date", "Outcome"])
     loop_rows(table, "for r in referrals", ["{{ r }}", "", "", ""])
+    keep_together(doc, table)
 
 
 def evidence(doc: Document) -> None:
     doc.add_heading("9. Evidence supporting the plan", level=1)
     hint(doc, "A citation, a guideline or a note on why these strategies fit this student.")
-    write_in_box(doc, "{{ evidence }}", height=0.6)
+    keep_together(doc, write_in_box(doc, "{{ evidence }}", height=0.6))
 
 
 def supervision(doc: Document) -> None:
+    """Kept with section 11 and the signature, so the last page never holds the signature block alone."""
     doc.add_heading("10. OT–OTA communication and supervision", level=1)
-    label_table(doc, [
+    tag(doc, "{%p if ota %}")
+    table = label_table(doc, [
         ("Supervising OT", "{{ therapist }}"),
         ("OTA", "{{ ota }}"),
         ("Supervision schedule", "{{ supervision }}"),
         ("How we communicate", ""),
-    ], widths=[1.9, 4.6], heights={2: 0.4, 3: 0.4})
+    ], widths=[1.9, 4.6], heights={2: WRITE_IN, 3: WRITE_IN})
+    keep_together(doc, table, with_next=True)
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("No OTA on this plan: {{ therapist }} provides the OT services.") \
+        .paragraph_format.keep_with_next = True
+    tag(doc, "{%p endif %}")
 
 
-def revisions(doc: Document) -> None:
-    """Kept on one page with the signature: a log split over a page break invites a lost last page."""
+def revisions_and_signature(doc: Document) -> None:
+    """One unit from heading to signature: the signature never sits alone on a last page."""
     doc.add_heading("11. Revisions and notes during the year", level=1)
     tag(doc, "{%p if notes %}")
-    doc.add_paragraph("From the caseload: {{ notes }}").paragraph_format.keep_with_next = True
+    doc.add_paragraph("Notes: {{ notes }}").paragraph_format.keep_with_next = True
     tag(doc, "{%p endif %}")
     table = new_table(doc, [1.0, 4.6, 0.9], ["Date", "Revision or note", "Initials"])
-    blank_rows(table, 5)
-    for row in table.rows:
-        keep_with_next(row)
+    blank_rows(table, 4)
+    keep_together(doc, table, with_next=True)
+    signature_lines(doc, ["Occupational therapist", "Date"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,25 +591,28 @@ def revisions(doc: Document) -> None:
 
 
 def build_504_plan() -> Path:
-    doc = new_document("Section 504 Plan")
-    header_and_footer(doc, "{{ full_name }}  ·  DOB {{ dob }}", "Section 504 Plan {{ school_year }}")
+    doc = new_document("Section 504 Plan – {{ full_name }}")
+    header_and_footer(doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
+                      "Section 504 Plan {{ school_year }}")
     title_block(doc, "Section 504 Plan",
-                "School year {{ school_year }}  ·  {{ school }}  ·  Plan date {{ plan_date }}")
+                "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
+                "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}")
 
     doc.add_heading("1. Student information", level=1)
-    label_table(doc, [
-        ("Student", "{{ full_name }} (ID {{ student_id }})", "Date of birth", "{{ dob }}"),
+    keep_together(doc, label_table(doc, [
+        ("Student", STUDENT, "Date of birth", "{{ dob }}"),
         ("Grade", "{{ grade }}", "School", "{{ school }}"),
         ("Teacher", "{{ teacher }}", "504 coordinator", "{{ case_manager }}"),
         ("Plan meeting date", "{{ iep_date }}", "Next review", "{{ annual_review }}"),
-    ], widths=[1.35, 1.9, 1.35, 1.9])
+    ], widths=[1.35, 1.9, 1.35, 1.9]))
 
     doc.add_heading("2. Eligibility", level=1)
-    label_table(doc, [
+    keep_together(doc, label_table(doc, [
         ("Disability or condition", "{{ eligibility }}"),
+        ("Basis for eligibility", "{{ eligibility_basis }}"),
         ("Major life activities affected", "{{ major_life_activities|join('; ') }}"),
         ("How it limits the student at school", ""),
-    ], widths=[2.1, 4.4], heights={2: 0.6})
+    ], widths=[2.1, 4.4], heights={3: 0.6}))
 
     doc.add_heading("3. Accommodations", level=1)
     for heading, field in (("Classroom", "classroom_accommodations"), ("Testing", "testing_accommodations"),
@@ -558,14 +621,16 @@ def build_504_plan() -> Path:
         doc.add_heading(heading, level=2)
         table = new_table(doc, [4.1, 1.3, 1.1], ["Accommodation", "When / how often", "Responsible"])
         loop_rows(table, f"for a in {field}", ["{{ a }}", "", ""])
+        keep_together(doc, table)
 
     doc.add_heading("4. Consultation and related services", level=1)
     table = new_table(doc, [2.2, 1.6, 1.8, 0.9], ["Service", "Provider", "Frequency and duration", "Start"])
     tag_row(table, "{%tr if consult %}")
     add_row(table, ["Occupational therapy consultation", "{{ therapist }}", "{{ consult }}", "{{ iep_date }}"])
     tag_row(table, "{%tr else %}")
-    add_row(table, ["", "", "", ""], height=0.32)
+    add_row(table, ["", "", "", ""], height=WRITE_IN)
     tag_row(table, "{%tr endif %}")
+    keep_together(doc, table)
 
     doc.add_heading("5. Staff responsibilities", level=1)
     table = new_table(doc, [1.6, 1.5, 3.4], ["Staff member", "Role", "Responsibilities"])
@@ -581,25 +646,39 @@ def build_504_plan() -> Path:
     add_row(table, ["", "School nurse", "Carries out the health accommodations and the health plan."])
     tag_row(table, "{%tr endif %}")
     blank_rows(table, 1)
+    keep_together(doc, table)
 
-    doc.add_heading("6. Progress monitoring", level=1)
+    doc.add_heading("6. Progress monitoring and reports to parents", level=1)
     table = new_table(doc, [2.2, 1.9, 1.2, 1.2], ["What is checked", "How", "How often", "Who"])
     add_row(table, ["Accommodations are in place and used", "Teacher check-in, observation", "Monthly",
                     "504 coordinator"])
     add_row(table, ["Access to learning", "Grades, work samples, attendance", "Each grading period", "Teacher"])
     blank_rows(table, 1)
+    keep_together(doc, table)
+    keep_together(doc, label_table(doc, [("Progress reports to parents", "{{ progress_reports }}")],
+                                   widths=[2.1, 4.4], heights={0: WRITE_IN}))
 
-    doc.add_heading("7. Review and signatures", level=1)
-    doc.add_paragraph("This plan is reviewed by {{ annual_review }}, or sooner if the student's needs change.")
+    doc.add_heading("7. Parent and student rights", level=1)  # kept with section 8: no signatures-only page
+    table = new_table(doc, [TEXT_WIDTH])
+    add_row(table, ["{{ safeguards_notice }}"], height=WRITE_IN)
+    add_row(table, ["☐ Notice of rights given to the parent / guardian on ______________"])
+    keep_together(doc, table, with_next=True)
+
+    doc.add_heading("8. Review and team signatures", level=1)
+    paragraph = doc.add_paragraph("This plan is reviewed by {{ annual_review if annual_review else "
+                                  "'the date the team sets' }}, or sooner if the student's needs change. "
+                                  "By signing, team members agree to carry out this plan.")
+    paragraph.paragraph_format.keep_with_next = True
     table = new_table(doc, [1.9, 1.8, 1.8, 1.0], ["Name", "Role", "Signature", "Date"])
     for name, role in (("", "Parent / guardian"), ("", "Student (when appropriate)"),
                        ("{{ case_manager }}", "504 coordinator"), ("{{ teacher }}", "Classroom teacher")):
-        add_row(table, [name, role, "", ""], height=0.36)
+        add_row(table, [name, role, "", ""], height=WRITE_IN)
     tag_row(table, "{%tr if consult %}")
-    add_row(table, ["{{ therapist }}", "Occupational therapist", "", ""], height=0.36)
+    add_row(table, ["{{ therapist }}", "Occupational therapist", "", ""], height=WRITE_IN)
     tag_row(table, "{%tr endif %}")
+    add_row(table, ["", "Administrator", "", ""], height=WRITE_IN)
+    keep_together(doc, table)
     return save(doc, "504-plan.docx")
-
 
 def save(doc: Document, name: str) -> Path:
     """Saved with fixed zip timestamps: rebuilding an unchanged template gives identical bytes."""

@@ -39,7 +39,7 @@ def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: 
     rows = manifest(out)
     assert [r["status"] for r in rows] == ["created"] * 27
     assert rows[0]["key"] == "1001" and rows[0]["display_name"] == "Liam O'Brien"
-    assert rows[0]["output"] == "O'Brien, Liam/OT Treatment Plan 2026-2027 - Liam O'Brien.docx"
+    assert rows[0]["output"] == "O'Brien, Liam/OT Treatment Plan 2025-2026 - Liam O'Brien.docx"
     assert rows[0]["template"] == "ot-treatment-plan.docx"
     assert len(plans(out)) == 27
     assert (out / "Martinez, Sofia (1006)").is_dir() and (out / "Martinez, Sofia (1007)").is_dir()
@@ -89,7 +89,8 @@ def test_missing_column_exits_2_and_writes_nothing(sample_copy: Path, tmp_path: 
         "'Accommodations', 'Drive Folder', 'Notes', 'OTA', 'Supervision', 'Consult', 'Present Levels', "
         "'Last OT Evaluation', 'Evaluation Findings', 'Approach', 'Strategies', 'Interests', 'Discharge Criteria', "
         "'Referrals', 'Evidence', 'Major Life Activity', 'Classroom Accommodations', 'Testing Accommodations', "
-        "'Instructional Accommodations', 'Health Accommodations'.\n"
+        "'Instructional Accommodations', 'Health Accommodations', 'Precautions', 'Allergies', 'Hand Dominance', "
+        "'Service Model', 'Basis for Eligibility', 'Progress Reports'.\n"
         "Fix the column name in the mapping, or the header in the sheet.\n"
     )
     assert not out.exists()
@@ -150,7 +151,7 @@ def test_dry_run_writes_nothing(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
     result = generate(sample_copy, out, "--dry-run", "--student", "1001")
     assert result.exit_code == 0
-    assert result.output == ("would create  Liam O'Brien  ->  O'Brien, Liam/OT Treatment Plan 2026-2027 - "
+    assert result.output == ("would create  Liam O'Brien  ->  O'Brien, Liam/OT Treatment Plan 2025-2026 - "
                              "Liam O'Brien.docx\nDry run: 1 student: 1 would create.\n")
     assert not out.exists()
 
@@ -192,8 +193,8 @@ def test_check_reports_what_it_checked(sample_copy: Path):
         "  warning: these students' plans would have the same name, so each folder gets the student key: "
         "Sofia Martinez -> Martinez, Sofia (1006)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx; "
         "Sofia Martinez -> Martinez, Sofia (1007)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx.\n"
-        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 38 mapped fields; "
-        "template ot-treatment-plan.docx uses 30 field(s), 2 with item fields.\n"
+        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 42 mapped fields; "
+        "template ot-treatment-plan.docx uses 35 field(s), 2 with item fields.\n"
         "0 error(s), 1 warning(s).\n")
 
 

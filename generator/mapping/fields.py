@@ -29,7 +29,7 @@ REPEAT_MARK = "{n}"
 PERIOD_MARK = "{period}"  # a column per grading period: 'Progress Report {period} Summary', read with --period N
 PARTS = ("code", "label")
 CONDITION_OPS = ("equals", "in", "not_in", "code", "matches")
-BUILTIN_NAMES = ("today", "school_year", "student_key", "period")
+BUILTIN_NAMES = ("today", "school_year", "student_key", "period", "hints")
 
 
 @dataclass

@@ -25,7 +25,7 @@ CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
     "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
     "drive_folder", "date_format", "conflicts", "output", "overview", "out", "fields", "identity", "key_case",
-    *LAYOUT_KEYS,
+    *LAYOUT_KEYS, "hints", "service_period",
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
@@ -94,6 +94,8 @@ class Mapping:
     overview: dict[str, str] = field(default_factory=dict)  # caseload overview column -> field name
     period: int | None = None  # the grading period of a progress-report run (--period N)
     out_dir: Path | None = None  # where local plans go; None: plans/ next to the mapping file
+    hints: bool = True  # the {{ hints }} builtin: templates show their guidance text only when true
+    service_period: list[str] = field(default_factory=list)  # date fields {{ school_year }} is taken from
 
     @property
     def default_out_dir(self) -> Path:
@@ -166,6 +168,8 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
                           f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
     mapping.conflicts = conflicts
     mapping.identity = _read_identity(reader, data, mapping)
+    mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else True
+    mapping.service_period = _read_service_period(reader, data, fields)
     _read_output(reader, data, mapping)
     mapping.overview = _read_overview(reader, data, mapping)
     out = reader.location(data, "out")
@@ -229,6 +233,20 @@ def _read_identity(reader: YamlReader, data: LineDict, mapping: Mapping) -> list
         if name.lower() in BIRTH_DATE_NAMES or (spec.type == "date" and "birth" in spec.column.lower()):
             return [name]
     return []
+
+
+def _read_service_period(reader: YamlReader, data: LineDict, fields: dict[str, FieldSpec]) -> list[str]:
+    """The plan's start and end dates (e.g. [iep_date, annual_review]): the school year printed is the one
+    the service period falls in, not the one the run happens in."""
+    names = reader.strings(data, "service_period", "setting")
+    if len(names) > 2:
+        raise reader.fail(data.line_of("service_period"), "service_period names the start and the end date field "
+                          "of the plan, e.g. 'service_period: [iep_date, annual_review]'.")
+    for name in names:
+        if name not in fields or fields[name].type != "date":
+            raise reader.fail(data.line_of("service_period"), f"service_period {name!r} must be a field of type "
+                              f"date.{suggest(name, fields) if name not in fields else ''}")
+    return names
 
 
 def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]) -> dict[str, SourceSpec]:

@@ -36,6 +36,7 @@ from generator.sources.cells import (
     is_blank,
     normalize_value,
     school_year,
+    service_school_year,
     to_date,
     to_list,
     to_text,
@@ -180,6 +181,7 @@ class _StudentBuilder:
             "today": FormattedDate(self.today, self.mapping.date_format),
             "school_year": school_year(self.today),
             "student_key": key,
+            "hints": self.mapping.hints,
         }
         if self.mapping.period is not None:
             values["period"] = self.mapping.period
@@ -192,6 +194,8 @@ class _StudentBuilder:
             except CellError as exc:
                 errors.append(str(exc))
                 values[spec.name] = EMPTY[spec.type]()  # lets later fields and the name still render
+            if spec.name in self.mapping.service_period:  # fields listed later see the plan's school year
+                values["school_year"] = self.plan_school_year(values)
         display = self.display_name(key, values)
         if errors:
             return StudentFailure(key=key, display_name=display, message="\n".join(_once_per_cell(errors)))
@@ -211,6 +215,10 @@ class _StudentBuilder:
                     errors.append(str(exc))
             result[name] = group
         return result
+
+    def plan_school_year(self, values: dict[str, Any]) -> str:
+        start, end = ([values.get(name) for name in self.mapping.service_period] + [None])[:2]
+        return service_school_year(start, end, self.today)
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:

@@ -297,3 +297,21 @@ def split_code(text: str, part: str) -> str:
     if not match:
         return text.strip() if part == "code" else ""
     return match.group(1).strip() if part == "code" else match.group(2).strip()
+
+
+def service_school_year(start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
+    """The school year a plan's service period mostly falls in: the year of its midpoint.
+
+    A plan written in June for an IEP that starts in June belongs to the coming school year, and
+    one written three days before its IEP ends to the year that is ending. With one date the
+    period is taken to be a year long; with none, today's school year.
+    """
+    half_year = dt.timedelta(days=182)
+    start, end = (dt.date(d.year, d.month, d.day) if isinstance(d, dt.date) else None for d in (start, end))
+    if start and end:
+        middle = start + (end - start) / 2
+    elif start or end:
+        middle = start + half_year if start else end - half_year
+    else:
+        middle = today
+    return school_year(middle)

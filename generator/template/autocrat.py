@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 
 from generator.errors import TemplateError
 from generator.sources.cells import normalize_header
+from generator.template.tags import PlanDocxTemplate
 
 if TYPE_CHECKING:
     from generator.mapping.load import Mapping
@@ -129,7 +130,7 @@ def _field_name(header: str) -> str:
     return name if not name[0].isdigit() else "col_" + name
 
 
-class AutocratDocxTemplate(DocxTemplate):
+class AutocratDocxTemplate(PlanDocxTemplate):
     """docxtpl with Autocrat tags translated first, in every part docxtpl patches."""
 
     def __init__(self, template_file: io.BytesIO, tags: AutocratTags, where: str):
@@ -142,7 +143,7 @@ class AutocratDocxTemplate(DocxTemplate):
 
 
 def docx_template(data: bytes, tags: AutocratTags | None, where: str) -> DocxTemplate:
-    """Plain docxtpl without a mapping, so templates read on their own are exactly as before."""
+    """Without a mapping no Autocrat tags are translated, so a template read on its own is as before."""
     if tags is None:
-        return DocxTemplate(io.BytesIO(data))
+        return PlanDocxTemplate(io.BytesIO(data))
     return AutocratDocxTemplate(io.BytesIO(data), tags, where)

@@ -4,12 +4,16 @@ The obvious loop (load the .docx, patch its XML, compile Jinja, render, save) re
 student the work that depends only on the template. Here the XML parts are patched the way
 docxtpl patches them and compiled once; per student only the compiled templates run, and the
 untouched parts' compressed bytes are reused. Each step mirrors ``DocxTemplate.render`` and
-``save`` so the rendered XML is what plain docxtpl produces (tests compare them).
+``save`` so the rendered XML is what plain docxtpl produces (tests compare them), with two
+deliberate differences: text typed inside tags is read as typed (``tags.PlanDocxTemplate``), and
+document properties, which python-docx stores as plain text, are rendered without XML escaping
+(docxtpl escapes them, so a title read ``O&#39;Brien &amp; Sons``) and dated on the run date.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import re
 import zipfile
@@ -54,6 +58,7 @@ class CompiledTemplate:
 
     def __init__(self, data: bytes, autocrat: AutocratTags | None = None):
         self.env = make_environment(autoescape=True)
+        self.text_env = make_environment(autoescape=False)  # document properties are plain text, not XML
         self.tpl = docx_template(data, autocrat, "template")
         self.tpl.init_docx()
         document = self.tpl.docx
@@ -107,9 +112,7 @@ class CompiledTemplate:
             setattr(self.tpl.docx.core_properties, name, value)
         buffer = io.BytesIO()
         self.tpl.docx.save(buffer)
-        rendered = {self.document_name, *(p.name for p in self.parts)}
-        if self.core_has_tags:
-            rendered.add(self.core_name)
+        rendered = {self.document_name, self.core_name, *(p.name for p in self.parts)}
         entries: list[ZipEntry | str] = []
         with zipfile.ZipFile(buffer) as archive:
             for info in archive.infolist():
@@ -150,12 +153,20 @@ class CompiledTemplate:
                 rendered[part.name] = xml.encode("utf-8")
             else:
                 rendered[part.name] = serialize_part_xml(parse_xml(xml.encode(part.encoding)))
-        if self.core_has_tags:
-            properties = CoreProperties(copy.deepcopy(self.core_element))
-            for name, value in self.core.items():
-                setattr(properties, name, self.env.from_string(value).render(context))
-            rendered[self.core_name] = serialize_part_xml(properties._element)
+        rendered[self.core_name] = self.render_properties(context)
         return rendered
+
+    def render_properties(self, context: dict[str, Any]) -> bytes:
+        """File > Properties of the plan: tags filled in, and created/modified on the run date (``today``),
+        not the day the template was first made."""
+        properties = CoreProperties(copy.deepcopy(self.core_element))
+        for name, value in self.core.items():  # every one set, as docxtpl does, which normalizes the XML
+            setattr(properties, name, self.text_env.from_string(value).render(context) if self.core_has_tags else value)
+        today = context.get("today")
+        if isinstance(today, dt.date):
+            stamp = dt.datetime(today.year, today.month, today.day)
+            properties.created = properties.modified = stamp
+        return serialize_part_xml(properties._element)
 
     def render(self, context: dict[str, Any]) -> bytes:
         rendered = self.render_parts(context)

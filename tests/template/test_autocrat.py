@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docxtpl import DocxTemplate
 
 from generator.errors import TemplateError
 from generator.jinja import make_environment
 from generator.template.autocrat import AutocratDocxTemplate, AutocratTags
 from generator.template.compiled import CompiledTemplate
+from generator.template.tags import PlanDocxTemplate
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.gdocs_export import AUTOCRAT_PARAGRAPHS, docs_like_docx
 from tests.google.test_inputs import doc_url, lines, run, sheet_url
@@ -102,9 +102,9 @@ def test_the_compiled_renderer_matches_docxtpl_for_an_autocrat_template() -> Non
     assert document.tables[0].rows[0].cells[0].text == "Zoë <O'Brien>"
 
 
-def test_without_a_mapping_templates_are_plain_docxtpl() -> None:
+def test_without_a_mapping_no_autocrat_tags_are_translated() -> None:
     data = docs_like_docx([["<<First Name>>"]])
-    assert type(CompiledTemplate(data).tpl) is DocxTemplate
+    assert type(CompiledTemplate(data).tpl) is PlanDocxTemplate
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""docxtpl with the text typed inside tags read as typed.
+
+Word stores a typed ``&`` as ``&amp;`` in the XML, also inside ``{{ }}`` and ``{% %}``; docxtpl
+turns ``&lt;``/``&gt;`` inside tags back into ``<``/``>`` but leaves ``&amp;`` (and quotes) alone.
+With autoescaping on, ``{{ 'Fine & gross motor' if both else 'Fine motor' }}`` would then print
+``Fine &amp; gross motor``, and ``{% if area == 'Fine & gross' %}`` would never be true. Here the
+tag text is unescaped once more, so a literal in a tag is the text the author typed; the output is
+escaped exactly once by autoescaping, like any field value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docxtpl import DocxTemplate
+
+_INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")  # the span docxtpl's own clean-up works on
+_ENTITIES = (("&quot;", '"'), ("&apos;", "'"), ("&#39;", "'"), ("&#34;", '"'), ("&amp;", "&"))
+
+
+def unescape_tags(xml: str) -> str:
+    """XML entities inside every ``{{ }}``/``{% %}`` back to the characters typed; ``&amp;`` last, so
+    ``&amp;lt;`` (a typed ``&lt;``) stays the four characters typed."""
+    if "&" not in xml:
+        return xml
+
+    def clean(match: re.Match) -> str:
+        text = match.group(0)
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+        return text
+
+    return _INSIDE_TAG.sub(clean, xml)
+
+
+class PlanDocxTemplate(DocxTemplate):
+    """docxtpl whose ``patch_xml`` also unescapes the text typed inside tags."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return unescape_tags(super().patch_xml(src_xml))

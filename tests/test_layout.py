@@ -1,0 +1,131 @@
+"""Every sample plan of every shipped mapping, printed by LibreOffice and read page by page.
+
+One soffice run converts all of them (a probe copy of each, see tests/layout.py); the fonts are
+Arial-metric (Liberation Sans, installed by scripts/ensure-libreoffice.sh), so pages break as in
+Word and Google Docs. Each check is its own test, so a failure names what a reader would see.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_BREAK
+from docx.shared import Inches
+
+from generator.pipeline import RunOptions, generate
+from tests.helpers import MAPPINGS, TODAY, convert_with_libreoffice, pdf_text, soffice
+from tests.layout import Layout, analyse, probe_copy
+
+pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                                reason="LibreOffice (soffice) or pdftotext is not installed")
+MAPPING_FILES = sorted(MAPPINGS.glob("*.yaml"))
+LEFTOVERS = ("None", "{{", "}}", "{%", "%}", "[]")
+
+
+def badly_laid_out(path: Path) -> Path:
+    """Every fault the checks look for, on purpose: converted in the same soffice run as the plans."""
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "Ana Diaz  ·  DOB \tOT Treatment Plan"
+    doc.add_paragraph("School year 2026-2027  ·    ·  Plan date 11/22/2026")
+    doc.add_heading("1. Stranded heading", level=1).paragraph_format.keep_with_next = False
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    table = doc.add_table(rows=0, cols=2)
+    for number in range(1, 6):  # 2" rows: four fit on a page, the fifth is left alone on the next
+        row = table.add_row()
+        row.height, row.height_rule = Inches(2), WD_ROW_HEIGHT_RULE.EXACTLY
+        row.cells[0].text = f"Row {number}"
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("2. Signatures", level=1)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    signature = doc.add_table(rows=1, cols=2)
+    signature.rows[0].cells[0].text = "Occupational therapist"
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, list[tuple[dict, Path, Path, Layout]]]:
+    """mapping name -> (manifest row, probe .docx, its PDF, its layout) for every sample plan; the
+    badly laid-out document under the name "bad"."""
+    root = tmp_path_factory.mktemp("layout")
+    (root / "probes").mkdir()
+    bad = badly_laid_out(root / "probes" / "bad.docx")
+    staged: list[tuple[str, dict, Path]] = [("bad", {"key": "bad", "output": "bad.docx"}, bad)]
+    for mapping in MAPPING_FILES:
+        out = root / "plans" / mapping.stem
+        report = generate(RunOptions(mapping=mapping, out_dir=out, today=TODAY))
+        assert not [o for o in report.outcomes if o.status == "failed"], mapping.name
+        with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                probe = root / "probes" / f"{mapping.stem}-{row['key']}.docx"  # unique names for one --outdir
+                staged.append((mapping.stem, row, probe_copy(out / row["output"], probe)))
+    pdfs = convert_with_libreoffice([probe for _m, _r, probe in staged], root / "pdf")
+    results: dict[str, list[tuple[dict, Path, Path, Layout]]] = {}
+    for (mapping, row, probe), pdf in zip(staged, pdfs, strict=True):
+        assert pdf.exists(), f"LibreOffice did not convert {mapping}: {row['output']}"
+        results.setdefault(mapping, []).append((row, probe, pdf, analyse(probe, pdf, f"{mapping} {row['key']}")))
+    return results
+
+
+def problems(printed, check: str) -> list[str]:
+    return [message for mapping, plans in printed.items() if mapping != "bad" for *_rest, layout in plans
+            for message in layout.problems.get(check, [])]
+
+
+def test_the_checks_find_every_fault_of_a_badly_laid_out_document(printed):
+    ((_row, _probe, _pdf, layout),) = printed["bad"]
+    assert layout.pages == 5
+    assert layout.problems == {
+        "last on a page": ["bad bad: page 1 ends with the heading '1. Stranded heading'",
+                           "bad bad: page 4 ends with the heading '2. Signatures'"],
+        "row alone": ["bad bad: table 1 ('Row 1 ') is split 4 / 1 rows over pages 2, 3"],
+        "signature alone": ["bad bad: page 5 holds only the signature block"],
+        "stub last page": ["bad bad: the last page holds only the last section ('2. Signatures')"],
+        "dangling label": ["bad bad: two separators with nothing between: 'School year 2026-2027  ·    ·  Plan "
+                           "date 11/22/2026'", "bad bad: 'DOB' with no date: 'Ana Diaz  ·  DOB \\tOT Treatment Plan'"],
+    }
+
+
+def test_every_shipped_mapping_has_sample_plans_to_look_at(printed):
+    assert sorted(printed) == sorted(["bad", *(m.stem for m in MAPPING_FILES)])
+    assert all(len(plans) >= 3 for m, plans in printed.items() if m != "bad"), {m: len(p) for m, p in printed.items()}
+
+
+def test_every_part_of_every_plan_is_printed(printed):
+    assert problems(printed, "not printed") == []
+
+
+def test_no_heading_hint_or_table_header_is_the_last_thing_on_a_page(printed):
+    assert problems(printed, "last on a page") == []
+
+
+def test_no_table_leaves_one_row_alone_on_either_side_of_a_page_break(printed):
+    assert problems(printed, "row alone") == []
+
+
+def test_the_signature_block_is_never_alone_and_the_last_page_is_never_a_stub(printed):
+    assert problems(printed, "signature alone") == []
+    assert problems(printed, "stub last page") == []
+
+
+def test_no_label_or_separator_is_printed_without_its_value(printed):
+    assert problems(printed, "dangling label") == []
+
+
+def test_every_page_names_the_student_and_counts_pages_with_nothing_left_over(printed):
+    for mapping, plans in printed.items():
+        for row, _probe, pdf, layout in plans if mapping != "bad" else ():
+            pages = pdf_text(pdf).split("\f")[:-1]
+            assert len(pages) == layout.pages
+            assert 2 <= len(pages) <= (4 if mapping == "caseload-504" else 6), (mapping, row["key"], len(pages))
+            for number, page in enumerate(pages, 1):
+                flat = " ".join(page.split())
+                assert row["display_name"] in flat, f"page {number} of {row['output']} does not name the student"
+                assert "Confidential student record" in flat and f"Page {number} of {len(pages)}" in flat
+                for leftover in LEFTOVERS:
+                    assert leftover not in flat, (leftover, row["output"], number)
