@@ -54,7 +54,8 @@ def test_every_student_is_listed_sorted_by_next_meeting_with_urgent_rows_filled(
     assert rows[0] is hanna  # the one overdue review comes first
     assert hanna["Student"] == "Hanna Kowalski" and hanna["Last status"] == "created"
     assert hanna["Next annual review"] == dt.datetime(2026, 11, 11) and hanna["Days until review"] == -11
-    assert hanna["Plan"] == "Kowalski, Hanna/OT Treatment Plan 2026-2027 - Hanna Kowalski.docx"
+    # Her IEP runs 11/2025-11/2026: the plan carries that school year (service_period), not the run date's.
+    assert hanna["Plan"] == "Kowalski, Hanna/OT Treatment Plan 2025-2026 - Hanna Kowalski.docx"
     assert (out / hanna["Plan"]).is_file()
     assert liam["Days until review"] == 9 and liam["Next re-evaluation"] == dt.datetime(2027, 11, 15)
     assert (liam["Plan type"], liam["Service minutes/week"], liam["Provider"]) == ("IEP", 30, "Alex Rivera, OTR/L")
