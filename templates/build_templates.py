@@ -47,6 +47,7 @@ CELL_STYLE = "Table Text"
 HINT_STYLE = "Hint"
 SPACER_STYLE = "Table Spacer"
 WRITE_IN = 0.5  # inches: the least height a row meant for handwriting gets
+FREE_ROWS: set = set()  # rows of long lists a page may break after (see loop_rows)
 
 OTPF_APPROACHES = [
     ("Create/promote", "Create / promote", "Enrich activities and settings for all students"),
@@ -335,12 +336,26 @@ def tag_row(table: Table, text: str) -> None:
     cell.paragraphs[0].add_run(text)
 
 
+KEPT_WHOLE = 8  # a table of up to this many items never breaks over a page
+
+
 def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = WRITE_IN,
               item_height: float | None = None) -> None:
-    """One row per item; with no items, one empty row to write in (never an empty table)."""
+    """One row per item; with no items, one empty row to write in (never an empty table).
+
+    The item row comes twice: a list of up to KEPT_WHOLE items uses the copy that keeps with the
+    next row (the table moves to the next page whole); in a longer list the rows from the second
+    to the third-last use the copy that may break after it, so a page break leaves at least two
+    items on either side and the header repeats above the rest. Edit both copies alike.
+    """
     items = loop.split(" in ", 1)[1]
     tag_row(table, "{%tr " + loop + " %}")
+    tag_row(table, "{%tr if loop.length > " + str(KEPT_WHOLE) + " and loop.index > 1 and loop.revindex > 2 %}")
+    free = add_row(table, cells, height=item_height)
+    FREE_ROWS.add(free._tr)
+    tag_row(table, "{%tr else %}")
     add_row(table, cells, height=item_height)
+    tag_row(table, "{%tr endif %}")
     tag_row(table, "{%tr endfor %}")
     tag_row(table, "{%tr if not " + items + " %}")
     add_row(table, [""] * len(cells), height=empty_height)
@@ -370,7 +385,8 @@ def keep_together(doc: Document, table: Table, with_next: bool = False) -> Table
     chain, so one table never drags the next section along; ``with_next`` keeps it with what follows.
     Header rows also repeat, for a table longer than a page."""
     for row in table.rows:
-        keep_with_next(row)
+        if row._tr not in FREE_ROWS:
+            keep_with_next(row)
     if not with_next:
         doc.add_paragraph("", style=SPACER_STYLE)
     return table

@@ -17,8 +17,9 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_BREAK
 from docx.shared import Inches
 
-from generator.pipeline import RunOptions, generate
-from tests.helpers import MAPPINGS, TODAY, convert_with_libreoffice, pdf_text, soffice
+from generator.pipeline import RunOptions, generate, prepare
+from generator.template.loader import PlanTemplate
+from tests.helpers import MAPPINGS, TEMPLATES, TODAY, convert_with_libreoffice, pdf_text, soffice
 from tests.layout import Layout, analyse, probe_copy
 
 pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
@@ -48,14 +49,38 @@ def badly_laid_out(path: Path) -> Path:
     return path
 
 
+def long_lists(root: Path) -> list[tuple[dict, Path]]:
+    """Plans no sample has: lists long enough to run over a page (30 accommodations, 10 goals, ...)."""
+    plans = []
+    for mapping, template, changes in (
+        ("caseload.yaml", "ot-treatment-plan.docx", {
+            "accommodations": [f"Accommodation {n}: when and how it is given, in a sentence" for n in range(1, 31)],
+            "goals": [f"Goal {n}: will do a task with a stated criterion in 4 of 5 trials" for n in range(1, 11)],
+            "strategies": [f"Strategy {n}" for n in range(1, 15)],
+            "referrals": [f"Referral {n}" for n in range(1, 12)],
+            "notes": "\n".join(f"Note line {n}" for n in range(1, 12))}),
+        ("caseload-504.yaml", "504-plan.docx", {
+            "classroom_accommodations": [f"Classroom accommodation {n}" for n in range(1, 41)],
+            "testing_accommodations": [f"Testing accommodation {n}" for n in range(1, 10)]}),
+    ):
+        student = prepare(RunOptions(mapping=MAPPINGS / mapping, today=TODAY)).roster.students[0]
+        path = root / "long" / template
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(PlanTemplate(TEMPLATES / template).render({**student.context(), **changes}))
+        plans.append(({"key": Path(template).stem, "output": template, "display_name": student.display_name},
+                      probe_copy(path, root / "probes" / f"long-{template}")))
+    return plans
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, list[tuple[dict, Path, Path, Layout]]]:
     """mapping name -> (manifest row, probe .docx, its PDF, its layout) for every sample plan; the
-    badly laid-out document under the name "bad"."""
+    badly laid-out document under the name "bad", plans with long lists under "long lists"."""
     root = tmp_path_factory.mktemp("layout")
     (root / "probes").mkdir()
     bad = badly_laid_out(root / "probes" / "bad.docx")
     staged: list[tuple[str, dict, Path]] = [("bad", {"key": "bad", "output": "bad.docx"}, bad)]
+    staged += [("long lists", row, probe) for row, probe in long_lists(root)]
     for mapping in MAPPING_FILES:
         out = root / "plans" / mapping.stem
         report = generate(RunOptions(mapping=mapping, out_dir=out, today=TODAY))
@@ -92,8 +117,16 @@ def test_the_checks_find_every_fault_of_a_badly_laid_out_document(printed):
 
 
 def test_every_shipped_mapping_has_sample_plans_to_look_at(printed):
-    assert sorted(printed) == sorted(["bad", *(m.stem for m in MAPPING_FILES)])
-    assert all(len(plans) >= 3 for m, plans in printed.items() if m != "bad"), {m: len(p) for m, p in printed.items()}
+    assert sorted(printed) == sorted(["bad", "long lists", *(m.stem for m in MAPPING_FILES)])
+    samples = {m: len(p) for m, p in printed.items() if m not in ("bad", "long lists")}
+    assert all(count >= 3 for count in samples.values()), samples
+
+
+def test_long_lists_break_over_pages_with_at_least_two_items_each_side(printed):
+    for row, _probe, _pdf, layout in printed["long lists"]:
+        split = {p.table for p in layout.parts if p.kind == "row"
+                 if len({q.page for q in layout.parts if q.table == p.table and q.kind == "row"}) > 1}
+        assert split, f"{row['output']}: no table ran over a page, so the long-list rows were not exercised"
 
 
 def test_every_part_of_every_plan_is_printed(printed):
@@ -122,7 +155,8 @@ def test_every_page_names_the_student_and_counts_pages_with_nothing_left_over(pr
         for row, _probe, pdf, layout in plans if mapping != "bad" else ():
             pages = pdf_text(pdf).split("\f")[:-1]
             assert len(pages) == layout.pages
-            assert 2 <= len(pages) <= (4 if mapping == "caseload-504" else 6), (mapping, row["key"], len(pages))
+            if mapping != "long lists":
+                assert 2 <= len(pages) <= (4 if mapping == "caseload-504" else 6), (mapping, row["key"], len(pages))
             for number, page in enumerate(pages, 1):
                 flat = " ".join(page.split())
                 assert row["display_name"] in flat, f"page {number} of {row['output']} does not name the student"
