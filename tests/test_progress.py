@@ -124,7 +124,8 @@ def test_caseload_progress_reports_land_beside_the_plans(sample_copy: Path, tmp_
                  "--today", "2027-01-20")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "O'Brien, Liam").iterdir()) == [
-        "OT Progress Report 2 – 2026-2027 – Liam O'Brien.docx", "OT Treatment Plan 2026-2027 - Liam O'Brien.docx"]
+        # The plan carries its IEP's school year (service_period), the report its grading period's.
+        "OT Progress Report 2 – 2026-2027 – Liam O'Brien.docx", "OT Treatment Plan 2025-2026 - Liam O'Brien.docx"]
     sheet = openpyxl.load_workbook(SAMPLES / "progress" / "caseload_progress.xlsx").active
     header = [c.value for c in sheet[1]]
     for row in sheet.iter_rows(min_row=2, values_only=True):
@@ -141,7 +142,7 @@ def test_caseload_progress_reports_land_beside_the_plans(sample_copy: Path, tmp_
     # the overview still lists the plans, not the progress reports
     overview = openpyxl.load_workbook(out / "caseload.xlsx").active
     plans = {r[1]: r[2] for r in overview.iter_rows(min_row=3, values_only=True)}
-    assert plans["1001"] == "O'Brien, Liam/OT Treatment Plan 2026-2027 - Liam O'Brien.docx"
+    assert plans["1001"] == "O'Brien, Liam/OT Treatment Plan 2025-2026 - Liam O'Brien.docx"
 
 
 def test_a_progress_mapping_without_period_says_to_pass_it(sample_copy: Path):
