@@ -59,11 +59,12 @@ def init(*extra: str):
 
 
 INIT_OUTPUT = (
-    "Wrote my.yaml: 32 fields from 11 columns of caseload.xlsx, sheet 'Caseload'; key: last_name + first_name + dob; "
+    "Wrote my.yaml: 36 fields from 11 columns of caseload.xlsx, sheet 'Caseload'; key: last_name + first_name + dob; "
     "rows_per_student: one.\n"
-    "Template fields: 9 matched to columns, 18 left blank (approaches, case_manager, discharge_criteria, eligibility, "
-    "evaluation_date, evaluation_findings, evidence, interests, ota, plan_type, present_levels, referrals, services, "
-    "strategies, student_id, supervision, therapist, triennial).\n"
+    "Template fields: 9 matched to columns, 22 left blank (allergies, approaches, case_manager, discharge_criteria, "
+    "eligibility, evaluation_date, evaluation_findings, evidence, hand_dominance, interests, ota, plan_type, "
+    "precautions, present_levels, referrals, service_model, services, strategies, student_id, supervision, therapist, "
+    "triennial).\n"
     "Check the guesses in its comments, then run:\n"
     "  plangen check -m my.yaml\n"
     "  plangen generate -m my.yaml\n"

@@ -307,11 +307,13 @@ def service_school_year(start: dt.date | None, end: dt.date | None, today: dt.da
     period is taken to be a year long; with none, today's school year.
     """
     half_year = dt.timedelta(days=182)
-    start, end = (dt.date(d.year, d.month, d.day) if isinstance(d, dt.date) else None for d in (start, end))
-    if start and end:
-        middle = start + (end - start) / 2
-    elif start or end:
-        middle = start + half_year if start else end - half_year
-    else:
-        middle = today
+    first = dt.date(start.year, start.month, start.day) if isinstance(start, dt.date) else None
+    last = dt.date(end.year, end.month, end.day) if isinstance(end, dt.date) else None
+    middle = today
+    if first is not None and last is not None:
+        middle = first + (last - first) / 2
+    elif first is not None:
+        middle = first + half_year
+    elif last is not None:
+        middle = last - half_year
     return school_year(middle)
