@@ -34,7 +34,8 @@ def build_ot_progress_report(b: Any) -> Path:
                   "{% endif %}{% if report_date %}  ·  Report date {{ report_date }}{% endif %}")
     doc.add_heading("1. Student", level=1)
     b.label_table(doc, [
-        ("Student", "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}", "Date of birth", "{{ dob }}"),
+        ("Student", "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}",
+         "Date of birth", "{{ dob }}"),
         ("Grade", "{{ grade }}", "School", "{{ school }}"),
         ("Case manager", "{{ case_manager }}", "Reporting period", "Progress report {{ period }}"),
         ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),

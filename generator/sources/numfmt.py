@@ -125,7 +125,11 @@ def _separators(lcid: int) -> tuple[str, str]:
 
 
 def _literals(text: str) -> str:
-    return "".join(_literal(token) if _literal(token) is not None else token for token in _TOKEN.findall(text))
+    parts = []
+    for token in _TOKEN.findall(text):
+        literal = _literal(token)
+        parts.append(literal if literal is not None else token)
+    return "".join(parts)
 
 
 @lru_cache(maxsize=256)
