@@ -44,6 +44,10 @@ class OutputError(StudentError):
     """Writing one student's plan to its destination failed."""
 
 
+class WorkerError(PlangenError):
+    """Render worker processes keep dying, whichever student they work on: the run stops (exit 2)."""
+
+
 class GoogleError(PlangenError):
     """A Google API call failed in a way retries could not fix."""
 

@@ -260,7 +260,7 @@ def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: s
         for failure in prepared.roster.failures:
             record(Outcome(failure.key, failure.display_name, FAILED, template=template_name,
                            time=_now(), message=failure.message))
-        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed)
+        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer())
         for job, delivery in sink.deliver_all(rendered):
             if isinstance(delivery, StudentError):
                 render_failed(job.student, delivery)

@@ -10,8 +10,8 @@ three properties hold for the whole program rather than per call site:
 * Transient failures (429, rate-limit 403s, 5xx, dropped connections) are retried with
   exponential backoff and jitter; what is left is a :class:`GoogleApiError` with a message a
   therapist can act on.
-* Writes can be paced below Google's sustained ~3 writes/s per account by a shared
-  :class:`RateLimiter`.
+* Writes can be paced by a shared :class:`RateLimiter`, which can learn the pace Google allows
+  (slower on each rate-limit refusal, faster while writes succeed).
 
 httplib2 objects are not thread-safe, so each thread gets its own service (:func:`thread_service`).
 """
@@ -26,6 +26,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -312,14 +313,21 @@ def execute(
     """
     api_name, method_id = _describe(request)
     last: str = ""
+    paced = limiter is not None and _writes_in(request) > 0
     for attempt in range(retries + 1):
-        if limiter is not None:
+        asked = 0.0
+        if limiter is not None and paced:
+            asked = limiter.now()  # a slot reserved before a slow-down was given at the old pace
             for _ in range(_writes_in(request)):
                 limiter.acquire()
         try:
             if hasattr(request, "resumable") or hasattr(request, "methodId"):
-                return request.execute(num_retries=0)
-            return request.execute()
+                result = request.execute(num_retries=0)
+            else:
+                result = request.execute()
+            if limiter is not None and paced:
+                limiter.succeeded()
+            return result
         except HttpError as exc:
             status, reason, message = error_details(exc)
             if status == 401:
@@ -329,9 +337,11 @@ def execute(
                 ) from exc
             if status == 409 and on_conflict is not None:
                 return on_conflict()
+            after = _retry_after(exc)
+            if limiter is not None and paced and (status == 429 or reason in _RATE_LIMIT_REASONS):
+                limiter.refused(asked, after)
             if is_retryable(status, reason) and attempt < retries:
                 delay = backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng)
-                after = _retry_after(exc)
                 sleep(max(delay, after) if after is not None else delay)
                 continue
             tries = f" after {attempt + 1} attempts" if attempt else ""
@@ -363,11 +373,25 @@ def execute(
 
 
 class RateLimiter:
-    """Spaces writes so one process stays under Google's sustained per-account write rate.
+    """Spaces writes so one process stays under Google's per-account write rate.
 
     Shared by all worker threads; each ``acquire`` reserves the next free slot under a lock
     and sleeps outside it, so waiting threads do not block each other's bookkeeping.
+
+    ``adaptive``: Google does not publish the sustained write rate it allows (folklore says ~3/s,
+    the documented quota is far higher), so the pace is learned (AIMD): a write refused for rate
+    slows the pace by ``SLOW_DOWN`` (once per overshoot: writes asked for at the old pace, or while
+    Google's window still holds them, do not count again) and pauses every writer for the answer's
+    Retry-After; each write that succeeds speeds it up a little, quickly back to just under the pace
+    last refused, then slowly beyond it.
     """
+
+    SLOW_DOWN = 0.9  # multiplicative decrease on a rate-limit refusal
+    SETTLE = 1.0  # seconds after a slow-down in which refusals are of writes made at the old pace
+    PROBE = 1.08  # per successful write while no refusal has been seen yet
+    MEASURE = 1.0  # seconds: the most writes that went through in any such window is the pace Google allows
+    RECOVER = 0.1  # per successful write, this share of the way back to the pace last refused
+    CREEP = 1.003  # per successful write at or above the pace last refused
 
     def __init__(
         self,
@@ -376,6 +400,9 @@ class RateLimiter:
         burst: int = 1,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        adaptive: bool = False,
+        floor: float = 0.5,
+        ceiling: float = 50.0,
     ):
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -383,11 +410,23 @@ class RateLimiter:
             raise ValueError("burst must be at least 1")
         self.rate = rate
         self.burst = burst
+        self.adaptive = adaptive
+        self.floor = min(floor, rate)
+        self.ceiling = max(ceiling, rate)
+        self.refusals = 0
+        self.slowdowns = 0
+        self._successes: deque[float] = deque()  # when writes went through, for the last MEASURE s
+        self._peak = 0  # the most writes that went through within MEASURE s since the last slow-down
+        self._refused_at: float | None = None  # the pace Google last refused
+        self._slowed = float("-inf")  # when the pace was last slowed down
         self._interval = 1.0 / rate
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next: float | None = None
+
+    def now(self) -> float:
+        return self._clock()
 
     def acquire(self) -> float:
         """Block until this caller may write; returns the seconds waited."""
@@ -400,3 +439,43 @@ class RateLimiter:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+    def _set_rate(self, rate: float) -> None:
+        self.rate = min(self.ceiling, max(self.floor, rate))
+        self._interval = 1.0 / self.rate
+
+    def succeeded(self) -> None:
+        """A paced write went through."""
+        if not self.adaptive:
+            return
+        with self._lock:
+            now = self._clock()
+            self._successes.append(now)
+            while self._successes[0] <= now - self.MEASURE:
+                self._successes.popleft()
+            self._peak = max(self._peak, len(self._successes))
+            if self._refused_at is None:
+                self._set_rate(self.rate * self.PROBE)
+            elif self.rate < self._refused_at * self.SLOW_DOWN ** 0.25:
+                target = self._refused_at * self.SLOW_DOWN ** 0.25  # just under the pace refused
+                self._set_rate(max(self.rate * self.CREEP, self.rate + (target - self.rate) * self.RECOVER))
+            else:
+                self._set_rate(self.rate * self.CREEP)
+
+    def refused(self, asked: float, retry_after: float | None = None) -> None:
+        """A write was refused for rate; ``asked``: ``now()`` before its ``acquire``."""
+        with self._lock:
+            self.refusals += 1
+            if retry_after:
+                now = self._clock()
+                self._next = max(self._next or now, now + retry_after)
+            if not self.adaptive or asked < self._slowed + self.SETTLE:
+                return
+            # The pace asked for can run well past the limit before the first refusal comes back
+            # (threads queue for slots, requests take time): what went through is the better guide.
+            allowed = self._peak / self.MEASURE if self._peak >= 2 else self.rate
+            self._refused_at = min(self.rate, allowed)
+            self._set_rate(self._refused_at * self.SLOW_DOWN)
+            self._slowed = self._clock()
+            self._peak = 0
+            self.slowdowns += 1

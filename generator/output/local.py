@@ -4,6 +4,11 @@ plangen keeps a small journal (``<out>/.plangen/written.jsonl``) of the SHA-256 
 wrote. On a re-run a plan whose bytes plangen wrote is plangen's to replace; a plan whose bytes are
 not in the journal was edited (or is unknown), so it is kept. The journal line is written *before*
 the file is renamed into place, so a run killed between the two still recognises the file.
+
+With render workers, each worker process writes the plans it renders through its own
+``LocalSink`` (``LocalWriter``): journal lines are appended (one ``write`` each, to a file opened
+for appending, so lines from several processes never mix) and only the outcome and the digest
+travel back to the main process.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ import json
 import os
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import Any, TextIO, cast
 
 from generator.errors import ConfigError, OutputError, StudentError
 from generator.output.fileio import atomic_write
 from generator.output.fingerprint import changed_fields, fingerprint, stale_message
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
+from generator.roster.naming import PlanName
 from generator.template.parallel import PlanJob
 
 STATE_DIR = ".plangen"
@@ -132,8 +139,18 @@ class LocalSink:
             raise OutputError(f"refusing to write outside the output folder: {relpath}")
         return target
 
+    def writer(self) -> LocalWriter:
+        """What a render worker process needs to deliver plans into the same folder itself."""
+        return LocalWriter(self.out_dir, self.replace_edited, self.dry_run)
+
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         for job in jobs:
+            if job.delivered is not None:  # a worker process wrote it, journal line included
+                outcome, digest = cast(tuple[Delivery | StudentError, str | None], job.delivered)
+                if digest is not None:
+                    self.journal._remember(str(job.name.relpath), digest)
+                yield job, outcome
+                continue
             try:
                 yield job, self.deliver(job.name.relpath, job.data, job.student.values)
             except StudentError as exc:
@@ -197,6 +214,30 @@ class LocalSink:
     def close(self) -> None:
         if not self.dry_run:
             self.journal.close()
+
+
+@dataclass
+class LocalWriter:
+    """A ``LocalSink`` on the same folder, opened in each render worker process on first use."""
+
+    out_dir: Path
+    replace_edited: bool
+    dry_run: bool
+    _sink: LocalSink | None = field(default=None, repr=False, compare=False)
+
+    def write(self, name: PlanName, data: bytes) -> tuple[Delivery | StudentError, str | None]:
+        """The outcome, and the digest of what was written (None: nothing written)."""
+        if self._sink is None:
+            self._sink = LocalSink(self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run)
+        try:
+            delivery = self._sink.deliver(name.relpath, data)
+        except StudentError as exc:
+            return exc, None
+        written = not self.dry_run and delivery.status in (CREATED, UPDATED, REPLACED)
+        return delivery, sha256(data) if written else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_sink": None}  # each process opens its own journal
 
 
 def ensure_out_dir(out_dir: Path) -> None:

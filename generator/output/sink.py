@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from generator.errors import StudentError
-from generator.template.parallel import PlanJob  # noqa: F401  (re-exported for sinks)
+from generator.template.parallel import PlanJob, Writer  # PlanJob re-exported for sinks
 
 
 @dataclass
@@ -25,6 +25,11 @@ class Delivery:
 class Sink(Protocol):
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         """Deliver each job; yield it back with its outcome, or the error that failed only that student."""
+        ...
+
+    def writer(self) -> Writer | None:
+        """What delivers plans from inside a render worker process (picklable), or None when plans
+        must come back to this process."""
         ...
 
     def close(self) -> None:

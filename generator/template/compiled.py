@@ -36,6 +36,9 @@ _CELL_TAGS = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\b(colspan|cellbg)\b")  # tags th
 _TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
 _TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
+# Parts rendered per student are compressed at zlib's fastest level (a third of the time of level 6,
+# the plan a few percent larger: benchmarks/README.md); parts compressed once per template keep level 6.
+RENDERED_LEVEL = 1
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # as docxtpl renders
 
 
@@ -125,8 +128,11 @@ class CompiledTemplate:
     def render_xml(self, template: Template, context: dict[str, Any]) -> str:
         """docxtpl's render_xml_part, minus the per-call compile."""
         xml = template.render(context)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", ...)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        declaration_end = xml.find("?>") + 1 if xml.startswith("<?xml") else 0
+        if not _LISTING_CHARS.search(xml, declaration_end):  # nothing for resolve_listing to change
+            return xml
         return _PARAGRAPH.sub(self._resolve_paragraph, xml)
 
     def _resolve_paragraph(self, match: re.Match) -> str:
@@ -170,6 +176,6 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, Any]) -> bytes:
         rendered = self.render_parts(context)
-        entries = [deflate(e, rendered[e]) if isinstance(e, str) else e for e in self.entries]
+        entries = [deflate(e, rendered[e], RENDERED_LEVEL) if isinstance(e, str) else e for e in self.entries]
         return write_zip(entries)
 

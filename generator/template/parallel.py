@@ -1,30 +1,50 @@
 """Rendering many students' plans, in this process or across worker processes.
 
-Each worker compiles the template once and renders the students it is handed; a bounded window of
-work in flight keeps memory flat however long the caseload (a district run can be thousands of
-students). Small runs stay in-process: starting workers costs more than it saves.
+Each worker compiles the template once and renders the students it is handed, a few per task so
+the hand-over costs little next to the render. With a destination that can be written from any
+process (local folders, ``Writer``), the worker also writes each plan where it rendered it: a
+plan's bytes never travel back, only its small outcome, so the main process is left reading the
+caseload, scheduling and reporting, and a second core helps even on a one-page template. A
+bounded window of tasks in flight keeps memory flat however long the caseload.
+
+A worker that dies (out of memory, a crash in a library) fails only the student it was working
+on: the students that were in flight are run again one at a time in fresh workers, and the one
+whose plan kills its worker again is reported failed. Workers end with the main process, so a
+killed run leaves no process behind still writing plans.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from generator.errors import StudentError
+from generator.errors import RenderError, StudentError, WorkerError
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
-from generator.template.autocrat import AutocratTags
 from generator.template.loader import PlanTemplate
 
-PARALLEL_THRESHOLD = 200  # below this many students, one process is faster
-WINDOW_PER_WORKER = 4
-
-_worker_template: PlanTemplate | None = None
+# Below this many students starting workers costs more than a second core saves: measured side by
+# side on 2 shared cores (benchmarks/README.md), two workers lost at 50 and 100 students on both
+# templates and at 200 on the one-page one, and won from 200 on the shipped plan and from 1,000 on both.
+PARALLEL_THRESHOLD = 200
+CHUNK = 8  # students per task: one hand-over per few plans, not per plan
+WINDOW_PER_WORKER = 3  # tasks in flight per worker
+MAX_DEAD_IN_A_ROW = 3  # workers dying on this many students in a row is not one student's problem
+PARENT_CHECK_SECONDS = 0.5
+WORKER_DIED = ("the worker process making this plan stopped unexpectedly (out of memory?); the other "
+               "students were not affected. Run again for this student, with --jobs 1 to see more.")
 
 
 @dataclass
@@ -34,6 +54,18 @@ class PlanJob:
     student: Student
     name: PlanName
     data: bytes
+    delivered: object = None  # the sink's own outcome when a worker process already delivered the plan
+
+
+class Writer(Protocol):
+    """Delivers a rendered plan from inside a worker process; pickled once to each worker."""
+
+    def write(self, name: PlanName, data: bytes) -> Any:
+        """Deliver one plan; the (small) result is handed back as ``PlanJob.delivered``."""
+        ...
+
+
+_worker: tuple[PlanTemplate, Writer | None] | None = None
 
 
 def choose_jobs(requested: int | None, students: int) -> int:
@@ -42,17 +74,60 @@ def choose_jobs(requested: int | None, students: int) -> int:
     return (os.cpu_count() or 1) if students >= PARALLEL_THRESHOLD else 1
 
 
-def _init_worker(path: Path, data: bytes, autocrat: AutocratTags | None = None) -> None:
-    global _worker_template
-    _worker_template = PlanTemplate(path, data=data, autocrat=autocrat)
+def _end_with_parent(expected: int | None) -> None:
+    """A worker exits as soon as its parent is gone, however it went (kill -9 included).
+
+    Linux tells the worker directly (PR_SET_PDEATHSIG); elsewhere a thread notices that the worker
+    was handed to another parent. ``expected``: the main process, when it forked this worker itself
+    (so a parent that died before this ran is noticed too); spawned workers watch their own parent.
+    """
+    parent = os.getppid() if expected is None else expected
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="plangen-parent-watch", daemon=True).start()
 
 
-def _render_in_worker(context: dict[str, Any]) -> bytes | StudentError:
-    assert _worker_template is not None
-    try:
-        return _worker_template.render(context)
-    except StudentError as exc:  # returned, not raised: the pool would wrap it in a traceback
-        return exc
+def _init_worker(template: PlanTemplate | tuple, writer: Writer | None, parent: int | None) -> None:
+    global _worker
+    _end_with_parent(parent)
+    if not isinstance(template, PlanTemplate):  # spawned, not forked: compile it here
+        path, data, autocrat = template
+        template = PlanTemplate(path, data=data, autocrat=autocrat)
+    template.compiled  # noqa: B018 - compile before the first task, not inside it
+    _worker = (template, writer)
+
+
+def _render_chunk(chunk: list[tuple[dict[str, Any], PlanName]]) -> list[Any]:
+    """Per student: the plan's bytes, the writer's outcome, or the StudentError (returned, not raised:
+    the pool would wrap it in a traceback)."""
+    assert _worker is not None
+    template, writer = _worker
+    results: list[Any] = []
+    for context, name in chunk:
+        try:
+            data = template.render(context)
+        except StudentError as exc:
+            results.append(exc)
+            continue
+        results.append(data if writer is None else _Delivered(writer.write(name, data)))
+    return results
+
+
+@dataclass
+class _Delivered:
+    """A writer's outcome, told apart from rendered bytes and errors."""
+
+    outcome: Any
 
 
 def render_jobs(
@@ -61,8 +136,13 @@ def render_jobs(
     names: dict[str, PlanName],
     jobs: int,
     on_failure: Callable[[Student, StudentError], None],
+    writer: Writer | None = None,
 ) -> Iterator[PlanJob]:
-    """Rendered plans in roster order; a student whose render fails goes to ``on_failure`` instead."""
+    """Rendered plans in roster order; a student whose render fails goes to ``on_failure`` instead.
+
+    With ``writer`` and more than one job, each plan is delivered in the worker that rendered it:
+    the job comes back with ``delivered`` set and no data.
+    """
     if jobs <= 1:
         for student in students:
             try:
@@ -72,23 +152,90 @@ def render_jobs(
                 continue
             yield PlanJob(student, names[student.key], data)
         return
-    initargs = (template.path, template.data, template.autocrat)
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
-        remaining = iter(students)
-        pending: deque[tuple[Student, Future]] = deque()
+    yield from _Pool(template, names, jobs, writer).run(students, on_failure)
 
-        def submit_next() -> None:
-            student = next(remaining, None)
-            if student is not None:
-                pending.append((student, pool.submit(_render_in_worker, student.context())))
 
-        for _ in range(jobs * WINDOW_PER_WORKER):
-            submit_next()
-        while pending:
-            student, future = pending.popleft()
-            submit_next()
-            result = future.result()
-            if isinstance(result, StudentError):
-                on_failure(student, result)
+class _Pool:
+    """Worker processes, replaced when one dies, with the students in flight re-run one by one."""
+
+    def __init__(self, template: PlanTemplate, names: dict[str, PlanName], jobs: int, writer: Writer | None):
+        self.names = names
+        self.jobs = jobs
+        self.context = multiprocessing.get_context()
+        forked = self.context.get_start_method() == "fork"  # the compiled template is inherited as is
+        source = template if forked else (template.path, template.data, template.autocrat)
+        self.initargs = (source, writer, os.getpid() if forked else None)
+        self.executor: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker,
+                                                initargs=self.initargs)
+        return self.executor
+
+    def _discard(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def _submit(self, chunk: list[Student]) -> Future:
+        task = [(s.context(), self.names[s.key]) for s in chunk]
+        return self._executor().submit(_render_chunk, task)
+
+    def _job(self, student: Student, result: Any, on_failure: Callable[[Student, StudentError], None]
+             ) -> PlanJob | None:
+        if isinstance(result, StudentError):
+            on_failure(student, result)
+            return None
+        if isinstance(result, _Delivered):
+            return PlanJob(student, self.names[student.key], b"", delivered=result.outcome)
+        return PlanJob(student, self.names[student.key], result)
+
+    def run(self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
+            ) -> Iterator[PlanJob]:
+        chunks = iter([students[i:i + CHUNK] for i in range(0, len(students), CHUNK)])
+        pending: deque[tuple[list[Student], Future]] = deque()
+        try:
+            while True:
+                while len(pending) < self.jobs * WINDOW_PER_WORKER:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    pending.append((chunk, self._submit(chunk)))
+                if not pending:
+                    return
+                chunk, future = pending.popleft()
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    suspects = chunk + [s for c, _ in pending for s in c]
+                    pending.clear()
+                    self._discard()
+                    yield from self._one_by_one(suspects, on_failure)
+                    continue
+                for student, result in zip(chunk, results, strict=True):
+                    job = self._job(student, result, on_failure)
+                    if job is not None:
+                        yield job
+        finally:
+            self._discard()
+
+    def _one_by_one(self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
+                    ) -> Iterator[PlanJob]:
+        """After a worker died: each student alone in a worker, so the one that kills it is found."""
+        dead_in_a_row = 0
+        for student in students:
+            try:
+                (result,) = self._submit([student]).result()
+            except BrokenProcessPool:
+                self._discard()
+                dead_in_a_row += 1
+                if dead_in_a_row >= MAX_DEAD_IN_A_ROW:
+                    raise WorkerError(f"worker processes stopped unexpectedly on {dead_in_a_row} students in a "
+                                      "row, so the run was stopped. Run again with --jobs 1.") from None
+                on_failure(student, RenderError(WORKER_DIED))
                 continue
-            yield PlanJob(student, names[student.key], result)
+            dead_in_a_row = 0
+            job = self._job(student, result, on_failure)
+            if job is not None:
+                yield job
