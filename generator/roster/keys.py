@@ -19,7 +19,8 @@ from generator.sources.cells import to_date, to_text
 from generator.sources.tables import Column, Row
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
-_DIGITS = re.compile(r"([0-9]+)(?:\.0+)?")  # 1002, 001002 and 1002.0 (a number saved as text)
+# 1002, 001002, 1002.0 (a number saved as text) and 1,002 / 1 002 (an ID column formatted with thousands)
+_DIGITS = re.compile(r"([0-9]{1,3}(?:[, ][0-9]{3})+|[0-9]+)(?:\.0+)?")
 PART_SEPARATOR = " · "  # how a composite key is shown: "Chen · Lucas · 2015-03-02"
 
 
@@ -33,7 +34,7 @@ def key_identity(text: str, ignore_case: bool = True) -> str:
     """What two keys must share to be one student: all-digit IDs compare as numbers, letters case-free."""
     whole = _DIGITS.fullmatch(text)
     if whole:
-        return str(int(whole.group(1)))
+        return str(int(whole.group(1).replace(",", "").replace(" ", "")))
     return text.casefold() if ignore_case else text
 
 

@@ -41,7 +41,7 @@ def roster(tmp_path: Path, rows: list[list], key: str = "id", per_student: str =
 
 @pytest.mark.parametrize(("typed", "same"), [
     ("00123", "123"), ("AB1001", "ab1001"), ("1001\u200b", "1001"), ("\uff11\uff10\uff10\uff11", "1001"),
-    (" 1001 ", "1001"), ("AB\u00a01001", "AB 1001"), ("1002.0", "1002"),
+    (" 1001 ", "1001"), ("AB\u00a01001", "AB 1001"), ("1002.0", "1002"), ("1,002", "1002"), ("12 345", "12345"),
 ])
 def test_forms_of_one_key_are_the_same_student(typed: str, same: str):
     assert key_identity(clean_key(typed)) == key_identity(clean_key(same))
