@@ -1,4 +1,4 @@
-"""Rendering a Word template for one student.
+"""A Word template loaded and checked once per run, then rendered for each student.
 
 The template is read and checked once per run: a Jinja syntax error or a field the mapping does
 not provide stops the run before anything is written, with the paragraph it is in. Rendering uses
