@@ -14,15 +14,18 @@ import shlex
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from generator.draft.columns import profile_columns
+from generator.draft.columns import LIST, TEXT, profile_columns
 from generator.draft.plan import Draft, plan_draft
 from generator.draft.write import draft_text
-from generator.errors import ConfigError
+from generator.errors import ConfigError, PlangenError
 from generator.google.ids import google_ref
 from generator.mapping.load import load_mapping
 from generator.pipeline import Locations
-from generator.template.fields import looped_fields, template_fields
+from generator.sources.cells import school_year
+from generator.template.fields import ITEM, looped_fields, template_fields
+from generator.template.loader import PlanTemplate
 
 
 @dataclass
@@ -59,12 +62,36 @@ def init_mapping(source: str | Path, output: Path, *, template: str | Path | Non
         title = document_title(plan_template.name)
     today = today or dt.date.today()
     draft = plan_draft(table, profile_columns(table, today), wanted, title, today, looped)
+    if template is not None and wanted is not None:
+        probe_lists(plan_template, draft, wanted, today)
     folder = output.resolve().parent
     text = draft_text(draft, source=relative(source, folder), sheet=table.sheet,
                       template=relative(template, folder) if template is not None else None,
                       header_row=table.header_row, source_label=table.label)
     _write_checked(output, text)
     return InitResult(output, draft, len(table.columns), table.label, template is not None)
+
+
+def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], today: dt.date) -> None:
+    """A column read as a list of texts cannot feed a loop that reads fields of each item (``s.name``)
+    unless the template gives defaults (``g.text|default(g)``): render once with a one-item list to see,
+    and leave the field blank (a records field to map by hand) when the template cannot take it."""
+    itemized = {name.split(ITEM)[0] for name in wanted if ITEM + "." in name}
+    base: dict[str, Any] = {spec.name: [] if spec.type == LIST else "" for spec in draft.fields}
+    base.update(today=today, school_year=school_year(today), student_key="")
+    for spec in draft.fields:
+        if spec.column is None or spec.type != LIST or spec.name not in itemized:
+            continue
+        try:
+            plan_template.render({**base, spec.name: ["item"]})
+        except PlangenError:
+            items = sorted(n for n in wanted if n.startswith(spec.name + ITEM + "."))
+            spec.comment = (f"template field '{spec.name}' reads fields of each item ({', '.join(items)}): left "
+                            f"blank; map it as a records field (docs/mappings.md), e.g. from column '{spec.column}'")
+            spec.column, spec.type, spec.separator, spec.value, spec.pattern = None, TEXT, None, "", None
+            spec.required = False
+            draft.matched -= 1
+            draft.blanks.append(spec.name)
 
 
 def relative(location: str | Path, folder: Path) -> str:

@@ -20,6 +20,7 @@ from generator.draft.names import (
     field_name,
     has_hint,
     similarity,
+    words,
 )
 from generator.errors import ConfigError
 from generator.mapping.fields import BUILTIN_NAMES
@@ -190,8 +191,7 @@ def choose_key(fields: list[DraftField], table: Table) -> list[str]:
     rows = len(table.rows)
     for spec in fields:
         profile = spec.profile
-        if (profile is not None and not spec.pattern and field_name(profile.name) == "student_id"
-                and profile.filled == rows):
+        if profile is not None and not spec.pattern and is_id_column(profile.name) and profile.filled == rows:
             return [spec.name]
     first = next((f for f in fields if f.pattern == FIRST_PATTERN or field_name(f.column or "") == "first_name"), None)
     last = next((f for f in fields if f.pattern == LAST_PATTERN or field_name(f.column or "") == "last_name"), None)
@@ -212,6 +212,12 @@ def choose_key(fields: list[DraftField], table: Table) -> list[str]:
                       "'Last Name' and 'First Name' columns, and run init again.")
 
 
+def is_id_column(header: str) -> bool:
+    """``Student ID``, ``SSID``, ``SEIS ID``, ``Local ID #``: a column of IDs, not names."""
+    plain = words(header).replace("#", "").split()
+    return field_name(header) == "student_id" or (bool(plain) and plain[-1] in ("id", "ssid", "stn"))
+
+
 def rows_per_student(fields: list[DraftField], key: list[str], table: Table) -> str:
     """'many' when an ID repeats (a report: a row per service or goal); a name-based key stays 'one'."""
     columns = [c for c in table.columns if c.name in {f.column for f in fields if f.name in key}]
@@ -219,8 +225,8 @@ def rows_per_student(fields: list[DraftField], key: list[str], table: Table) -> 
     for row in table.rows:
         identity = tuple(to_text(row.get(c)) for c in columns)
         if identity in seen:
-            by_name = len(key) > 1 or any(f.pattern for f in fields if f.name == key[0])
-            return "one" if by_name else "many"
+            by_id = len(key) == 1 and any(is_id_column(f.column or "") for f in fields if f.name == key[0])
+            return "many" if by_id else "one"
         seen.add(identity)
     return "one"
 

@@ -142,3 +142,23 @@ def test_a_looped_field_reads_a_list_and_a_printed_one_text(tmp_path: Path):
     draft = plan_draft(table, profile_columns(table, TODAY), ["goals", "notes"], "Plan", TODAY, {"goals"})
     assert (draft.get("goals").type, draft.get("goals").separator) == (LIST, ";")
     assert (draft.get("notes").type, draft.get("notes").separator) == (TEXT, None)
+
+
+def test_id_columns_by_their_header_and_a_report_s_repeated_ids_mean_many_rows(tmp_path: Path):
+    rows = [["Name", "SEIS ID", "Service"], ["Ruiz, Ana", 7, "OT"], ["Ruiz, Ana", 7, "PT"], ["Ode, Ben", 8, "OT"]]
+    draft = draft_for(tmp_path, rows)
+    assert (draft.key, draft.rows_per_student) == (["seis_id"], "many")
+    names = [["Name", "Grade"], ["Ana Ruiz", "1"], ["Ana Ruiz", "2"], ["Ben Ode", "3"]]
+    assert draft_for(tmp_path, names).key == ["name"]
+    assert draft_for(tmp_path, names).rows_per_student == "one"  # a name repeated: refused later, never merged
+
+
+def test_a_loop_reading_item_fields_is_left_blank_rather_than_fed_plain_texts(tmp_path: Path):
+    rows = [["Student ID", "Service", "Goals"], [1, "OT; PT", "a; b"], [2, "OT", "c; d"]]
+    write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
+    result = init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", template=TEMPLATES / "ot-treatment-plan.docx",
+                          today=TODAY)
+    services, goals = result.draft.get("services"), result.draft.get("goals")
+    assert (services.value, services.column) == ("", None) and "services" in result.draft.blanks
+    assert "reads fields of each item (services[].end" in services.comment
+    assert (goals.column, goals.type) == ("Goals", LIST)  # its template gives defaults: g.text|default(g)
