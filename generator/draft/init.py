@@ -21,7 +21,7 @@ from generator.draft.plan import Draft, plan_draft
 from generator.draft.write import draft_text
 from generator.errors import ConfigError, PlangenError
 from generator.google.ids import google_ref
-from generator.mapping.load import load_mapping
+from generator.mapping.load import BUILTIN_NAMES, load_mapping
 from generator.pipeline import Locations
 from generator.sources.cells import school_year
 from generator.template.fields import ITEM, looped_fields, template_fields
@@ -77,8 +77,13 @@ def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], to
     unless the template gives defaults (``g.text|default(g)``): render once with a one-item list to see,
     and leave the field blank (a records field to map by hand) when the template cannot take it."""
     itemized = {name.split(ITEM)[0] for name in wanted if ITEM + "." in name}
-    base: dict[str, Any] = {spec.name: [] if spec.type == LIST else "" for spec in draft.fields}
-    base.update(today=today, school_year=school_year(today), student_key="")
+    base: dict[str, Any] = {name: "" for name in BUILTIN_NAMES}
+    base.update({spec.name: [] if spec.type == LIST else "" for spec in draft.fields})
+    base.update(today=today, school_year=school_year(today), period=1, hints=True)
+    try:
+        plan_template.render(base)
+    except PlangenError:
+        return  # the template needs more than blanks to render at all: nothing to learn from a probe
     for spec in draft.fields:
         if spec.column is None or spec.type != LIST or spec.name not in itemized:
             continue
