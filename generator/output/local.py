@@ -141,7 +141,7 @@ class LocalSink:
 
     def writer(self) -> LocalWriter:
         """What a render worker process needs to deliver plans into the same folder itself."""
-        return LocalWriter(self.out_dir, self.replace_edited, self.dry_run)
+        return LocalWriter(self.out_dir, self.replace_edited, self.dry_run, self.data_fields)
 
     def deliver_all(self, jobs: Iterable[PlanJob]) -> Iterator[tuple[PlanJob, Delivery | StudentError]]:
         for job in jobs:
@@ -223,14 +223,17 @@ class LocalWriter:
     out_dir: Path
     replace_edited: bool
     dry_run: bool
+    data_fields: tuple[str, ...] = ()
     _sink: LocalSink | None = field(default=None, repr=False, compare=False)
 
-    def write(self, name: PlanName, data: bytes) -> tuple[Delivery | StudentError, str | None]:
+    def write(self, name: PlanName, data: bytes,
+              values: dict[str, Any]) -> tuple[Delivery | StudentError, str | None]:
         """The outcome, and the digest of what was written (None: nothing written)."""
         if self._sink is None:
-            self._sink = LocalSink(self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run)
+            self._sink = LocalSink(self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run,
+                                   data_fields=self.data_fields)
         try:
-            delivery = self._sink.deliver(name.relpath, data)
+            delivery = self._sink.deliver(name.relpath, data, values)
         except StudentError as exc:
             return exc, None
         written = not self.dry_run and delivery.status in (CREATED, UPDATED, REPLACED)

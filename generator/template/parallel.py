@@ -60,8 +60,9 @@ class PlanJob:
 class Writer(Protocol):
     """Delivers a rendered plan from inside a worker process; pickled once to each worker."""
 
-    def write(self, name: PlanName, data: bytes) -> Any:
-        """Deliver one plan; the (small) result is handed back as ``PlanJob.delivered``."""
+    def write(self, name: PlanName, data: bytes, values: dict[str, Any]) -> Any:
+        """Deliver one plan (``values``: the student's, for the sink's record); the (small) result is handed
+        back as ``PlanJob.delivered``."""
         ...
 
 
@@ -119,7 +120,7 @@ def _render_chunk(chunk: list[tuple[dict[str, Any], PlanName]]) -> list[Any]:
         except StudentError as exc:
             results.append(exc)
             continue
-        results.append(data if writer is None else _Delivered(writer.write(name, data)))
+        results.append(data if writer is None else _Delivered(writer.write(name, data, context)))
     return results
 
 

@@ -57,10 +57,10 @@ class DyingWriter(LocalWriter):
 
     doomed: str = ""
 
-    def write(self, name: PlanName, data: bytes):
+    def write(self, name: PlanName, data: bytes, values: dict):
         if name.relpath.parent.name == self.doomed:
             os._exit(1)
-        return super().write(name, data)
+        return super().write(name, data, values)
 
 
 def test_workers_write_the_same_plans_and_journal_as_one_process(sample_copy: Path, tmp_path: Path):
