@@ -249,6 +249,8 @@ class _StudentBuilder:
 
     def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
+        if len(cells) == 1:  # the common case (one row per student): nothing to compare
+            return first
         seen = self.comparable(spec, first)
         differing = [c for c in cells[1:] if self.comparable(spec, c) != seen]
         if not differing:
