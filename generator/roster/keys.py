@@ -30,6 +30,15 @@ def clean_key(value: Any) -> str:
     return " ".join(text.split())
 
 
+def iso_date(value: Any) -> str | None:
+    """A date cell, or a date typed as text, as YYYY-MM-DD, so the two forms of one date agree; else None."""
+    try:
+        date = to_date(value)
+    except ValueError:
+        return None
+    return date.isoformat() if date is not None else None
+
+
 def key_identity(text: str, ignore_case: bool = True) -> str:
     """What two keys must share to be one student: all-digit IDs compare as numbers, letters case-free."""
     whole = _DIGITS.fullmatch(text)
@@ -66,12 +75,7 @@ class KeyReader:
             if not text:
                 return None
             if part.is_date:
-                try:
-                    date = to_date(raw)
-                except ValueError:
-                    date = None
-                if date is not None:
-                    text = date.isoformat()
+                text = iso_date(raw) or text
             shown_parts.append(text)
             identity_parts.append(key_identity(text, self.ignore_case))
         return StudentKey("\x1f".join(identity_parts), PART_SEPARATOR.join(shown_parts))

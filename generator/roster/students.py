@@ -30,6 +30,7 @@ from generator.roster.join import (
     shown_keys,
     unmatched_warnings,
 )
+from generator.roster.keys import iso_date
 from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
@@ -37,7 +38,6 @@ from generator.sources.cells import (
     normalize_value,
     school_year,
     service_school_year,
-    to_date,
     to_list,
     to_text,
 )
@@ -343,12 +343,7 @@ def _item_sort_key(name: str, item: dict[str, Any]) -> tuple:
 def _identity_value(spec: FieldSpec, value: Any) -> str:
     """Birth dates compare as dates (a typed date and the same date as text agree); other fields as text."""
     if spec.type == "date":
-        try:
-            date = to_date(value)
-        except ValueError:
-            date = None
-        if date is not None:
-            return date.isoformat()
+        return iso_date(value) or normalize_value(value)
     return normalize_value(value)
 
 
