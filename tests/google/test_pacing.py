@@ -9,9 +9,10 @@ from google.oauth2.credentials import Credentials
 from generator.google import client as g
 from generator.google import drive as d
 from generator.output.report import CREATED
-from generator.output.sink import Delivery, PlanJob
+from generator.output.sink import Delivery
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
+from generator.template.parallel import PlanJob
 from tests.google.fakegoogle import FakeGoogle
 
 
