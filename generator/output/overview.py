@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from copy import copy
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -164,28 +165,49 @@ def overview_xlsx(overview: Overview) -> bytes:
     sheet.append(list(COLUMNS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    fills = {"overdue": PatternFill("solid", fgColor=OVERDUE_FILL), "soon": PatternFill("solid", fgColor=SOON_FILL)}
-    for row in overview.rows:
+    styles = _RowStyles()
+    for line, row in enumerate(overview.rows, start=3):  # counted, not sheet.max_row: that scans every cell
         sheet.append([row.name, row.key, row.plan, row.status, row.plan_type, row.annual_review,
                       row.days_until_review(overview.today), row.reevaluation, row.minutes_per_week, row.provider])
-        line = sheet.max_row
-        if row.plan:
-            link = sheet.cell(line, 3)
-            link.hyperlink = row.plan
-            link.font = Font(color="0563C1", underline="single")
-        for column in (6, 8):
-            sheet.cell(line, column).number_format = "yyyy-mm-dd"
-        fill = fills.get(row.urgency(overview.today))
-        if fill is not None:
-            for cell in sheet[line]:
-                cell.fill = fill
+        urgency = row.urgency(overview.today)
+        for column in range(1, len(COLUMNS) + 1):
+            cell = sheet.cell(line, column)
+            styles.apply(cell, column, bool(row.plan), urgency)
+            if column == 3 and row.plan:
+                cell.hyperlink = row.plan
+    last = len(overview.rows) + 2
     sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, 2)}"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{last}"
     for index, width in enumerate((24, 12, 48, 16, 16, 14, 10, 14, 12, 22), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class _RowStyles:
+    """Each kind of cell styled once, then its style copied: openpyxl hashes a style on every assignment,
+    which cost more than the rest of the workbook together."""
+
+    def __init__(self) -> None:
+        self.fills = {"overdue": PatternFill("solid", fgColor=OVERDUE_FILL),
+                      "soon": PatternFill("solid", fgColor=SOON_FILL)}
+        self.link_font = Font(color="0563C1", underline="single")
+        self.made: dict[tuple[int, bool, str], Any] = {}
+
+    def apply(self, cell: Any, column: int, linked: bool, urgency: str) -> None:
+        kind = (column, linked and column == 3, urgency)
+        made = self.made.get(kind)
+        if made is not None:
+            cell._style = copy(made)
+            return
+        if kind[1]:
+            cell.font = self.link_font
+        if column in (6, 8):
+            cell.number_format = "yyyy-mm-dd"
+        if urgency in self.fills:
+            cell.fill = self.fills[urgency]
+        self.made[kind] = copy(cell._style)
 
 
 @dataclass

@@ -66,6 +66,12 @@ def test_every_student_is_listed_sorted_by_next_meeting_with_urgent_rows_filled(
     # within 30 days of the next meeting: Liam, Amara, Lena (annual review) and Sofia 1007 (re-evaluation)
     assert sorted(k for k, fill in fills.items() if fill == "FFEB9C") == ["1001", "1005", "1007", "1021"]
     assert sheet.cell(3, 3).hyperlink.target == hanna["Plan"]
+    # every cell of an urgent row is filled, dates show as dates, links look like links, plain rows stay plain
+    assert {sheet.cell(3, column).fill.fgColor.rgb[-6:] for column in range(1, 11)} == {"FFC7CE"}
+    assert sheet.cell(3, 6).number_format == sheet.cell(3, 8).number_format == "yyyy-mm-dd"
+    assert sheet.cell(3, 3).font.underline == "single" and not sheet.cell(3, 2).font.underline
+    plain = next(index + 3 for index, r in enumerate(rows) if fills[r["Key"]] not in ("FFC7CE", "FFEB9C"))
+    assert sheet.cell(plain, 10).fill.fill_type is None and sheet.cell(plain, 6).number_format == "yyyy-mm-dd"
 
     generate(sample_copy, out, "--student", "1018")  # the others keep their last run's status
     _sheet, rows = read_rows(out)
