@@ -9,7 +9,7 @@ missed once in 16 million; a field never reported changed when it did not.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
@@ -23,10 +23,16 @@ def _plain(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+# What json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False) makes, without building an
+# encoder per call (json.dumps does, given any option): ~40 fields per plan, so it showed in the profile.
+_URL_SAFE = str.maketrans("+/", "-_")  # base64.urlsafe_b64encode's alphabet, without its two extra calls
+_ENCODE = json.JSONEncoder(default=_plain, sort_keys=True, ensure_ascii=False).encode
+
+
 def token(name: str, value: Any) -> str:
-    text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
+    text = _ENCODE(value)
     digest = hashlib.sha256(f"{name}\0{text}".encode()).digest()[:3]
-    return base64.urlsafe_b64encode(digest).decode("ascii")
+    return binascii.b2a_base64(digest, newline=False).decode("ascii").translate(_URL_SAFE)
 
 
 def fingerprint(values: Mapping[str, Any], names: Iterable[str]) -> str:

@@ -33,8 +33,14 @@ class SourceRows:
     blank_keys: list[Row] = field(default_factory=list)
     duplicates: dict[str, list[Row]] = field(default_factory=dict)  # key -> its rows, when one row is expected
 
+    _by_header: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+
     def column(self, header: str) -> Column:
-        return self.columns[normalize_header(header)]
+        """The column a mapping's header names (as the mapping spells it: asked ~40 times per student)."""
+        found = self._by_header.get(header)
+        if found is None:
+            found = self._by_header[header] = self.columns[normalize_header(header)]
+        return found
 
 
 class MissingColumns:

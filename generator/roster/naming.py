@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import MappingError
-from generator.jinja import make_environment
+from generator.jinja import make_environment, render_in
 from generator.mapping.load import Mapping
 from generator.roster.students import Student
 
@@ -83,8 +83,8 @@ def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]
     names: dict[str, PlanName] = {}
     for student in students:
         try:
-            folder = folder_tpl.render(student.values)
-            filename = file_tpl.render(student.values)
+            folder = render_in(folder_tpl, student.values)
+            filename = render_in(file_tpl, student.values)
         except JinjaTemplateError as exc:
             raise MappingError(
                 f"{mapping.path}: output folder/filename pattern uses something the mapping does "

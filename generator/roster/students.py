@@ -8,6 +8,7 @@ location is enough to find them, and student data stays out of logs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping as Scope
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -16,7 +17,7 @@ from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import RowError, SourceError
-from generator.jinja import make_environment
+from generator.jinja import make_environment, render_in
 from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.roster.current import current_rows
@@ -41,7 +42,7 @@ from generator.sources.cells import (
     to_list,
     to_text,
 )
-from generator.sources.tables import Location, Row, Table
+from generator.sources.tables import Column, Location, Row, Table
 
 
 @dataclass
@@ -130,6 +131,7 @@ class _StudentBuilder:
         self.env = make_environment(autoescape=False)
         self._compiled: dict[str, Template] = {}
         self._rows: dict[str, list[Row]] = {}  # this student's rows per source, the current ones only
+        self._field_columns: dict[str, list[Column]] = {}
 
     def template(self, text: str) -> Template:
         """Computed fields run once per student: compile each expression once per run."""
@@ -222,7 +224,7 @@ class _StudentBuilder:
 
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
-            name = " ".join(self.template(self.mapping.display_name).render(values).split())
+            name = " ".join(render_in(self.template(self.mapping.display_name), values).split())
         except JinjaTemplateError:
             return key
         return name or key
@@ -234,18 +236,26 @@ class _StudentBuilder:
         if name not in self.sources:  # an optional report that was not given
             return EMPTY[spec.type]()
         rows = self.sources[name]
-        student_rows = [row for row in self._rows[name] if passes(spec.where, rows, row)]
+        student_rows = self._rows[name]
+        if spec.where:
+            student_rows = [row for row in student_rows if passes(spec.where, rows, row)]
         if spec.type == "records":
             return self.records(spec, rows, student_rows, values)
-        cells = [(row, rows.column(header), row.get(rows.column(header)))
-                 for row in student_rows for header in spec.source_columns()]
-        cells = [cell for cell in cells if not is_blank(cell[2])]
+        cells = [(row, column, value) for row in student_rows for column in self.columns_of(spec, rows)
+                 if not is_blank(value := row.get(column))]
         if spec.type == "list":
             return self.list_value(spec, cells)
         if not cells:
             return convert(spec, None, None, self.mapping)
         row, column, value = self.pick(spec, cells, warnings)
         return convert(spec, value, row.location.describe(column), self.mapping)
+
+    def columns_of(self, spec: FieldSpec, rows: SourceRows) -> list[Column]:
+        """The columns a field reads, looked up once per run rather than once per student."""
+        found = self._field_columns.get(spec.name)
+        if found is None:
+            found = self._field_columns[spec.name] = [rows.column(header) for header in spec.source_columns()]
+        return found
 
     def pick(self, spec: FieldSpec, cells: list[Cell], warnings: list[str]) -> Cell:
         first = cells[0]
@@ -294,7 +304,7 @@ class _StudentBuilder:
         groups = [(n, {"n": n}) for n in spec.repeat] or [("", {})]
         for row in student_rows:
             for number, extra in groups:
-                item = self.record_item(spec, rows, row, number, {**values, **extra})
+                item = self.record_item(spec, rows, row, number, extra, values)
                 if item is None:
                     continue
                 identity = tuple(normalize_value(item[n]) for n in (spec.unique_by or item))
@@ -310,13 +320,13 @@ class _StudentBuilder:
         return items
 
     def record_item(self, spec: FieldSpec, rows: SourceRows, row: Row, number: str,
-                    values: dict[str, Any]) -> dict[str, Any] | None:
+                    *scopes: Scope[str, Any]) -> dict[str, Any] | None:
         """One record; in a repeated column group, None when every cell of the group is empty."""
         item: dict[str, Any] = {}
         read_any = not spec.repeat
         for item_spec in spec.item.values():
             if item_spec.is_computed:
-                item[item_spec.name] = self.computed(item_spec, {**values, **item})
+                item[item_spec.name] = self.computed(item_spec, item, *scopes)
                 continue
             column = rows.column((item_spec.column or item_spec.columns[0]).replace(REPEAT_MARK, number))
             raw = row.get(column)
@@ -324,9 +334,11 @@ class _StudentBuilder:
             item[item_spec.name] = convert(item_spec, raw, row.location.describe(column), self.mapping)
         return item if read_any else None
 
-    def computed(self, spec: FieldSpec, values: dict[str, Any]) -> Any:
+    def computed(self, spec: FieldSpec, *scopes: Scope[str, Any]) -> Any:
+        """A ``value:`` expression over the fields listed above it (the first scope wins: an item's own
+        fields over the student's)."""
         try:
-            text = self.template(spec.value or "").render(values)
+            text = render_in(self.template(spec.value or ""), *scopes)
         except JinjaTemplateError as exc:
             raise CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
                              f"computed: {exc}. Fields are computed in the order they are listed; "
