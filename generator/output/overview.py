@@ -12,22 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-from copy import copy
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import openpyxl
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from generator.mapping.load import Mapping
 from generator.output.fileio import atomic_write
 from generator.output.report import FAILED, Report
+from generator.output.xlsx import CellStyle, SimpleSheet
 from generator.roster.students import Roster
 
 CONFIDENTIAL = "Confidential student record"
@@ -41,6 +36,8 @@ COLUMNS = ("Student", "Key", "Plan", "Last status", "Plan type", "Next annual re
            "Next re-evaluation", "Service minutes/week", "Provider")
 OVERDUE_FILL = "FFC7CE"  # Excel's "bad" red
 SOON_FILL = "FFEB9C"  # Excel's "neutral" yellow
+LINK_COLOR = "0563C1"  # Excel's hyperlink blue
+WIDTHS = (24, 12, 48, 16, 16, 14, 10, 14, 12, 22)
 
 
 @dataclass
@@ -156,58 +153,19 @@ def save_history(out_dir: Path, overview: Overview) -> None:
 
 def overview_xlsx(overview: Overview) -> bytes:
     """The table as a workbook: title row, frozen header with filters, urgent rows filled."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Caseload"
-    sheet.oddHeader.center.text = CONFIDENTIAL
-    sheet.append([f"{CONFIDENTIAL} - caseload overview ({overview.title}), as of {overview.today.isoformat()}"])
-    sheet["A1"].font = Font(bold=True, color="9C0006")
-    sheet.append(list(COLUMNS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    styles = _RowStyles()
-    for line, row in enumerate(overview.rows, start=3):  # counted, not sheet.max_row: that scans every cell
+    sheet = SimpleSheet("Caseload", widths=WIDTHS, page_header=CONFIDENTIAL, frozen_rows=2, filter_row=2)
+    sheet.append([f"{CONFIDENTIAL} - caseload overview ({overview.title}), as of {overview.today.isoformat()}"],
+                 sheet.style(CellStyle(bold=True, color="9C0006")))
+    sheet.append(list(COLUMNS), sheet.style(CellStyle(bold=True)))
+    for row in overview.rows:
+        fill = {"overdue": OVERDUE_FILL, "soon": SOON_FILL}.get(row.urgency(overview.today))
+        plain, date = sheet.style(CellStyle(fill=fill)), sheet.style(CellStyle(fill=fill, date=True))
+        link = sheet.style(CellStyle(fill=fill, color=LINK_COLOR, underline=True)) if row.plan else plain
         sheet.append([row.name, row.key, row.plan, row.status, row.plan_type, row.annual_review,
-                      row.days_until_review(overview.today), row.reevaluation, row.minutes_per_week, row.provider])
-        urgency = row.urgency(overview.today)
-        for column in range(1, len(COLUMNS) + 1):
-            cell = sheet.cell(line, column)
-            styles.apply(cell, column, bool(row.plan), urgency)
-            if column == 3 and row.plan:
-                cell.hyperlink = row.plan
-    last = len(overview.rows) + 2
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{last}"
-    for index, width in enumerate((24, 12, 48, 16, 16, 14, 10, 14, 12, 22), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-class _RowStyles:
-    """Each kind of cell styled once, then its style copied: openpyxl hashes a style on every assignment,
-    which cost more than the rest of the workbook together."""
-
-    def __init__(self) -> None:
-        self.fills = {"overdue": PatternFill("solid", fgColor=OVERDUE_FILL),
-                      "soon": PatternFill("solid", fgColor=SOON_FILL)}
-        self.link_font = Font(color="0563C1", underline="single")
-        self.made: dict[tuple[int, bool, str], Any] = {}
-
-    def apply(self, cell: Any, column: int, linked: bool, urgency: str) -> None:
-        kind = (column, linked and column == 3, urgency)
-        made = self.made.get(kind)
-        if made is not None:
-            cell._style = copy(made)
-            return
-        if kind[1]:
-            cell.font = self.link_font
-        if column in (6, 8):
-            cell.number_format = "yyyy-mm-dd"
-        if urgency in self.fills:
-            cell.fill = self.fills[urgency]
-        self.made[kind] = copy(cell._style)
+                      row.days_until_review(overview.today), row.reevaluation, row.minutes_per_week, row.provider],
+                     [plain, plain, link, plain, plain, date, plain, date, plain, plain],
+                     {2: row.plan} if row.plan else None)
+    return sheet.save()
 
 
 @dataclass
