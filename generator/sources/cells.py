@@ -86,24 +86,29 @@ class SheetValue:
         return self.text
 
 
+# A large caseload has a hundred thousand formatted cells: slots keep each one small (an int subclass
+# cannot have them; ``sheet_value`` sets every attribute, so no slot is ever read unset).
+_SLOTS = ("text", "number_format", "format_id", "epoch")
+
+
 class SheetInt(SheetValue, int):
     pass
 
 
 class SheetFloat(SheetValue, float):
-    pass
+    __slots__ = _SLOTS
 
 
 class SheetDatetime(SheetValue, dt.datetime):
-    pass
+    __slots__ = _SLOTS
 
 
 class SheetTime(SheetValue, dt.time):
-    pass
+    __slots__ = _SLOTS
 
 
 class SheetTimedelta(SheetValue, dt.timedelta):
-    pass
+    __slots__ = _SLOTS
 
 
 def sheet_value(value: Any, shown: str | None = None, epoch: dt.date = EXCEL_EPOCH,
@@ -255,7 +260,8 @@ class FormattedDate(dt.date):
     Templates write ``{{ dob }}`` and get "03/14/2015"; selection compares real dates.
     """
 
-    fmt: str = "%m/%d/%Y"
+    __slots__ = ("fmt",)  # one per date field per student: no __dict__ each
+    fmt: str
 
     def __new__(cls, value: dt.date, fmt: str = "%m/%d/%Y") -> FormattedDate:
         instance = super().__new__(cls, value.year, value.month, value.day)
