@@ -228,6 +228,7 @@ def generate(
     soffice = find_soffice() if options.pdf and options.drive is None else None
     out_dir = output_folder(options, prepared.mapping)
     targets = write_back_targets(prepared, out_dir) if options.write_back else []
+    prepared.tables.clear()  # students are built: the caseload's cells (~50 MB at 10,000 students) can go
     with ExitStack() as held:
         if not options.dry_run:
             ensure_out_dir(out_dir)

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -94,15 +94,16 @@ class SimpleSheet:
             "xl/workbook.xml": self._workbook(),
             "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
             "xl/styles.xml": self._styles(),
-            "xl/worksheets/sheet1.xml": self._sheet(),
         }
         if self.links:
             parts["xl/worksheets/_rels/sheet1.xml.rels"] = self._sheet_rels()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, text in parts.items():
-                archive.writestr(zipfile.ZipInfo(name, _FIXED_TIME), text.encode("utf-8"),
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                archive.writestr(_entry(name), text.encode("utf-8"))
+            with archive.open(_entry("xl/worksheets/sheet1.xml"), "w") as sheet:
+                for piece in self._sheet():  # row by row: never the whole sheet's text at once
+                    sheet.write(piece.encode("utf-8"))
         return buffer.getvalue()
 
     @property
@@ -157,7 +158,7 @@ class SimpleSheet:
                 '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
                 "</styleSheet>")
 
-    def _sheet(self) -> str:
+    def _sheet(self) -> Iterator[str]:
         view = "<sheetView workbookViewId=\"0\"/>"
         if self.frozen_rows:
             top = f"A{self.frozen_rows + 1}"
@@ -169,11 +170,11 @@ class SimpleSheet:
         area = self._filter_range()
         links = "".join(f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, (ref, _) in enumerate(self.links, start=1))
         header = _text(self.page_header.replace("&", "&&"))
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
-                f'xmlns:r="{RELATIONSHIPS}"><dimension ref="A1:{self.last_cell}"/><sheetViews>{view}</sheetViews>'
-                f'<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "")
-                + f'<sheetData>{"".join(self.rows)}</sheetData>'
-                + (f'<autoFilter ref="{area}"/>' if area else "")
+        yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+               f'xmlns:r="{RELATIONSHIPS}"><dimension ref="A1:{self.last_cell}"/><sheetViews>{view}</sheetViews>'
+               f'<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+        yield from self.rows
+        yield ("</sheetData>" + (f'<autoFilter ref="{area}"/>' if area else "")
                 + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
                 + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
                 + (f"<headerFooter><oddHeader>&amp;C{header}</oddHeader></headerFooter>" if header else "")
@@ -184,6 +185,12 @@ class SimpleSheet:
                        'TargetMode="External"/>' for n, (_, target) in enumerate(self.links, start=1))
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{rels}</Relationships>')
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, _FIXED_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def _cell(reference: str, value: Any, style: int) -> str:

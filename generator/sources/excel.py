@@ -24,7 +24,11 @@ from generator.sources.cells import EXCEL_EPOCH, UncachedFormula, sheet_value
 from generator.sources.numfmt import LOCALE_DATE_FORMATS
 
 VISIBLE = "visible"
-_MERGE = re.compile(rb'<mergeCell\s[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
+_CHUNK = 1 << 20
+_OVERLAP = 64  # longer than any tag searched for, so one cut between two pieces is never missed
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,10 @@ def read_sheet(path: Path, sheet: str | None) -> RawSheet:
             title, part = worksheet.title, worksheet._worksheet_path
         finally:
             workbook.close()
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read(part)
-        if b"<f>" in xml or b"<f " in xml:
+        has_formulas, after_data = _scan_sheet_xml(path, part)
+        if has_formulas:
             _mark_uncached_formulas(path, title, numbered)
-        _spread_merged_cells(xml, numbered)
+        _spread_merged_cells(after_data, numbered)
     return RawSheet(title, numbered)
 
 
@@ -160,15 +163,34 @@ def _with_format(cell, value: Any, formats: dict[int, tuple[str | None, int]], e
     return sheet_value(value, None, epoch, fmt, fmt_id)
 
 
-def _spread_merged_cells(xml: bytes, numbered: list[tuple[int, list[Any]]]) -> None:
+def _scan_sheet_xml(path: Path, part: str) -> tuple[bool, bytes]:
+    """Whether the sheet holds formulas, and its XML after the cells (where merged ranges are listed).
+
+    Read in pieces: a 10,000-student sheet is ~25 MB of XML, which need not be in memory at once.
+    Tags may carry a namespace prefix (``<x:f>``), as some programs other than Excel write them.
+    """
+    formulas = False
+    carry = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            formulas = formulas or _FORMULA.search(data) is not None
+            end = _SHEET_DATA_END.search(data)
+            if end is not None:
+                return formulas, data[end.end():] + stream.read()
+            carry = data[-_OVERLAP:]
+    return formulas, b""
+
+
+def _spread_merged_cells(after_data: bytes, numbered: list[tuple[int, list[Any]]]) -> None:
     """A value merged down several rows belongs to each of them (one service for three students)."""
-    start = xml.rfind(b"<mergeCells")
-    if start < 0:
+    merges = _MERGE.findall(after_data)
+    if not merges:
         return
     from openpyxl.utils import column_index_from_string
 
     by_number = dict(numbered)
-    for first_col, first_row, _last_col, last_row in _MERGE.findall(xml[start:]):
+    for first_col, first_row, _last_col, last_row in merges:
         top, bottom = int(first_row), int(last_row)
         column = column_index_from_string(first_col.decode()) - 1
         source = by_number.get(top)

@@ -147,6 +147,7 @@ def build_table(path: Path, sheet: str | None, raw_rows: list[tuple[int, list[An
         for i, v in enumerate(layout.header)
         if not is_blank(v)
     ]
-    rows = [Row(values=list(values), location=Location(path.name, sheet, n)) for n, values in layout.data]
+    rows = [Row(values=values if isinstance(values, list) else list(values), location=Location(path.name, sheet, n))
+            for n, values in layout.data]  # the reader's own lists, not copies: a large caseload is held once
     return Table(path=path, sheet=sheet, columns=columns, rows=rows, header_row=layout.header_row,
                  title_rows=layout.title_rows, skipped_rows=layout.trailer_rows)

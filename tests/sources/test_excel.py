@@ -172,3 +172,38 @@ def test_corrupted_compressed_data_names_the_file(tmp_path: Path):
     with pytest.raises(SourceError) as err:
         read_table(bad)
     assert str(err.value).startswith(f"{bad}: ") and "damaged" in str(err.value)
+
+
+def _prefixed(data: bytes) -> bytes:
+    """The sheet as some non-Excel writers save it: every tag with a namespace prefix (<x:c>, <x:f>)."""
+    import re
+
+    data = re.sub(rb"<(/?)(?![?!])(\w+)(?=[\s>/])", rb"<\1x:\2", data)
+    return data.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"', 1)
+
+
+@pytest.mark.parametrize("prefixed", [False, True], ids=["plain", "prefixed tags"])
+def test_formulas_and_merges_far_into_a_large_sheet_are_still_found(tmp_path: Path, prefixed: bool):
+    """The sheet's XML is scanned in pieces of 1 MB: what lies past the first piece still counts."""
+    from generator.sources.cells import UncachedFormula
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Setting", "Minutes", "Sessions", "Weeks"])
+    for number in range(1, 10001):
+        sheet.append([number, "Pull-out", 30, 2, 36])
+    sheet.append([10001, "Push-in", "=10*3", 1, 36])  # a formula saved without its result
+    sheet.append([10002, None, 45, 1, 36])
+    sheet.merge_cells("B10002:B10003")  # Push-in covers the last student too
+    path = book.save(tmp_path / "big.xlsx") or tmp_path / "big.xlsx"
+    if prefixed:
+        path = _rewrite(path, tmp_path / "prefixed.xlsx", "xl/worksheets/sheet1.xml", _prefixed)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert len(xml) > 2_000_000 and (b"<x:f>" in xml) == prefixed
+    table = read_table(path)
+    assert len(table.rows) == 10002 and table.rows[0].values == [1, "Pull-out", 30, 2, 36]
+    formula, merged = table.rows[-2].values, table.rows[-1].values
+    assert isinstance(formula[2], UncachedFormula) and formula[1] == "Push-in"
+    assert merged[:3] == [10002, "Push-in", 45]
