@@ -72,6 +72,9 @@ class CompiledTemplate:
         self.parts = self._compile_parts()
         self.core = {name: getattr(document.core_properties, name) for name in CORE_PROPERTIES}
         self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
+        self.core_templates = {name: self.text_env.from_string(value) for name, value in self.core.items()
+                               } if self.core_has_tags else {}
+        self._core_by_day: dict[tuple[int, int, int] | None, bytes] = {}  # without tags: one per run date
         self.core_element = document.core_properties._element
         root = document.element
         self.body_index = list(root).index(root.body)
@@ -164,10 +167,20 @@ class CompiledTemplate:
 
     def render_properties(self, context: dict[str, Any]) -> bytes:
         """File > Properties of the plan: tags filled in, and created/modified on the run date (``today``),
-        not the day the template was first made."""
+        not the day the template was first made. Without tags they are the same for every student of a
+        run, so made once."""
+        if self.core_has_tags:
+            return self._properties(context)
+        today = context.get("today")
+        day = (today.year, today.month, today.day) if isinstance(today, dt.date) else None
+        if day not in self._core_by_day:
+            self._core_by_day[day] = self._properties(context)
+        return self._core_by_day[day]
+
+    def _properties(self, context: dict[str, Any]) -> bytes:
         properties = CoreProperties(copy.deepcopy(self.core_element))
         for name, value in self.core.items():  # every one set, as docxtpl does, which normalizes the XML
-            setattr(properties, name, self.text_env.from_string(value).render(context) if self.core_has_tags else value)
+            setattr(properties, name, self.core_templates[name].render(context) if self.core_has_tags else value)
         today = context.get("today")
         if isinstance(today, dt.date):
             stamp = dt.datetime(today.year, today.month, today.day)

@@ -45,3 +45,10 @@ def test_tokens_keep_the_recorded_format_so_earlier_runs_journals_still_compare(
     assert [token("goals", v) for v in values] == [first_version("goals", v) for v in values]
     assert any("-" in token("f", v) or "_" in token("f", v) for v in values)  # the URL-safe letters are exercised
     assert token("minutes", 30) == first_version("minutes", 30) == "-jvk"
+
+
+def test_a_fingerprint_is_each_fields_token_in_name_order():
+    from generator.output.fingerprint import token
+
+    assert fingerprint(VALUES, VALUES) == "".join(token(name, VALUES[name]) for name in sorted(VALUES))
+    assert fingerprint({}, []) == ""
