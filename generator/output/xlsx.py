@@ -18,7 +18,6 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -49,7 +48,9 @@ def column_name(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+    """Text for an XML element or a double-quoted attribute (xml.sax.saxutils would import urllib)."""
+    return (_NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
 
 
 class SimpleSheet:
@@ -126,7 +127,7 @@ class SimpleSheet:
                      f"{_text(sheet)}!{absolute}</definedName></definedNames>")
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" '
                 f'xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews><sheets>'
-                f'<sheet name={quoteattr(_NOT_XML.sub("", self.title))} sheetId="1" r:id="rId1"/></sheets>'
+                f'<sheet name="{_text(self.title)}" sheetId="1" r:id="rId1"/></sheets>'
                 f"{names}</workbook>")
 
     def _styles(self) -> str:
@@ -181,7 +182,7 @@ class SimpleSheet:
                 + "</worksheet>")
 
     def _sheet_rels(self) -> str:
-        rels = "".join(f'<Relationship Id="rId{n}" Type="{HYPERLINK}" Target={quoteattr(_NOT_XML.sub("", target))} '
+        rels = "".join(f'<Relationship Id="rId{n}" Type="{HYPERLINK}" Target="{_text(target)}" '
                        'TargetMode="External"/>' for n, (_, target) in enumerate(self.links, start=1))
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{rels}</Relationships>')
