@@ -27,9 +27,9 @@ def sample_sheet() -> SimpleSheet:
     sheet.append(["Zoë <Nguyễn> & \"co\"\x0b", 30, "Nguyen, Zoe/Plan 2026.docx", dt.date(2026, 11, 11)],
                  [red, red, link, red_date], {2: "Nguyen, Zoe/Plan 2026.docx"})
     sheet.append(["Liam O'Brien", None, "", dt.date(2027, 1, 5)], [0, 0, 0, sheet.style(CellStyle(date=True))])
-    sheet.append(["Ana", -1.5, "https://docs.google.com/document/d/abc/edit?a=1&b="2"<", None],
+    sheet.append(["Ana", -1.5, 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', None],
                  [0, 0, sheet.style(CellStyle(color="0563C1", underline=True)), 0],
-                 {2: "https://docs.google.com/document/d/abc/edit?a=1&b="2"<"})
+                 {2: 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'})
     return sheet
 
 
@@ -48,7 +48,7 @@ def test_values_styles_links_and_layout_read_back_with_openpyxl():
         ["Name", "Count", "Plan", "Due"],
         ['Zoë <Nguyễn> & "co"', 30, "Nguyen, Zoe/Plan 2026.docx", dt.datetime(2026, 11, 11)],
         ["Liam O'Brien", None, None, dt.datetime(2027, 1, 5)],
-        ["Ana", -1.5, "https://docs.google.com/document/d/abc/edit?a=1&b="2"<", None],
+        ["Ana", -1.5, 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', None],
     ]
     assert sheet["A1"].font.b and sheet["A1"].font.color.rgb == "FF9C0006"
     assert sheet["B2"].font.b and not sheet["A3"].font.b
@@ -57,7 +57,7 @@ def test_values_styles_links_and_layout_read_back_with_openpyxl():
     assert sheet["D3"].number_format == sheet["D4"].number_format == "yyyy-mm-dd"
     assert sheet["B3"].number_format == "General"
     assert sheet["C3"].hyperlink.target == "Nguyen, Zoe/Plan 2026.docx" and sheet["C3"].font.underline == "single"
-    assert sheet["C5"].hyperlink.target == "https://docs.google.com/document/d/abc/edit?a=1&b="2"<"
+    assert sheet["C5"].hyperlink.target == 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'
     assert sheet["C4"].hyperlink is None
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref == "A2:D5"
     assert sheet.oddHeader.center.text == "Confidential && private"  # "&&" is how a header prints one "&"
@@ -101,5 +101,5 @@ def test_libreoffice_calc_opens_it_and_shows_what_was_written(tmp_path: Path):
         ["Name", "Count", "Plan", "Due"],
         ['Zoë <Nguyễn> & "co"', "30", "Nguyen, Zoe/Plan 2026.docx", "2026-11-11"],
         ["Liam O'Brien", "", "", "2027-01-05"],
-        ["Ana", "-1.5", "https://docs.google.com/document/d/abc/edit?a=1&b="2"<", ""],
+        ["Ana", "-1.5", 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', ""],
     ]
