@@ -153,12 +153,40 @@ def child(args: argparse.Namespace) -> None:
 
 
 def measure(variant: str, mapping: Path, template: Path, workdir: Path, jobs: int = 1) -> dict:
-    out = Path(tempfile.mkdtemp(dir=workdir))
+    """One run in its own process. Its output stays until the section ends (``clear``): deleting a thousand
+    folders makes the file system busy for a while, and the next run must not pay for this one's."""
+    out = Path(tempfile.mkdtemp(dir=workdir, prefix="out-"))
     command = [sys.executable, __file__, "--child", variant, "--mapping", str(mapping), "--template", str(template),
                "--out", str(out), "--jobs", str(jobs)]
+    settle()
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    shutil.rmtree(out)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settle() -> None:
+    """Start each run with the previous runs' writes on disk, not still being flushed."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
+def clear(workdir: Path) -> None:
+    for out in workdir.glob("out-*"):
+        shutil.rmtree(out)
+    settle()
+
+
+def file_creation_ms(workdir: Path, count: int = 300) -> float:
+    """What creating one folder and one file in it costs on this disk (a plan is both), in milliseconds."""
+    probe = Path(tempfile.mkdtemp(dir=workdir, prefix="probe-"))
+    started = time.perf_counter()
+    for index in range(count):
+        folder = probe / str(index)
+        folder.mkdir()
+        (folder / "plan.docx").write_bytes(b"x" * 16000)
+    elapsed = time.perf_counter() - started
+    shutil.rmtree(probe)
+    settle()
+    return 1000 * elapsed / count
 
 
 def measure_docxtemplater(template: Path, mapping: Path, workdir: Path) -> dict | None:
@@ -173,10 +201,10 @@ def measure_docxtemplater(template: Path, mapping: Path, workdir: Path) -> dict 
              "goals": [{"index": i + 1, "text": g} for i, g in enumerate(c["goals"])]} for c in contexts(mapping)]
     data_path = workdir / "contexts.json"
     data_path.write_text(json.dumps(data), encoding="utf-8")
-    out = Path(tempfile.mkdtemp(dir=workdir))
+    out = Path(tempfile.mkdtemp(dir=workdir, prefix="out-"))
+    settle()
     result = subprocess.run([node, str(bench / "docxtemplater_bench.js"), str(template), str(data_path), str(out)],
                             capture_output=True, text=True, check=True)
-    shutil.rmtree(out)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -194,6 +222,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["plangen"], help="Run only plangen (for the memory check at 10k).")
+    parser.add_argument("--workdir", type=Path, help="Folder for the caseload and the plans written (default: the "
+                        "system's temporary folder). The disk matters: each plan is a folder and a file.")
     parser.add_argument("--child", dest="variant", help=argparse.SUPPRESS)
     parser.add_argument("--mapping", help=argparse.SUPPRESS)
     parser.add_argument("--template", help=argparse.SUPPRESS)
@@ -204,13 +234,14 @@ def main() -> None:
         child(args)
         return
     cores = os.cpu_count() or 1
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         workdir = Path(tmp)
         mapping = build_mapping(workdir, build_caseload(args.students, workdir))
         one_page, one_page_dt = one_page_templates(workdir)
         shipped = ROOT / "templates" / "ot-treatment-plan.docx"
         print(f"{args.students} students, {args.repeat} run(s) each, {cores} core(s), Python "
-              f"{sys.version.split()[0]}")
+              f"{sys.version.split()[0]}, writing in {workdir.parent} (a folder and a file there: "
+              f"{file_creation_ms(workdir):.2f} ms)")
         for title, template in (("one-page template with a goals table", one_page),
                                 ("shipped templates/ot-treatment-plan.docx", shipped)):
             print(f"\n{title}:")
@@ -225,6 +256,7 @@ def main() -> None:
                 runs = [measure_docxtemplater(one_page_dt, mapping, workdir) for _ in range(args.repeat)]
                 if all(runs):
                     results["docxtemplater"] = report("docxtemplater (node, 1 thread)", runs)
+            clear(workdir)
             naive = results.get("naive docxtpl loop")
             for name, rate in results.items():
                 if naive and name != "naive docxtpl loop":
