@@ -83,7 +83,16 @@ def read_sheet(path: Path, sheet: str | None) -> RawSheet:
         if has_formulas:
             _mark_uncached_formulas(path, title, numbered)
         _spread_merged_cells(after_data, numbered)
+        _pad_to_widest(numbered)
     return RawSheet(title, numbered)
+
+
+def _pad_to_widest(numbered: list[tuple[int, list[Any]]]) -> None:
+    """Every row as wide as the widest (a row's trailing empty cells are not stored in the file)."""
+    width = max((len(values) for _, values in numbered), default=0)
+    for _, values in numbered:
+        if len(values) < width:
+            values.extend([None] * (width - len(values)))
 
 
 @contextmanager
@@ -222,7 +231,14 @@ def _mark_uncached_formulas(path: Path, title: str, numbered: list[tuple[int, li
 
 
 def _cell_rows(worksheet) -> Iterator[tuple[int, tuple]]:
-    """Rows of cells with the number Excel shows (read-only sheets pad gaps with cells that have no row)."""
+    """Rows of cells with the number Excel shows (read-only sheets pad gaps with cells that have no row).
+
+    Every row and column the sheet holds, whatever its ``<dimension>`` claims: a read-only sheet stops
+    at the declared used range, and programs other than Excel often declare a wrong one ("A1"), which
+    would drop every student below it without a word.
+    """
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
     number = 0
     for cells in worksheet.iter_rows():
         number = next((c.row for c in cells if getattr(c, "row", None)), number + 1)

@@ -207,3 +207,26 @@ def test_formulas_and_merges_far_into_a_large_sheet_are_still_found(tmp_path: Pa
     formula, merged = table.rows[-2].values, table.rows[-1].values
     assert isinstance(formula[2], UncachedFormula) and formula[1] == "Push-in"
     assert merged[:3] == [10002, "Push-in", 45]
+
+
+@pytest.mark.parametrize("dimension", [b'<dimension ref="A1"/>', b'<dimension ref="A1:B3"/>', b""],
+                         ids=["A1", "too small", "none"])
+def test_every_row_and_column_is_read_whatever_the_declared_used_range_says(tmp_path: Path, dimension: bytes):
+    """Programs other than Excel often write a wrong <dimension>; a read-only openpyxl sheet stops there
+    and three children would silently get no plan."""
+    import re
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Name", "Minutes"])
+    for number in range(1, 6):
+        sheet.append([number, f"Kid {number}", 30])
+    book.save(tmp_path / "right.xlsx")
+    path = _rewrite(tmp_path / "right.xlsx", tmp_path / "wrong.xlsx", "xl/worksheets/sheet1.xml",
+                    lambda data: re.sub(rb'<dimension ref="[^"]*"/>', dimension, data))
+    with zipfile.ZipFile(path) as archive:
+        assert b'<dimension ref="A1:C6"/>' not in archive.read("xl/worksheets/sheet1.xml")
+    table = read_table(path)
+    assert table.column_names() == ["ID", "Name", "Minutes"]
+    assert [row.values for row in table.rows] == [[n, f"Kid {n}", 30] for n in range(1, 6)]
+    assert [row.location.row for row in table.rows] == [2, 3, 4, 5, 6]
