@@ -39,7 +39,7 @@ from generator.source_choice import choose_sources
 from generator.sources.tables import Table, read_table
 from generator.template.autocrat import AutocratTags
 from generator.template.loader import PlanTemplate
-from generator.template.parallel import choose_jobs, render_jobs
+from generator.template.parallel import RenderWorkers, choose_jobs, render_jobs
 
 if TYPE_CHECKING:
     from generator.google.drive import DriveOptions
@@ -136,14 +136,20 @@ class Prepared:
         return self.built.warnings
 
 
-def prepare(options: RunOptions, locations: Locations | None = None) -> Prepared:
-    """Load every input, check the template against the mapping, and build the students."""
+def prepare(options: RunOptions, locations: Locations | None = None,
+            on_loaded: Callable[[PlanTemplate, int], None] | None = None) -> Prepared:
+    """Load every input, check the template against the mapping, and build the students.
+
+    ``on_loaded`` hears of the checked template and the number of roster rows before the students are
+    built (``generate`` starts its render workers then)."""
     locations = locations or Locations(options.google)
     mapping = load_mapping(options.mapping, period=options.period)
     notes: list[str] = []
     tables = read_sources(mapping, options.source, locations, notes)
     template = load_template(options, mapping, locations)
     check_template_fields(template, mapping)
+    if on_loaded is not None:
+        on_loaded(template, sum(len(tables[name].rows) for name in mapping.roster if name in tables))
     return Prepared(mapping, tables, template, build(mapping, tables, options), locations, notes)
 
 
@@ -223,21 +229,31 @@ def generate(
     on_start: Callable[[int], None] | None = None,
 ) -> Report:
     """Render and deliver every selected student's plan; the report says how each one went."""
-    prepared = prepare(options)
-    refuse_invalid_data(prepared, options)
-    soffice = find_soffice() if options.pdf and options.drive is None else None
-    out_dir = output_folder(options, prepared.mapping)
-    targets = write_back_targets(prepared, out_dir) if options.write_back else []
-    prepared.tables.clear()  # students are built: the caseload's cells (~50 MB at 10,000 students) can go
     with ExitStack() as held:
+        workers: list[RenderWorkers] = []
+
+        def start_workers(template: PlanTemplate, rows: int) -> None:
+            """Workers start (and compile the template) while this process builds the students."""
+            jobs = choose_jobs(options.jobs, rows)
+            if jobs > 1:
+                workers.append(held.enter_context(RenderWorkers(template, jobs)))
+
+        prepared = prepare(options, on_loaded=start_workers)
+        refuse_invalid_data(prepared, options)
+        soffice = find_soffice() if options.pdf and options.drive is None else None
+        out_dir = output_folder(options, prepared.mapping)
+        targets = write_back_targets(prepared, out_dir) if options.write_back else []
+        prepared.tables.clear()  # students are built: the caseload's cells (~50 MB at 10,000 students) can go
         if not options.dry_run:
             ensure_out_dir(out_dir)
             held.enter_context(OutDirLock(out_dir / STATE_DIR, out_dir))
-        return _generate(options, prepared, out_dir, soffice, targets, on_outcome, on_start)
+        return _generate(options, prepared, out_dir, soffice, targets, on_outcome, on_start,
+                         workers[0] if workers else None)
 
 
 def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: str | None, targets: list[Any],
-              on_outcome: Callable[[Outcome], None] | None, on_start: Callable[[int], None] | None) -> Report:
+              on_outcome: Callable[[Outcome], None] | None, on_start: Callable[[int], None] | None,
+              workers: RenderWorkers | None = None) -> Report:
     """The writing half of ``generate``, run while this process holds the output folder's lock."""
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
@@ -261,7 +277,8 @@ def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: s
         for failure in prepared.roster.failures:
             record(Outcome(failure.key, failure.display_name, FAILED, template=template_name,
                            time=_now(), message=failure.message))
-        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer())
+        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer(),
+                               workers)
         for job, delivery in sink.deliver_all(rendered):
             if isinstance(delivery, StudentError):
                 render_failed(job.student, delivery)

@@ -67,7 +67,8 @@ class Writer(Protocol):
         ...
 
 
-_worker: tuple[PlanTemplate, Writer | None] | None = None
+_template: PlanTemplate | None = None  # the worker's compiled template
+_writer: Writer | None = None  # the writer of this run, kept across tasks (a local one holds the journal open)
 
 
 def choose_jobs(requested: int | None, students: int) -> int:
@@ -99,29 +100,36 @@ def _end_with_parent(expected: int | None) -> None:
     threading.Thread(target=watch, name="plangen-parent-watch", daemon=True).start()
 
 
-def _init_worker(template: PlanTemplate | tuple, writer: Writer | None, parent: int | None) -> None:
-    global _worker
+def _init_worker(template: PlanTemplate | tuple, parent: int | None) -> None:
+    global _template
     _end_with_parent(parent)
-    if not isinstance(template, PlanTemplate):  # spawned, not forked: compile it here
+    if not isinstance(template, PlanTemplate):  # spawned, not forked: load it here
         path, data, autocrat = template
         template = PlanTemplate(path, data=data, autocrat=autocrat)
-    template.compiled  # noqa: B018 - compile before the first task, not inside it
-    _worker = (template, writer)
+    template.compiled  # noqa: B018 - compiled now, while the main process is still reading the caseload
+    _template = template
 
 
-def _render_chunk(chunk: list[tuple[dict[str, Any], PlanName]]) -> list[Any]:
+def _ready() -> bool:
+    """A first task, so that every worker is started (and compiles the template) before the work comes."""
+    return True
+
+
+def _render_chunk(writer: Writer | None, chunk: list[tuple[dict[str, Any], PlanName]]) -> list[Any]:
     """Per student: the plan's bytes, the writer's outcome, or the StudentError (returned, not raised:
     the pool would wrap it in a traceback)."""
-    assert _worker is not None
-    template, writer = _worker
+    global _writer
+    assert _template is not None
+    if writer != _writer:  # the same writer arrives with every task: keep the first, with its open journal
+        _writer = writer
     results: list[Any] = []
     for context, name in chunk:
         try:
-            data = template.render(context)
+            data = _template.render(context)
         except StudentError as exc:
             results.append(exc)
             continue
-        results.append(data if writer is None else _Delivered(writer.write(name, data, context)))
+        results.append(data if _writer is None else _Delivered(_writer.write(name, data, context)))
     return results
 
 
@@ -139,13 +147,17 @@ def render_jobs(
     jobs: int,
     on_failure: Callable[[Student, StudentError], None],
     writer: Writer | None = None,
+    workers: RenderWorkers | None = None,
 ) -> Iterator[PlanJob]:
     """Rendered plans in roster order; a student whose render fails goes to ``on_failure`` instead.
 
     With ``writer`` and more than one job, each plan is delivered in the worker that rendered it:
-    the job comes back with ``delivered`` set and no data.
+    the job comes back with ``delivered`` set and no data. ``workers``: started earlier for this template
+    and number of jobs (see ``RenderWorkers``); otherwise they are started here.
     """
     if jobs <= 1:
+        if workers is not None:
+            workers.pool.discard()
         for student in students:
             try:
                 data = template.render(student.context())
@@ -154,33 +166,63 @@ def render_jobs(
                 continue
             yield PlanJob(student, names[student.key], data)
         return
-    yield from _Pool(template, names, jobs, writer).run(students, on_failure)
+    pool = workers.pool if workers is not None else None
+    if pool is None or pool.jobs != jobs or pool.template is not template:
+        if pool is not None:
+            pool.discard()  # started for a caseload the selection has since made smaller
+        pool = _Pool(template, jobs)
+    try:
+        yield from pool.run(students, names, on_failure, writer)
+    finally:
+        pool.discard()  # workers end with the rendering: their journal files are closed before the run's
+
+
+class RenderWorkers:
+    """Worker processes started ahead of the work, while the main process still reads and builds the
+    caseload: starting them and compiling the template (a tenth of a second on the shipped plan) then
+    costs the run nothing. Closed (the processes ended) when the ``with`` block ends."""
+
+    def __init__(self, template: PlanTemplate, jobs: int):
+        self.pool = _Pool(template, jobs)
+
+    def __enter__(self) -> RenderWorkers:
+        self.pool.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.pool.discard()
 
 
 class _Pool:
     """Worker processes, replaced when one dies, with the students in flight re-run one by one."""
 
-    def __init__(self, template: PlanTemplate, names: dict[str, PlanName], jobs: int, writer: Writer | None):
-        self.names = names
+    def __init__(self, template: PlanTemplate, jobs: int):
+        self.template = template
         self.jobs = jobs
         self.context = multiprocessing.get_context()
-        self.forked = self.context.get_start_method() == "fork"  # the compiled template is inherited as is
+        self.forked = self.context.get_start_method() == "fork"  # the template is inherited as it is
         source = template if self.forked else (template.path, template.data, template.autocrat)
-        self.initargs = (source, writer, os.getpid() if self.forked else None)
+        self.initargs = (source, os.getpid() if self.forked else None)
         self.executor: ProcessPoolExecutor | None = None
+        self.names: dict[str, PlanName] = {}
+        self.writer: Writer | None = None
+
+    def start(self) -> None:
+        for _ in range(self.jobs):  # spawned (not forked) workers start one per waiting task
+            self._executor().submit(_ready)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
             if self.forked:
-                # A forked worker shares the caseload's pages with this process until it writes to them;
-                # its garbage collector would, walking every inherited object (tens of MB at 10,000
-                # students). Frozen objects are never walked (the gc module documents this use).
+                # A forked worker shares this process's pages until it writes to them; its garbage
+                # collector would, walking every inherited object (tens of MB at 10,000 students).
+                # Frozen objects are never walked (the gc module documents this use).
                 gc.freeze()
             self.executor = ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker,
                                                 initargs=self.initargs)
         return self.executor
 
-    def _discard(self) -> None:
+    def discard(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
@@ -189,7 +231,7 @@ class _Pool:
 
     def _submit(self, chunk: list[Student]) -> Future:
         task = [(s.context(), self.names[s.key]) for s in chunk]
-        return self._executor().submit(_render_chunk, task)
+        return self._executor().submit(_render_chunk, self.writer, task)
 
     def _job(self, student: Student, result: Any, on_failure: Callable[[Student, StudentError], None]
              ) -> PlanJob | None:
@@ -200,8 +242,9 @@ class _Pool:
             return PlanJob(student, self.names[student.key], b"", delivered=result.outcome)
         return PlanJob(student, self.names[student.key], result)
 
-    def run(self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
-            ) -> Iterator[PlanJob]:
+    def run(self, students: list[Student], names: dict[str, PlanName],
+            on_failure: Callable[[Student, StudentError], None], writer: Writer | None = None) -> Iterator[PlanJob]:
+        self.names, self.writer = names, writer
         chunks = iter([students[i:i + CHUNK] for i in range(0, len(students), CHUNK)])
         pending: deque[tuple[list[Student], Future]] = deque()
         try:
@@ -219,7 +262,7 @@ class _Pool:
                 except BrokenProcessPool:
                     suspects = chunk + [s for c, _ in pending for s in c]
                     pending.clear()
-                    self._discard()
+                    self.discard()
                     yield from self._one_by_one(suspects, on_failure)
                     continue
                 for student, result in zip(chunk, results, strict=True):
@@ -227,7 +270,8 @@ class _Pool:
                     if job is not None:
                         yield job
         finally:
-            self._discard()
+            for _, future in pending:  # a run stopped half-way (an error in the main process)
+                future.cancel()
 
     def _one_by_one(self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
                     ) -> Iterator[PlanJob]:
@@ -237,7 +281,7 @@ class _Pool:
             try:
                 (result,) = self._submit([student]).result()
             except BrokenProcessPool:
-                self._discard()
+                self.discard()
                 dead_in_a_row += 1
                 if dead_in_a_row >= MAX_DEAD_IN_A_ROW:
                     raise WorkerError(f"worker processes stopped unexpectedly on {dead_in_a_row} students in a "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -165,3 +166,47 @@ def test_workers_end_when_the_run_is_killed(sample_copy: Path, tmp_path: Path):
             if alive(worker):
                 os.kill(worker, signal.SIGKILL)
     assert len(list(out.glob("*/*.docx"))) < 3000  # it was killed mid-way
+
+
+def test_workers_are_started_with_the_template_before_the_students_are_built(sample_copy: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch):
+    """Starting workers and compiling the template in them overlaps with building the students."""
+    from generator import pipeline
+    from generator.template import parallel
+
+    events: list[str] = []
+    build = pipeline.build
+    monkeypatch.setattr(pipeline, "build", lambda *args: events.append("build") or build(*args))
+    started = parallel._Pool.start
+    monkeypatch.setattr(parallel._Pool, "start", lambda pool: events.append(f"workers {pool.jobs}") or started(pool))
+    used = []
+    run = parallel._Pool.run
+    monkeypatch.setattr(parallel._Pool, "run", lambda pool, *args: used.append(pool) or run(pool, *args))
+    report = pipeline.generate(RunOptions(mapping=sample_copy / "mappings" / "caseload.yaml",
+                                          out_dir=sample_copy / "out", today=dt.date(2026, 11, 22), jobs=2))
+    assert report.exit_code == 0 and len(report.outcomes) == 27
+    assert events == ["workers 2", "build"]
+    assert len(used) == 1 and used[0].executor is None  # the early workers did the work, and have ended
+    assert multiprocessing.active_children() == []
+
+
+def test_early_workers_end_when_the_selection_leaves_too_few_students_or_the_data_is_refused(
+        sample_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator import pipeline
+    from generator.errors import DataError
+    from generator.template import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 5)  # the sample's 27 rows would start workers
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    mapping = sample_copy / "mappings" / "caseload.yaml"
+    report = pipeline.generate(RunOptions(mapping=mapping, out_dir=sample_copy / "one", today=dt.date(2026, 11, 22),
+                                          keys=("1001",)))
+    assert [o.key for o in report.outcomes] == ["1001"] and report.exit_code == 0
+    assert multiprocessing.active_children() == []
+    book = openpyxl.load_workbook(sample_copy / "samples" / "caseload.xlsx")
+    book["Caseload"]["D3"] = "not a date"  # a birth date that is not a date: the run is refused
+    book.save(sample_copy / "samples" / "caseload.xlsx")
+    with pytest.raises(DataError):
+        pipeline.generate(RunOptions(mapping=mapping, out_dir=sample_copy / "two", today=dt.date(2026, 11, 22)))
+    assert multiprocessing.active_children() == []
+    assert not (sample_copy / "two").exists()
