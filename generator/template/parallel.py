@@ -5,7 +5,9 @@ the hand-over costs little next to the render. With a destination that can be wr
 process (local folders, ``Writer``), the worker also writes each plan where it rendered it: a
 plan's bytes never travel back, only its small outcome, so the main process is left reading the
 caseload, scheduling and reporting, and a second core helps even on a one-page template. A
-bounded window of tasks in flight keeps memory flat however long the caseload.
+bounded window of tasks in flight keeps memory flat however long the caseload. Workers can be
+started before the students are built (``RenderWorkers``): forking them and compiling the template
+in each then happens while the main process is still busy, not after it.
 
 A worker that dies (out of memory, a crash in a library) fails only the student it was working
 on: the students that were in flight are run again one at a time in fresh workers, and the one
