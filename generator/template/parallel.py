@@ -233,7 +233,11 @@ class _Pool:
 
     def _submit(self, chunk: list[Student]) -> Future:
         task = [(s.context(), self.names[s.key]) for s in chunk]
-        return self._executor().submit(_render_chunk, self.writer, task)
+        try:
+            return self._executor().submit(_render_chunk, self.writer, task)
+        except BrokenProcessPool:  # a worker died before this task, while starting or waiting: start afresh
+            self.discard()
+            return self._executor().submit(_render_chunk, self.writer, task)
 
     def _job(self, student: Student, result: Any, on_failure: Callable[[Student, StudentError], None]
              ) -> PlanJob | None:

@@ -210,3 +210,29 @@ def test_early_workers_end_when_the_selection_leaves_too_few_students_or_the_dat
         pipeline.generate(RunOptions(mapping=mapping, out_dir=sample_copy / "two", today=dt.date(2026, 11, 22)))
     assert multiprocessing.active_children() == []
     assert not (sample_copy / "two").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_a_worker_killed_while_waiting_for_work_costs_no_student(sample_copy: Path, tmp_path: Path):
+    """Workers started early wait while the students are built; one that dies then (out of memory, killed)
+    leaves a broken pool, which is replaced before the first task instead of failing the run."""
+    from generator.template.parallel import RenderWorkers
+
+    run = prepared(sample_copy)
+    before = children(os.getpid())
+    with RenderWorkers(run.template, 2) as workers:
+        deadline = time.monotonic() + 30
+        while len(children(os.getpid()) - before) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(min(children(os.getpid()) - before), signal.SIGKILL)
+        time.sleep(0.5)  # the pool notices and marks itself broken
+        out = tmp_path / "out"
+        sink = LocalSink(out)
+        failures: list[tuple[str, str]] = []
+        jobs = render_jobs(run.template, run.roster.students, run.names, 2,
+                           lambda s, e: failures.append((s.key, str(e))), LocalWriter(out, False, False), workers)
+        delivered = [(job.student.key, outcome.status) for job, outcome in sink.deliver_all(jobs)]
+        sink.close()
+    assert failures == []
+    assert delivered == [(s.key, CREATED) for s in run.roster.students]
+    assert multiprocessing.active_children() == []
