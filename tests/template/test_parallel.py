@@ -236,3 +236,27 @@ def test_a_worker_killed_while_waiting_for_work_costs_no_student(sample_copy: Pa
     assert failures == []
     assert delivered == [(s.key, CREATED) for s in run.roster.students]
     assert multiprocessing.active_children() == []
+
+
+def test_spawned_workers_as_on_macos_and_windows_write_the_same_plans(sample_copy: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    """Where workers are spawned, not forked (macOS, Windows), each loads the template from its bytes and
+    receives the writer with its tasks: the plans are the same."""
+    from generator import pipeline
+    from generator.template import parallel
+
+    spawn = multiprocessing.get_context("spawn")
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda *method: spawn)
+    pools = []
+    run_pool = parallel._Pool.run
+    monkeypatch.setattr(parallel._Pool, "run", lambda pool, *args: pools.append(pool) or run_pool(pool, *args))
+    mapping = sample_copy / "mappings" / "caseload.yaml"
+    spawned = pipeline.generate(RunOptions(mapping=mapping, out_dir=tmp_path / "spawned", today=dt.date(2026, 11, 22),
+                                          jobs=2))
+    assert spawned.exit_code == 0 and {o.status for o in spawned.outcomes} == {CREATED}
+    assert [pool.forked for pool in pools] == [False]
+    run = prepared(sample_copy)
+    for student in run.roster.students:
+        written = (tmp_path / "spawned" / run.names[student.key].relpath).read_bytes()
+        assert written == run.template.render(student.context())
+    assert multiprocessing.active_children() == []
