@@ -104,6 +104,10 @@ def _end_with_parent(expected: int | None) -> None:
 
 def _init_worker(template: PlanTemplate | tuple, parent: int | None) -> None:
     global _template
+    # Ctrl-C reaches every process of the terminal's group: the main process stops the run (and these
+    # workers, once their current plans are written); a worker's own KeyboardInterrupt would only print
+    # a traceback per worker over the "Aborted!".
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_parent(parent)
     if not isinstance(template, PlanTemplate):  # spawned, not forked: load it here
         path, data, autocrat = template

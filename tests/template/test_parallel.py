@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,3 +261,44 @@ def test_spawned_workers_as_on_macos_and_windows_write_the_same_plans(sample_cop
         written = (tmp_path / "spawned" / run.names[student.key].relpath).read_bytes()
         assert written == run.template.render(student.context())
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("when", ["building", "writing"])
+def test_ctrl_c_stops_the_run_quietly_and_leaves_no_worker(sample_copy: Path, tmp_path: Path, when: str):
+    """A terminal's Ctrl-C goes to the whole process group: plangen says it was aborted, once, and the
+    workers end after finishing the plan in hand (every plan on disk is whole). While the students are
+    built the workers are already started and waiting; a waiting worker used to print a traceback."""
+    mapping = big_caseload(sample_copy, 3000)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "generate", "-m", str(mapping), "--out", str(out),
+               "--today", TODAY, "--jobs", "2"]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 if when == "building" else not any(out.glob("*/*.docx")):
+            assert run.poll() is None and time.monotonic() < deadline, f"the run ended before {when}"
+            workers = children(run.pid)
+            time.sleep(0.02)
+        if when == "building":
+            time.sleep(0.2)  # started, template compiled: waiting for work while the students are built
+        workers = children(run.pid)
+        os.killpg(run.pid, signal.SIGINT)
+        output = run.communicate(timeout=60)[0].decode()
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(10)
+    assert run.returncode != 0
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output[-3000:]
+    assert "Aborted" in output
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [w for w in workers if alive(w)] == []
+    written = list(out.glob("*/*.docx"))
+    assert len(written) < 3000
+    for plan in written:
+        assert zipfile.is_zipfile(plan), plan  # never a half-written plan
