@@ -30,7 +30,7 @@ _ENCODE = json.JSONEncoder(default=_plain, sort_keys=True, ensure_ascii=False).e
 
 
 def token(name: str, value: Any) -> str:
-    return binascii.b2a_base64(_digest(name, value), newline=False).decode("ascii").translate(_URL_SAFE)
+    return _letters(_digest(name, value))
 
 
 def _digest(name: str, value: Any) -> bytes:
@@ -40,7 +40,10 @@ def _digest(name: str, value: Any) -> bytes:
 def fingerprint(values: Mapping[str, Any], names: Iterable[str]) -> str:
     """One token per field, in name order, as one string (each token's 3 bytes encode to exactly 4
     characters, so the digests are encoded together: the same text as joining each field's token)."""
-    digests = b"".join(_digest(name, values.get(name)) for name in sorted(names))
+    return _letters(b"".join(_digest(name, values.get(name)) for name in sorted(names)))
+
+
+def _letters(digests: bytes) -> str:
     return binascii.b2a_base64(digests, newline=False).decode("ascii").translate(_URL_SAFE)
 
 

@@ -19,11 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.sources.cells import EXCEL_EPOCH, column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HYPERLINK = f"{RELATIONSHIPS}/hyperlink"
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FORMAT_ID = 164  # the first id a workbook may give its own number formats
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot carry
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # same rows, same bytes: no save time inside the zip
@@ -36,15 +37,6 @@ class CellStyle:
     underline: bool = False
     fill: str | None = None  # RRGGBB, solid
     date: bool = False  # shown as yyyy-mm-dd
-
-
-def column_name(index: int) -> str:
-    """1-based column number to Excel's letters (1 -> A, 28 -> AB)."""
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _text(value: str) -> str:
@@ -81,7 +73,7 @@ class SimpleSheet:
         cells = []
         for index, value in enumerate(values):
             style = styles if isinstance(styles, int) else styles[index]
-            reference = f"{column_name(index + 1)}{number}"
+            reference = f"{column_letter(index)}{number}"
             cells.append(_cell(reference, value, style))
             if links and links.get(index):
                 self.links.append((reference, links[index]))
@@ -109,12 +101,12 @@ class SimpleSheet:
 
     @property
     def last_cell(self) -> str:
-        return f"{column_name(self.width)}{max(len(self.rows), 1)}"
+        return f"{column_letter(self.width - 1)}{max(len(self.rows), 1)}"
 
     def _filter_range(self) -> str | None:
         if self.filter_row is None:
             return None
-        return f"A{self.filter_row}:{column_name(self.width)}{max(len(self.rows), self.filter_row)}"
+        return f"A{self.filter_row}:{column_letter(self.width - 1)}{max(len(self.rows), self.filter_row)}"
 
     def _workbook(self) -> str:
         names = ""
@@ -203,7 +195,7 @@ def _cell(reference: str, value: Any, style: int) -> str:
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return f'<c r="{reference}"{styled}><v>{value!r}</v></c>'
     if isinstance(value, dt.datetime):
-        serial = (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        serial = (value - dt.datetime.combine(EXCEL_EPOCH, dt.time())).total_seconds() / 86400
         return f'<c r="{reference}"{styled}><v>{serial!r}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{reference}"{styled}><v>{(value - EXCEL_EPOCH).days}</v></c>'

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.output.xlsx import CellStyle, SimpleSheet, column_name
+from generator.output.xlsx import CellStyle, SimpleSheet
 from tests.helpers import convert_with_libreoffice, soffice
 
 
@@ -31,11 +31,6 @@ def sample_sheet() -> SimpleSheet:
                  [0, 0, sheet.style(CellStyle(color="0563C1", underline=True)), 0],
                  {2: 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'})
     return sheet
-
-
-def test_column_names_run_like_excel_letters():
-    assert [column_name(n) for n in (1, 10, 26, 27, 28, 52, 53, 702, 703)] == [
-        "A", "J", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
 
 
 def test_values_styles_links_and_layout_read_back_with_openpyxl():

@@ -109,4 +109,5 @@ def test_unreadable_sources_say_why_and_how_to_fix(tmp_path: Path, name, content
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 9, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "J", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]  # also the overview workbook's cell references
