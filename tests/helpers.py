@@ -46,6 +46,29 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
     return path
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list]], states: dict[str, str] | None = None,
+                   epoch: dt.datetime | None = None, formats: dict[str, str] | None = None,
+                   merges: tuple[str, ...] = ()) -> Path:
+    """A workbook as Excel would save it: sheets in order, hidden states, the date system, and cell number
+    formats and merged ranges on the last sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    if epoch is not None:
+        workbook.epoch = epoch
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = (states or {}).get(title, "visible")
+    last = workbook.worksheets[-1]
+    for cell, number_format in (formats or {}).items():
+        last[cell].number_format = number_format
+    for cells in merges:
+        last.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import cli
-from tests.helpers import docx_text, make_template, write_xlsx
+from tests.helpers import docx_text, make_template, write_workbook, write_xlsx
 
 MAPPING = """key: id
 display_name: "{{ first }} {{ last }}"
@@ -261,21 +261,7 @@ def book(sheets: dict[str, list[list]], states: dict[str, str] | None = None, ep
          formats: dict[str, str] | None = None, merges: tuple[str, ...] = ()) -> Callable[[Path], None]:
     """A workbook writer: sheets in order, hidden states, the date system, cell number formats, merges."""
     def write(path: Path) -> None:
-        workbook = openpyxl.Workbook()
-        workbook.remove(workbook.active)
-        if epoch is not None:
-            workbook.epoch = epoch
-        for title, data in sheets.items():
-            sheet = workbook.create_sheet(title)
-            for row in data:
-                sheet.append(row)
-            sheet.sheet_state = (states or {}).get(title, "visible")
-        last = workbook.worksheets[-1]
-        for cell, number_format in (formats or {}).items():
-            last[cell].number_format = number_format
-        for cells in merges:
-            last.merge_cells(cells)
-        workbook.save(path)
+        write_workbook(path, sheets, states, epoch, formats, merges)
     return write
 
 

@@ -14,28 +14,13 @@ from generator.errors import SourceError
 from generator.sources.cells import to_date, to_integer, to_text
 from generator.sources.excel import list_sheets
 from generator.sources.tables import read_table
-from tests.helpers import write_xlsx
-
-
-def workbook(path: Path, sheets: dict[str, list[list]], states: dict[str, str] | None = None,
-             epoch: dt.datetime | None = None) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    if epoch is not None:
-        book.epoch = epoch
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        sheet.sheet_state = (states or {}).get(title, "visible")
-    book.save(path)
-    return path
+from tests.helpers import write_workbook, write_xlsx
 
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
 def test_first_visible_sheet_by_default_and_a_hidden_one_only_by_name(tmp_path: Path, state: str):
-    path = workbook(tmp_path / "c.xlsx", {"Last Year": [["ID"], [1]], "Caseload": [["ID"], [2]]},
-                    {"Last Year": state})
+    path = write_workbook(tmp_path / "c.xlsx", {"Last Year": [["ID"], [1]], "Caseload": [["ID"], [2]]},
+                          {"Last Year": state})
     table = read_table(path)
     assert (table.sheet, table.rows[0].values) == ("Caseload", [2])
     assert read_table(path, "Last Year").rows[0].values == [1]
@@ -43,7 +28,7 @@ def test_first_visible_sheet_by_default_and_a_hidden_one_only_by_name(tmp_path: 
 
 
 def test_unknown_sheet_lists_the_hidden_ones_marked(tmp_path: Path):
-    path = workbook(tmp_path / "c.xlsx", {"Old": [["ID"], [1]], "Caseload": [["ID"], [2]]}, {"Old": "hidden"})
+    path = write_workbook(tmp_path / "c.xlsx", {"Old": [["ID"], [1]], "Caseload": [["ID"], [2]]}, {"Old": "hidden"})
     with pytest.raises(SourceError) as err:
         read_table(path, "Students")
     assert "Sheets in this workbook: 'Old' (hidden), 'Caseload'. Fix `sheet:`" in str(err.value)
@@ -51,8 +36,9 @@ def test_unknown_sheet_lists_the_hidden_ones_marked(tmp_path: Path):
 
 def test_1904_date_system_for_date_cells_and_serial_numbers(tmp_path: Path):
     serial = (dt.date(2018, 3, 4) - dt.date(1904, 1, 1)).days
-    path = workbook(tmp_path / "mac.xlsx", {"S": [["DOB", "Serial", "Minutes"], [dt.datetime(2018, 3, 4), serial, 30]]},
-                    epoch=CALENDAR_MAC_1904)
+    path = write_workbook(tmp_path / "mac.xlsx",
+                          {"S": [["DOB", "Serial", "Minutes"], [dt.datetime(2018, 3, 4), serial, 30]]},
+                          epoch=CALENDAR_MAC_1904)
     dob, typed_serial, minutes = read_table(path).rows[0].values
     assert to_date(dob) == dt.date(2018, 3, 4)
     assert to_date(typed_serial) == dt.date(2018, 3, 4)  # four years and a day off in the 1900 system
