@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from render_throughput import TODAY, build_caseload, build_mapping, one_page_templates  # noqa: E402
 
-NAIVE = '''
+NAIVE = """
 import csv, sys, datetime as dt
 from pathlib import Path
 import openpyxl
@@ -69,7 +69,7 @@ for values in rows:
     manifest.append([row["Student ID"], context["full_name"], "created", str(path)])
 with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
     csv.writer(handle).writerows([["key", "name", "status", "output"], *manifest])
-'''
+"""
 
 
 def tree_memory_kb(pid: int) -> int:
@@ -117,10 +117,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="pass --jobs to plangen (default: its own choice)")
     parser.add_argument("--only", choices=["plangen"], help="skip the naive script (it takes minutes at 10,000)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} core(s), Python {sys.version.split()[0]}, {args.template} template; "
-          f"plangen {'--jobs ' + str(args.jobs) if args.jobs else 'default --jobs'}")
-    print(f"{'students':>9} {'plangen s':>10} {'docs/s':>8} {'peak MB':>8} {'naive s':>9} {'docs/s':>8} "
-          f"{'peak MB':>8} {'ratio':>6}")
+    print(
+        f"{os.cpu_count()} core(s), Python {sys.version.split()[0]}, {args.template} template; "
+        f"plangen {'--jobs ' + str(args.jobs) if args.jobs else 'default --jobs'}"
+    )
+    print(
+        f"{'students':>9} {'plangen s':>10} {'docs/s':>8} {'peak MB':>8} {'naive s':>9} {'docs/s':>8} "
+        f"{'peak MB':>8} {'ratio':>6}"
+    )
     per_student = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -134,8 +138,20 @@ def main() -> None:
             caseload = build_caseload(size, folder)
             mapping = build_mapping(folder, caseload)
             out = folder / "plangen"
-            command = [sys.executable, "-m", "generator", "generate", "-m", str(mapping), "--template",
-                       str(template), "--out", str(out), "--today", TODAY.isoformat()]
+            command = [
+                sys.executable,
+                "-m",
+                "generator",
+                "generate",
+                "-m",
+                str(mapping),
+                "--template",
+                str(template),
+                "--out",
+                str(out),
+                "--today",
+                TODAY.isoformat(),
+            ]
             if args.jobs:
                 command += ["--jobs", str(args.jobs)]
             seconds, peak = timed(command, size, out)
@@ -143,14 +159,19 @@ def main() -> None:
             line = f"{size:>9,} {seconds:>10.2f} {size / seconds:>8.1f} {peak:>8.1f}"
             if args.template == "one-page" and not args.only:
                 naive_out = folder / "naive"
-                naive_seconds, naive_peak = timed([sys.executable, str(naive_script), str(caseload), str(template),
-                                                   str(naive_out)], size, naive_out)
-                line += (f" {naive_seconds:>9.2f} {size / naive_seconds:>8.1f} {naive_peak:>8.1f}"
-                         f" {naive_seconds / seconds:>5.1f}x")
+                naive_seconds, naive_peak = timed(
+                    [sys.executable, str(naive_script), str(caseload), str(template), str(naive_out)], size, naive_out
+                )
+                line += (
+                    f" {naive_seconds:>9.2f} {size / naive_seconds:>8.1f} {naive_peak:>8.1f}"
+                    f" {naive_seconds / seconds:>5.1f}x"
+                )
             print(line, flush=True)
     if len(per_student) > 1:
-        print("plangen ms per student at each size (flat = linear time): "
-              + ", ".join(f"{1000 * s:.2f}" for s in per_student))
+        print(
+            "plangen ms per student at each size (flat = linear time): "
+            + ", ".join(f"{1000 * s:.2f}" for s in per_student)
+        )
 
 
 if __name__ == "__main__":

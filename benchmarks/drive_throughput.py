@@ -50,8 +50,9 @@ def caseload(fake: FakeGoogle, students: int) -> tuple[str, list[PlanJob]]:
 FIXED_PACE = 2.9  # what plangen held every run to before it learned the pace
 
 
-def timed_run(fake: FakeGoogle, root: str, jobs: list[PlanJob], workers: int, pace: float | None
-              ) -> tuple[float, Counter, list[str]]:
+def timed_run(
+    fake: FakeGoogle, root: str, jobs: list[PlanJob], workers: int, pace: float | None
+) -> tuple[float, Counter, list[str]]:
     """``pace`` None: the learned pace (plangen's default); a number: that fixed pace."""
     fake.clear_log()
     start = time.perf_counter()
@@ -59,23 +60,39 @@ def timed_run(fake: FakeGoogle, root: str, jobs: list[PlanJob], workers: int, pa
         options = drive.DriveOptions(root=root, workers=workers)
     else:
         options = drive.DriveOptions(root=root, workers=workers, writes_per_second=pace, adaptive=False)
-    sink = drive.connect(Credentials(token="benchmark"), options, field=None, column="", template_sha256="0" * 64,
-                         replace_edited=False, dry_run=False, expected=len(jobs))
+    sink = drive.connect(
+        Credentials(token="benchmark"),
+        options,
+        field=None,
+        column="",
+        template_sha256="0" * 64,
+        replace_edited=False,
+        dry_run=False,
+        expected=len(jobs),
+    )
     statuses = Counter(r.status if isinstance(r, Delivery) else "failed" for _, r in sink.deliver_all(jobs))
     return time.perf_counter() - start, statuses, sink.notes
 
 
-def describe(label: str, seconds: float, statuses: Counter, notes: list[str], fake: FakeGoogle, students: int
-             ) -> None:
+def describe(label: str, seconds: float, statuses: Counter, notes: list[str], fake: FakeGoogle, students: int) -> None:
     log = fake.calls()
     writes = [e for e in log if e.method != "GET"]
     refused = sum(1 for e in log if e.status in (403, 429))
-    kinds = Counter("list" if e.path == "/drive/v3/files" and e.method == "GET" else
-                    "generateIds" if e.path.endswith("generateIds") else
-                    "get" if e.method == "GET" else "write" for e in log)
+    kinds = Counter(
+        "list"
+        if e.path == "/drive/v3/files" and e.method == "GET"
+        else "generateIds"
+        if e.path.endswith("generateIds")
+        else "get"
+        if e.method == "GET"
+        else "write"
+        for e in log
+    )
     print(f"{label}: {seconds:6.1f} s wall, {dict(statuses)}")
-    print(f"  requests: {len(log)} ({len(log) / students:.2f} per student): {dict(kinds)}; "
-          f"writes {len(writes)} ({len(writes) / students:.2f} per student); refused by the rate limit: {refused}")
+    print(
+        f"  requests: {len(log)} ({len(log) / students:.2f} per student): {dict(kinds)}; "
+        f"writes {len(writes)} ({len(writes) / students:.2f} per student); refused by the rate limit: {refused}"
+    )
     for note in notes:
         print(f"  {note}")
 
@@ -107,8 +124,10 @@ def main() -> None:
     with FakeGoogle() as fake:
         os.environ[ENV_API_ROOT] = fake.url
         fake.latency = args.latency
-        print(f"{args.students} students, {args.latency * 1000:.0f} ms latency, {args.workers} upload threads, "
-              f"{os.cpu_count()} core(s)")
+        print(
+            f"{args.students} students, {args.latency * 1000:.0f} ms latency, {args.workers} upload threads, "
+            f"{os.cpu_count()} core(s)"
+        )
         if args.limit is not None:
             scenario(fake, args, args.limit, args.pace)
             return
@@ -116,8 +135,9 @@ def main() -> None:
         print(f"  learned pace / floor: {learned / (args.students / 3.0):.2f}x the floor")
         fixed = scenario(fake, args, 10.0, FIXED_PACE)
         learned = scenario(fake, args, 10.0, None)
-        print(f"\nlimit 10 writes/s: the learned pace is {fixed / learned:.2f}x faster than the fixed "
-              f"{FIXED_PACE}/s pace")
+        print(
+            f"\nlimit 10 writes/s: the learned pace is {fixed / learned:.2f}x faster than the fixed {FIXED_PACE}/s pace"
+        )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def build(rows: int, folder: Path) -> tuple[Path, Path]:
     sheet.append([])
     header = [f"Column {i}" for i in range(30)]
     sheet.append(header)
-    data = [[n, f"Name {n}", dt.datetime(2018, 1, 1) + dt.timedelta(days=n % 900), 0.25 + n % 7 / 10, "text " * 5] * 6
-            for n in range(rows)]
+    data = [
+        [n, f"Name {n}", dt.datetime(2018, 1, 1) + dt.timedelta(days=n % 900), 0.25 + n % 7 / 10, "text " * 5] * 6
+        for n in range(rows)
+    ]
     for row in data:
         sheet.append(row)
     for cells in sheet.iter_rows(min_row=4, min_col=4, max_col=4):

@@ -57,8 +57,9 @@ def build_caseload(students: int, folder: Path) -> Path:
 def build_mapping(folder: Path, caseload: Path) -> Path:
     text = (ROOT / "mappings" / "caseload.yaml").read_text(encoding="utf-8")
     text = text.replace("source: ../samples/caseload.xlsx", f"source: {caseload}")
-    text = text.replace("template: ../templates/ot-treatment-plan.docx",
-                        f"template: {ROOT / 'templates' / 'ot-treatment-plan.docx'}")
+    text = text.replace(
+        "template: ../templates/ot-treatment-plan.docx", f"template: {ROOT / 'templates' / 'ot-treatment-plan.docx'}"
+    )
     path = folder / "caseload.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -84,18 +85,24 @@ def one_page_templates(folder: Path) -> tuple[Path, Path]:
         doc.save(path)
         return path
 
-    docxtpl = build({
-        "header": "{{ full_name }} (ID {{ student_id }}), grade {{ grade }}, {{ school }}",
-        "dates": "Teacher {{ teacher }}. Annual review {{ annual_review }}. Services: {{ service_summary }}.",
-        "rows": [["{%tr for g in goals %}", ""], ["{{ loop.index }}", "{{ g }}"], ["{%tr endfor %}", ""]],
-        "notes": "Notes: {{ notes }}",
-    }, folder / "one-page-docxtpl.docx")
-    docxtemplater = build({
-        "header": "{full_name} (ID {student_id}), grade {grade}, {school}",
-        "dates": "Teacher {teacher}. Annual review {annual_review}. Services: {service_summary}.",
-        "rows": [["{#goals}{index}", "{text}{/goals}"], ["", ""], ["", ""]],
-        "notes": "Notes: {notes}",
-    }, folder / "one-page-docxtemplater.docx")
+    docxtpl = build(
+        {
+            "header": "{{ full_name }} (ID {{ student_id }}), grade {{ grade }}, {{ school }}",
+            "dates": "Teacher {{ teacher }}. Annual review {{ annual_review }}. Services: {{ service_summary }}.",
+            "rows": [["{%tr for g in goals %}", ""], ["{{ loop.index }}", "{{ g }}"], ["{%tr endfor %}", ""]],
+            "notes": "Notes: {{ notes }}",
+        },
+        folder / "one-page-docxtpl.docx",
+    )
+    docxtemplater = build(
+        {
+            "header": "{full_name} (ID {student_id}), grade {grade}, {school}",
+            "dates": "Teacher {teacher}. Annual review {annual_review}. Services: {service_summary}.",
+            "rows": [["{#goals}{index}", "{text}{/goals}"], ["", ""], ["", ""]],
+            "notes": "Notes: {notes}",
+        },
+        folder / "one-page-docxtemplater.docx",
+    )
     _drop_empty_rows(docxtemplater)
     return docxtpl, docxtemplater
 
@@ -118,6 +125,7 @@ def contexts(mapping: Path) -> list[dict]:
 
 
 # ---- variants, each run in a child process -------------------------------------------------------
+
 
 def run_naive(mapping: Path, template: Path, out: Path) -> int:
     from docxtpl import DocxTemplate
@@ -147,8 +155,9 @@ def child(args: argparse.Namespace) -> None:
     else:
         count = run_plangen(Path(args.mapping), Path(args.template), out, args.jobs)
     elapsed = time.perf_counter() - started
-    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     print(json.dumps({"docs": count, "seconds": elapsed, "peak_mb": peak_kb / 1024}))
 
 
@@ -156,8 +165,20 @@ def measure(variant: str, mapping: Path, template: Path, workdir: Path, jobs: in
     """One run in its own process. Its output stays until the section ends (``clear``): deleting a thousand
     folders makes the file system busy for a while, and the next run must not pay for this one's."""
     out = Path(tempfile.mkdtemp(dir=workdir, prefix="out-"))
-    command = [sys.executable, __file__, "--child", variant, "--mapping", str(mapping), "--template", str(template),
-               "--out", str(out), "--jobs", str(jobs)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        variant,
+        "--mapping",
+        str(mapping),
+        "--template",
+        str(template),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+    ]
     settle()
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -197,14 +218,23 @@ def measure_docxtemplater(template: Path, mapping: Path, workdir: Path) -> dict 
     bench = ROOT / "benchmarks"
     if not (bench / "node_modules" / "docxtemplater").exists():
         subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"], cwd=bench, check=True)
-    data = [{**{k: str(v) for k, v in c.items() if not isinstance(v, list)},
-             "goals": [{"index": i + 1, "text": g} for i, g in enumerate(c["goals"])]} for c in contexts(mapping)]
+    data = [
+        {
+            **{k: str(v) for k, v in c.items() if not isinstance(v, list)},
+            "goals": [{"index": i + 1, "text": g} for i, g in enumerate(c["goals"])],
+        }
+        for c in contexts(mapping)
+    ]
     data_path = workdir / "contexts.json"
     data_path.write_text(json.dumps(data), encoding="utf-8")
     out = Path(tempfile.mkdtemp(dir=workdir, prefix="out-"))
     settle()
-    result = subprocess.run([node, str(bench / "docxtemplater_bench.js"), str(template), str(data_path), str(out)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [node, str(bench / "docxtemplater_bench.js"), str(template), str(data_path), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -212,8 +242,10 @@ def report(name: str, runs: list[dict]) -> float:
     rates = [r["docs"] / r["seconds"] for r in runs]
     median = statistics.median(rates)
     peak = max(r["peak_mb"] for r in runs)
-    print(f"  {name:<34} {median:8.1f} docs/s  ({1000 / median:6.2f} ms/doc)  peak {peak:7.1f} MB  "
-          f"runs: {', '.join(f'{x:.1f}' for x in rates)}")
+    print(
+        f"  {name:<34} {median:8.1f} docs/s  ({1000 / median:6.2f} ms/doc)  peak {peak:7.1f} MB  "
+        f"runs: {', '.join(f'{x:.1f}' for x in rates)}"
+    )
     return median
 
 
@@ -222,8 +254,12 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["plangen"], help="Run only plangen (for the memory check at 10k).")
-    parser.add_argument("--workdir", type=Path, help="Folder for the caseload and the plans written (default: the "
-                        "system's temporary folder). The disk matters: each plan is a folder and a file.")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="Folder for the caseload and the plans written (default: the "
+        "system's temporary folder). The disk matters: each plan is a folder and a file.",
+    )
     parser.add_argument("--child", dest="variant", help=argparse.SUPPRESS)
     parser.add_argument("--mapping", help=argparse.SUPPRESS)
     parser.add_argument("--template", help=argparse.SUPPRESS)
@@ -239,19 +275,24 @@ def main() -> None:
         mapping = build_mapping(workdir, build_caseload(args.students, workdir))
         one_page, one_page_dt = one_page_templates(workdir)
         shipped = ROOT / "templates" / "ot-treatment-plan.docx"
-        print(f"{args.students} students, {args.repeat} run(s) each, {cores} core(s), Python "
-              f"{sys.version.split()[0]}, writing in {workdir.parent} (a folder and a file there: "
-              f"{file_creation_ms(workdir):.2f} ms)")
-        for title, template in (("one-page template with a goals table", one_page),
-                                ("shipped templates/ot-treatment-plan.docx", shipped)):
+        print(
+            f"{args.students} students, {args.repeat} run(s) each, {cores} core(s), Python "
+            f"{sys.version.split()[0]}, writing in {workdir.parent} (a folder and a file there: "
+            f"{file_creation_ms(workdir):.2f} ms)"
+        )
+        for title, template in (
+            ("one-page template with a goals table", one_page),
+            ("shipped templates/ot-treatment-plan.docx", shipped),
+        ):
             print(f"\n{title}:")
             results = {}
             variants = [("plangen --jobs 1", "plangen", 1), (f"plangen --jobs {cores}", "plangen", cores)]
             if not args.only:
                 variants.insert(0, ("naive docxtpl loop", "naive", 1))
             for name, variant, jobs in variants:
-                results[name] = report(name, [measure(variant, mapping, template, workdir, jobs)
-                                              for _ in range(args.repeat)])
+                results[name] = report(
+                    name, [measure(variant, mapping, template, workdir, jobs) for _ in range(args.repeat)]
+                )
             if not args.only and template == one_page:
                 runs = [measure_docxtemplater(one_page_dt, mapping, workdir) for _ in range(args.repeat)]
                 if all(runs):

@@ -101,10 +101,15 @@ def add_data_problems(result: CheckResult, prepared: Prepared) -> None:
         name = prepared.names[student.key]
         if name.collided:
             by_folder.setdefault(name.folder.rsplit(" (", 1)[0].casefold(), []).append(
-                f"{student.display_name} -> {name.relpath}")
+                f"{student.display_name} -> {name.relpath}"
+            )
     for names in by_folder.values():
-        result.add("output", WARNING, "these students' plans would have the same name, so each folder gets the "
-                   "student key: " + "; ".join(names) + ".")
+        result.add(
+            "output",
+            WARNING,
+            "these students' plans would have the same name, so each folder gets the "
+            "student key: " + "; ".join(names) + ".",
+        )
 
 
 def describe(prepared: Prepared) -> str:
@@ -112,6 +117,8 @@ def describe(prepared: Prepared) -> str:
     tags = template_fields(prepared.template)
     loops = sum(1 for name in tags if "[]" not in name and any(t.startswith(name + "[]") for t in tags))
     sources = ", ".join(t.label for t in prepared.tables.values())
-    return (f"Checked {sources}: {students} student(s) ready, {len(prepared.roster.failures)} with errors; "
-            f"{len(prepared.mapping.fields)} mapped fields; template {prepared.template.name} uses "
-            f"{len(prepared.template.fields())} field(s), {loops} with item fields.")
+    return (
+        f"Checked {sources}: {students} student(s) ready, {len(prepared.roster.failures)} with errors; "
+        f"{len(prepared.mapping.fields)} mapped fields; template {prepared.template.name} uses "
+        f"{len(prepared.template.fields())} field(s), {loops} with item fields."
+    )

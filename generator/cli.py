@@ -79,24 +79,54 @@ def cli(debug: bool) -> None:
 def input_options(func):
     """Options shared by commands that read a caseload (generate, check)."""
     options = [
-        click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
-                     help="Mapping file (YAML) saying which column feeds each template field."),
-        click.option("-s", "--source", metavar="PATH|SHEET|NAME=PATH|FOLDER", multiple=True,
-                     help="Caseload or report file (.xlsx, .csv), or a Google Sheets link or ID (the tab from the "
-                          "link's gid, else the mapping's 'sheet:'). For a mapping with several sources: "
-                          "NAME=PATH (repeat for each), or a folder or files recognised by their header row. "
-                          "Default: the mapping's files."),
-        click.option("-t", "--template", metavar="PATH|DOC",
-                     help="Word template (.docx), or a Google Docs link or ID. Default: the mapping's 'template:'."),
-        click.option("--student", "keys", multiple=True, metavar="KEY",
-                     help="Only this student (the key column's value). Repeat for more."),
-        click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
-                     help="Only students whose review date is within DAYS (overdue included)."),
-        click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-                     help="Pretend today is YYYY-MM-DD (for reproducible runs)."),
-        click.option("--period", type=click.IntRange(min=1), metavar="N",
-                     help="Progress reports for grading period N: the mapping's '{period}' columns and the "
-                          "'period' field (e.g. -m mappings/seis-progress.yaml --period 2)."),
+        click.option(
+            "-m",
+            "--mapping",
+            required=True,
+            type=click.Path(path_type=Path),
+            help="Mapping file (YAML) saying which column feeds each template field.",
+        ),
+        click.option(
+            "-s",
+            "--source",
+            metavar="PATH|SHEET|NAME=PATH|FOLDER",
+            multiple=True,
+            help="Caseload or report file (.xlsx, .csv), or a Google Sheets link or ID (the tab from the "
+            "link's gid, else the mapping's 'sheet:'). For a mapping with several sources: "
+            "NAME=PATH (repeat for each), or a folder or files recognised by their header row. "
+            "Default: the mapping's files.",
+        ),
+        click.option(
+            "-t",
+            "--template",
+            metavar="PATH|DOC",
+            help="Word template (.docx), or a Google Docs link or ID. Default: the mapping's 'template:'.",
+        ),
+        click.option(
+            "--student",
+            "keys",
+            multiple=True,
+            metavar="KEY",
+            help="Only this student (the key column's value). Repeat for more.",
+        ),
+        click.option(
+            "--due-within",
+            type=click.IntRange(min=0),
+            metavar="DAYS",
+            help="Only students whose review date is within DAYS (overdue included).",
+        ),
+        click.option(
+            "--today",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Pretend today is YYYY-MM-DD (for reproducible runs).",
+        ),
+        click.option(
+            "--period",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Progress reports for grading period N: the mapping's '{period}' columns and the "
+            "'period' field (e.g. -m mappings/seis-progress.yaml --period 2).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -104,28 +134,52 @@ def input_options(func):
 
 
 def run_options(mapping, source, template, keys, due_within, today, sign_in: GoogleSignIn, **extra) -> RunOptions:
-    return RunOptions(mapping=mapping, source=[as_location(s) or s for s in source], template=as_location(template),
-                      keys=keys, due_within=due_within, today=today.date() if today else None, google=sign_in,
-                      **extra)
+    return RunOptions(
+        mapping=mapping,
+        source=[as_location(s) or s for s in source],
+        template=as_location(template),
+        keys=keys,
+        due_within=due_within,
+        today=today.date() if today else None,
+        google=sign_in,
+        **extra,
+    )
 
 
-def sign_in_from(token_file, service_account, impersonate, scope, *, drive: bool = False,
-                 write_back: bool = False) -> GoogleSignIn:
+def sign_in_from(
+    token_file, service_account, impersonate, scope, *, drive: bool = False, write_back: bool = False
+) -> GoogleSignIn:
     """The run's one Google sign-in, from the flags; credentials load when something first needs them."""
-    return GoogleSignIn(token_file=token_file, service_account=service_account, impersonate=impersonate,
-                        scope=scope, drive=drive, write_back=write_back)
+    return GoogleSignIn(
+        token_file=token_file,
+        service_account=service_account,
+        impersonate=impersonate,
+        scope=scope,
+        drive=drive,
+        write_back=write_back,
+    )
 
 
 def google_options(func):
     """Which Google sign-in to use (generate, auth status)."""
     options = [
-        click.option("--token-file", type=click.Path(path_type=Path), metavar="PATH",
-                     help="Saved Google sign-in to use. Default: $PLANGEN_TOKEN_FILE, else the one "
-                          "`plangen auth login` saved."),
-        click.option("--service-account", type=click.Path(path_type=Path), metavar="FILE",
-                     help="Use this service-account key (JSON) instead of a saved sign-in."),
-        click.option("--impersonate", metavar="USER",
-                     help="With --service-account: act as this Workspace user (domain-wide delegation)."),
+        click.option(
+            "--token-file",
+            type=click.Path(path_type=Path),
+            metavar="PATH",
+            help="Saved Google sign-in to use. Default: $PLANGEN_TOKEN_FILE, else the one `plangen auth login` saved.",
+        ),
+        click.option(
+            "--service-account",
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Use this service-account key (JSON) instead of a saved sign-in.",
+        ),
+        click.option(
+            "--impersonate",
+            metavar="USER",
+            help="With --service-account: act as this Workspace user (domain-wide delegation).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -133,59 +187,133 @@ def google_options(func):
 
 
 scope_option = click.option(
-    "--scope", type=click.Choice(SCOPE_CHOICES), default=None,
+    "--scope",
+    type=click.Choice(SCOPE_CHOICES),
+    default=None,
     help="full: the drive scope (every file the account can open); file: drive.file, which sees only what "
-         "plangen created (no Google Docs/Sheets inputs, no folders people made). Default: what the saved "
-         "sign-in grants.")
+    "plangen created (no Google Docs/Sheets inputs, no folders people made). Default: what the saved "
+    "sign-in grants.",
+)
 
 
 @cli.command("generate")
 @input_options
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), metavar="FOLDER",
-              help="Folder that receives one sub-folder per student. Default: the mapping's 'out:', else "
-                   "plans/ next to the mapping file.")
-@click.option("--drive", "drive_root", is_flag=False, flag_value="", default=None, metavar="[ROOT]",
-              help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
-                   "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID, "
-                   "or 'root' for My Drive).")
-@click.option("--create-folders", is_flag=True,
-              help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.")
-@click.option("--write-back", is_flag=True,
-              help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
-                   "each student's row (added after the last used column when missing); no other cell changes.")
-@click.option("--pdf", is_flag=True,
-              help="Also keep <file>.pdf beside each plan (LibreOffice locally; with --drive the Doc exported as PDF "
-                   "into its folder), remade only when the plan changed; an edited plan's PDF is made from the "
-                   "edited plan.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    metavar="FOLDER",
+    help="Folder that receives one sub-folder per student. Default: the mapping's 'out:', else "
+    "plans/ next to the mapping file.",
+)
+@click.option(
+    "--drive",
+    "drive_root",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[ROOT]",
+    help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
+    "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID, "
+    "or 'root' for My Drive).",
+)
+@click.option(
+    "--create-folders",
+    is_flag=True,
+    help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.",
+)
+@click.option(
+    "--write-back",
+    is_flag=True,
+    help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
+    "each student's row (added after the last used column when missing); no other cell changes.",
+)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also keep <file>.pdf beside each plan (LibreOffice locally; with --drive the Doc exported as PDF "
+    "into its folder), remade only when the plan changed; an edited plan's PDF is made from the "
+    "edited plan.",
+)
 @google_options
 @scope_option
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
-@click.option("--replace-edited", is_flag=True,
-              help="Replace plans edited since plangen wrote them (the edited copy or Doc is kept beside).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Render with N processes. Default: all cores for 200+ students, else 1.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Write the plans of students whose data is fine even when others have data errors (exit 1).")
+@click.option(
+    "--replace-edited",
+    is_flag=True,
+    help="Replace plans edited since plangen wrote them (the edited copy or Doc is kept beside).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Render with N processes. Default: all cores for 200+ students, else 1.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Write the plans of students whose data is fine even when others have data errors (exit 1).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
-def generate_command(mapping, source, template, keys, due_within, today, period, out_dir, drive_root,
-                     create_folders, write_back, pdf, token_file, service_account, impersonate, scope, dry_run,
-                     replace_edited, jobs, skip_invalid, verbose):
+def generate_command(
+    mapping,
+    source,
+    template,
+    keys,
+    due_within,
+    today,
+    period,
+    out_dir,
+    drive_root,
+    create_folders,
+    write_back,
+    pdf,
+    token_file,
+    service_account,
+    impersonate,
+    scope,
+    dry_run,
+    replace_edited,
+    jobs,
+    skip_invalid,
+    verbose,
+):
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     if drive_root is None and create_folders:
         raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
     if write_back and period is not None:
-        raise PlangenClickError("--write-back fills in each student's plan link; with --period it would replace it "
-                                "by the progress report's. Run the progress reports without --write-back.")
+        raise PlangenClickError(
+            "--write-back fills in each student's plan link; with --period it would replace it "
+            "by the progress report's. Run the progress reports without --write-back."
+        )
     drive = None
     if drive_root is not None:
         from generator.google.drive import DriveOptions
 
         drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders)
-    sign_in = sign_in_from(token_file, service_account, impersonate, scope, drive=drive is not None,
-                           write_back=write_back)
-    options = run_options(mapping, source, template, keys, due_within, today, sign_in, out_dir=out_dir,
-                          dry_run=dry_run, replace_edited=replace_edited, jobs=jobs, drive=drive,
-                          skip_invalid=skip_invalid, write_back=write_back, pdf=pdf, period=period)
+    sign_in = sign_in_from(
+        token_file, service_account, impersonate, scope, drive=drive is not None, write_back=write_back
+    )
+    options = run_options(
+        mapping,
+        source,
+        template,
+        keys,
+        due_within,
+        today,
+        sign_in,
+        out_dir=out_dir,
+        dry_run=dry_run,
+        replace_edited=replace_edited,
+        jobs=jobs,
+        drive=drive,
+        skip_invalid=skip_invalid,
+        write_back=write_back,
+        pdf=pdf,
+        period=period,
+    )
     progress = Progress(verbose=verbose or dry_run, dry_run=dry_run)
     report = run_library(generate, options, on_outcome=progress.advance, on_start=progress.start)
     progress.finish()
@@ -266,11 +394,20 @@ def print_report(report: Report, overview_written: bool = True) -> None:
 @input_options
 @google_options
 @scope_option
-def check_command(mapping, source, template, keys, due_within, today, period, token_file, service_account,
-                  impersonate, scope):
+def check_command(
+    mapping, source, template, keys, due_within, today, period, token_file, service_account, impersonate, scope
+):
     """Report every template, mapping, data and output problem at once; write nothing."""
-    options = run_options(mapping, source, template, keys, due_within, today,
-                          sign_in_from(token_file, service_account, impersonate, scope), period=period)
+    options = run_options(
+        mapping,
+        source,
+        template,
+        keys,
+        due_within,
+        today,
+        sign_in_from(token_file, service_account, impersonate, scope),
+        period=period,
+    )
     result = run_library(check, options)
     for group in GROUPS:
         problems = result.in_group(group)
@@ -294,8 +431,12 @@ def check_command(mapping, source, template, keys, due_within, today, period, to
 @cli.command("columns")
 @click.argument("source")
 @click.option("--sheet", metavar="NAME", help="The sheet to read. Default: the first visible sheet.")
-@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
-              help="The column names are on row N. Default: found below any title rows.")
+@click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The column names are on row N. Default: found below any title rows.",
+)
 def columns_command(source, sheet, header_row):
     """List a caseload's sheets, its header row, and what each column reads as; never a cell value."""
     from generator.mapping.layout import Layout
@@ -311,27 +452,50 @@ def columns_command(source, sheet, header_row):
 
 @cli.command("init")
 @click.argument("source", metavar="SOURCE")
-@click.option("-t", "--template", metavar="PATH|DOC",
-              help="Word template (.docx) or Google Doc: every field it uses is matched to a column by name.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), metavar="MAPPING",
-              help="Where to write the draft mapping (never overwritten). Default: SOURCE's name with .yaml.")
+@click.option(
+    "-t",
+    "--template",
+    metavar="PATH|DOC",
+    help="Word template (.docx) or Google Doc: every field it uses is matched to a column by name.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    metavar="MAPPING",
+    help="Where to write the draft mapping (never overwritten). Default: SOURCE's name with .yaml.",
+)
 @click.option("--sheet", metavar="NAME", help="The sheet (tab) with the caseload. Default: the first one.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Pretend today is YYYY-MM-DD (the review date is the next one after today).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Pretend today is YYYY-MM-DD (the review date is the next one after today).",
+)
 def init_command(source, template, output, sheet, today):
     """Write a commented draft mapping for your own caseload sheet (SOURCE: .xlsx, .csv or a Google Sheet)."""
     from generator.draft.init import init_mapping
 
     if output is None:
         output = Path(Path(source).stem + ".yaml") if isinstance(as_location(source), Path) else Path("caseload.yaml")
-    result = run_library(init_mapping, as_location(source), output, template=as_location(template), sheet=sheet,
-                         today=today.date() if today else None)
+    result = run_library(
+        init_mapping,
+        as_location(source),
+        output,
+        template=as_location(template),
+        sheet=sheet,
+        today=today.date() if today else None,
+    )
     draft = result.draft
-    click.echo(f"Wrote {result.path}: {len(draft.fields)} fields from {result.columns} columns of "
-               f"{result.source_label}; key: {' + '.join(draft.key)}; rows_per_student: {draft.rows_per_student}.")
+    click.echo(
+        f"Wrote {result.path}: {len(draft.fields)} fields from {result.columns} columns of "
+        f"{result.source_label}; key: {' + '.join(draft.key)}; rows_per_student: {draft.rows_per_student}."
+    )
     if template is not None:
-        click.echo(f"Template fields: {draft.matched} matched to columns, {len(draft.blanks)} left blank"
-                   + (f" ({', '.join(draft.blanks)})." if draft.blanks else "."))
+        click.echo(
+            f"Template fields: {draft.matched} matched to columns, {len(draft.blanks)} left blank"
+            + (f" ({', '.join(draft.blanks)})." if draft.blanks else ".")
+        )
     click.echo("Check the guesses in its comments, then run:")
     for command in result.next_commands():
         click.echo(f"  {command}")
@@ -348,11 +512,22 @@ def fields_command(template):
 
 @cli.command("open")
 @click.argument("key")
-@click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path),
-              help="Mapping file the plans were made with (finds a local plan the manifest does not list).")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), metavar="FOLDER",
-              help="Output folder of the run whose manifest lists the plan. Default: the mapping's 'out:', else "
-                   "plans/ next to the mapping file.")
+@click.option(
+    "-m",
+    "--mapping",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Mapping file the plans were made with (finds a local plan the manifest does not list).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    metavar="FOLDER",
+    help="Output folder of the run whose manifest lists the plan. Default: the mapping's 'out:', else "
+    "plans/ next to the mapping file.",
+)
 @click.option("--print", "print_only", is_flag=True, help="Print the link or path instead of opening it.")
 def open_command(key, mapping, out_dir, print_only):
     """Open student KEY's plan: the Google Doc, or the local .docx, from the last run."""
@@ -370,15 +545,29 @@ def auth_group() -> None:
 
 
 @auth_group.command("login")
-@click.option("--client-secrets", required=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="The OAuth client (type 'Desktop app') JSON downloaded from the Google Cloud console.")
-@click.option("--token-file", type=click.Path(path_type=Path), metavar="PATH", envvar="PLANGEN_TOKEN_FILE",
-              help="Where to save the sign-in. Default: $PLANGEN_TOKEN_FILE, else your config folder.")
-@click.option("--scope", type=click.Choice([*SCOPE_CHOICES, "drive", "drive.file"]), default=FULL,
-              show_default=True,
-              help="full (or drive): plans go into folders that already exist, Google Docs/Sheets inputs work; "
-                   "file (or drive.file): plangen sees only files and folders it created (use with --drive root "
-                   "--create-folders; no Google Docs/Sheets inputs).")
+@click.option(
+    "--client-secrets",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="The OAuth client (type 'Desktop app') JSON downloaded from the Google Cloud console.",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    envvar="PLANGEN_TOKEN_FILE",
+    help="Where to save the sign-in. Default: $PLANGEN_TOKEN_FILE, else your config folder.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice([*SCOPE_CHOICES, "drive", "drive.file"]),
+    default=FULL,
+    show_default=True,
+    help="full (or drive): plans go into folders that already exist, Google Docs/Sheets inputs work; "
+    "file (or drive.file): plangen sees only files and folders it created (use with --drive root "
+    "--create-folders; no Google Docs/Sheets inputs).",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets, token_file, scope, no_browser):
     """Sign in to Google in the browser and save the sign-in for later runs."""
@@ -402,9 +591,13 @@ def auth_status_command(token_file, service_account, impersonate):
 
 
 @cli.command("doctor")
-@click.option("--drive", "drive_root", metavar="ROOT",
-              help="Also make, update, read back and trash one scratch Google Doc in ROOT (a folder link or ID you "
-                   "can write in, or 'root' for My Drive), through the same code as a plan.")
+@click.option(
+    "--drive",
+    "drive_root",
+    metavar="ROOT",
+    help="Also make, update, read back and trash one scratch Google Doc in ROOT (a folder link or ID you "
+    "can write in, or 'root' for My Drive), through the same code as a plan.",
+)
 @google_options
 @scope_option
 def doctor_command(drive_root, token_file, service_account, impersonate, scope):
@@ -424,4 +617,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -57,10 +57,12 @@ class PlangenEnvironment(SandboxedEnvironment):
             raise SecurityError(f"'**' with an exponent over {MAX_POWER} is not allowed in templates.")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
-                        len(sequence) * count > MAX_REPEAT:
-                    raise SecurityError(f"'*' would make {len(sequence) * count:,} items; the limit is "
-                                        f"{MAX_REPEAT:,}.")
+                if (
+                    isinstance(sequence, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_REPEAT
+                ):
+                    raise SecurityError(f"'*' would make {len(sequence) * count:,} items; the limit is {MAX_REPEAT:,}.")
         return super().call_binop(context, operator, left, right)
 
 
@@ -111,22 +113,37 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_LOADERS = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from ... import",
-            nodes.Extends: "extends"}
+_LOADERS = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+    nodes.Extends: "extends",
+}
 
 
 def unsafe_constructs(ast: nodes.Template) -> list[tuple[int, str]]:
     """(line, problem) for everything the sandbox or plangen would refuse at render time, found up front."""
     problems: list[tuple[int, str]] = []
     for statement in ast.find_all(tuple(_LOADERS)):
-        problems.append((statement.lineno, f"'{{% {_LOADERS[type(statement)]} %}}' is not available: a plan "
-                                           "template is one document. Copy the text in instead"))
+        problems.append(
+            (
+                statement.lineno,
+                f"'{{% {_LOADERS[type(statement)]} %}}' is not available: a plan "
+                "template is one document. Copy the text in instead",
+            )
+        )
     for lookup in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        name = lookup.attr if isinstance(lookup, nodes.Getattr) else getattr(getattr(lookup, "arg", None), "value",
-                                                                             None)
+        name = (
+            lookup.attr if isinstance(lookup, nodes.Getattr) else getattr(getattr(lookup, "arg", None), "value", None)
+        )
         if isinstance(name, str) and name.startswith("_"):
-            problems.append((lookup.lineno, f"the template uses {name!r}; names starting with '_' are Python "
-                                            "internals, which templates may not reach. Remove that part of the tag"))
+            problems.append(
+                (
+                    lookup.lineno,
+                    f"the template uses {name!r}; names starting with '_' are Python "
+                    "internals, which templates may not reach. Remove that part of the tag",
+                )
+            )
     for applied in ast.find_all(nodes.Filter):
         if applied.name == "attr":
             problems.append((applied.lineno, "the 'attr' filter is not available; write the field as x.name"))
@@ -139,10 +156,18 @@ def _call_problems(node: nodes.Call) -> list[tuple[int, str]]:
     callee = node.node
     if isinstance(callee, nodes.Getattr) and callee.attr in ("format", "format_map"):
         target = callee.node
-        if not isinstance(target, nodes.Const) or not isinstance(target.value, str) or \
-                _format_reaches_attributes(target.value):
-            return [(node.lineno, "str.format() with attribute or item lookups is not available; use the "
-                                  "'format' filter ('%.1f'|format(x)) or plain {{ }} tags")]
+        if (
+            not isinstance(target, nodes.Const)
+            or not isinstance(target.value, str)
+            or _format_reaches_attributes(target.value)
+        ):
+            return [
+                (
+                    node.lineno,
+                    "str.format() with attribute or item lookups is not available; use the "
+                    "'format' filter ('%.1f'|format(x)) or plain {{ }} tags",
+                )
+            ]
     if isinstance(callee, nodes.Name) and callee.name == "range" and node.args:
         numbers = [_constant_int(argument) for argument in node.args]
         if any(number is None for number in numbers):
@@ -157,7 +182,9 @@ def _call_problems(node: nodes.Call) -> list[tuple[int, str]]:
 
 
 _ARITHMETIC: dict[type, Any] = {
-    nodes.Add: lambda a, b: a + b, nodes.Sub: lambda a, b: a - b, nodes.Mul: lambda a, b: a * b,
+    nodes.Add: lambda a, b: a + b,
+    nodes.Sub: lambda a, b: a - b,
+    nodes.Mul: lambda a, b: a * b,
 }
 
 

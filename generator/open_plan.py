@@ -61,6 +61,8 @@ def _from_mapping(key: str, mapping: Path, out_dir: Path) -> str:
     built = build(loaded, read_sources(loaded, None, Locations()), options)
     path = out_dir / built.names[key].relpath
     if not path.is_file():
-        raise ConfigError(f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m "
-                          f"{shlex.quote(str(mapping))} --student {shlex.quote(key)}")
+        raise ConfigError(
+            f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m "
+            f"{shlex.quote(str(mapping))} --student {shlex.quote(key)}"
+        )
     return str(path)

@@ -136,8 +136,11 @@ class Prepared:
         return self.built.warnings
 
 
-def prepare(options: RunOptions, locations: Locations | None = None,
-            on_loaded: Callable[[PlanTemplate, int], None] | None = None) -> Prepared:
+def prepare(
+    options: RunOptions,
+    locations: Locations | None = None,
+    on_loaded: Callable[[PlanTemplate, int], None] | None = None,
+) -> Prepared:
     """Load every input, check the template against the mapping, and build the students.
 
     ``on_loaded`` hears of the checked template and the number of roster rows before the students are
@@ -182,8 +185,14 @@ def student_warnings(students: Sequence[Student]) -> list[str]:
     for student in students:
         for warning in student.warnings:
             match = _CONFLICT.match(warning)
-            kind = (f"field '{match[1]}' differs between a student's rows; the {match[2]} row's value is used "
-                    f"(conflicts: {match[2]})") if match else warning
+            kind = (
+                (
+                    f"field '{match[1]}' differs between a student's rows; the {match[2]} row's value is used "
+                    f"(conflicts: {match[2]})"
+                )
+                if match
+                else warning
+            )
             kinds.setdefault(kind, []).append((student.display_name, warning))
     lines = []
     for kind, found in kinds.items():
@@ -195,8 +204,12 @@ def student_warnings(students: Sequence[Student]) -> list[str]:
     return lines
 
 
-def read_sources(mapping: Mapping, given: Path | str | Sequence[Path | str] | None, locations: Locations,
-                 notes: list[str] | None = None) -> dict[str, Table]:
+def read_sources(
+    mapping: Mapping,
+    given: Path | str | Sequence[Path | str] | None,
+    locations: Locations,
+    notes: list[str] | None = None,
+) -> dict[str, Table]:
     """Every source table: the mapping's files, or the --source values (see ``source_choice``).
 
     ``notes`` receives which file went to which source when header rows decided it; an optional
@@ -214,8 +227,15 @@ def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
     missing = sorted(template.fields() - provided)
     if not missing:
         return
-    lines = [f"  {name}" + (" (the grading period: run with --period N)" if name == "period"
-                            else suggest(name, mapping.provided_names())) for name in missing]
+    lines = [
+        f"  {name}"
+        + (
+            " (the grading period: run with --period N)"
+            if name == "period"
+            else suggest(name, mapping.provided_names())
+        )
+        for name in missing
+    ]
     raise TemplateError(
         f"{template.path}: uses field(s) that {mapping.path} does not provide:\n"
         + "\n".join(lines)
@@ -247,13 +267,21 @@ def generate(
         if not options.dry_run:
             ensure_out_dir(out_dir)
             held.enter_context(OutDirLock(out_dir / STATE_DIR, out_dir))
-        return _generate(options, prepared, out_dir, soffice, targets, on_outcome, on_start,
-                         workers[0] if workers else None)
+        return _generate(
+            options, prepared, out_dir, soffice, targets, on_outcome, on_start, workers[0] if workers else None
+        )
 
 
-def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: str | None, targets: list[Any],
-              on_outcome: Callable[[Outcome], None] | None, on_start: Callable[[int], None] | None,
-              workers: RenderWorkers | None = None) -> Report:
+def _generate(
+    options: RunOptions,
+    prepared: Prepared,
+    out_dir: Path,
+    soffice: str | None,
+    targets: list[Any],
+    on_outcome: Callable[[Outcome], None] | None,
+    on_start: Callable[[int], None] | None,
+    workers: RenderWorkers | None = None,
+) -> Report:
     """The writing half of ``generate``, run while this process holds the output folder's lock."""
     if on_start is not None:
         on_start(len(prepared.roster.students) + len(prepared.roster.failures))
@@ -268,23 +296,48 @@ def _generate(options: RunOptions, prepared: Prepared, out_dir: Path, soffice: s
             on_outcome(outcome)
 
     def render_failed(student: Student, error: StudentError) -> None:
-        record(Outcome(student.key, student.display_name, FAILED, str(prepared.names[student.key].relpath),
-                       template_name, _now(), str(error)))
+        record(
+            Outcome(
+                student.key,
+                student.display_name,
+                FAILED,
+                str(prepared.names[student.key].relpath),
+                template_name,
+                _now(),
+                str(error),
+            )
+        )
 
     students = prepared.roster.students
     jobs = choose_jobs(options.jobs, len(students))
     try:
         for failure in prepared.roster.failures:
-            record(Outcome(failure.key, failure.display_name, FAILED, template=template_name,
-                           time=_now(), message=failure.message))
-        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer(),
-                               workers)
+            record(
+                Outcome(
+                    failure.key,
+                    failure.display_name,
+                    FAILED,
+                    template=template_name,
+                    time=_now(),
+                    message=failure.message,
+                )
+            )
+        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer(), workers)
         for job, delivery in sink.deliver_all(rendered):
             if isinstance(delivery, StudentError):
                 render_failed(job.student, delivery)
                 continue
-            record(Outcome(job.student.key, job.student.display_name, delivery.status, delivery.output,
-                           template_name, _now(), delivery.message))
+            record(
+                Outcome(
+                    job.student.key,
+                    job.student.display_name,
+                    delivery.status,
+                    delivery.output,
+                    template_name,
+                    _now(),
+                    delivery.message,
+                )
+            )
     finally:
         close_and_record(sink, report, out_dir, options.dry_run)
     if not options.dry_run:
@@ -312,9 +365,11 @@ def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -
     try:
         sink.close()
     except (OSError, PlangenError) as exc:
-        report.errors.append(f"could not finish the record of what was written in {out_dir} "
-                             f"({getattr(exc, 'strerror', None) or exc}); the plans above are written. Free some "
-                             "disk space and run again: unchanged plans are recognised.")
+        report.errors.append(
+            f"could not finish the record of what was written in {out_dir} "
+            f"({getattr(exc, 'strerror', None) or exc}); the plans above are written. Free some "
+            "disk space and run again: unchanged plans are recognised."
+        )
     report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a Drive sink switched to
     if dry_run:
         return
@@ -322,8 +377,10 @@ def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -
     try:
         report.write_manifest(manifest)
     except OSError as exc:
-        report.errors.append(f"could not write {manifest} ({exc.strerror or exc}). The outcomes are listed "
-                             "above; free some disk space and run again.")
+        report.errors.append(
+            f"could not write {manifest} ({exc.strerror or exc}). The outcomes are listed "
+            "above; free some disk space and run again."
+        )
 
 
 def output_folder(options: RunOptions, mapping: Mapping) -> Path:
@@ -345,7 +402,8 @@ def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
         return
     lines = [f"  {f.display_name}: {line}" for f in failures for line in f.message.splitlines()]
     raise DataError(
-        f"{len(failures)} student(s) have data errors, so nothing was written:\n" + "\n".join(lines)
+        f"{len(failures)} student(s) have data errors, so nothing was written:\n"
+        + "\n".join(lines)
         + "\nFix them in the sheet ('plangen check' lists every problem), or add --skip-invalid to write the "
         "other students' plans now."
     )
@@ -355,15 +413,23 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
     """Local folders by default; Drive (signed in, ROOT checked) before anything is rendered."""
     data_fields = prepared.mapping.data_fields()
     if options.drive is None:
-        return LocalSink(out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run,
-                         data_fields=data_fields)
+        return LocalSink(
+            out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run, data_fields=data_fields
+        )
     from generator.google.drive import open_drive_sink  # Google libraries load only when needed
 
-    return open_drive_sink(options.drive, prepared.locations.sign_in, prepared.mapping,
-                           template_sha256=prepared.template.sha256, replace_edited=options.replace_edited,
-                           dry_run=options.dry_run, expected=len(prepared.roster.students),
-                           names=[name.filename for name in prepared.names.values()],
-                           journal=out_dir / ".plangen" / "drive-times.jsonl", data_fields=data_fields)
+    return open_drive_sink(
+        options.drive,
+        prepared.locations.sign_in,
+        prepared.mapping,
+        template_sha256=prepared.template.sha256,
+        replace_edited=options.replace_edited,
+        dry_run=options.dry_run,
+        expected=len(prepared.roster.students),
+        names=[name.filename for name in prepared.names.values()],
+        journal=out_dir / ".plangen" / "drive-times.jsonl",
+        data_fields=data_fields,
+    )
 
 
 def _now() -> str:

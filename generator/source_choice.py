@@ -45,13 +45,18 @@ def choose_sources(mapping: Mapping, given: Location | Sequence[Location] | None
         return _from_mapping(mapping, read)
     named, unnamed = _split_named(mapping, values)
     if len(mapping.sources) == 1 and not named:  # one file: the last --source counts, as with other options
-        (name, spec), = mapping.sources.items()
+        ((name, spec),) = mapping.sources.items()
         return ChosenSources({name: read(unnamed[-1], spec.sheet, spec.layout)})
     chosen = ChosenSources({})
     origin: dict[str, str] = {}
     for name, location in named:
-        _take(chosen, origin, name, read(location, mapping.sources[name].sheet, mapping.sources[name].layout),
-              str(location))
+        _take(
+            chosen,
+            origin,
+            name,
+            read(location, mapping.sources[name].sheet, mapping.sources[name].layout),
+            str(location),
+        )
     if unnamed:
         identified = _identify(mapping, unnamed, read)
         for name, (location, table) in sorted(identified.items(), key=lambda i: list(mapping.sources).index(i[0])):
@@ -73,8 +78,10 @@ def _split_named(mapping: Mapping, values: list[Location]) -> tuple[list[tuple[s
             continue
         name, location = match.group(1), as_location(match.group(2)) or match.group(2)
         if name not in mapping.sources:
-            raise ConfigError(f"--source {value}: {mapping.path} has no source {name!r}. Its sources: "
-                              f"{', '.join(mapping.sources)}.{suggest(name, mapping.sources)}")
+            raise ConfigError(
+                f"--source {value}: {mapping.path} has no source {name!r}. Its sources: "
+                f"{', '.join(mapping.sources)}.{suggest(name, mapping.sources)}"
+            )
         named.append((name, location))
     return named, unnamed
 
@@ -90,9 +97,11 @@ def _identify(mapping: Mapping, unnamed: list[Location], read: Reader) -> dict[s
     signatures = {name: spec.options.identify for name, spec in mapping.sources.items()}
     if not any(signatures.values()):
         example = next(iter(mapping.sources))
-        raise ConfigError(f"{mapping.path} reads several sources ({', '.join(mapping.sources)}): say which file is "
-                          f"which with --source NAME=PATH (e.g. --source {example}=FILE), or give each source "
-                          "'identify:' headers so files and folders are recognised by their header row.")
+        raise ConfigError(
+            f"{mapping.path} reads several sources ({', '.join(mapping.sources)}): say which file is "
+            f"which with --source NAME=PATH (e.g. --source {example}=FILE), or give each source "
+            "'identify:' headers so files and folders are recognised by their header row."
+        )
     files: list[Location] = []
     for value in unnamed:
         is_folder = not isinstance(value, str) and Path(value).is_dir()
@@ -110,12 +119,22 @@ def _missing(mapping: Mapping, chosen: ChosenSources, unnamed: list[Location]) -
             continue
         if spec.options.optional:
             continue
-        hint = (f" (no file given has its headers: {', '.join(repr(h) for h in spec.options.identify)})"
-                if unnamed and spec.options.identify else "")
+        hint = (
+            f" (no file given has its headers: {', '.join(repr(h) for h in spec.options.identify)})"
+            if unnamed and spec.options.identify
+            else ""
+        )
         required.append(f"source {name!r} was not given{hint}: add --source {name}=PATH.")
     if required:
-        raise ConfigError("\n".join(required + ["With --source, every report the mapping reads comes from the "
-                                                "command line; the mapping's own files are not used."]))
+        raise ConfigError(
+            "\n".join(
+                required
+                + [
+                    "With --source, every report the mapping reads comes from the "
+                    "command line; the mapping's own files are not used."
+                ]
+            )
+        )
 
 
 def _from_mapping(mapping: Mapping, read: Reader) -> ChosenSources:

@@ -15,27 +15,103 @@ import openpyxl
 
 HERE = Path(__file__).resolve().parent / "progress"
 
-CASELOAD_HEADER = ["Student ID", "Last Name", "First Name", "DOB", "Grade", "School", "Case Manager",
-                   "Annual Review", "Minutes/Week"]
+CASELOAD_HEADER = [
+    "Student ID",
+    "Last Name",
+    "First Name",
+    "DOB",
+    "Grade",
+    "School",
+    "Case Manager",
+    "Annual Review",
+    "Minutes/Week",
+]
 CASELOAD_STUDENTS = [  # the first students of samples/caseload.xlsx, with their goals and progress
-    ("1001", "O'Brien", "Liam", "2018-03-14", "1", "Lincoln Elementary", "Dana Kim", "2026-12-01", 30,
-     [("Fine Motor", "Will write his first and last name legibly in 4 of 5 trials.", "Writes first name only.",
-       [("Progressing", "First name legibly 4 of 5; last name 2 of 5."), ("Progressing", "Full name 3 of 5."),
-        ("", "")]),
-      ("Self-Care", "Will manage coat zipper independently in 4 of 5 opportunities.", "Needs hand-over-hand.",
-       [("Progressing", "With a verbal cue 3 of 5."), ("Met", "Independent 5 of 5 (teacher log)."),
-        ("Met", "Maintained.")])]),
-    ("1002", "Ramírez", "José", "2016-07-02", "4", "Cedar Grove Elementary", "Luis Ortega", "2027-01-19", 60,
-     [("Keyboarding", "Will type 20 wpm with 90% accuracy in 3 of 4 timed tests.", "Types 9 wpm.",
-       [("Progressing", "12 wpm, 86% accuracy."), ("", ""), ("", "")])]),
-    ("1003", "Nguyễn", "Zoë", "2017-11-30", "3", "Lincoln Elementary", "Dana Kim", "2027-02-10", 30,
-     [("Visual Motor", "Will copy a 10-shape design with no errors in 4 of 5 trials.", "Copies 4 shapes.",
-       [("Progressing", "6 shapes, 1 error, 3 of 5 trials."), ("Progressing", "8 shapes in 4 of 5."),
-        ("Progressing", "10 shapes, 1 error, 3 of 5.")]),
-      ("Sensory Processing", "Will use a movement break to return to task within 2 minutes in 4 of 5 lessons.",
-       "Off task 8+ minutes after recess.",
-       [("Progressing", "Returns within 4 minutes in 3 of 5."), ("Progressing", "Within 3 minutes, 4 of 5."),
-        ("", "")])]),
+    (
+        "1001",
+        "O'Brien",
+        "Liam",
+        "2018-03-14",
+        "1",
+        "Lincoln Elementary",
+        "Dana Kim",
+        "2026-12-01",
+        30,
+        [
+            (
+                "Fine Motor",
+                "Will write his first and last name legibly in 4 of 5 trials.",
+                "Writes first name only.",
+                [
+                    ("Progressing", "First name legibly 4 of 5; last name 2 of 5."),
+                    ("Progressing", "Full name 3 of 5."),
+                    ("", ""),
+                ],
+            ),
+            (
+                "Self-Care",
+                "Will manage coat zipper independently in 4 of 5 opportunities.",
+                "Needs hand-over-hand.",
+                [
+                    ("Progressing", "With a verbal cue 3 of 5."),
+                    ("Met", "Independent 5 of 5 (teacher log)."),
+                    ("Met", "Maintained."),
+                ],
+            ),
+        ],
+    ),
+    (
+        "1002",
+        "Ramírez",
+        "José",
+        "2016-07-02",
+        "4",
+        "Cedar Grove Elementary",
+        "Luis Ortega",
+        "2027-01-19",
+        60,
+        [
+            (
+                "Keyboarding",
+                "Will type 20 wpm with 90% accuracy in 3 of 4 timed tests.",
+                "Types 9 wpm.",
+                [("Progressing", "12 wpm, 86% accuracy."), ("", ""), ("", "")],
+            )
+        ],
+    ),
+    (
+        "1003",
+        "Nguyễn",
+        "Zoë",
+        "2017-11-30",
+        "3",
+        "Lincoln Elementary",
+        "Dana Kim",
+        "2027-02-10",
+        30,
+        [
+            (
+                "Visual Motor",
+                "Will copy a 10-shape design with no errors in 4 of 5 trials.",
+                "Copies 4 shapes.",
+                [
+                    ("Progressing", "6 shapes, 1 error, 3 of 5 trials."),
+                    ("Progressing", "8 shapes in 4 of 5."),
+                    ("Progressing", "10 shapes, 1 error, 3 of 5."),
+                ],
+            ),
+            (
+                "Sensory Processing",
+                "Will use a movement break to return to task within 2 minutes in 4 of 5 lessons.",
+                "Off task 8+ minutes after recess.",
+                [
+                    ("Progressing", "Returns within 4 minutes in 3 of 5."),
+                    ("Progressing", "Within 3 minutes, 4 of 5."),
+                    ("", ""),
+                ],
+            ),
+        ],
+    ),
 ]
 GOALS_PER_ROW = 3
 PERIODS = 3

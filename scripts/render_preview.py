@@ -45,8 +45,21 @@ def to_pdf(document: Path, out_dir: Path) -> Path:
     if soffice is None:
         raise SystemExit("LibreOffice (soffice) is not installed; install it to refresh the preview.")
     profile = out_dir / "lo-profile"  # a private profile: works while another LibreOffice is open
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(out_dir), str(document)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(document),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out_dir / (document.stem + ".pdf")
 
 
@@ -54,8 +67,25 @@ def first_page_png(pdf: Path, image: Path, width: int) -> None:
     if shutil.which("pdftoppm") is None:
         raise SystemExit("pdftoppm (poppler-utils) is not installed; install it to refresh the preview.")
     image.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", str(width),
-                    "-scale-to-y", "-1", str(pdf), str(image.with_suffix(""))], check=True, timeout=120)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-scale-to-x",
+            str(width),
+            "-scale-to-y",
+            "-1",
+            str(pdf),
+            str(image.with_suffix("")),
+        ],
+        check=True,
+        timeout=120,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,8 +31,15 @@ OVERVIEW_DAY = dt.date(2026, 11, 22)
 
 
 def progress_report_png(work: Path, image: Path, width: int = 900) -> None:
-    report = generate(RunOptions(mapping=ROOT / "mappings" / "seis-progress.yaml", out_dir=work / "progress",
-                                 keys=["7300101"], today=REPORT_DAY, period=2))
+    report = generate(
+        RunOptions(
+            mapping=ROOT / "mappings" / "seis-progress.yaml",
+            out_dir=work / "progress",
+            keys=["7300101"],
+            today=REPORT_DAY,
+            period=2,
+        )
+    )
     document = work / "progress" / report.outcomes[0].output
     first_page_png(to_pdf(document, work), image, width)
 
@@ -43,9 +50,22 @@ def caseload_overview_png(work: Path, image: Path) -> None:
         raise SystemExit("chromium is not installed; install it to refresh the overview picture.")
     generate(RunOptions(mapping=ROOT / "mappings" / "caseload.yaml", out_dir=work / "plans", today=OVERVIEW_DAY))
     page = work / "plans" / "caseload.html"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={work / 'chrome'}",
-                    f"--screenshot={image}", "--window-size=1400,1100", "--hide-scrollbars", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={work / 'chrome'}",
+            f"--screenshot={image}",
+            "--window-size=1400,1100",
+            "--hide-scrollbars",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def main() -> None:

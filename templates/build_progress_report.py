@@ -16,8 +16,7 @@ NOT_ENTERED = "________________________  (nothing entered for period {{ period }
 GOAL_BLOCK = [  # label, value: the rows repeated for each goal
     ("Goal {{ g.number|default(loop.index) }}", "{{ g.area|default('') }}: {{ g.text|default(g) }}"),
     ("Baseline", "{{ g.baseline|default('') }}"),
-    ("Progress (period {{ period }})",
-     "{% if g.progress %}{{ g.progress }}{% else %}" + NOT_ENTERED + "{% endif %}"),
+    ("Progress (period {{ period }})", "{% if g.progress %}{{ g.progress }}{% else %}" + NOT_ENTERED + "{% endif %}"),
     ("Comment and data", "{% if g.comments %}{{ g.comments }}{% else %}" + NOT_ENTERED + "{% endif %}"),
     ("Criteria / how measured", "{{ g.criteria|default('') }}"),
     ("Next steps", "{{ g.next_steps|default('') }}"),
@@ -27,29 +26,47 @@ GOAL_BLOCK = [  # label, value: the rows repeated for each goal
 def build_ot_progress_report(b: Any) -> Path:
     """``b``: the helpers of build_templates.py (styles, tables, save), so both builders make the same look."""
     doc = b.new_document("OT Progress Report")
-    b.header_and_footer(doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
-                        "OT Progress Report {{ period }}  ·  {{ school_year }}")
-    b.title_block(doc, "Occupational Therapy Progress Report",
-                  "Progress report {{ period }}  ·  School year {{ school_year }}{% if school %}  ·  {{ school }}"
-                  "{% endif %}{% if report_date %}  ·  Report date {{ report_date }}{% endif %}")
+    b.header_and_footer(
+        doc,
+        "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
+        "OT Progress Report {{ period }}  ·  {{ school_year }}",
+    )
+    b.title_block(
+        doc,
+        "Occupational Therapy Progress Report",
+        "Progress report {{ period }}  ·  School year {{ school_year }}{% if school %}  ·  {{ school }}"
+        "{% endif %}{% if report_date %}  ·  Report date {{ report_date }}{% endif %}",
+    )
     doc.add_heading("1. Student", level=1)
-    b.label_table(doc, [
-        ("Student", "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}",
-         "Date of birth", "{{ dob }}"),
-        ("Grade", "{{ grade }}", "School", "{{ school }}"),
-        ("Case manager", "{{ case_manager }}", "Reporting period", "Progress report {{ period }}"),
-        ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),
-        ("Therapist (OT)", "{{ therapist }}", "Services", "{{ service_summary }}"),
-    ], widths=[1.35, 1.9, 1.35, 1.9])
+    b.label_table(
+        doc,
+        [
+            (
+                "Student",
+                "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}",
+                "Date of birth",
+                "{{ dob }}",
+            ),
+            ("Grade", "{{ grade }}", "School", "{{ school }}"),
+            ("Case manager", "{{ case_manager }}", "Reporting period", "Progress report {{ period }}"),
+            ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),
+            ("Therapist (OT)", "{{ therapist }}", "Services", "{{ service_summary }}"),
+        ],
+        widths=[1.35, 1.9, 1.35, 1.9],
+    )
 
     doc.add_heading("2. Progress on annual goals", level=1)
-    b.hint(doc, "Ratings and comments come from the source for this period; a line to write on marks a goal "
-                "with nothing entered yet.")
+    b.hint(
+        doc,
+        "Ratings and comments come from the source for this period; a line to write on marks a goal "
+        "with nothing entered yet.",
+    )
     table = b.new_table(doc, [1.75, 4.75])
     b.tag_row(table, "{%tr for g in goals %}")
     for index, (label, value) in enumerate(GOAL_BLOCK[:-1]):
-        row = b.add_row(table, [label, value], label_columns=[0], fill=b.HEADER_FILL if index == 0 else None,
-                        height=0.3)
+        row = b.add_row(
+            table, [label, value], label_columns=[0], fill=b.HEADER_FILL if index == 0 else None, height=0.3
+        )
         b.keep_with_next(row)  # a goal's block stays on one page
     # The block's last row: free to break after it, except after the last goal, which stays with the summary
     # and signature so the last page never holds only them.
@@ -61,8 +78,9 @@ def build_ot_progress_report(b: Any) -> Path:
     b.tag_row(table, "{%tr endif %}")
     b.tag_row(table, "{%tr endfor %}")
     b.tag_row(table, "{%tr if not goals %}")
-    b.add_row(table, ["Goals", "No OT goals in the source for this student: write them in."], label_columns=[0],
-              height=0.45)
+    b.add_row(
+        table, ["Goals", "No OT goals in the source for this student: write them in."], label_columns=[0], height=0.45
+    )
     b.tag_row(table, "{%tr endif %}")
 
     doc.add_heading("3. Summary and recommendations", level=1)

@@ -135,8 +135,9 @@ def style_font(style, size: float | None = None, bold: bool | None = None, color
         style.font.color.rgb = color
 
 
-def add_paragraph_style(doc: Document, name: str, size: float, space_after: float, color: RGBColor | None = None,
-                        italic: bool = False) -> None:
+def add_paragraph_style(
+    doc: Document, name: str, size: float, space_after: float, color: RGBColor | None = None, italic: bool = False
+) -> None:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.quick_style = True
@@ -286,9 +287,16 @@ def table_borders(properties) -> None:
         set_child(borders, f"w:{side}", val="single", sz="4", space="0", color=BORDER)
 
 
-def add_row(table: Table, texts: Sequence[str], bold: bool = False, fill: str | None = None,
-            height: float | None = None, style: str = CELL_STYLE, label_columns: Sequence[int] = (),
-            span_last: int = 1):
+def add_row(
+    table: Table,
+    texts: Sequence[str],
+    bold: bool = False,
+    fill: str | None = None,
+    height: float | None = None,
+    style: str = CELL_STYLE,
+    label_columns: Sequence[int] = (),
+    span_last: int = 1,
+):
     """A row that never splits over a page; ``span_last`` merges the last cells into one value cell."""
     row = table.add_row()
     set_child(row._tr.get_or_add_trPr(), "w:cantSplit")
@@ -339,8 +347,9 @@ def tag_row(table: Table, text: str) -> None:
 KEPT_WHOLE = 8  # a table of up to this many items never breaks over a page
 
 
-def loop_rows(table: Table, loop: str, cells: Sequence[str], empty_height: float = WRITE_IN,
-              item_height: float | None = None) -> None:
+def loop_rows(
+    table: Table, loop: str, cells: Sequence[str], empty_height: float = WRITE_IN, item_height: float | None = None
+) -> None:
     """One row per item; with no items, one empty row to write in (never an empty table).
 
     The item row comes twice: a list of up to KEPT_WHOLE items uses the copy that keeps with the
@@ -367,8 +376,9 @@ def blank_rows(table: Table, count: int, height: float = WRITE_IN, first: Sequen
         add_row(table, list(first) + [""] * (len(table.widths) - len(first)), height=height)
 
 
-def label_table(doc: Document, rows: Sequence[Sequence[str]], widths: Sequence[float],
-                heights: dict[int, float] | None = None) -> Table:
+def label_table(
+    doc: Document, rows: Sequence[Sequence[str]], widths: Sequence[float], heights: dict[int, float] | None = None
+) -> Table:
     """Label/value pairs side by side; labels shaded so the values read as the content."""
     table = new_table(doc, widths)
     labels = range(0, len(widths), 2)
@@ -432,11 +442,15 @@ STUDENT = "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}" 
 
 def build_ot_treatment_plan() -> Path:
     doc = new_document("OT Treatment Plan – {{ full_name }}")
-    header_and_footer(doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
-                      "OT Treatment Plan {{ school_year }}")
-    title_block(doc, "Occupational Therapy Treatment Plan",
-                "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
-                "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}")
+    header_and_footer(
+        doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}", "OT Treatment Plan {{ school_year }}"
+    )
+    title_block(
+        doc,
+        "Occupational Therapy Treatment Plan",
+        "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
+        "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}",
+    )
     student_and_plan(doc)
     from_the_iep(doc)
     evaluation_findings(doc)
@@ -460,8 +474,12 @@ def student_and_plan(doc: Document) -> None:
         ("Grade", "{{ grade }}", "School", "{{ school }}"),
         ("Teacher", "{{ teacher }}", "Case manager", "{{ case_manager }}"),
         ("Plan type", "{{ plan_type }}", "Eligibility", "{{ eligibility }}"),
-        ("{{ '504 plan date' if " + IS_504 + " else 'IEP date' }}", "{{ iep_date }}",
-         "{{ 'Next 504 review' if " + IS_504 + " else 'Next annual review' }}", "{{ annual_review }}"),
+        (
+            "{{ '504 plan date' if " + IS_504 + " else 'IEP date' }}",
+            "{{ iep_date }}",
+            "{{ 'Next 504 review' if " + IS_504 + " else 'Next annual review' }}",
+            "{{ annual_review }}",
+        ),
     ):
         add_row(table, row, label_columns=labels)
     tag_row(table, "{%tr if not " + IS_504 + " %}")  # a 504 plan has no triennial re-evaluation
@@ -470,8 +488,9 @@ def student_and_plan(doc: Document) -> None:
     add_row(table, ("Plan date", "{{ plan_date }}", "", ""), label_columns=labels, span_last=3)
     tag_row(table, "{%tr endif %}")
     add_row(table, ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota if ota else 'No OTA' }}"), label_columns=labels)
-    add_row(table, ("Service model", "{{ service_model }}", "Hand dominance", "{{ hand_dominance }}"),
-            label_columns=labels)
+    add_row(
+        table, ("Service model", "{{ service_model }}", "Hand dominance", "{{ hand_dominance }}"), label_columns=labels
+    )
     for label, value in (("Precautions", "{{ precautions }}"), ("Allergies", "{{ allergies }}")):  # room to write
         add_row(table, (label, value, "", ""), label_columns=labels, span_last=3, height=WRITE_IN)
     keep_together(doc, table)
@@ -483,12 +502,20 @@ def from_the_iep(doc: Document) -> None:
     write_in_box(doc, "{{ present_levels }}", height=0.7)
 
     doc.add_heading("Goals", level=2)
-    table = new_table(doc, [1.05, 2.6, 1.0, 1.0, 0.85],
-                      ["Area", "Annual goal", "Baseline", "Target / criteria", "How measured"])
-    loop_rows(table, "for g in goals", [
-        "{{ g.area|default('') }}", "{{ loop.index }}. {{ g.text|default(g) }}",
-        "{{ g.baseline|default('') }}", "{{ g.criteria|default('') }}", "{{ g.measured_by|default('') }}",
-    ])
+    table = new_table(
+        doc, [1.05, 2.6, 1.0, 1.0, 0.85], ["Area", "Annual goal", "Baseline", "Target / criteria", "How measured"]
+    )
+    loop_rows(
+        table,
+        "for g in goals",
+        [
+            "{{ g.area|default('') }}",
+            "{{ loop.index }}. {{ g.text|default(g) }}",
+            "{{ g.baseline|default('') }}",
+            "{{ g.criteria|default('') }}",
+            "{{ g.measured_by|default('') }}",
+        ],
+    )
     keep_together(doc, table)
 
     doc.add_heading("Accommodations and supports", level=2)
@@ -497,21 +524,37 @@ def from_the_iep(doc: Document) -> None:
     keep_together(doc, table)
 
     doc.add_heading("Services", level=2)
-    table = new_table(doc, [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
-                      ["Service", "Frequency and duration", "Setting", "Provider", "Start", "End"])
-    loop_rows(table, "for s in services", [
-        "{{ s.name }}", "{{ s.summary }}", "{{ s.location }}", "{{ s.provider|default(therapist) }}",
-        "{{ s.start|default(iep_date) }}", "{{ s.end|default(annual_review) }}",
-    ])
+    table = new_table(
+        doc,
+        [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
+        ["Service", "Frequency and duration", "Setting", "Provider", "Start", "End"],
+    )
+    loop_rows(
+        table,
+        "for s in services",
+        [
+            "{{ s.name }}",
+            "{{ s.summary }}",
+            "{{ s.location }}",
+            "{{ s.provider|default(therapist) }}",
+            "{{ s.start|default(iep_date) }}",
+            "{{ s.end|default(annual_review) }}",
+        ],
+    )
     keep_together(doc, table)
 
 
 def evaluation_findings(doc: Document) -> None:
     doc.add_heading("3. Relevant evaluation findings", level=1)
-    table = label_table(doc, [
-        ("Most recent OT evaluation", "{{ evaluation_date }}"),
-        ("Assessments and key results", "{{ evaluation_findings }}"),
-    ], widths=[1.9, 4.6], heights={1: 0.8})
+    table = label_table(
+        doc,
+        [
+            ("Most recent OT evaluation", "{{ evaluation_date }}"),
+            ("Assessments and key results", "{{ evaluation_findings }}"),
+        ],
+        widths=[1.9, 4.6],
+        heights={1: 0.8},
+    )
     keep_together(doc, table)
 
 
@@ -532,8 +575,10 @@ def intervention(doc: Document) -> None:
 
 def collaboration(doc: Document) -> None:
     doc.add_heading("5. Collaboration plan", level=1)
-    hint(doc, "Who you work with, at which time of the school day (e.g. writing time, morning routine), "
-              "where, and on what.")
+    hint(
+        doc,
+        "Who you work with, at which time of the school day (e.g. writing time, morning routine), where, and on what.",
+    )
     table = new_table(doc, [1.9, 1.4, 1.3, 1.9], ["With whom", "When", "Where", "Focus"])
     add_row(table, ["Classroom teacher{% if teacher %}: {{ teacher }}{% endif %}", "", "", ""], height=WRITE_IN)
     add_row(table, ["Case manager{% if case_manager %}: {{ case_manager }}{% endif %}", "", "", ""], height=WRITE_IN)
@@ -547,10 +592,19 @@ def progress_monitoring(doc: Document) -> None:
     doc.add_heading("6. Progress-monitoring plan", level=1)
     hint(doc, "For each goal: how it is measured, when, where, and the data tool.")
     table = new_table(doc, [2.3, 1.2, 0.9, 0.9, 1.2], ["Goal", "How measured", "When", "Where", "Data tool"])
-    loop_rows(table, "for g in goals", [
-        "{{ loop.index }}.{% if g.area is defined and g.area %} {{ g.area }}:{% endif %} "
-        "{{ (g.text|default(g))|truncate(70, end='…') }}", "", "", "", "",
-    ], item_height=WRITE_IN)
+    loop_rows(
+        table,
+        "for g in goals",
+        [
+            "{{ loop.index }}.{% if g.area is defined and g.area %} {{ g.area }}:{% endif %} "
+            "{{ (g.text|default(g))|truncate(70, end='…') }}",
+            "",
+            "",
+            "",
+            "",
+        ],
+        item_height=WRITE_IN,
+    )
     keep_together(doc, table)
 
 
@@ -577,16 +631,22 @@ def supervision(doc: Document) -> None:
     """Kept with section 11 and the signature, so the last page never holds the signature block alone."""
     doc.add_heading("10. OT–OTA communication and supervision", level=1)
     tag(doc, "{%p if ota %}")
-    table = label_table(doc, [
-        ("Supervising OT", "{{ therapist }}"),
-        ("OTA", "{{ ota }}"),
-        ("Supervision schedule", "{{ supervision }}"),
-        ("How we communicate", ""),
-    ], widths=[1.9, 4.6], heights={2: WRITE_IN, 3: WRITE_IN})
+    table = label_table(
+        doc,
+        [
+            ("Supervising OT", "{{ therapist }}"),
+            ("OTA", "{{ ota }}"),
+            ("Supervision schedule", "{{ supervision }}"),
+            ("How we communicate", ""),
+        ],
+        widths=[1.9, 4.6],
+        heights={2: WRITE_IN, 3: WRITE_IN},
+    )
     keep_together(doc, table, with_next=True)
     tag(doc, "{%p else %}")
-    doc.add_paragraph("No OTA on this plan: {{ therapist }} provides the OT services.") \
-        .paragraph_format.keep_with_next = True
+    doc.add_paragraph(
+        "No OTA on this plan: {{ therapist }} provides the OT services."
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p endif %}")
 
 
@@ -608,32 +668,54 @@ def revisions_and_signature(doc: Document) -> None:
 
 def build_504_plan() -> Path:
     doc = new_document("Section 504 Plan – {{ full_name }}")
-    header_and_footer(doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}",
-                      "Section 504 Plan {{ school_year }}")
-    title_block(doc, "Section 504 Plan",
-                "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
-                "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}")
+    header_and_footer(
+        doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}", "Section 504 Plan {{ school_year }}"
+    )
+    title_block(
+        doc,
+        "Section 504 Plan",
+        "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
+        "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}",
+    )
 
     doc.add_heading("1. Student information", level=1)
-    keep_together(doc, label_table(doc, [
-        ("Student", STUDENT, "Date of birth", "{{ dob }}"),
-        ("Grade", "{{ grade }}", "School", "{{ school }}"),
-        ("Teacher", "{{ teacher }}", "504 coordinator", "{{ case_manager }}"),
-        ("Plan meeting date", "{{ iep_date }}", "Next review", "{{ annual_review }}"),
-    ], widths=[1.35, 1.9, 1.35, 1.9]))
+    keep_together(
+        doc,
+        label_table(
+            doc,
+            [
+                ("Student", STUDENT, "Date of birth", "{{ dob }}"),
+                ("Grade", "{{ grade }}", "School", "{{ school }}"),
+                ("Teacher", "{{ teacher }}", "504 coordinator", "{{ case_manager }}"),
+                ("Plan meeting date", "{{ iep_date }}", "Next review", "{{ annual_review }}"),
+            ],
+            widths=[1.35, 1.9, 1.35, 1.9],
+        ),
+    )
 
     doc.add_heading("2. Eligibility", level=1)
-    keep_together(doc, label_table(doc, [
-        ("Disability or condition", "{{ eligibility }}"),
-        ("Basis for eligibility", "{{ eligibility_basis }}"),
-        ("Major life activities affected", "{{ major_life_activities|join('; ') }}"),
-        ("How it limits the student at school", ""),
-    ], widths=[2.1, 4.4], heights={3: 0.6}))
+    keep_together(
+        doc,
+        label_table(
+            doc,
+            [
+                ("Disability or condition", "{{ eligibility }}"),
+                ("Basis for eligibility", "{{ eligibility_basis }}"),
+                ("Major life activities affected", "{{ major_life_activities|join('; ') }}"),
+                ("How it limits the student at school", ""),
+            ],
+            widths=[2.1, 4.4],
+            heights={3: 0.6},
+        ),
+    )
 
     doc.add_heading("3. Accommodations", level=1)
-    for heading, field in (("Classroom", "classroom_accommodations"), ("Testing", "testing_accommodations"),
-                           ("Instructional", "instructional_accommodations"),
-                           ("Physical and health", "health_accommodations")):
+    for heading, field in (
+        ("Classroom", "classroom_accommodations"),
+        ("Testing", "testing_accommodations"),
+        ("Instructional", "instructional_accommodations"),
+        ("Physical and health", "health_accommodations"),
+    ):
         doc.add_heading(heading, level=2)
         table = new_table(doc, [4.1, 1.3, 1.1], ["Accommodation", "When / how often", "Responsible"])
         loop_rows(table, f"for a in {field}", ["{{ a }}", "", ""])
@@ -650,13 +732,31 @@ def build_504_plan() -> Path:
 
     doc.add_heading("5. Staff responsibilities", level=1)
     table = new_table(doc, [1.6, 1.5, 3.4], ["Staff member", "Role", "Responsibilities"])
-    add_row(table, ["{{ teacher }}", "Classroom teacher",
-                    "Provides the classroom, instructional and testing accommodations every day."])
-    add_row(table, ["{{ case_manager }}", "504 coordinator",
-                    "Shares the plan with staff, checks that it is followed, schedules the review."])
+    add_row(
+        table,
+        [
+            "{{ teacher }}",
+            "Classroom teacher",
+            "Provides the classroom, instructional and testing accommodations every day.",
+        ],
+    )
+    add_row(
+        table,
+        [
+            "{{ case_manager }}",
+            "504 coordinator",
+            "Shares the plan with staff, checks that it is followed, schedules the review.",
+        ],
+    )
     tag_row(table, "{%tr if consult %}")
-    add_row(table, ["{{ therapist }}", "Occupational therapist",
-                    "Consults with the classroom teacher ({{ consult }}); suggests tools and strategies."])
+    add_row(
+        table,
+        [
+            "{{ therapist }}",
+            "Occupational therapist",
+            "Consults with the classroom teacher ({{ consult }}); suggests tools and strategies.",
+        ],
+    )
     tag_row(table, "{%tr endif %}")
     tag_row(table, "{%tr if health_accommodations %}")
     add_row(table, ["", "School nurse", "Carries out the health accommodations and the health plan."])
@@ -666,13 +766,18 @@ def build_504_plan() -> Path:
 
     doc.add_heading("6. Progress monitoring and reports to parents", level=1)
     table = new_table(doc, [2.2, 1.9, 1.2, 1.2], ["What is checked", "How", "How often", "Who"])
-    add_row(table, ["Accommodations are in place and used", "Teacher check-in, observation", "Monthly",
-                    "504 coordinator"])
+    add_row(
+        table, ["Accommodations are in place and used", "Teacher check-in, observation", "Monthly", "504 coordinator"]
+    )
     add_row(table, ["Access to learning", "Grades, work samples, attendance", "Each grading period", "Teacher"])
     blank_rows(table, 1)
     keep_together(doc, table)
-    keep_together(doc, label_table(doc, [("Progress reports to parents", "{{ progress_reports }}")],
-                                   widths=[2.1, 4.4], heights={0: WRITE_IN}))
+    keep_together(
+        doc,
+        label_table(
+            doc, [("Progress reports to parents", "{{ progress_reports }}")], widths=[2.1, 4.4], heights={0: WRITE_IN}
+        ),
+    )
 
     doc.add_heading("7. Parent and student rights", level=1)  # kept with section 8: no signatures-only page
     table = new_table(doc, [TEXT_WIDTH])
@@ -681,13 +786,19 @@ def build_504_plan() -> Path:
     keep_together(doc, table, with_next=True)
 
     doc.add_heading("8. Review and team signatures", level=1)
-    paragraph = doc.add_paragraph("This plan is reviewed by {{ annual_review if annual_review else "
-                                  "'the date the team sets' }}, or sooner if the student's needs change. "
-                                  "By signing, team members agree to carry out this plan.")
+    paragraph = doc.add_paragraph(
+        "This plan is reviewed by {{ annual_review if annual_review else "
+        "'the date the team sets' }}, or sooner if the student's needs change. "
+        "By signing, team members agree to carry out this plan."
+    )
     paragraph.paragraph_format.keep_with_next = True
     table = new_table(doc, [1.9, 1.8, 1.8, 1.0], ["Name", "Role", "Signature", "Date"])
-    for name, role in (("", "Parent / guardian"), ("", "Student (when appropriate)"),
-                       ("{{ case_manager }}", "504 coordinator"), ("{{ teacher }}", "Classroom teacher")):
+    for name, role in (
+        ("", "Parent / guardian"),
+        ("", "Student (when appropriate)"),
+        ("{{ case_manager }}", "504 coordinator"),
+        ("{{ teacher }}", "Classroom teacher"),
+    ):
         add_row(table, [name, role, "", ""], height=WRITE_IN)
     tag_row(table, "{%tr if consult %}")
     add_row(table, ["{{ therapist }}", "Occupational therapist", "", ""], height=WRITE_IN)
@@ -695,6 +806,7 @@ def build_504_plan() -> Path:
     add_row(table, ["", "Administrator", "", ""], height=WRITE_IN)
     keep_together(doc, table)
     return save(doc, "504-plan.docx")
+
 
 def save(doc: Document, name: str) -> Path:
     """Saved with fixed zip timestamps: rebuilding an unchanged template gives identical bytes."""
@@ -713,8 +825,9 @@ def save(doc: Document, name: str) -> Path:
 
 def build_ot_progress_report() -> Path:
     """Made by build_progress_report.py with the helpers above (loaded by path: this is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("build_progress_report",
-                                                  Path(__file__).with_name("build_progress_report.py"))
+    spec = importlib.util.spec_from_file_location(
+        "build_progress_report", Path(__file__).with_name("build_progress_report.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.build_ot_progress_report(SimpleNamespace(**globals()))

@@ -46,9 +46,14 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
     return path
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list]], states: dict[str, str] | None = None,
-                   epoch: dt.datetime | None = None, formats: dict[str, str] | None = None,
-                   merges: tuple[str, ...] = ()) -> Path:
+def write_workbook(
+    path: Path,
+    sheets: dict[str, list[list]],
+    states: dict[str, str] | None = None,
+    epoch: dt.datetime | None = None,
+    formats: dict[str, str] | None = None,
+    merges: tuple[str, ...] = (),
+) -> Path:
     """A workbook as Excel would save it: sheets in order, hidden states, the date system, and cell number
     formats and merged ranges on the last sheet."""
     workbook = openpyxl.Workbook()
@@ -77,21 +82,29 @@ def convert_with_libreoffice(paths: list[Path], out_dir: Path, target: str = "pd
     """Convert documents headlessly; LibreOffice rejects broken XML, so this is a real consumer."""
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / "lo-profile"
-    command = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-               "--convert-to", target, "--outdir", str(out_dir), *map(str, paths)]
+    command = [
+        soffice(),
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out_dir),
+        *map(str, paths),
+    ]
     subprocess.run(command, check=True, capture_output=True, timeout=600)
     extension = target.split(":")[0]
     return [out_dir / (p.stem + "." + extension) for p in paths]
 
 
 def pdf_text(path: Path) -> str:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                            capture_output=True, timeout=60)
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, timeout=60)
     return result.stdout.decode("utf-8")
 
 
-def make_template(path: Path, paragraphs: list[str], table: list[list[str]] | None = None,
-                  header: str | None = None) -> Path:
+def make_template(
+    path: Path, paragraphs: list[str], table: list[list[str]] | None = None, header: str | None = None
+) -> Path:
     """A small .docx template: paragraphs, then optionally a table (rows of cell texts)."""
     doc = Document()
     for text in paragraphs:
@@ -114,8 +127,17 @@ def chromium() -> str | None:
 def chromium_run(page: Path, *args: str) -> str:
     """Load a local page in headless Chromium (no network, a throwaway profile); stdout, e.g. of --dump-dom."""
     profile = page.parent / ".chromium-profile"
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", *args, page.as_uri()]
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--proxy-server=127.0.0.1:9",
+        *args,
+        page.as_uri(),
+    ]
     result = subprocess.run(command, check=True, capture_output=True, timeout=120)
     return result.stdout.decode("utf-8")
 

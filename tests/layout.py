@@ -42,8 +42,7 @@ def compact(text: str) -> str:
 def text_of(element) -> str:
     """The text a paragraph prints, with its tabs and line breaks."""
     marks = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
-    return "".join(e.text or "" if e.tag == qn("w:t") else marks[e.tag]
-                   for e in element.iter(qn("w:t"), *marks))
+    return "".join(e.text or "" if e.tag == qn("w:t") else marks[e.tag] for e in element.iter(qn("w:t"), *marks))
 
 
 def probe_copy(docx: Path, out: Path) -> Path:
@@ -100,8 +99,15 @@ def docx_parts(path: Path) -> tuple[list[Part], str, list[str]]:
         if child.tag == qn("w:p"):
             style_id = child.pPr.pStyle.val if child.pPr is not None and child.pPr.pStyle is not None else ""
             text = text_of(child)
-            kind = ("title" if style_id in ("Title", "Subtitle") else "heading" if style_id.startswith("Heading")
-                    else "hint" if style_id == "Hint" else "paragraph")
+            kind = (
+                "title"
+                if style_id in ("Title", "Subtitle")
+                else "heading"
+                if style_id.startswith("Heading")
+                else "hint"
+                if style_id == "Hint"
+                else "paragraph"
+            )
             parts.append(Part(kind, text))
             texts.append(text)
         elif child.tag == qn("w:tbl"):
@@ -113,7 +119,7 @@ def docx_parts(path: Path) -> tuple[list[Part], str, list[str]]:
                 parts.append(Part("header row" if header else "row", " ".join(cells), table=tables))
     for part in parts:  # the last table is the signature block, with the paragraphs just before it
         part.signature = part.table == tables and tables > 0
-    for part in reversed(parts[:next(i for i, p in enumerate(parts) if p.signature)] if tables else []):
+    for part in reversed(parts[: next(i for i, p in enumerate(parts) if p.signature)] if tables else []):
         if part.kind != "paragraph" or part.text.strip():
             break
         part.signature = True
@@ -124,8 +130,9 @@ def docx_parts(path: Path) -> tuple[list[Part], str, list[str]]:
 
 def pdf_pages(pdf: Path, header_text: str) -> list[str]:
     """Each page's text, white space removed, without the page header and footer."""
-    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
-                         timeout=60).stdout.decode("utf-8")
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode("utf-8")
     pages = []
     header = compact(header_text)
     for page in raw.split("\f"):
@@ -134,7 +141,7 @@ def pdf_pages(pdf: Path, header_text: str) -> list[str]:
             continue
         text = "".join(lines)
         if header and text.startswith(header):
-            text = text[len(header):]
+            text = text[len(header) :]
         text = FOOTER.sub("", text)
         pages.append(text)
     return pages
@@ -169,23 +176,27 @@ def analyse(docx: Path, pdf: Path, name: str) -> Layout:
     for number in range(len(pages) - 1):
         on_page = [p for p in printed if p.page == number]
         if on_page and on_page[-1].kind in ("title", "heading", "hint", "header row"):
-            layout.add("last on a page", f"page {number + 1} ends with the {on_page[-1].kind} "
-                                         f"{on_page[-1].text[:50]!r}")
+            layout.add(
+                "last on a page", f"page {number + 1} ends with the {on_page[-1].kind} {on_page[-1].text[:50]!r}"
+            )
     for table in {p.table for p in printed if p.table is not None}:
         rows = [p for p in printed if p.table == table and p.kind == "row"]
         by_page: dict[int, int] = {}
         for row in rows:
             by_page[row.page] = by_page.get(row.page, 0) + 1
         if len(by_page) > 1 and min(by_page.values()) < 2:
-            layout.add("row alone", f"table {table} ({rows[0].text[:40]!r}) is split "
-                                    f"{' / '.join(str(n) for n in by_page.values())} rows over pages "
-                                    f"{', '.join(str(p + 1) for p in by_page)}")
+            layout.add(
+                "row alone",
+                f"table {table} ({rows[0].text[:40]!r}) is split "
+                f"{' / '.join(str(n) for n in by_page.values())} rows over pages "
+                f"{', '.join(str(p + 1) for p in by_page)}",
+            )
     for number in range(len(pages)):
         on_page = [p for p in printed if p.page == number]
         if on_page and all(p.signature for p in on_page):
             layout.add("signature alone", f"page {number + 1} holds only the signature block")
     sections = [i for i, p in enumerate(parts) if p.kind == "heading" and re.match(r"\d+\.", p.text)]
-    last_section = {id(p) for p in parts[sections[-1]:]} if sections else set()
+    last_section = {id(p) for p in parts[sections[-1] :]} if sections else set()
     on_last_page = [p for p in printed if p.page == len(pages) - 1]
     if len(pages) > 1 and on_last_page and all(id(p) in last_section for p in on_last_page):
         layout.add("stub last page", f"the last page holds only the last section ({parts[sections[-1]].text!r})")

@@ -11,8 +11,24 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 
 # Each layer may import itself and the layers listed before it, never a later one.
-LAYERS = ["errors", "jinja", "sources", "mapping", "roster", "template", "output", "google", "source_choice",
-          "pipeline", "check", "open_plan", "draft", "cli", "__main__", "__init__"]
+LAYERS = [
+    "errors",
+    "jinja",
+    "sources",
+    "mapping",
+    "roster",
+    "template",
+    "output",
+    "google",
+    "source_choice",
+    "pipeline",
+    "check",
+    "open_plan",
+    "draft",
+    "cli",
+    "__main__",
+    "__init__",
+]
 CORE = {"sources", "mapping", "roster", "template", "output"}
 
 
@@ -70,7 +86,7 @@ def test_no_import_cycles():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append(trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt])
+                cycles.append(trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt])
             elif nxt not in state:
                 visit(nxt, trail + [nxt])
         state[node] = 2
@@ -85,11 +101,19 @@ def test_google_libraries_not_imported_for_a_local_run():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import generator.cli, generator.pipeline"],
-                            capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import generator.cli, generator.pipeline"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    google = sorted(name for name in loaded if name.startswith(("googleapiclient", "google.auth", "google.oauth2",
-                                                                "httplib2", "google_auth")))
+    google = sorted(
+        name
+        for name in loaded
+        if name.startswith(("googleapiclient", "google.auth", "google.oauth2", "httplib2", "google_auth"))
+    )
     assert google == []
 
 
@@ -98,6 +122,7 @@ def test_every_module_is_imported_by_a_test():
     tested: set[str] = set()
     for path in (ROOT / "tests").rglob("test_*.py"):
         tested |= _imports(path)
-    untested = sorted(name for name, path in MODULES.items()
-                      if path.stem not in ("__init__", "__main__") and name not in tested)
+    untested = sorted(
+        name for name, path in MODULES.items() if path.stem not in ("__init__", "__main__") and name not in tested
+    )
     assert untested == [], f"no test file imports {untested}; add tests/<package>/test_<module>.py"

@@ -28,8 +28,12 @@ fields:
   review: {column: Review, type: date}
 """
 HEADER = ["Student ID", "First", "Last", "Review"]
-ROWS = [[1001, "Ana", "Ruiz", dt.date(2027, 1, 5)], [1002, "Ben", "Ode", "soon"],
-        [1003, "Ana", "Ruiz", None], [1004, "Kim", "Lee", "2027-02-01"]]
+ROWS = [
+    [1001, "Ana", "Ruiz", dt.date(2027, 1, 5)],
+    [1002, "Ben", "Ode", "soon"],
+    [1003, "Ana", "Ruiz", None],
+    [1004, "Kim", "Lee", "2027-02-01"],
+]
 
 
 @pytest.fixture
@@ -47,17 +51,27 @@ def problems(result: CheckResult) -> list[tuple[str, str, str]]:
 def test_a_good_project_with_data_problems_lists_them_by_group(project: Path) -> None:
     result = check(RunOptions(mapping=project / "m.yaml"))
     assert problems(result) == [
-        ("data", ERROR, "Ben Ode: c.xlsx, sheet 'Caseload', cell D3 (column 'Review'): review is not a date (use "
-                        "e.g. 2026-10-03 or 10/3/2026)."),
-        ("output", WARNING, "these students' plans would have the same name, so each folder gets the student key: "
-                            "Ana Ruiz -> Ruiz, Ana (1001)/Plan - Ana.docx; Ana Ruiz -> Ruiz, Ana (1003)/Plan - "
-                            "Ana.docx."),
+        (
+            "data",
+            ERROR,
+            "Ben Ode: c.xlsx, sheet 'Caseload', cell D3 (column 'Review'): review is not a date (use "
+            "e.g. 2026-10-03 or 10/3/2026).",
+        ),
+        (
+            "output",
+            WARNING,
+            "these students' plans would have the same name, so each folder gets the student key: "
+            "Ana Ruiz -> Ruiz, Ana (1001)/Plan - Ana.docx; Ana Ruiz -> Ruiz, Ana (1003)/Plan - "
+            "Ana.docx.",
+        ),
     ]
     assert (result.errors, result.warnings) == (1, 1)
     assert result.in_group("template") == result.in_group("mapping") == []
     assert result.in_group("output") == [result.problems[1]]
-    assert result.summary == ("Checked c.xlsx, sheet 'Caseload': 3 student(s) ready, 1 with errors; 4 mapped "
-                              "fields; template t.docx uses 3 field(s), 0 with item fields.")
+    assert result.summary == (
+        "Checked c.xlsx, sheet 'Caseload': 3 student(s) ready, 1 with errors; 4 mapped "
+        "fields; template t.docx uses 3 field(s), 0 with item fields."
+    )
 
 
 def test_a_clean_project_has_no_problems_and_counts_loops(project: Path) -> None:
@@ -66,8 +80,9 @@ def test_a_clean_project_has_no_problems_and_counts_loops(project: Path) -> None
     (project / "m.yaml").write_text(MAPPING + "  goals: {item: {text: First}}\n", encoding="utf-8")
     result = check(RunOptions(mapping=project / "m.yaml"))
     assert result.problems == [] and (result.errors, result.warnings) == (0, 0)
-    assert result.summary.endswith("2 student(s) ready, 0 with errors; 5 mapped fields; template t.docx uses 2 "
-                                   "field(s), 1 with item fields.")
+    assert result.summary.endswith(
+        "2 student(s) ready, 0 with errors; 5 mapped fields; template t.docx uses 2 field(s), 1 with item fields."
+    )
 
 
 def test_a_broken_template_and_a_broken_mapping_are_both_reported(project: Path) -> None:
@@ -76,25 +91,34 @@ def test_a_broken_template_and_a_broken_mapping_are_both_reported(project: Path)
     result = check(RunOptions(mapping=project / "m.yaml", template=project / "t.docx"))
     assert [(p.group, p.level) for p in result.problems] == [("mapping", ERROR), ("template", ERROR)]
     assert result.problems[0].message.startswith(f"{project / 'm.yaml'}, line 2: 'fields' must be a mapping")
-    assert result.problems[1].message.startswith(f"{project / 't.docx'}: document body, paragraph 2 (\"{{{{ first "
-                                                 "}\"): template syntax error")
+    assert result.problems[1].message.startswith(
+        f'{project / "t.docx"}: document body, paragraph 2 ("{{{{ first }}"): template syntax error'
+    )
     assert result.summary == "Fix the errors above, then run check again to check the data."
 
 
 def test_without_a_template_the_mapping_is_told_to_name_one(project: Path) -> None:
     (project / "m.yaml").write_text(MAPPING.replace("template: t.docx\n", ""), encoding="utf-8")
     result = check(RunOptions(mapping=project / "m.yaml"))
-    assert problems(result) == [("mapping", ERROR, f"no template given: pass --template, or set 'template:' in "
-                                                   f"{project / 'm.yaml'}.")]
+    assert problems(result) == [
+        ("mapping", ERROR, f"no template given: pass --template, or set 'template:' in {project / 'm.yaml'}.")
+    ]
     assert result.not_checked == {"data": "mapping errors", "output": "mapping errors"}
 
 
 def test_template_fields_the_mapping_lacks_are_a_template_problem(project: Path) -> None:
     make_template(project / "t.docx", ["{{ frist }} {{ last }}"])
     result = check(RunOptions(mapping=project / "m.yaml"))
-    assert problems(result) == [("template", ERROR, (
-        f"{project / 't.docx'}: uses field(s) that {project / 'm.yaml'} does not provide:\n  frist Did you mean "
-        "'first'?\nAdd them under 'fields:' in m.yaml, or fix the spelling in the template."))]
+    assert problems(result) == [
+        (
+            "template",
+            ERROR,
+            (
+                f"{project / 't.docx'}: uses field(s) that {project / 'm.yaml'} does not provide:\n  frist Did you mean "
+                "'first'?\nAdd them under 'fields:' in m.yaml, or fix the spelling in the template."
+            ),
+        )
+    ]
     assert result.summary == "Fix the errors above, then run check again to check the data."
     assert result.not_checked == {"data": "template errors", "output": "template errors"}
 
@@ -103,24 +127,34 @@ def test_a_missing_column_or_source_file_is_a_data_problem(project: Path) -> Non
     write_xlsx(project / "c.xlsx", [["Student ID", "First", "Surname", "Review"], ROWS[0]], sheet="Caseload")
     result = check(RunOptions(mapping=project / "m.yaml"))
     assert [(p.group, p.level) for p in result.problems] == [("data", ERROR)]
-    assert result.problems[0].message.startswith(f"{project / 'm.yaml'}, line 10: field 'last' reads column 'Last', "
-                                                 "which c.xlsx, sheet 'Caseload' does not have.")
+    assert result.problems[0].message.startswith(
+        f"{project / 'm.yaml'}, line 10: field 'last' reads column 'Last', "
+        "which c.xlsx, sheet 'Caseload' does not have."
+    )
     result = check(RunOptions(mapping=project / "m.yaml", source=project / "gone.xlsx"))
-    assert problems(result) == [("data", ERROR, f"{project / 'gone.xlsx'}: file not found. Check the --source path "
-                                                "or the mapping's source.")]
+    assert problems(result) == [
+        ("data", ERROR, f"{project / 'gone.xlsx'}: file not found. Check the --source path or the mapping's source.")
+    ]
     assert result.summary == ""
 
 
 def test_an_unknown_student_key_is_reported_not_raised(project: Path) -> None:
     result = check(RunOptions(mapping=project / "m.yaml", keys=("1O01",)))
-    assert [(p.level, p.message) for p in result.problems] == [(ERROR, (
-        "no student with key or name '1O01' in the source. Did you mean '1001'? Use the key column's value or the "
-        "name plangen prints (either name order)."))]
+    assert [(p.level, p.message) for p in result.problems] == [
+        (
+            ERROR,
+            (
+                "no student with key or name '1O01' in the source. Did you mean '1001'? Use the key column's value or the "
+                "name plangen prints (either name order)."
+            ),
+        )
+    ]
     assert result.summary == ""
 
 
 def test_unmatched_report_rows_are_data_warnings(tmp_path: Path) -> None:
-    (tmp_path / "m.yaml").write_text("""\
+    (tmp_path / "m.yaml").write_text(
+        """\
 template: t.docx
 sources:
   caseload: {file: c.csv, key: ID, rows_per_student: one}
@@ -129,7 +163,9 @@ key: id
 fields:
   id: ID
   goals: {source: goals, item: {text: Goal}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     (tmp_path / "c.csv").write_text("ID\n1\n2\n", encoding="utf-8")
     (tmp_path / "g.csv").write_text("ID,Goal\n1,Zip\n7,Tie\n", encoding="utf-8")
     make_template(tmp_path / "t.docx", ["{{ id }}"])

@@ -27,8 +27,16 @@ def plans(out: Path) -> list[Path]:
 
 
 def generate(project: Path, out: Path, *extra: str):
-    return run("generate", "-m", str(project / "mappings" / "caseload.yaml"), "--out", str(out),
-               "--today", "2026-11-22", *extra)
+    return run(
+        "generate",
+        "-m",
+        str(project / "mappings" / "caseload.yaml"),
+        "--out",
+        str(out),
+        "--today",
+        "2026-11-22",
+        *extra,
+    )
 
 
 def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: Path, tmp_path: Path):
@@ -110,11 +118,14 @@ def test_template_field_the_mapping_lacks_exits_2(sample_copy: Path, tmp_path: P
 
 
 def bad_data_inputs(tmp_path: Path) -> list[str]:
-    write_xlsx(tmp_path / "c.xlsx", [
-        ["ID", "Name", "Due"], [1, "Ana", "2026-12-01"], [2, "Ben", "someday"], [3, "Cy", None]])
+    write_xlsx(
+        tmp_path / "c.xlsx", [["ID", "Name", "Due"], [1, "Ana", "2026-12-01"], [2, "Ben", "someday"], [3, "Cy", None]]
+    )
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("source: c.xlsx\nkey: id\nfields:\n  id: ID\n  name: Name\n  due: {column: Due, type: date}\n"
-                       "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n")
+    mapping.write_text(
+        "source: c.xlsx\nkey: id\nfields:\n  id: ID\n  name: Name\n  due: {column: Due, type: date}\n"
+        "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n"
+    )
     template = make_template(tmp_path / "t.docx", ["{{ name }} due {{ due }}"])
     return ["-m", str(mapping), "-t", str(template)]
 
@@ -151,8 +162,10 @@ def test_dry_run_writes_nothing(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
     result = generate(sample_copy, out, "--dry-run", "--student", "1001")
     assert result.exit_code == 0
-    assert result.output == ("would create  Liam O'Brien  ->  O'Brien, Liam/OT Treatment Plan 2025-2026 - "
-                             "Liam O'Brien.docx\nDry run: 1 student: 1 would create.\n")
+    assert result.output == (
+        "would create  Liam O'Brien  ->  O'Brien, Liam/OT Treatment Plan 2025-2026 - "
+        "Liam O'Brien.docx\nDry run: 1 student: 1 would create.\n"
+    )
     assert not out.exists()
 
 
@@ -166,22 +179,27 @@ def test_due_within_selects_upcoming_and_overdue_reviews(sample_copy: Path, tmp_
 def test_unknown_student_key_exits_2(sample_copy: Path, tmp_path: Path):
     result = generate(sample_copy, tmp_path / "plans", "--student", "10O1")
     assert result.exit_code == 2
-    assert result.output == ("Error: no student with key or name '10O1' in the source. Did you mean '1021' or '1019' "
-                             "or '1018'? Use the key column's value or the name plangen prints (either name order).\n")
+    assert result.output == (
+        "Error: no student with key or name '10O1' in the source. Did you mean '1021' or '1019' "
+        "or '1018'? Use the key column's value or the name plangen prints (either name order).\n"
+    )
 
 
 def test_student_by_the_name_plangen_prints_in_either_order_without_accents(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
     result = generate(sample_copy, out, "--student", "ramirez, JOSE", "--student", "Liam O'Brien")
     assert result.exit_code == 0, result.output
-    assert [(r["key"], r["display_name"]) for r in manifest(out)] == [("1001", "Liam O'Brien"),
-                                                                      ("1002", "José Ramírez")]
+    assert [(r["key"], r["display_name"]) for r in manifest(out)] == [
+        ("1001", "Liam O'Brien"),
+        ("1002", "José Ramírez"),
+    ]
     result = generate(sample_copy, out, "--student", "Sofia Martinez", "--student", "Jose Ramires")
     assert result.exit_code == 2
     assert result.output == (
         "Error: 2 students are named 'Sofia Martinez'; choose one by its key: --student 1006, --student 1007.\n"
         "no student with key or name 'Jose Ramires' in the source. Did you mean 'José Ramírez'? Use the key column's "
-        "value or the name plangen prints (either name order).\n")
+        "value or the name plangen prints (either name order).\n"
+    )
 
 
 def test_check_reports_what_it_checked(sample_copy: Path):
@@ -195,7 +213,8 @@ def test_check_reports_what_it_checked(sample_copy: Path):
         "Sofia Martinez -> Martinez, Sofia (1007)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx.\n"
         "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 42 mapped fields; "
         "template ot-treatment-plan.docx uses 35 field(s), 2 with item fields.\n"
-        "0 error(s), 1 warning(s).\n")
+        "0 error(s), 1 warning(s).\n"
+    )
 
 
 def test_check_reports_template_and_data_problems_grouped(tmp_path: Path):
@@ -220,9 +239,12 @@ def test_check_reports_template_and_data_problems_grouped(tmp_path: Path):
     assert "template syntax error" in lines[1]
     assert lines[2] == "mapping: 1 error(s), 0 warning(s)"
     assert "'fields' must be a mapping" in lines[3]
-    assert lines[-4:] == ["data: not checked (template and mapping errors)",
-                          "output: not checked (template and mapping errors)",
-                          "Fix the errors above, then run check again to check the data.", "2 error(s), 0 warning(s)."]
+    assert lines[-4:] == [
+        "data: not checked (template and mapping errors)",
+        "output: not checked (template and mapping errors)",
+        "Fix the errors above, then run check again to check the data.",
+        "2 error(s), 0 warning(s).",
+    ]
 
 
 def test_fields_lists_template_fields():
@@ -257,8 +279,9 @@ def test_every_command_has_help(name: str, command: click.Command):
 
 
 def test_python_dash_m_generator_runs():
-    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("plangen, version ")
 
@@ -281,9 +304,15 @@ def test_columns_lists_sheets_header_and_column_kinds_without_values(tmp_path: P
     old.title, old.sheet_state = "Last Year", "hidden"
     old.append(["x"])
     sheet = workbook.create_sheet("Caseload")
-    for row in [["OT Caseload 2026-27"], [], ["Name", "DOB", "Minutes", "Goals"],
-                ["Ruiz, Ana", "2018-03-04", 30, "Hold pencil\nCut on a line"],
-                ["Chen, Lucas", "2017-05-06", 60, "Button coat\nTie shoes"], [], ["Total: 2 students"]]:
+    for row in [
+        ["OT Caseload 2026-27"],
+        [],
+        ["Name", "DOB", "Minutes", "Goals"],
+        ["Ruiz, Ana", "2018-03-04", 30, "Hold pencil\nCut on a line"],
+        ["Chen, Lucas", "2017-05-06", 60, "Button coat\nTie shoes"],
+        [],
+        ["Total: 2 students"],
+    ]:
         sheet.append(row)
     workbook.save(tmp_path / "hand.xlsx")
     result = run("columns", str(tmp_path / "hand.xlsx"))

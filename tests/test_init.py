@@ -13,22 +13,98 @@ from generator.cli import cli
 from generator.pipeline import RunOptions, generate
 from tests.helpers import TEMPLATES, docx_text, make_template, run_footer, write_xlsx
 
-HEADERS = ["Student", "DOB", "Grade", "School", "Teacher", "IEP Date", "Annual IEP", "Minutes", "Goals",
-           "Accommodations", "Notes"]
+HEADERS = [
+    "Student",
+    "DOB",
+    "Grade",
+    "School",
+    "Teacher",
+    "IEP Date",
+    "Annual IEP",
+    "Minutes",
+    "Goals",
+    "Accommodations",
+    "Notes",
+]
 ROWS = [
-    ["Alvarez, Mia", dt.datetime(2017, 3, 14), "2", "Lincoln Elementary", "Mr. Chen", dt.datetime(2026, 1, 10),
-     dt.datetime(2027, 1, 10), 30, "Writes her name legibly\nButtons her coat", "Slant board; pencil grip",
-     "Loves horses"],
-    ["Alvarez, Mia", dt.datetime(2019, 8, 2), "K", "Lincoln Elementary", "Ms. Ito", dt.datetime(2026, 3, 5),
-     dt.datetime(2027, 3, 5), 20, "Cuts on a line\nStacks 5 blocks\nZips a jacket", "Visual schedule", None],
-    ["Nguyen, Bao", dt.datetime(2016, 5, 30), "3", "Lincoln Elementary", "Mr. Chen", dt.datetime(2025, 12, 1),
-     dt.datetime(2026, 12, 1), 30, "Types 10 words per minute", None, "Prefers mornings"],
-    ["O'Neil, Liam", dt.datetime(2018, 9, 9), "1", "Lincoln Elementary", "Ms. Ito", dt.datetime(2026, 2, 2),
-     dt.datetime(2027, 2, 2), 30, "Holds scissors\nCopies a square", "Pencil grip", None],
-    ["Okafor, Ada", dt.datetime(2017, 11, 20), "2", "Lincoln Elementary", "Mr. Chen", dt.datetime(2026, 4, 4),
-     dt.datetime(2027, 4, 4), 25, "Opens containers", "Fidget tool; movement breaks", None],
-    ["Ruiz, Sofía", dt.datetime(2016, 2, 1), "3", "Lincoln Elementary", "Ms. Park", dt.datetime(2026, 5, 5),
-     dt.datetime(2027, 5, 5), 30, "Writes a paragraph\nUses a planner", None, "Twin of Mateo"],
+    [
+        "Alvarez, Mia",
+        dt.datetime(2017, 3, 14),
+        "2",
+        "Lincoln Elementary",
+        "Mr. Chen",
+        dt.datetime(2026, 1, 10),
+        dt.datetime(2027, 1, 10),
+        30,
+        "Writes her name legibly\nButtons her coat",
+        "Slant board; pencil grip",
+        "Loves horses",
+    ],
+    [
+        "Alvarez, Mia",
+        dt.datetime(2019, 8, 2),
+        "K",
+        "Lincoln Elementary",
+        "Ms. Ito",
+        dt.datetime(2026, 3, 5),
+        dt.datetime(2027, 3, 5),
+        20,
+        "Cuts on a line\nStacks 5 blocks\nZips a jacket",
+        "Visual schedule",
+        None,
+    ],
+    [
+        "Nguyen, Bao",
+        dt.datetime(2016, 5, 30),
+        "3",
+        "Lincoln Elementary",
+        "Mr. Chen",
+        dt.datetime(2025, 12, 1),
+        dt.datetime(2026, 12, 1),
+        30,
+        "Types 10 words per minute",
+        None,
+        "Prefers mornings",
+    ],
+    [
+        "O'Neil, Liam",
+        dt.datetime(2018, 9, 9),
+        "1",
+        "Lincoln Elementary",
+        "Ms. Ito",
+        dt.datetime(2026, 2, 2),
+        dt.datetime(2027, 2, 2),
+        30,
+        "Holds scissors\nCopies a square",
+        "Pencil grip",
+        None,
+    ],
+    [
+        "Okafor, Ada",
+        dt.datetime(2017, 11, 20),
+        "2",
+        "Lincoln Elementary",
+        "Mr. Chen",
+        dt.datetime(2026, 4, 4),
+        dt.datetime(2027, 4, 4),
+        25,
+        "Opens containers",
+        "Fidget tool; movement breaks",
+        None,
+    ],
+    [
+        "Ruiz, Sofía",
+        dt.datetime(2016, 2, 1),
+        "3",
+        "Lincoln Elementary",
+        "Ms. Park",
+        dt.datetime(2026, 5, 5),
+        dt.datetime(2027, 5, 5),
+        30,
+        "Writes a paragraph\nUses a planner",
+        None,
+        "Twin of Mateo",
+    ],
 ]
 TITLE_ROWS = [["Ms. Rivera's OT caseload 2026-27"], ["Updated weekly"], [None]]
 
@@ -54,8 +130,17 @@ def write_caseload(path: Path, rows: list[list], title: bool) -> Path:
 
 
 def init(*extra: str):
-    return run("init", "caseload.xlsx", "--template", "templates/ot-treatment-plan.docx", "-o", "my.yaml",
-               "--today", "2026-11-22", *extra)
+    return run(
+        "init",
+        "caseload.xlsx",
+        "--template",
+        "templates/ot-treatment-plan.docx",
+        "-o",
+        "my.yaml",
+        "--today",
+        "2026-11-22",
+        *extra,
+    )
 
 
 INIT_OUTPUT = (
@@ -71,8 +156,9 @@ INIT_OUTPUT = (
 )
 
 
-def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit(clone: Path,
-                                                                                 monkeypatch: pytest.MonkeyPatch):
+def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit(
+    clone: Path, monkeypatch: pytest.MonkeyPatch
+):
     write_caseload(clone / "caseload.xlsx", ROWS, title=True)
     result = init()
     assert result.exit_code == 0, result.output
@@ -82,7 +168,7 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     assert "key: [last_name, first_name, dob]" in draft
     assert "review_date: annual_review" in draft
     assert '  goals: {column: Goals, type: list, separator: "\\n"}' in draft
-    assert "  therapist: {value: \"\"}" in draft
+    assert '  therapist: {value: ""}' in draft
     cells = {str(v) for row in ROWS for v in row if isinstance(v, str)} | {"2017", "Alvarez", "Mia"}
     assert not [c for c in cells if len(c) > 1 and c in draft]  # no cell value in the draft
 
@@ -149,8 +235,10 @@ def test_init_never_overwrites_a_mapping(clone: Path):
     (clone / "my.yaml").write_text("# mine\n")
     result = init()
     assert result.exit_code == 2
-    assert result.output == ("Error: my.yaml already exists; plangen init never overwrites a mapping. Choose another "
-                             "name with -o, or move the old file away first.\n")
+    assert result.output == (
+        "Error: my.yaml already exists; plangen init never overwrites a mapping. Choose another "
+        "name with -o, or move the old file away first.\n"
+    )
     assert (clone / "my.yaml").read_text() == "# mine\n"
 
 
@@ -161,9 +249,12 @@ def test_a_warning_many_students_share_is_one_line_naming_them(tmp_path: Path):
     rows += [[5, "Bo", "3"], [5, "Bo", "4"], [6, "Cy", "5"]]
     write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
     make_template(tmp_path / "t.docx", ["{{ name }} {{ grade }}"])
-    (tmp_path / "m.yaml").write_text("source: c.xlsx\ntemplate: t.docx\nrows_per_student: many\nkey: id\n"
-                                     "display_name: '{{ name }}'\nfields:\n  id: ID\n  name: Name\n  grade: Grade\n")
+    (tmp_path / "m.yaml").write_text(
+        "source: c.xlsx\ntemplate: t.docx\nrows_per_student: many\nkey: id\n"
+        "display_name: '{{ name }}'\nfields:\n  id: ID\n  name: Name\n  grade: Grade\n"
+    )
     report = generate(RunOptions(mapping=tmp_path / "m.yaml", dry_run=True))
     assert report.warnings == [
         "field 'grade' differs between a student's rows; the first row's value is used (conflicts: first): "
-        "5 students (Ana, Ben, Kim, Eva, Bo)."]
+        "5 students (Ana, Ben, Kim, Eva, Bo)."
+    ]

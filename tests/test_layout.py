@@ -22,8 +22,9 @@ from generator.template.loader import PlanTemplate
 from tests.helpers import MAPPINGS, TEMPLATES, TODAY, convert_with_libreoffice, pdf_text, soffice
 from tests.layout import Layout, analyse, probe_copy
 
-pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                                reason="LibreOffice (soffice) or pdftotext is not installed")
+pytestmark = pytest.mark.skipif(
+    soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice (soffice) or pdftotext is not installed"
+)
 MAPPING_FILES = sorted(MAPPINGS.glob("*.yaml"))
 LEFTOVERS = ("None", "{{", "}}", "{%", "%}", "[]")
 
@@ -53,22 +54,36 @@ def long_lists(root: Path) -> list[tuple[dict, Path]]:
     """Plans no sample has: lists long enough to run over a page (30 accommodations, 10 goals, ...)."""
     plans = []
     for mapping, template, changes in (
-        ("caseload.yaml", "ot-treatment-plan.docx", {
-            "accommodations": [f"Accommodation {n}: when and how it is given, in a sentence" for n in range(1, 31)],
-            "goals": [f"Goal {n}: will do a task with a stated criterion in 4 of 5 trials" for n in range(1, 11)],
-            "strategies": [f"Strategy {n}" for n in range(1, 15)],
-            "referrals": [f"Referral {n}" for n in range(1, 12)],
-            "notes": "\n".join(f"Note line {n}" for n in range(1, 12))}),
-        ("caseload-504.yaml", "504-plan.docx", {
-            "classroom_accommodations": [f"Classroom accommodation {n}" for n in range(1, 41)],
-            "testing_accommodations": [f"Testing accommodation {n}" for n in range(1, 10)]}),
+        (
+            "caseload.yaml",
+            "ot-treatment-plan.docx",
+            {
+                "accommodations": [f"Accommodation {n}: when and how it is given, in a sentence" for n in range(1, 31)],
+                "goals": [f"Goal {n}: will do a task with a stated criterion in 4 of 5 trials" for n in range(1, 11)],
+                "strategies": [f"Strategy {n}" for n in range(1, 15)],
+                "referrals": [f"Referral {n}" for n in range(1, 12)],
+                "notes": "\n".join(f"Note line {n}" for n in range(1, 12)),
+            },
+        ),
+        (
+            "caseload-504.yaml",
+            "504-plan.docx",
+            {
+                "classroom_accommodations": [f"Classroom accommodation {n}" for n in range(1, 41)],
+                "testing_accommodations": [f"Testing accommodation {n}" for n in range(1, 10)],
+            },
+        ),
     ):
         student = prepare(RunOptions(mapping=MAPPINGS / mapping, today=TODAY)).roster.students[0]
         path = root / "long" / template
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(PlanTemplate(TEMPLATES / template).render({**student.context(), **changes}))
-        plans.append(({"key": Path(template).stem, "output": template, "display_name": student.display_name},
-                      probe_copy(path, root / "probes" / f"long-{template}")))
+        plans.append(
+            (
+                {"key": Path(template).stem, "output": template, "display_name": student.display_name},
+                probe_copy(path, root / "probes" / f"long-{template}"),
+            )
+        )
     return plans
 
 
@@ -99,21 +114,30 @@ def printed(tmp_path_factory) -> dict[str, list[tuple[dict, Path, Path, Layout]]
 
 
 def problems(printed, check: str) -> list[str]:
-    return [message for mapping, plans in printed.items() if mapping != "bad" for *_rest, layout in plans
-            for message in layout.problems.get(check, [])]
+    return [
+        message
+        for mapping, plans in printed.items()
+        if mapping != "bad"
+        for *_rest, layout in plans
+        for message in layout.problems.get(check, [])
+    ]
 
 
 def test_the_checks_find_every_fault_of_a_badly_laid_out_document(printed):
     ((_row, _probe, _pdf, layout),) = printed["bad"]
     assert layout.pages == 5
     assert layout.problems == {
-        "last on a page": ["bad bad: page 1 ends with the heading '1. Stranded heading'",
-                           "bad bad: page 4 ends with the heading '2. Signatures'"],
+        "last on a page": [
+            "bad bad: page 1 ends with the heading '1. Stranded heading'",
+            "bad bad: page 4 ends with the heading '2. Signatures'",
+        ],
         "row alone": ["bad bad: table 1 ('Row 1 ') is split 4 / 1 rows over pages 2, 3"],
         "signature alone": ["bad bad: page 5 holds only the signature block"],
         "stub last page": ["bad bad: the last page holds only the last section ('2. Signatures')"],
-        "dangling label": ["bad bad: two separators with nothing between: 'School year 2026-2027  ·    ·  Plan "
-                           "date 11/22/2026'", "bad bad: 'DOB' with no date: 'Ana Diaz  ·  DOB \\tOT Treatment Plan'"],
+        "dangling label": [
+            "bad bad: two separators with nothing between: 'School year 2026-2027  ·    ·  Plan date 11/22/2026'",
+            "bad bad: 'DOB' with no date: 'Ana Diaz  ·  DOB \\tOT Treatment Plan'",
+        ],
     }
 
 
@@ -125,8 +149,12 @@ def test_every_shipped_mapping_has_sample_plans_to_look_at(printed):
 
 def test_long_lists_break_over_pages_with_at_least_two_items_each_side(printed):
     for row, _probe, _pdf, layout in printed["long lists"]:
-        split = {p.table for p in layout.parts if p.kind == "row"
-                 if len({q.page for q in layout.parts if q.table == p.table and q.kind == "row"}) > 1}
+        split = {
+            p.table
+            for p in layout.parts
+            if p.kind == "row"
+            if len({q.page for q in layout.parts if q.table == p.table and q.kind == "row"}) > 1
+        }
         assert split, f"{row['output']}: no table ran over a page, so the long-list rows were not exercised"
 
 

@@ -16,8 +16,10 @@ pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice)
 
 def test_every_sample_plan_converts_and_shows_the_name_as_typed(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(sample_copy / "mappings" / "caseload.yaml"),
-                                      "--out", str(out), "--today", "2026-11-22"])
+    result = CliRunner().invoke(
+        cli,
+        ["generate", "-m", str(sample_copy / "mappings" / "caseload.yaml"), "--out", str(out), "--today", "2026-11-22"],
+    )
     assert result.exit_code == 0, result.output
     with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -40,17 +42,18 @@ def test_control_characters_emoji_and_rtl_text_still_give_a_document_libreoffice
     forbidden = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r")
     source = tmp_path / "c.csv"
     source.write_text(
-        "ID,Name,Note\n"
-        f'1,Ana,"line one\x0bline two{forbidden}end & <b> ""quoted"" 🙂 שלום عربى"\n',
+        f'ID,Name,Note\n1,Ana,"line one\x0bline two{forbidden}end & <b> ""quoted"" 🙂 שלום عربى"\n',
         encoding="utf-8",
     )
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("key: id\nfields:\n  id: ID\n  name: Name\n  note: Note\n"
-                       "output: {folder: '{{ name }}', filename: Plan}\n")
+    mapping.write_text(
+        "key: id\nfields:\n  id: ID\n  name: Name\n  note: Note\noutput: {folder: '{{ name }}', filename: Plan}\n"
+    )
     template = make_template(tmp_path / "t.docx", ["{{ name }}: {{ note }}"])
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(mapping), "-s", str(source), "-t", str(template),
-                                      "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["generate", "-m", str(mapping), "-s", str(source), "-t", str(template), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     (pdf,) = convert_with_libreoffice([out / "Ana" / "Plan.docx"], tmp_path / "pdf")
     text = pdf_text(pdf).replace("\u202b", "").replace("\u202c", "")  # pdftotext marks RTL runs

@@ -32,8 +32,15 @@ fields:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
-    write_xlsx(tmp_path / "c.xlsx", [["Student ID", "First", "Review"], [1001, "Ana", dt.date(2027, 1, 5)],
-                                     [1002, "Ben", "soon"], [1003, "Kim", None]])
+    write_xlsx(
+        tmp_path / "c.xlsx",
+        [
+            ["Student ID", "First", "Review"],
+            [1001, "Ana", dt.date(2027, 1, 5)],
+            [1002, "Ben", "soon"],
+            [1003, "Kim", None],
+        ],
+    )
     make_template(tmp_path / "t.docx", ["Plan for {{ first }}"])
     return tmp_path
 
@@ -60,14 +67,16 @@ def test_a_student_the_last_run_could_not_make_gets_the_reason(project: Path) ->
     out = run(project)
     assert refusal("1002", project, out) == (
         "the last run could not make student 1002's plan: c.xlsx, sheet 'Sheet1', cell C3 (column 'Review'): "
-        "review is not a date (use e.g. 2026-10-03 or 10/3/2026).")
+        "review is not a date (use e.g. 2026-10-03 or 10/3/2026)."
+    )
 
 
 def test_a_plan_deleted_since_the_run_is_not_pretended(project: Path) -> None:
     out = run(project)
     (out / "Ana (1001)" / "Plan.docx").unlink()
-    assert refusal("1001", project, out) == (f"student 1001's plan {out / 'Ana (1001)' / 'Plan.docx'} no longer "
-                                             "exists. Run plangen generate again.")
+    assert refusal("1001", project, out) == (
+        f"student 1001's plan {out / 'Ana (1001)' / 'Plan.docx'} no longer exists. Run plangen generate again."
+    )
 
 
 def test_a_drive_run_s_link_is_returned_without_contacting_google(project: Path) -> None:
@@ -98,8 +107,9 @@ def test_the_mapping_route_never_opens_the_template(project: Path) -> None:
 
 def test_no_plan_yet_says_how_to_make_it(project: Path) -> None:
     out = project / "plans"
-    assert refusal("1001", project, out) == (f"no plan for student 1001 in {out}. Make it with: plangen generate -m "
-                                             f"{project / 'm.yaml'} --student 1001")
+    assert refusal("1001", project, out) == (
+        f"no plan for student 1001 in {out}. Make it with: plangen generate -m {project / 'm.yaml'} --student 1001"
+    )
 
 
 def test_an_unknown_key_is_refused_by_the_roster(project: Path) -> None:
@@ -122,7 +132,8 @@ def test_the_command_to_run_is_quoted_for_the_shell(project: Path, tmp_path: Pat
         (spaced / name).write_bytes((project / name).read_bytes())
     assert refusal("1001", spaced, spaced / "plans") == (
         f"no plan for student 1001 in {spaced / 'plans'}. Make it with: plangen generate -m '{spaced / 'm.yaml'}' "
-        "--student 1001")
+        "--student 1001"
+    )
 
 
 def test_without_out_the_mapping_s_plans_folder_is_searched(project: Path) -> None:

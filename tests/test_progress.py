@@ -48,9 +48,12 @@ def expected(value: str, period: int) -> str:
 def seis_ot_goals() -> dict[str, list[dict[str, str]]]:
     """The sample Student Goals Report read with the csv module: OT goals per SEIS ID, in goal-number order."""
     with open(SAMPLES / "seis" / "student_goals.csv", encoding="utf-8-sig", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle)
-                if re.match(r"\s*OT\b", r["Annual Goal #"])
-                or re.search(r"occupational|\bOT\b", r["Person Responsible"], re.IGNORECASE)]
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if re.match(r"\s*OT\b", r["Annual Goal #"])
+            or re.search(r"occupational|\bOT\b", r["Person Responsible"], re.IGNORECASE)
+        ]
     by_student: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_student.setdefault(row["SEIS ID"], []).append(row)
@@ -69,14 +72,24 @@ def manifest(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_comment(sample_copy: Path,
-                                                                                        tmp_path: Path):
+def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_comment(
+    sample_copy: Path, tmp_path: Path
+):
     out = tmp_path / "plans"
     goals = seis_ot_goals()
     blanks = 0
     for period in (1, 2, 3):
-        result = run("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period",
-                     str(period), "-o", str(out), "--today", "2026-11-22")
+        result = run(
+            "generate",
+            "-m",
+            str(sample_copy / "mappings" / "seis-progress.yaml"),
+            "--period",
+            str(period),
+            "-o",
+            str(out),
+            "--today",
+            "2026-11-22",
+        )
         assert result.exit_code == 0, result.output
         assert "16 students: 16 created.\n" in result.output and "Caseload overview" not in result.output
         rows = manifest(out)
@@ -101,8 +114,17 @@ def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_
 
 def test_a_rerun_is_unchanged_and_an_edited_report_is_kept(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
-    args = ("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", "2", "-o", str(out),
-            "--today", "2026-11-22")
+    args = (
+        "generate",
+        "-m",
+        str(sample_copy / "mappings" / "seis-progress.yaml"),
+        "--period",
+        "2",
+        "-o",
+        str(out),
+        "--today",
+        "2026-11-22",
+    )
     assert run(*args).exit_code == 0
     report = out / "Tanaka, Hiroshi" / "OT Progress Report 2 – 2026-2027 – Hiroshi Tanaka.docx"
     edited = Document(str(report))
@@ -117,15 +139,39 @@ def test_a_rerun_is_unchanged_and_an_edited_report_is_kept(sample_copy: Path, tm
 def test_caseload_progress_reports_land_beside_the_plans(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
     mappings = sample_copy / "mappings"
-    plan = run("generate", "-m", str(mappings / "caseload.yaml"), "-o", str(out), "--today", "2026-11-22",
-               "--student", "1001", "--student", "1002", "--student", "1003")
+    plan = run(
+        "generate",
+        "-m",
+        str(mappings / "caseload.yaml"),
+        "-o",
+        str(out),
+        "--today",
+        "2026-11-22",
+        "--student",
+        "1001",
+        "--student",
+        "1002",
+        "--student",
+        "1003",
+    )
     assert plan.exit_code == 0, plan.output
-    result = run("generate", "-m", str(mappings / "caseload-progress.yaml"), "--period", "2", "-o", str(out),
-                 "--today", "2027-01-20")
+    result = run(
+        "generate",
+        "-m",
+        str(mappings / "caseload-progress.yaml"),
+        "--period",
+        "2",
+        "-o",
+        str(out),
+        "--today",
+        "2027-01-20",
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "O'Brien, Liam").iterdir()) == [
         # The plan carries its IEP's school year (service_period), the report its grading period's.
-        "OT Progress Report 2 – 2026-2027 – Liam O'Brien.docx", "OT Treatment Plan 2025-2026 - Liam O'Brien.docx"]
+        "OT Progress Report 2 – 2026-2027 – Liam O'Brien.docx",
+        "OT Treatment Plan 2025-2026 - Liam O'Brien.docx",
+    ]
     sheet = openpyxl.load_workbook(SAMPLES / "progress" / "caseload_progress.xlsx").active
     header = [c.value for c in sheet[1]]
     for row in sheet.iter_rows(min_row=2, values_only=True):
@@ -152,7 +198,8 @@ def test_a_progress_mapping_without_period_says_to_pass_it(sample_copy: Path):
     assert result.output == (
         f"Error: {mapping}, line 68: field 'progress' reads a column per grading period "
         "('Progress Report {period} Summary'): say which one with --period N (e.g. --period 2 for the second "
-        "progress report).\n")
+        "progress report).\n"
+    )
 
 
 @pytest.mark.parametrize("period", ["0", "x"])
@@ -169,32 +216,51 @@ def test_a_template_using_period_in_a_plan_run_is_stopped_before_writing(tmp_pat
     assert result.exit_code == 2
     assert "  period (the grading period: run with --period N)\n" in result.output
     assert not (tmp_path / "out").exists()
-    result = run("generate", "-m", str(tmp_path / "m.yaml"), "-t", str(template), "-o", str(tmp_path / "out"),
-                 "--period", "4")
+    result = run(
+        "generate", "-m", str(tmp_path / "m.yaml"), "-t", str(template), "-o", str(tmp_path / "out"), "--period", "4"
+    )
     assert result.exit_code == 0, result.output
     plan = Document(str(tmp_path / "out" / "1" / "Treatment Plan - 1.docx"))
     assert "Period 4: Ana" in "\n".join(p.text for p in plan.paragraphs)
 
 
-def test_progress_reports_on_drive_one_doc_per_period_in_the_students_folder(tmp_path: Path, fake_google,
-                                                                             monkeypatch: pytest.MonkeyPatch):
+def test_progress_reports_on_drive_one_doc_per_period_in_the_students_folder(
+    tmp_path: Path, fake_google, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     token = tmp_path / "token.json"
     token.write_text(json.dumps(token_json(fake_google)))
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(token))
     root = fake_google.add_folder("OT Caseload")
     folder = fake_google.add_folder("Garcia, Ana", root)
-    (tmp_path / "c.csv").write_text("ID,First,Last,Goal 1,Goal 1 P1 Rating,Goal 1 P2 Rating\n"
-                                    "1,Ana,Garcia,Writes her name,Progressing,\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        "ID,First,Last,Goal 1,Goal 1 P1 Rating,Goal 1 P2 Rating\n1,Ana,Garcia,Writes her name,Progressing,\n",
+        encoding="utf-8",
+    )
     (tmp_path / "m.yaml").write_text(
         "source: c.csv\nkey: id\ndisplay_name: '{{ first }} {{ last }}'\n"
         "output: {folder: '{{ last }}, {{ first }}', filename: 'OT Progress Report {{ period }} - {{ first }}'}\n"
         "fields:\n  id: ID\n  first: First\n  last: Last\n"
-        "  goals: {type: records, repeat: [1], item: {text: 'Goal {n}', progress: 'Goal {n} P{period} Rating'}}\n")
-    make_template(tmp_path / "t.docx", ["Report {{ period }} for {{ first }}: {% for g in goals %}{{ g.text }} - "
-                                        "{{ g.progress or '____ (nothing entered)' }}{% endfor %}"])
-    base = ("generate", "-m", str(tmp_path / "m.yaml"), "-t", str(tmp_path / "t.docx"), "-o", str(tmp_path / "out"),
-            "--drive", root)
+        "  goals: {type: records, repeat: [1], item: {text: 'Goal {n}', progress: 'Goal {n} P{period} Rating'}}\n"
+    )
+    make_template(
+        tmp_path / "t.docx",
+        [
+            "Report {{ period }} for {{ first }}: {% for g in goals %}{{ g.text }} - "
+            "{{ g.progress or '____ (nothing entered)' }}{% endfor %}"
+        ],
+    )
+    base = (
+        "generate",
+        "-m",
+        str(tmp_path / "m.yaml"),
+        "-t",
+        str(tmp_path / "t.docx"),
+        "-o",
+        str(tmp_path / "out"),
+        "--drive",
+        root,
+    )
     for period in ("1", "2"):
         result = run(*base, "--period", period)
         assert result.exit_code == 0, result.output
@@ -202,19 +268,24 @@ def test_progress_reports_on_drive_one_doc_per_period_in_the_students_folder(tmp
     docs = {f.name: f for f in fake_google.files(parent=folder)}
     assert sorted(docs) == ["OT Progress Report 1 - Ana", "OT Progress Report 2 - Ana"]
     assert docx_text(docs["OT Progress Report 1 - Ana"].content) == "Report 1 for Ana: Writes her name - Progressing"
-    assert docx_text(docs["OT Progress Report 2 - Ana"].content) == \
-        "Report 2 for Ana: Writes her name - ____ (nothing entered)"
+    assert (
+        docx_text(docs["OT Progress Report 2 - Ana"].content)
+        == "Report 2 for Ana: Writes her name - ____ (nothing entered)"
+    )
     assert [f.name for f in fake_google.files(parent=root) if f.mime_type.endswith("spreadsheet")] == []
     result = run(*base, "--period", "2")
     assert result.output.startswith("1 student: 1 unchanged.\n")
 
 
 def test_write_back_with_period_is_refused(sample_copy: Path):
-    result = run("generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", "1",
-                 "--write-back")
+    result = run(
+        "generate", "-m", str(sample_copy / "mappings" / "seis-progress.yaml"), "--period", "1", "--write-back"
+    )
     assert result.exit_code == 2
-    assert result.output == ("Error: --write-back fills in each student's plan link; with --period it would replace "
-                             "it by the progress report's. Run the progress reports without --write-back.\n")
+    assert result.output == (
+        "Error: --write-back fills in each student's plan link; with --period it would replace "
+        "it by the progress report's. Run the progress reports without --write-back.\n"
+    )
 
 
 def test_check_reads_the_periods_columns(sample_copy: Path):
@@ -224,5 +295,7 @@ def test_check_reads_the_periods_columns(sample_copy: Path):
     assert result.output.endswith("0 error(s), 0 warning(s).\n")
     result = run("check", "-m", str(mapping), "--period", "7")
     assert result.exit_code == 2
-    assert "field 'goals' reads column 'Goal 1 P7 Rating', which caseload_progress.xlsx, sheet 'Progress' does " \
-           "not have. Did you mean 'Goal 1 P3 Rating'" in result.output
+    assert (
+        "field 'goals' reads column 'Goal 1 P7 Rating', which caseload_progress.xlsx, sheet 'Progress' does "
+        "not have. Did you mean 'Goal 1 P3 Rating'" in result.output
+    )

@@ -18,8 +18,9 @@ CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 
 def test_any_unicode_in_any_cell_gives_a_document_libreoffice_opens(tmp_path: Path):
     rows = [["{%tr for g in goals %}"], ["{{ g }}"], ["{%tr endfor %}"]]
-    template = PlanTemplate(make_template(tmp_path / "t.docx", ["Name: {{ name }}", "Note: {{ note }}"], rows,
-                                          header="{{ name }}"))
+    template = PlanTemplate(
+        make_template(tmp_path / "t.docx", ["Name: {{ name }}", "Note: {{ note }}"], rows, header="{{ name }}")
+    )
     written: list[Path] = []
 
     @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

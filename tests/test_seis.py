@@ -32,16 +32,23 @@ def named(goals: Path, services: Path = SEIS / "deliveries.csv", dates: Path = S
 
 EXPORTS = {  # how the therapist points plangen at the files -> (goals, deliveries, IEP dates) it should read
     "mapping defaults": (None, (SEIS / "student_goals.csv", SEIS / "deliveries.csv", SEIS / "iep_dates.csv")),
-    "provider, CSV with BOM": (named(SEIS / "student_goals.csv"),
-                               (SEIS / "student_goals.csv", SEIS / "deliveries.csv", SEIS / "iep_dates.csv")),
-    "provider, goals as xlsx": (named(SEIS / "xlsx" / "student_goals.xlsx"),
-                                (SEIS / "xlsx" / "student_goals.xlsx", SEIS / "deliveries.csv",
-                                 SEIS / "iep_dates.csv")),
-    "district-wide": (named(DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv", DISTRICT / "iep_dates.csv"),
-                      (DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv", DISTRICT / "iep_dates.csv")),
+    "provider, CSV with BOM": (
+        named(SEIS / "student_goals.csv"),
+        (SEIS / "student_goals.csv", SEIS / "deliveries.csv", SEIS / "iep_dates.csv"),
+    ),
+    "provider, goals as xlsx": (
+        named(SEIS / "xlsx" / "student_goals.xlsx"),
+        (SEIS / "xlsx" / "student_goals.xlsx", SEIS / "deliveries.csv", SEIS / "iep_dates.csv"),
+    ),
+    "district-wide": (
+        named(DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv", DISTRICT / "iep_dates.csv"),
+        (DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv", DISTRICT / "iep_dates.csv"),
+    ),
     "folder": ([str(SEIS)], (SEIS / "student_goals.csv", SEIS / "deliveries.csv", SEIS / "iep_dates.csv")),
-    "district-wide folder": ([str(DISTRICT)], (DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv",
-                                               DISTRICT / "iep_dates.csv")),
+    "district-wide folder": (
+        [str(DISTRICT)],
+        (DISTRICT / "student_goals.csv", DISTRICT / "deliveries.csv", DISTRICT / "iep_dates.csv"),
+    ),
 }
 
 
@@ -92,8 +99,19 @@ def expected_services(deliveries: Path) -> dict[str, list[tuple]]:
         services = []
         for r in current(rows):
             minutes, times, per_period, period = FREQUENCY.fullmatch(r["Sessions / Frequency"]).groups()
-            services.append((r["Delivery"], day(r["Start Date"]), day(r["End Date"]), int(minutes), int(times or 1),
-                             int(per_period or minutes), period.lower(), r["Sessions / Frequency"], r["Location"]))
+            services.append(
+                (
+                    r["Delivery"],
+                    day(r["Start Date"]),
+                    day(r["End Date"]),
+                    int(minutes),
+                    int(times or 1),
+                    int(per_period or minutes),
+                    period.lower(),
+                    r["Sessions / Frequency"],
+                    r["Location"],
+                )
+            )
         result[key] = services
     return result
 
@@ -113,23 +131,44 @@ def expected_goals(goals: Path) -> dict[str, list[tuple]]:
     for row in report_rows(goals):
         if is_ot_goal(row):
             result.setdefault(row["SEIS ID"], []).append(row)
-    return {key: [goal_fields(r) for r in sorted(rows, key=lambda r: goal_number(r["Annual Goal #"]))]
-            for key, rows in result.items()}
+    return {
+        key: [goal_fields(r) for r in sorted(rows, key=lambda r: goal_number(r["Annual Goal #"]))]
+        for key, rows in result.items()
+    }
 
 
 def goal_fields(row: dict) -> tuple:
     progress = tuple((row[f"Progress Report {n} Summary"], row[f"Progress Report {n} Comments"]) for n in range(1, 7))
-    objectives = tuple((row[f"Objective {n}"], row[f"Objective {n} Met"], day(row[f"Objective {n} Date Met"]))
-                       for n in (1, 2, 3))
-    return (row["Annual Goal #"], row["Area Of Need"], row["Baseline"], row["Goal"].replace("\r\n", "\n"),
-            row["Person Responsible"], day(row["IEP Date"]), objectives, progress, row["Assessment Method"])
+    objectives = tuple(
+        (row[f"Objective {n}"], row[f"Objective {n} Met"], day(row[f"Objective {n} Date Met"])) for n in (1, 2, 3)
+    )
+    return (
+        row["Annual Goal #"],
+        row["Area Of Need"],
+        row["Baseline"],
+        row["Goal"].replace("\r\n", "\n"),
+        row["Person Responsible"],
+        day(row["IEP Date"]),
+        objectives,
+        progress,
+        row["Assessment Method"],
+    )
 
 
 def actual_goal(g: dict) -> tuple:
     progress = tuple((g[f"progress{n}"], g[f"progress{n}_comments"]) for n in range(1, 7))
     objectives = tuple((g[f"objective{n}"], g[f"objective{n}_met"], g[f"objective{n}_date_met"]) for n in (1, 2, 3))
-    return (g["label"], g["area"], g["baseline"], g["text"], g["person"], g["iep_date"], objectives, progress,
-            g["assessment_method"])
+    return (
+        g["label"],
+        g["area"],
+        g["baseline"],
+        g["text"],
+        g["person"],
+        g["iep_date"],
+        objectives,
+        progress,
+        g["assessment_method"],
+    )
 
 
 def line_of(text: str) -> int:
@@ -152,8 +191,20 @@ def test_ot_students_get_their_ot_goals_in_order_services_and_dates(export: str)
     date_rows = {r["SEIS ID"]: r for r in report_rows(dates)}
     for key, student in students.items():
         values = student.values
-        actual = [(s["delivery"], s["start"], s["end"], s["minutes"], s["times"], s["period_minutes"],
-                   s["frequency"], s["frequency_text"], s["location"]) for s in values["services"]]
+        actual = [
+            (
+                s["delivery"],
+                s["start"],
+                s["end"],
+                s["minutes"],
+                s["times"],
+                s["period_minutes"],
+                s["frequency"],
+                s["frequency_text"],
+                s["location"],
+            )
+            for s in values["services"]
+        ]
         assert actual == services[key], key
         assert [actual_goal(g) for g in values["goals"]] == goals_by_student.get(key, []), key
         numbers = [g["number"] for g in values["goals"]]
@@ -181,8 +232,14 @@ def test_the_samples_hold_the_quirks_the_tests_rely_on():
     assert {"OT (1 of 2)", "Speech (1 of 1)", "Academic #1: 2026 - 2027", "Academic #2", ""} <= labels
     assert any("\n" in g["Goal"] for g in goals)
     frequencies = {r["Sessions / Frequency"] for r in report_rows(SEIS / "deliveries.csv")}
-    assert {"15 min Weekly", "30 min x 2 Times = 60 min Weekly", "120 min Monthly", "300 min Yearly",
-            "60 min x 2 Times = 120 min Daily", "30 mins served Weekly"} <= frequencies
+    assert {
+        "15 min Weekly",
+        "30 min x 2 Times = 60 min Weekly",
+        "120 min Monthly",
+        "300 min Yearly",
+        "60 min x 2 Times = 120 min Daily",
+        "30 mins served Weekly",
+    } <= frequencies
     assert "13/45/2026" in {r["Date of Next Annual Plan Review"] for r in report_rows(SEIS / "iep_dates.csv")}
     assert len(report_rows(SEIS / "iep_dates.csv")[0]) == 17
 
@@ -191,7 +248,9 @@ def test_a_service_changed_mid_year_counts_by_its_dates():
     _, students = run(None)
     amelia = students["7300101"].values["services"]  # twice weekly until 8/11/2026, then once weekly
     assert [(s["delivery"], s["minutes"], s["times"], s["period_minutes"], s["frequency"]) for s in amelia] == [
-        ("Direct", 30, 1, 30, "weekly"), ("Consult", 15, 1, 15, "monthly")]
+        ("Direct", 30, 1, 30, "weekly"),
+        ("Consult", 15, 1, 15, "monthly"),
+    ]
     assert [s["start"] for s in students["7300110"].values["services"]] == [dt.date(2026, 11, 18)]  # new IEP year
     assert [s["minutes"] for s in students["7300105"].values["services"]] == [45, 60]  # next IEP not started yet
     keira = students["7300107"].values["services"][0]
@@ -199,17 +258,22 @@ def test_a_service_changed_mid_year_counts_by_its_dates():
     later = prepare(RunOptions(mapping=MAPPING, today=dt.date(2026, 12, 10)))
     isabella = next(s for s in later.roster.students if s.key == "7300105").values["services"]
     assert [(s["delivery"], s["minutes"], s["frequency"]) for s in isabella] == [
-        ("Direct", 120, "monthly"), ("Consult", 60, "monthly")]  # consult ended 12/3: its last row still shown
+        ("Direct", 120, "monthly"),
+        ("Consult", 60, "monthly"),
+    ]  # consult ended 12/3: its last row still shown
 
 
 def test_goals_other_providers_own_are_left_out_and_numbering_is_text():
     _, students = run(None)
     amelia = students["7300101"].values["goals"]  # the report lists "2 of 2" first, and a speech goal
     assert [(g["label"], g["number"], g["area"]) for g in amelia] == [
-        ("OT (1 of 2)", 1, "Fine Motor"), ("OT (2 of 2)", 2, "Sensory Processing")]
+        ("OT (1 of 2)", 1, "Fine Motor"),
+        ("OT (2 of 2)", 2, "Sensory Processing"),
+    ]
     grace = students["7300103"].values["goals"]  # numbered as academic, owned by OT and a teacher
     assert [(g["label"], g["person"]) for g in grace] == [
-        ("Academic #1: 2026 - 2027", "Occupational Therapist and General Education Teacher")]
+        ("Academic #1: 2026 - 2027", "Occupational Therapist and General Education Teacher")
+    ]
     assert [(g["label"], g["number"]) for g in students["7300106"].values["goals"]] == [("", None)]
     assert students["7300118"].values["goals"] == []
     assert "\n" in students["7300101"].values["goals"][1]["text"]
@@ -251,13 +315,27 @@ def test_an_impossible_date_fails_only_a_student_who_gets_a_plan_with_its_cell(t
     folder = copy_exports(tmp_path)
     row = edit_csv(folder / "iep_dates.csv", "7300102", "Date of Next Annual Plan Review", "13/45/2026")
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(MAPPING), "--source", str(folder), "-o", str(out),
-                                      "--today", "2026-11-22", "--skip-invalid"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "-m",
+            str(MAPPING),
+            "--source",
+            str(folder),
+            "-o",
+            str(out),
+            "--today",
+            "2026-11-22",
+            "--skip-invalid",
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert result.stdout.startswith(
         "      failed  Diego Fernández\n"
         f"              iep_dates.csv, row {row}, column 'Date of Next Annual Plan Review': annual_review is not a "
-        "date (use e.g. 2026-10-03 or 10/3/2026).\n")
+        "date (use e.g. 2026-10-03 or 10/3/2026).\n"
+    )
     assert "16 students: 15 created, 1 failed." in result.stdout
     assert not (out / "Fernández, Diego").exists()
 
@@ -269,7 +347,8 @@ def test_a_frequency_written_another_way_fails_that_student_instead_of_guessing(
     failure = next(f for f in prepared.roster.failures if f.key == "7300109")
     assert failure.message == (
         f"deliveries.csv, row {row}, column 'Sessions / Frequency': sessions does not have the form the mapping's "
-        f"pattern expects ({MAPPING}, line {line_of('sessions:')}). Fix the cell, or widen the pattern.")
+        f"pattern expects ({MAPPING}, line {line_of('sessions:')}). Fix the cell, or widen the pattern."
+    )
     assert len(prepared.roster.students) == 15
 
 
@@ -279,8 +358,11 @@ def test_an_impossible_service_date_fails_that_student_only(tmp_path: Path):
     edit_csv(folder / "deliveries.csv", "7300108", "End Date", "13/45/2026")  # speech only: never read
     prepared, students = run([str(folder)])
     assert [(f.key, f.message) for f in prepared.roster.failures] == [
-        ("7300116", f"deliveries.csv, row {row}, column 'End Date': End Date is not a date (use e.g. 2026-10-03 or "
-                    "10/3/2026).")]
+        (
+            "7300116",
+            f"deliveries.csv, row {row}, column 'End Date': End Date is not a date (use e.g. 2026-10-03 or 10/3/2026).",
+        )
+    ]
     assert len(students) == 15
 
 
@@ -305,13 +387,16 @@ def test_a_folder_of_downloads_is_recognised_by_header_rows(tmp_path: Path):
     shutil.copy(SEIS / "deliveries.csv", folder / "report (1).csv")
     shutil.copy(SEIS / "iep_dates.csv", folder / "report.csv")
     (folder / "~$report.xlsx").write_bytes(b"lock")  # Excel's lock file: skipped
-    result = CliRunner().invoke(cli, ["generate", "-m", str(MAPPING), "--source", str(folder), "--dry-run",
-                                      "--today", "2026-11-22"])
+    result = CliRunner().invoke(
+        cli, ["generate", "-m", str(MAPPING), "--source", str(folder), "--dry-run", "--today", "2026-11-22"]
+    )
     assert result.exit_code == 0, result.output
     assert "Dry run: 16 students: 16 would create.\n" in result.stdout
-    assert ("source 'services': report (1).csv (recognised by its header row)\n"
-            "source 'goals': report (3).csv (recognised by its header row)\n"
-            "source 'dates': report.csv (recognised by its header row)\n") in result.stdout
+    assert (
+        "source 'services': report (1).csv (recognised by its header row)\n"
+        "source 'goals': report (3).csv (recognised by its header row)\n"
+        "source 'dates': report.csv (recognised by its header row)\n"
+    ) in result.stdout
 
 
 def cli_error(*source: str) -> str:
@@ -323,10 +408,12 @@ def cli_error(*source: str) -> str:
     return result.output
 
 
-IDENTIFY = ("Headers that identify each report:\n"
-            "  services: 'Name', 'Service', 'Delivery', 'Sessions / Frequency'\n"
-            "  goals: 'Annual Goal #', 'Area Of Need', 'Person Responsible'\n"
-            "  dates: 'Date of Next Annual Plan Review', 'Date of Next Reevaluation'\n")
+IDENTIFY = (
+    "Headers that identify each report:\n"
+    "  services: 'Name', 'Service', 'Delivery', 'Sessions / Frequency'\n"
+    "  goals: 'Annual Goal #', 'Area Of Need', 'Person Responsible'\n"
+    "  dates: 'Date of Next Annual Plan Review', 'Date of Next Reevaluation'\n"
+)
 
 
 def test_a_file_that_fits_no_report_or_two_files_for_one_are_errors_naming_them(tmp_path: Path):
@@ -337,20 +424,24 @@ def test_a_file_that_fits_no_report_or_two_files_for_one_are_errors_naming_them(
         "Error: caseload.csv: is none of the reports this mapping reads (its header row lacks the headers that "
         "identify each one).\n"
         "goals again.xlsx, sheet 'Student Goals Report' and student_goals.csv: are all the 'goals' report; keep "
-        "one, or name it with --source goals=PATH.\n" + IDENTIFY)
+        "one, or name it with --source goals=PATH.\n" + IDENTIFY
+    )
 
 
 def test_named_sources_must_name_every_report_and_exist_in_the_mapping(tmp_path: Path):
     assert cli_error(f"goals={SEIS / 'student_goals.csv'}", f"services={SEIS / 'deliveries.csv'}") == (
         "Error: source 'dates' was not given: add --source dates=PATH.\n"
         "With --source, every report the mapping reads comes from the command line; the mapping's own files are "
-        "not used.\n")
+        "not used.\n"
+    )
     assert cli_error(f"goal={SEIS / 'student_goals.csv'}") == (
         f"Error: --source goal={SEIS / 'student_goals.csv'}: {MAPPING} has no source 'goal'. Its sources: "
-        "services, goals, dates. Did you mean 'goals'?\n")
+        "services, goals, dates. Did you mean 'goals'?\n"
+    )
     assert cli_error(f"goals={SEIS / 'student_goals.csv'}", f"goals={SEIS / 'xlsx' / 'student_goals.xlsx'}") == (
         f"Error: two files were given for source 'goals': {SEIS / 'student_goals.csv'} and "
-        f"{SEIS / 'xlsx' / 'student_goals.xlsx'}. Give one.\n")
+        f"{SEIS / 'xlsx' / 'student_goals.xlsx'}. Give one.\n"
+    )
     only_goals = tmp_path / "only"
     only_goals.mkdir()
     shutil.copy(SEIS / "student_goals.csv", only_goals / "goals.csv")
@@ -360,7 +451,8 @@ def test_named_sources_must_name_every_report_and_exist_in_the_mapping(tmp_path:
         "source 'dates' was not given (no file given has its headers: 'Date of Next Annual Plan Review', "
         "'Date of Next Reevaluation'): add --source dates=PATH.\n"
         "With --source, every report the mapping reads comes from the command line; the mapping's own files are "
-        "not used.\n")
+        "not used.\n"
+    )
 
 
 def test_a_second_systems_layout_works_with_only_a_mapping():
@@ -371,21 +463,29 @@ def test_a_second_systems_layout_works_with_only_a_mapping():
     assert [s["summary"] for s in students["4820012"].values["services"]] == ["60 min, 1× monthly"]
     carmen = students["4820013"].values["services"]
     assert [(s["name"], s["minutes"], s["times"], s["unit"]) for s in carmen] == [
-        ("Occupational Therapy", 20, 3, "weekly"), ("Occupational Therapy - Consult", 15, 1, "monthly")]
+        ("Occupational Therapy", 20, 3, "weekly"),
+        ("Occupational Therapy - Consult", 15, 1, "monthly"),
+    ]
     assert students["4820015"].values["service_summary"] == "45 min, 1× weekly (Occupational Therapy)"
-    given = prepare(RunOptions(mapping=MAPPINGS / "powerschool-services.yaml",
-                               source=[SAMPLES / "powerschool" / "services_list.csv"], today=TODAY))
+    given = prepare(
+        RunOptions(
+            mapping=MAPPINGS / "powerschool-services.yaml",
+            source=[SAMPLES / "powerschool" / "services_list.csv"],
+            today=TODAY,
+        )
+    )
     assert [s.key for s in given.roster.students] == list(students)  # --source FILE as before
 
 
 def test_check_says_which_file_went_where_and_finds_nothing_wrong_in_the_samples():
     result = CliRunner().invoke(cli, ["check", "-m", str(MAPPING), "--source", str(DISTRICT), "--today", "2026-11-22"])
     assert result.exit_code == 0, result.output
-    assert ("source 'services': deliveries.csv (recognised by its header row)\n"
-            "source 'goals': student_goals.csv (recognised by its header row)\n"
-            "source 'dates': iep_dates.csv (recognised by its header row)\n"
-            "Checked deliveries.csv, student_goals.csv, iep_dates.csv: 17 student(s) ready, 0 with errors;") in \
-        result.output
+    assert (
+        "source 'services': deliveries.csv (recognised by its header row)\n"
+        "source 'goals': student_goals.csv (recognised by its header row)\n"
+        "source 'dates': iep_dates.csv (recognised by its header row)\n"
+        "Checked deliveries.csv, student_goals.csv, iep_dates.csv: 17 student(s) ready, 0 with errors;"
+    ) in result.output
 
 
 def test_exports_written_a_little_differently_still_read(tmp_path: Path):
@@ -397,4 +497,5 @@ def test_exports_written_a_little_differently_still_read(tmp_path: Path):
     assert prepared.roster.failures == []
     maya = students["7300109"].values["services"]
     assert [(s["start"], s["minutes"], s["frequency"], s["frequency_text"]) for s in maya] == [
-        (dt.date(2026, 8, 26), 120, "monthly", "120 MINS MONTHLY")]
+        (dt.date(2026, 8, 26), 120, "monthly", "120 MINS MONTHLY")
+    ]

@@ -48,9 +48,16 @@ def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> Colu
     cells = [v for v in (row.get(column) for row in table.rows) if not is_blank(v)]
     # decimals and empty columns are read as text: a text field prints a cell as the sheet shows it
     kind = found.kind if found.kind in (DATE, INTEGER, YESNO, LIST) else TEXT
-    profile = ColumnProfile(column, kind, found.filled, found.separator, unique=found.distinct == found.filled,
-                            name_order="last, first" if found.last_first else None, date_role=found.date_role,
-                            multiline=any("\n" in to_text(v) for v in cells))
+    profile = ColumnProfile(
+        column,
+        kind,
+        found.filled,
+        found.separator,
+        unique=found.distinct == found.filled,
+        name_order="last, first" if found.last_first else None,
+        date_role=found.date_role,
+        multiline=any("\n" in to_text(v) for v in cells),
+    )
     if kind == DATE:
         profile.dates = [d for d in map(_date, cells) if d is not None]
     return profile

@@ -43,13 +43,22 @@ class InitResult:
         return [f"plangen check -m {mapping}{extra}", f"plangen generate -m {mapping}{extra}"]
 
 
-def init_mapping(source: str | Path, output: Path, *, template: str | Path | None = None, sheet: str | None = None,
-                 today: dt.date | None = None, locations: Locations | None = None) -> InitResult:
+def init_mapping(
+    source: str | Path,
+    output: Path,
+    *,
+    template: str | Path | None = None,
+    sheet: str | None = None,
+    today: dt.date | None = None,
+    locations: Locations | None = None,
+) -> InitResult:
     """Write a draft mapping for ``source`` to ``output``; refuse if ``output`` exists."""
     output = Path(output)
     if output.exists():
-        raise ConfigError(f"{output} already exists; plangen init never overwrites a mapping. Choose another name "
-                          "with -o, or move the old file away first.")
+        raise ConfigError(
+            f"{output} already exists; plangen init never overwrites a mapping. Choose another name "
+            "with -o, or move the old file away first."
+        )
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise ConfigError(f"{output}: a mapping file ends in .yaml; choose a name like my-caseload.yaml.")
     locations = locations or Locations()
@@ -65,9 +74,14 @@ def init_mapping(source: str | Path, output: Path, *, template: str | Path | Non
     if template is not None and wanted is not None:
         probe_lists(plan_template, draft, wanted, today)
     folder = output.resolve().parent
-    text = draft_text(draft, source=relative(source, folder), sheet=table.sheet,
-                      template=relative(template, folder) if template is not None else None,
-                      header_row=table.header_row, source_label=table.label)
+    text = draft_text(
+        draft,
+        source=relative(source, folder),
+        sheet=table.sheet,
+        template=relative(template, folder) if template is not None else None,
+        header_row=table.header_row,
+        source_label=table.label,
+    )
     _write_checked(output, text)
     return InitResult(output, draft, len(table.columns), table.label, template is not None)
 
@@ -91,8 +105,10 @@ def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], to
             plan_template.render({**base, spec.name: ["item"]})
         except PlangenError:
             items = sorted(n for n in wanted if n.startswith(spec.name + ITEM + "."))
-            spec.comment = (f"template field '{spec.name}' reads fields of each item ({', '.join(items)}): left "
-                            f"blank; map it as a records field (docs/mappings.md), e.g. from column '{spec.column}'")
+            spec.comment = (
+                f"template field '{spec.name}' reads fields of each item ({', '.join(items)}): left "
+                f"blank; map it as a records field (docs/mappings.md), e.g. from column '{spec.column}'"
+            )
             spec.column, spec.type, spec.separator, spec.value, spec.pattern = None, TEXT, None, "", None
             spec.required = False
             draft.matched -= 1

@@ -71,12 +71,20 @@ class Draft:
         return next((f for f in self.fields if f.name == name), None)
 
 
-def plan_draft(table: Table, profiles: list[ColumnProfile], template_fields: list[str] | None,
-               template_title: str, today: dt.date, looped: set[str] | None = None) -> Draft:
+def plan_draft(
+    table: Table,
+    profiles: list[ColumnProfile],
+    template_fields: list[str] | None,
+    template_title: str,
+    today: dt.date,
+    looped: set[str] | None = None,
+) -> Draft:
     """The fields, key and settings of a draft mapping for ``table``."""
     if not table.rows:
-        raise ConfigError(f"{table.label}: has a header row but no students under it, so plangen cannot tell what "
-                          "the columns hold. Run init on the sheet with your caseload.")
+        raise ConfigError(
+            f"{table.label}: has a header row but no students under it, so plangen cannot tell what "
+            "the columns hold. Run init on the sheet with your caseload."
+        )
     fields = column_fields(profiles)
     template_notes: list[str] = []
     matched, blanks = 0, list[str]()
@@ -93,8 +101,18 @@ def plan_draft(table: Table, profiles: list[ColumnProfile], template_fields: lis
         display = f"{{{{ {first.name} }}}} {{{{ {last.name} }}}}"
         folder = f"{{{{ {last.name} }}}}, {{{{ {first.name} }}}}"
     filename = f"{template_title} {{{{ school_year }}}} - " + display
-    draft = Draft(fields, key, rows_per_student(fields, key, table), display, folder, filename,
-                  review_date(fields, today), template_notes, matched, blanks)
+    draft = Draft(
+        fields,
+        key,
+        rows_per_student(fields, key, table),
+        display,
+        folder,
+        filename,
+        review_date(fields, today),
+        template_notes,
+        matched,
+        blanks,
+    )
     _computed_last(draft)
     return draft
 
@@ -107,15 +125,30 @@ def column_fields(profiles: list[ColumnProfile]) -> list[DraftField]:
     for profile in profiles:
         if profile.name_order and has_hint(profile.name, NAME_HINTS) and not has_split_names:
             has_split_names = True
-            fields.append(DraftField("last_name", profile.name, pattern=LAST_PATTERN, profile=profile,
-                                     comment=f"split from '{profile.name}' (Last, First)"))
-            fields.append(DraftField("first_name", profile.name, pattern=FIRST_PATTERN, profile=profile,
-                                     comment=f"split from '{profile.name}' (Last, First)"))
+            fields.append(
+                DraftField(
+                    "last_name",
+                    profile.name,
+                    pattern=LAST_PATTERN,
+                    profile=profile,
+                    comment=f"split from '{profile.name}' (Last, First)",
+                )
+            )
+            fields.append(
+                DraftField(
+                    "first_name",
+                    profile.name,
+                    pattern=FIRST_PATTERN,
+                    profile=profile,
+                    comment=f"split from '{profile.name}' (Last, First)",
+                )
+            )
             taken |= {"last_name", "first_name"}
             continue
         name = _unique(field_name(profile.name), taken)
-        fields.append(DraftField(name, profile.name, profile.kind, profile.separator, profile=profile,
-                                 comment=describe(profile)))
+        fields.append(
+            DraftField(name, profile.name, profile.kind, profile.separator, profile=profile, comment=describe(profile))
+        )
     return fields
 
 
@@ -141,9 +174,15 @@ def fields_named(fields: list[DraftField], name: str) -> DraftField | None:
 def match_template(fields: list[DraftField], wanted: list[str], looped: set[str]) -> tuple[int, list[str]]:
     """Rename the fields a template's fields read (best match first); add the rest as blanks or computed."""
     names = [n for n in wanted if "[]" not in n and n not in BUILTIN_NAMES]
-    pairs = sorted(((similarity(n, f.name, None if f.pattern else f.column), n, i) for n in names
-                    for i, f in enumerate(fields) if f.column is not None and (not f.pattern or f.name == n)),
-                   key=lambda p: -p[0])
+    pairs = sorted(
+        (
+            (similarity(n, f.name, None if f.pattern else f.column), n, i)
+            for n in names
+            for i, f in enumerate(fields)
+            if f.column is not None and (not f.pattern or f.name == n)
+        ),
+        key=lambda p: -p[0],
+    )
     done: dict[str, int] = {}
     used: set[int] = set()
     for score, name, index in pairs:
@@ -166,8 +205,13 @@ def match_template(fields: list[DraftField], wanted: list[str], looped: set[str]
         if name in done:
             continue
         if name in COMPUTED and (names_known or "first_name" not in COMPUTED[name]):
-            fields.append(DraftField(name, value=COMPUTED[name], comment=f"template field '{name}': no column; "
-                                     "made from the fields above"))
+            fields.append(
+                DraftField(
+                    name,
+                    value=COMPUTED[name],
+                    comment=f"template field '{name}': no column; made from the fields above",
+                )
+            )
             continue
         blanks.append(name)
         fields.append(DraftField(name, value="", comment=f"template field '{name}': no column found, left blank"))
@@ -197,19 +241,27 @@ def choose_key(fields: list[DraftField], table: Table) -> list[str]:
     last = next((f for f in fields if f.pattern == LAST_PATTERN or field_name(f.column or "") == "last_name"), None)
     names = [last.name, first.name] if first and last else []
     if not names:
-        whole = next((f for f in fields if f.profile and f.profile.kind == TEXT and has_hint(f.column or "",
-                                                                                           NAME_HINTS)), None)
+        whole = next(
+            (f for f in fields if f.profile and f.profile.kind == TEXT and has_hint(f.column or "", NAME_HINTS)), None
+        )
         names = [whole.name] if whole else []
-    births = [f for f in fields if f.profile and f.profile.kind == DATE
-              and (has_hint(f.column or "", BIRTH_HINTS) or f.profile.date_role == BIRTH)]
+    births = [
+        f
+        for f in fields
+        if f.profile
+        and f.profile.kind == DATE
+        and (has_hint(f.column or "", BIRTH_HINTS) or f.profile.date_role == BIRTH)
+    ]
     if names:
         return names + [births[0].name] if births else names
     for spec in fields:
         if spec.profile is not None and spec.profile.filled == rows and spec.profile.unique:
             return [spec.name]
-    raise ConfigError(f"{table.label}: no column tells the students apart (no student ID, no name column, and no "
-                      "column filled with a different value on every row). Add a 'Student ID' column, or "
-                      "'Last Name' and 'First Name' columns, and run init again.")
+    raise ConfigError(
+        f"{table.label}: no column tells the students apart (no student ID, no name column, and no "
+        "column filled with a different value on every row). Add a 'Student ID' column, or "
+        "'Last Name' and 'First Name' columns, and run init again."
+    )
 
 
 def is_id_column(header: str) -> bool:
@@ -233,8 +285,11 @@ def rows_per_student(fields: list[DraftField], key: list[str], table: Table) -> 
 
 def review_date(fields: list[DraftField], today: dt.date) -> str | None:
     """The date column saying review/annual/IEP whose dates lie nearest ahead (the next review, not the last)."""
-    candidates = [f for f in fields if f.profile and f.profile.kind == DATE and f.profile.dates
-                  and has_hint(f.column or "", REVIEW_HINTS)]
+    candidates = [
+        f
+        for f in fields
+        if f.profile and f.profile.kind == DATE and f.profile.dates and has_hint(f.column or "", REVIEW_HINTS)
+    ]
     if not candidates:
         return None
 

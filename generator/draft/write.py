@@ -37,12 +37,16 @@ def field_line(spec: DraftField) -> str:
     return f"{line:<60}  # {spec.comment}" if spec.comment else line
 
 
-def draft_text(draft: Draft, *, source: str, sheet: str | None, template: str | None, header_row: int,
-               source_label: str) -> str:
+def draft_text(
+    draft: Draft, *, source: str, sheet: str | None, template: str | None, header_row: int, source_label: str
+) -> str:
     """The whole mapping file."""
     key = draft.key[0] if len(draft.key) == 1 else "[" + ", ".join(draft.key) + "]"
-    key_note = ("no ID column: these fields together tell students apart" if len(draft.key) > 1
-                else "the field that tells students apart")
+    key_note = (
+        "no ID column: these fields together tell students apart"
+        if len(draft.key) > 1
+        else "the field that tells students apart"
+    )
     lines = [
         f"# Draft mapping written by `plangen init` from {source_label} (headers in row {header_row}).",
         "# Each entry under `fields:` is a name the Word template uses, e.g. {{ first_name }}, and the column it",
@@ -53,14 +57,20 @@ def draft_text(draft: Draft, *, source: str, sheet: str | None, template: str | 
     ]
     if sheet is not None:
         lines.append(f"sheet: {scalar(sheet)}")
-    lines.append(f"template: {scalar(template)}" if template else
-                 "# template: my-plan.docx                       # set this, or pass --template to generate")
+    lines.append(
+        f"template: {scalar(template)}"
+        if template
+        else "# template: my-plan.docx                       # set this, or pass --template to generate"
+    )
     lines += [
         "",
         f"key: {key:<40}  # {key_note}",
         f"rows_per_student: {draft.rows_per_student:<27}  # "
-        + ("one row per student in this sheet" if draft.rows_per_student == "one"
-           else "students have several rows here (e.g. one per service); their lists are merged"),
+        + (
+            "one row per student in this sheet"
+            if draft.rows_per_student == "one"
+            else "students have several rows here (e.g. one per service); their lists are merged"
+        ),
         f"display_name: {json.dumps(draft.display_name):<31}  # how messages and the manifest name a student",
     ]
     if draft.review_date:

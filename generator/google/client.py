@@ -150,9 +150,7 @@ def new_http(timeout: float = DEFAULT_TIMEOUT) -> httplib2.Http:
     return http_obj
 
 
-def build_service(
-    api: str, version: str, credentials: Any, *, timeout: float = DEFAULT_TIMEOUT
-) -> discovery.Resource:
+def build_service(api: str, version: str, credentials: Any, *, timeout: float = DEFAULT_TIMEOUT) -> discovery.Resource:
     """Build a client from the bundled discovery document, honouring the root override.
 
     ``credentials`` may be ``None`` for an anonymous client (only useful against a fake).
@@ -168,9 +166,7 @@ def build_service(
 _local = threading.local()
 
 
-def thread_service(
-    api: str, version: str, credentials: Any, *, timeout: float = DEFAULT_TIMEOUT
-) -> discovery.Resource:
+def thread_service(api: str, version: str, credentials: Any, *, timeout: float = DEFAULT_TIMEOUT) -> discovery.Resource:
     """This thread's client for ``api``, built once, because httplib2 is not thread-safe."""
     cache: dict[tuple[Any, ...], tuple[Any, discovery.Resource]]
     cache = _local.__dict__.setdefault("services", {})
@@ -270,8 +266,9 @@ def _hint(status: int, reason: str | None) -> str:
     if status == 403 and reason in _SCOPE_REASONS:
         return " The sign-in lacks a scope this needs: sign in again with `plangen auth login --scope full`."
     if status == 403:
-        return (" The signed-in account lacks permission: ask the owner to share it with you (with edit "
-                "access to write).")
+        return (
+            " The signed-in account lacks permission: ask the owner to share it with you (with edit access to write)."
+        )
     if status == 429:
         return " Google kept rate-limiting; wait a few minutes and run again."
     if status >= 500:
@@ -456,8 +453,8 @@ class RateLimiter:
             self._peak = max(self._peak, len(self._successes))
             if self._refused_at is None:
                 self._set_rate(self.rate * self.PROBE)
-            elif self.rate < self._refused_at * self.SLOW_DOWN ** 0.25:
-                target = self._refused_at * self.SLOW_DOWN ** 0.25  # just under the pace refused
+            elif self.rate < self._refused_at * self.SLOW_DOWN**0.25:
+                target = self._refused_at * self.SLOW_DOWN**0.25  # just under the pace refused
                 self._set_rate(max(self.rate * self.CREEP, self.rate + (target - self.rate) * self.RECOVER))
             else:
                 self._set_rate(self.rate * self.CREEP)

@@ -77,12 +77,23 @@ def diagnose(sign_in: GoogleSignIn, root: str | None) -> Diagnosis:
     if credentials is None:
         return result
     if root is None:
-        result.add(INFO, "Drive checks skipped: give --drive ROOT (a folder you can write in, or 'root' for My "
-                         "Drive) to make, update and trash one scratch Doc there.")
+        result.add(
+            INFO,
+            "Drive checks skipped: give --drive ROOT (a folder you can write in, or 'root' for My "
+            "Drive) to make, update and trash one scratch Doc there.",
+        )
         return result
     try:
-        sink = connect(credentials, DriveOptions(root=root, workers=1), field=None, column="", template_sha256=_SHA,
-                       replace_edited=False, dry_run=False, expected=1)
+        sink = connect(
+            credentials,
+            DriveOptions(root=root, workers=1),
+            field=None,
+            column="",
+            template_sha256=_SHA,
+            replace_edited=False,
+            dry_run=False,
+            expected=1,
+        )
     except PlangenError as exc:
         result.usable = False
         result.add(FAILED, f"ROOT: {exc}")
@@ -154,9 +165,12 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
         if doc_id in found:
             result.add(OK, "the plan is found by its marks (one query finds every plan)")
         else:
-            result.add(FAILED, "the plan is not found by a query on its marks",
-                       "not see its own plans: do not run generate until this is understood (a second copy of "
-                       "every plan would be made)")
+            result.add(
+                FAILED,
+                "the plan is not found by a query on its marks",
+                "not see its own plans: do not run generate until this is understood (a second copy of "
+                "every plan would be made)",
+            )
             result.usable = False
             return
         sink.modes = DriveModes()
@@ -169,8 +183,7 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
         elif not same:
             result.add(FAILED, "an update did not keep the Doc's link", "no fallback: report this to plangen")
         else:
-            result.add(FAILED, "on an update Drive set its own modification time instead of plangen's",
-                       _TIMES_THEN)
+            result.add(FAILED, "on an update Drive set its own modification time instead of plangen's", _TIMES_THEN)
         again = _read_back(sink, doc_id, result, "update", report=False)
         if again is not None and kept and not again.untouched:
             result.add(FAILED, "an untouched plan looks edited", _TIMES_THEN)
@@ -180,50 +193,64 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
         _trash(sink, doc_id, result)
 
 
-_TIMES_THEN = ("record the time Drive returns after each write in the --out folder (plans/.plangen/drive-times.jsonl) "
-               "and update only Docs still at that time; from another computer such Docs are kept as edited")
+_TIMES_THEN = (
+    "record the time Drive returns after each write in the --out folder (plans/.plangen/drive-times.jsonl) "
+    "and update only Docs still at that time; from another computer such Docs are kept as edited"
+)
 
 
 def _check_create(sink: DriveSink, result: Diagnosis) -> None:
     if sink.modes.ids_refused:
-        result.add(FAILED, "Drive refused a generated ID on a converting create (generatedIdNotSupported)",
-                   "create without generated IDs, send each create once, and look for a create whose answer "
-                   "was lost by its marks before sending it again")
+        result.add(
+            FAILED,
+            "Drive refused a generated ID on a converting create (generatedIdNotSupported)",
+            "create without generated IDs, send each create once, and look for a create whose answer "
+            "was lost by its marks before sending it again",
+        )
     else:
-        result.add(OK, "a .docx becomes a Google Doc in a create with a generated ID (a retried create cannot "
-                       "make a second Doc)")
+        result.add(
+            OK,
+            "a .docx becomes a Google Doc in a create with a generated ID (a retried create cannot make a second Doc)",
+        )
     if sink.modes.times_dropped:
         result.add(FAILED, "on a create Drive set its own modification time instead of plangen's", _TIMES_THEN)
     else:
         result.add(OK, "Drive kept the modification time plangen set on create (edits are told apart by it)")
 
 
-def _read_back(sink: DriveSink, doc_id: str, result: Diagnosis, after: str, report: bool = True
-               ) -> ExistingPlan | None:
+def _read_back(sink: DriveSink, doc_id: str, result: Diagnosis, after: str, report: bool = True) -> ExistingPlan | None:
     resource = sink.api.get(doc_id, DOC_FIELDS + ",mimeType")
     if resource.get("mimeType") != DOC_MIME:
         result.usable = False
-        result.add(FAILED, f"after the {after} the file is {resource.get('mimeType')}, not a Google Doc",
-                   "no fallback: plans would not be Google Docs")
+        result.add(
+            FAILED,
+            f"after the {after} the file is {resource.get('mimeType')}, not a Google Doc",
+            "no fallback: plans would not be Google Docs",
+        )
         return None
     public, private = dict(resource.get("properties") or {}), dict(resource.get("appProperties") or {})
     if report and public.get(MARKER) == PLAN and private == public:
         result.add(OK, "plangen's marks read back, public (any sign-in finds the plans) and private")
     elif report:
-        result.add(FAILED, "plangen's public marks did not read back",
-                   "find plans only by the private marks of this OAuth client, and keep any Doc named like a "
-                   "plan that carries none (never a second copy)")
+        result.add(
+            FAILED,
+            "plangen's public marks did not read back",
+            "find plans only by the private marks of this OAuth client, and keep any Doc named like a "
+            "plan that carries none (never a second copy)",
+        )
     return ExistingPlan.from_resource(resource)
 
 
 def _trash(sink: DriveSink, doc_id: str, result: Diagnosis) -> None:
     try:
-        sink.api.run(sink.api.files().update(fileId=doc_id, body={"trashed": True}, fields="id",
-                                             supportsAllDrives=True))
+        sink.api.run(
+            sink.api.files().update(fileId=doc_id, body={"trashed": True}, fields="id", supportsAllDrives=True)
+        )
         result.add(OK, "the scratch Doc is in the trash")
     except PlangenError as exc:
-        result.add(FAILED, f"could not move the scratch Doc {doc_id} to the trash ({exc})",
-                   "nothing: delete it by hand")
+        result.add(
+            FAILED, f"could not move the scratch Doc {doc_id} to the trash ({exc})", "nothing: delete it by hand"
+        )
 
 
 def _docx(text: str) -> bytes:

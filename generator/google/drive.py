@@ -66,13 +66,13 @@ DEFAULT_WRITES_PER_SECOND = 4.0
 DEFAULT_WORKERS = 8  # uploads in flight: enough that 150 ms per request does not cap the pace
 RETRY_BASE_DELAY = 1.0
 RESUMABLE_ABOVE = 5 * 1024 * 1024  # Drive's limit for multipart uploads
-UNMARKED_MESSAGE = ("a Google Doc with this plan's name is already in the folder, without a plangen marker this "
-                    "sign-in can read (written by plangen under another OAuth client, or made by a person); kept "
-                    "as is and no second plan made (use --replace-edited to put a new Doc beside it)")
-KEPT_MESSAGE = ("edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
-                "beside it)")
-UNKEPT_STAMP = (" Drive did not keep plangen's write time, so later runs will treat this Doc as "
-                "edited and keep it.")
+UNMARKED_MESSAGE = (
+    "a Google Doc with this plan's name is already in the folder, without a plangen marker this "
+    "sign-in can read (written by plangen under another OAuth client, or made by a person); kept "
+    "as is and no second plan made (use --replace-edited to put a new Doc beside it)"
+)
+KEPT_MESSAGE = "edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc beside it)"
+UNKEPT_STAMP = " Drive did not keep plangen's write time, so later runs will treat this Doc as edited and keep it."
 
 
 @dataclass
@@ -89,10 +89,22 @@ class DriveOptions:
 class DriveSink:
     """Delivers rendered plans as Google Docs; in a dry run it reads Drive but writes nothing."""
 
-    def __init__(self, api: DriveApi, folders: FolderResolver, index: PlanIndex, ids: IdPool, *,
-                 template_sha256: str, replace_edited: bool, dry_run: bool, workers: int,
-                 owner: str | None = None, file_only: bool = False, modes: DriveModes | None = None,
-                 data_fields: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        api: DriveApi,
+        folders: FolderResolver,
+        index: PlanIndex,
+        ids: IdPool,
+        *,
+        template_sha256: str,
+        replace_edited: bool,
+        dry_run: bool,
+        workers: int,
+        owner: str | None = None,
+        file_only: bool = False,
+        modes: DriveModes | None = None,
+        data_fields: tuple[str, ...] = (),
+    ):
         self.api = api
         self.data_fields = data_fields  # sheet fields fingerprinted on each Doc, to tell a stale edit
         self.folders = folders
@@ -141,9 +153,11 @@ class DriveSink:
         limiter = self.api.limiter
         if limiter is None or not limiter.adaptive or not limiter.refusals:
             return []
-        return [f"Google Drive: writes paced at {limiter.rate:.1f}/s by the end of the run, learned from Google's "
-                f"rate limit ({limiter.refusals} write(s) refused and retried, slowed down {limiter.slowdowns} "
-                "time(s))."]
+        return [
+            f"Google Drive: writes paced at {limiter.rate:.1f}/s by the end of the run, learned from Google's "
+            f"rate limit ({limiter.refusals} write(s) refused and retried, slowed down {limiter.slowdowns} "
+            "time(s))."
+        ]
 
     def close(self) -> None:
         """Nothing to flush: everything plangen needs next time is stored on the Docs."""
@@ -162,9 +176,11 @@ class DriveSink:
             return self._create(job, folder, content, CREATED)
         found = self.index.find(PlanIdentity.of(folder.id, job.student.key, job.name.filename), folder)
         if len(found) > 1:
-            raise OutputError(f"{len(found)} Google Docs are this student's plan: "
-                              f"{join_links([p.link for p in found])}. Move all but one to the trash "
-                              "and run again.")
+            raise OutputError(
+                f"{len(found)} Google Docs are this student's plan: "
+                f"{join_links([p.link for p in found])}. Move all but one to the trash "
+                "and run again."
+            )
         if not found:
             return self._unmarked(job, folder, content) or self._create(job, folder, content, CREATED)
         plan: ExistingPlan | None = found[0]
@@ -180,8 +196,11 @@ class DriveSink:
             return self._update(job, plan, content)
         changed = changed_fields(stored_fields(plan.properties), job.student.values, self.data_fields)
         if not self.replace_edited:
-            return Delivery(STALE, plan.link, stale_message(changed)) if changed else \
-                Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
+            return (
+                Delivery(STALE, plan.link, stale_message(changed))
+                if changed
+                else Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
+            )
         return self._replace(job, folder, plan, content, changed)
 
     def _unmarked(self, job: PlanJob, folder: Folder, content: str) -> Delivery | None:
@@ -190,10 +209,12 @@ class DriveSink:
         if not same_name:
             return None
         if len(same_name) > 1:
-            raise OutputError(f"{len(same_name)} Google Docs in the student's folder are named '{job.name.filename}' "
-                              f"and carry no plangen marker this sign-in can read: "
-                              f"{join_links([p.link for p in same_name])}. Move all but one to the trash and run "
-                              "again.")
+            raise OutputError(
+                f"{len(same_name)} Google Docs in the student's folder are named '{job.name.filename}' "
+                f"and carry no plangen marker this sign-in can read: "
+                f"{join_links([p.link for p in same_name])}. Move all but one to the trash and run "
+                "again."
+            )
         if self.replace_edited:
             return self._replace(job, folder, same_name[0], content, [])
         return Delivery(KEPT_EDITED, same_name[0].link, UNMARKED_MESSAGE)
@@ -214,17 +235,24 @@ class DriveSink:
             return Delivery(status, folder.link, note)
         stamp = write_stamp()
         identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
-        body = {"name": job.name.filename, "mimeType": DOC_MIME, "parents": [folder.id], "modifiedTime": stamp,
-                **marked({**identity.properties(template=self.template, content=content, written=stamp),
-                          **self._fields(job, {})})}
+        body = {
+            "name": job.name.filename,
+            "mimeType": DOC_MIME,
+            "parents": [folder.id],
+            "modifiedTime": stamp,
+            **marked(
+                {**identity.properties(template=self.template, content=content, written=stamp), **self._fields(job, {})}
+            ),
+        }
         try:
             resource = self._send_create(body, job.data, folder.id, identity.plan)
         except GoogleApiError as exc:
             if exc.status == 404 and self.file_only:
-                raise OutputError(f"the student's folder {folder.link} cannot be seen with the drive.file scope: "
-                                  "plangen sees only folders it created. Clear the folder link so plangen makes "
-                                  "the folder in ROOT (--create-folders), or sign in with the full drive scope."
-                                  ) from exc
+                raise OutputError(
+                    f"the student's folder {folder.link} cannot be seen with the drive.file scope: "
+                    "plangen sees only folders it created. Clear the folder link so plangen makes "
+                    "the folder in ROOT (--create-folders), or sign in with the full drive scope."
+                ) from exc
             raise
         return Delivery(status, _link(resource), self._stamp_note(note, resource, stamp))
 
@@ -232,8 +260,9 @@ class DriveSink:
         """With a generated ID (a retry cannot make a second Doc), or, where Drive refuses those, sent once."""
         if not self.modes.ids_refused:
             file_id = self.ids.take()
-            request = self.api.files().create(body={"id": file_id, **body}, media_body=_media(data),
-                                              fields=DOC_FIELDS, supportsAllDrives=True)
+            request = self.api.files().create(
+                body={"id": file_id, **body}, media_body=_media(data), fields=DOC_FIELDS, supportsAllDrives=True
+            )
             try:
                 return self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
             except GoogleApiError as exc:
@@ -251,8 +280,9 @@ class DriveSink:
         """An older plangen's plan, untouched: make its marks public so any sign-in finds it, keeping
         its modification time (so it still counts as untouched)."""
         body = {"modifiedTime": plan.modified, **marked(plan.properties)}
-        resource = self.api.run(self.api.files().update(fileId=plan.id, body=body, fields=DOC_FIELDS,
-                                                        supportsAllDrives=True))
+        resource = self.api.run(
+            self.api.files().update(fileId=plan.id, body=body, fields=DOC_FIELDS, supportsAllDrives=True)
+        )
         self.modes.written(plan.id, plan.modified, resource.get("modifiedTime"))
 
     def _in_my_drive(self, folder: Folder) -> bool:
@@ -264,25 +294,34 @@ class DriveSink:
         if self.dry_run:
             return Delivery(UPDATED, plan.link)
         stamp = write_stamp()
-        body = {"modifiedTime": stamp, **marked({**plan.properties, "template": self.template, "content": content,
-                                                  "written": stamp, **self._fields(job, plan.properties)})}
-        request = self.api.files().update(fileId=plan.id, body=body, media_body=_media(job.data),
-                                          fields=DOC_FIELDS, supportsAllDrives=True)
+        body = {
+            "modifiedTime": stamp,
+            **marked(
+                {
+                    **plan.properties,
+                    "template": self.template,
+                    "content": content,
+                    "written": stamp,
+                    **self._fields(job, plan.properties),
+                }
+            ),
+        }
+        request = self.api.files().update(
+            fileId=plan.id, body=body, media_body=_media(job.data), fields=DOC_FIELDS, supportsAllDrives=True
+        )
         resource = self.api.run(request)
         return Delivery(UPDATED, _link(resource), self._stamp_note("", resource, stamp))
 
     def _fields(self, job: PlanJob, old: dict[str, str]) -> dict[str, str | None]:
         return field_properties(fingerprint(job.student.values, self.data_fields), old)
 
-    def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str,
-                 changed: list[str]) -> Delivery:
+    def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str, changed: list[str]) -> Delivery:
         """Retire the edited Doc first: if the run dies before the new Doc exists, the next run
         simply creates it, and the edited Doc is never mistaken for the plan again."""
         aside = f"{plan.name} (edited {dt.datetime.now().strftime('%Y-%m-%d %H%M%S')})"
         if not self.dry_run:
             body = {"name": aside, **marked({MARKER: EDITED_COPY})}
-            self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id",
-                                                 supportsAllDrives=True))
+            self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id", supportsAllDrives=True))
         changes = f" (the sheet changed since: {', '.join(changed)})" if changed else ""
         return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}{changes}")
 
@@ -308,25 +347,58 @@ def folder_column(mapping: Mapping) -> str:
     return f"'{spec.column}' column" if spec.column else f"'{mapping.drive_folder}' field"
 
 
-def open_drive_sink(options: DriveOptions, sign_in: GoogleSignIn, mapping: Mapping, *, template_sha256: str,
-                    replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
-                    journal: Path | None = None, data_fields: tuple[str, ...] = ()) -> DriveSink:
+def open_drive_sink(
+    options: DriveOptions,
+    sign_in: GoogleSignIn,
+    mapping: Mapping,
+    *,
+    template_sha256: str,
+    replace_edited: bool,
+    dry_run: bool,
+    expected: int,
+    names: Iterable[str] = (),
+    journal: Path | None = None,
+    data_fields: tuple[str, ...] = (),
+) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
     if options.root is None and mapping.drive_folder is None:
-        raise ConfigError(f"--drive without a folder needs each student's folder link in the caseload: set "
-                          f"'drive_folder:' in {mapping.path.name} to the field holding it, or give --drive "
-                          "ROOT (the link of the folder that holds the students' folders).")
+        raise ConfigError(
+            f"--drive without a folder needs each student's folder link in the caseload: set "
+            f"'drive_folder:' in {mapping.path.name} to the field holding it, or give --drive "
+            "ROOT (the link of the folder that holds the students' folders)."
+        )
     if options.create_folders and options.root is None:
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
-    return connect(sign_in.credentials(), options, field=mapping.drive_folder, column=folder_column(mapping),
-                   template_sha256=template_sha256, replace_edited=replace_edited, dry_run=dry_run,
-                   expected=expected, names=names, journal=journal, data_fields=data_fields)
+    return connect(
+        sign_in.credentials(),
+        options,
+        field=mapping.drive_folder,
+        column=folder_column(mapping),
+        template_sha256=template_sha256,
+        replace_edited=replace_edited,
+        dry_run=dry_run,
+        expected=expected,
+        names=names,
+        journal=journal,
+        data_fields=data_fields,
+    )
 
 
-def connect(credentials: Any, options: DriveOptions, *, field: str | None, column: str, template_sha256: str,
-            replace_edited: bool, dry_run: bool, expected: int, names: Iterable[str] = (),
-            journal: Path | None = None, retry_base_delay: float | None = None,
-            data_fields: tuple[str, ...] = ()) -> DriveSink:
+def connect(
+    credentials: Any,
+    options: DriveOptions,
+    *,
+    field: str | None,
+    column: str,
+    template_sha256: str,
+    replace_edited: bool,
+    dry_run: bool,
+    expected: int,
+    names: Iterable[str] = (),
+    journal: Path | None = None,
+    retry_base_delay: float | None = None,
+    data_fields: tuple[str, ...] = (),
+) -> DriveSink:
     """A sink with ROOT checked, its folders listed and the existing plans found."""
     limiter = RateLimiter(options.writes_per_second, adaptive=options.adaptive)
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
@@ -334,25 +406,41 @@ def connect(credentials: Any, options: DriveOptions, *, field: str | None, colum
     root = open_root(api, options.root) if options.root else None
     owner = auth.service_account_email(credentials)
     if owner and root is not None and root.drive_id is None:
-        where = "root is the service account's own My Drive" if root.link == "My Drive" else (
-            f"{root.link} is in a My Drive")
+        where = (
+            "root is the service account's own My Drive"
+            if root.link == "My Drive"
+            else (f"{root.link} is in a My Drive")
+        )
         raise ConfigError(f"--drive: {where}. {no_storage(owner)}")
     ids = IdPool(api, block=expected)
-    folders = FolderResolver(api, ids, root=root, field=field, column=column,
-                             create=options.create_folders, dry_run=dry_run)
+    folders = FolderResolver(
+        api, ids, root=root, field=field, column=column, create=options.create_folders, dry_run=dry_run
+    )
     folders.load()
     index = PlanIndex(api)
     index.load({root.drive_id} if root else set())
     index.load_names(set(names))
-    return DriveSink(api, folders, index, ids, template_sha256=template_sha256,
-                     replace_edited=replace_edited, dry_run=dry_run, workers=options.workers, owner=owner,
-                     file_only=auth.only_file_scope(credentials),
-                     modes=DriveModes(None if dry_run else journal), data_fields=data_fields)
+    return DriveSink(
+        api,
+        folders,
+        index,
+        ids,
+        template_sha256=template_sha256,
+        replace_edited=replace_edited,
+        dry_run=dry_run,
+        workers=options.workers,
+        owner=owner,
+        file_only=auth.only_file_scope(credentials),
+        modes=DriveModes(None if dry_run else journal),
+        data_fields=data_fields,
+    )
 
 
 def no_storage(email: str) -> str:
     """Why a service account acting as itself cannot create files outside a shared drive, and the fix."""
-    return (f"The service account {email} has no Drive storage of its own, so Google refuses every file it "
-            "creates outside a shared drive (storageQuotaExceeded); nothing was written. Put the students' "
-            f"folders in a shared drive and add {email} to it as a Content manager, or run with --impersonate "
-            "USER to write as that staff member (domain-wide delegation; see docs/google-setup-for-it.md).")
+    return (
+        f"The service account {email} has no Drive storage of its own, so Google refuses every file it "
+        "creates outside a shared drive (storageQuotaExceeded); nothing was written. Put the students' "
+        f"folders in a shared drive and add {email} to it as a Content manager, or run with --impersonate "
+        "USER to write as that staff member (domain-wide delegation; see docs/google-setup-for-it.md)."
+    )

@@ -52,9 +52,14 @@ class DriveApi:
         return google.thread_service(*google.DRIVE, self.credentials).files()
 
     def run(self, request: Any, *, on_conflict: Callable[[], Any] | None = None, retries: int | None = None) -> Any:
-        return google.execute(request, retries=self.retries if retries is None else retries,
-                              base_delay=self.base_delay, sleep=self.sleep, limiter=self.limiter,
-                              on_conflict=on_conflict)
+        return google.execute(
+            request,
+            retries=self.retries if retries is None else retries,
+            base_delay=self.base_delay,
+            sleep=self.sleep,
+            limiter=self.limiter,
+            on_conflict=on_conflict,
+        )
 
     def get(self, file_id: str, fields: str) -> dict[str, Any]:
         return self.run(self.files().get(fileId=file_id, fields=fields, supportsAllDrives=True))
@@ -65,9 +70,13 @@ class DriveApi:
         token: str | None = None
         while True:
             request = self.files().list(
-                q=query, fields=f"nextPageToken,incompleteSearch,files({fields})",
-                pageSize=MAX_PAGE_SIZE, pageToken=token, supportsAllDrives=True,
-                includeItemsFromAllDrives=True, **params,
+                q=query,
+                fields=f"nextPageToken,incompleteSearch,files({fields})",
+                pageSize=MAX_PAGE_SIZE,
+                pageToken=token,
+                supportsAllDrives=True,
+                includeItemsFromAllDrives=True,
+                **params,
             )
             page = self.run(request)
             listing.items.extend(page.get("files", []))

@@ -76,16 +76,26 @@ def open_root(api: DriveApi, text: str) -> Root:
             "member). Signed in with the drive.file scope, plangen sees only folders it created."
         ) from exc
     if resource.get("mimeType") != FOLDER_MIME:
-        raise ConfigError(f"--drive: {link} is not a folder. Give the link of the folder that holds "
-                          "the students' folders.")
+        raise ConfigError(
+            f"--drive: {link} is not a folder. Give the link of the folder that holds the students' folders."
+        )
     return Root(resource["id"], link if my_drive else folder_link(resource), resource.get("driveId"))
 
 
 class FolderResolver:
     """Finds (or, when asked, creates) the folder of each plan; safe to call from many threads."""
 
-    def __init__(self, api: DriveApi, ids: IdPool, *, root: Root | None, field: str | None,
-                 column: str, create: bool, dry_run: bool):
+    def __init__(
+        self,
+        api: DriveApi,
+        ids: IdPool,
+        *,
+        root: Root | None,
+        field: str | None,
+        column: str,
+        create: bool,
+        dry_run: bool,
+    ):
         self.api = api
         self.ids = ids
         self.root = root
@@ -112,16 +122,20 @@ class FolderResolver:
         if not is_blank(value):
             return self._from_caseload(str(value))
         if self.root is None:
-            raise OutputError(f"no Drive folder: the {self.column} is blank. Fill it in, or run with "
-                              "--drive ROOT to find the student's folder by name in ROOT.")
+            raise OutputError(
+                f"no Drive folder: the {self.column} is blank. Fill it in, or run with "
+                "--drive ROOT to find the student's folder by name in ROOT."
+            )
         return self._by_name(job.name.folder)
 
     def _from_caseload(self, value: str) -> Folder:
         try:
             folder_id = parse_drive_id(value)
         except ConfigError:
-            raise OutputError(f"the {self.column} does not hold a Google Drive folder link or ID. Copy "
-                              "the link from the browser's address bar while the folder is open.") from None
+            raise OutputError(
+                f"the {self.column} does not hold a Google Drive folder link or ID. Copy "
+                "the link from the browser's address bar while the folder is open."
+            ) from None
         return Folder(folder_id, web_link(folder_id, FOLDER_MIME), drive_known=False)
 
     def _by_name(self, name: str) -> Folder:
@@ -137,8 +151,9 @@ class FolderResolver:
             )
         if not self.create:
             where = f", put the folder's link in the {self.column}," if self.field else ""
-            raise OutputError(f"no folder named '{name}' in {self.root.link}. Create it{where} or run "
-                              "with --create-folders.")
+            raise OutputError(
+                f"no folder named '{name}' in {self.root.link}. Create it{where} or run with --create-folders."
+            )
         return self._created_once(name)
 
     def _created_once(self, name: str) -> Folder:

@@ -31,14 +31,20 @@ from generator.google.once import once_service
 
 ID_REFUSED = "generatedIdNotSupported"
 
-IDS_REFUSED = ("Drive mode: Drive refused generated IDs for Google Docs (generatedIdNotSupported), so plans were "
-               "created without them; each create was sent once, and a create whose answer was lost was looked "
-               "for by its marks before being sent again.")
-TIMES_DROPPED = ("Drive mode: Drive did not keep the modification time plangen set, so the time Drive gave after "
-                 "each write is recorded in {journal}; runs with this --out folder update those Docs, runs "
-                 "elsewhere keep them as edited.")
-TIMES_DROPPED_NO_JOURNAL = ("Drive mode: Drive did not keep the modification time plangen set, and this run keeps no "
-                            "journal (dry run), so the Docs it wrote will count as edited and be kept.")
+IDS_REFUSED = (
+    "Drive mode: Drive refused generated IDs for Google Docs (generatedIdNotSupported), so plans were "
+    "created without them; each create was sent once, and a create whose answer was lost was looked "
+    "for by its marks before being sent again."
+)
+TIMES_DROPPED = (
+    "Drive mode: Drive did not keep the modification time plangen set, so the time Drive gave after "
+    "each write is recorded in {journal}; runs with this --out folder update those Docs, runs "
+    "elsewhere keep them as edited."
+)
+TIMES_DROPPED_NO_JOURNAL = (
+    "Drive mode: Drive did not keep the modification time plangen set, and this run keeps no "
+    "journal (dry run), so the Docs it wrote will count as edited and be kept."
+)
 
 
 class DriveModes:
@@ -102,8 +108,9 @@ def _read(journal: Path) -> dict[str, str]:
     return times
 
 
-def create_once(api: DriveApi, body: dict[str, Any], media: Callable[[], Any], folder_id: str,
-                plan: str) -> dict[str, Any]:
+def create_once(
+    api: DriveApi, body: dict[str, Any], media: Callable[[], Any], folder_id: str, plan: str
+) -> dict[str, Any]:
     """A converting create without a generated ID that never makes two Docs.
 
     Each try is sent once; when its answer is lost (or Google fails transiently), the student's

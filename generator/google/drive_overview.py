@@ -37,8 +37,10 @@ def publish_overview(sink: Sink, files: OverviewFiles, report: Report) -> None:
         raise TypeError("the caseload overview goes to Drive through the run's Drive sink")
     root = sink.folders.root
     if root is None:
-        report.notes.append("Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it "
-                            "(give --drive ROOT to keep it there as a Google Sheet).")
+        report.notes.append(
+            "Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it "
+            "(give --drive ROOT to keep it there as a Google Sheet)."
+        )
         return
     try:
         report.notes.append(_upload(sink, root.id, files))
@@ -50,15 +52,21 @@ def _upload(sink: DriveSink, root_id: str, files: OverviewFiles) -> str:
     name = f"Caseload overview - {files.title}"
     mapping_name = files.title.encode("utf-8")[:MAX_NAME].decode("utf-8", "ignore")
     content = files.fingerprint[:32]
-    found = [f for f in sink.api.list_all(overview_query(root_id), FIELDS).items
-             if markers(f).get("mapping") == mapping_name]
+    found = [
+        f for f in sink.api.list_all(overview_query(root_id), FIELDS).items if markers(f).get("mapping") == mapping_name
+    ]
     if found and markers(found[0]).get("content") == content:
         return f"Caseload overview (Google Sheet, unchanged): {_link(found[0])}"
     properties = {MARKER: OVERVIEW, "mapping": mapping_name, "content": content}
     media = MediaInMemoryUpload(files.xlsx, mimetype=XLSX_MIME, resumable=False)
     if found:
-        request = sink.api.files().update(fileId=found[0]["id"], body={"name": name, **marked(properties)},
-                                          media_body=media, fields=FIELDS, supportsAllDrives=True)
+        request = sink.api.files().update(
+            fileId=found[0]["id"],
+            body={"name": name, **marked(properties)},
+            media_body=media,
+            fields=FIELDS,
+            supportsAllDrives=True,
+        )
         return f"Caseload overview (Google Sheet, updated): {_link(sink.api.run(request))}"
     body = {"name": name, "mimeType": SHEET_MIME, "parents": [root_id], **marked(properties)}
     request = sink.api.files().create(body=body, media_body=media, fields=FIELDS, supportsAllDrives=True)

@@ -60,8 +60,13 @@ def _publish(sink: DriveSink, outcome: Outcome, existing: dict[str, dict]) -> bo
     marks = marked({MARKER: PDF_MARK, "doc": doc_id, "source": source})
     files = sink.api.files()
     if pdf is not None:
-        request = files.update(fileId=pdf["id"], body={"name": f"{doc['name']}.pdf", **marks}, media_body=media,
-                               fields="id", supportsAllDrives=True)
+        request = files.update(
+            fileId=pdf["id"],
+            body={"name": f"{doc['name']}.pdf", **marks},
+            media_body=media,
+            fields="id",
+            supportsAllDrives=True,
+        )
     else:
         body = {"name": f"{doc['name']}.pdf", "mimeType": PDF_MIME, "parents": doc.get("parents", [])[:1], **marks}
         request = files.create(body=body, media_body=media, fields="id", supportsAllDrives=True)

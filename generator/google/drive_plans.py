@@ -107,7 +107,7 @@ FIELDS_CHUNKS = 20  # 30 properties per app and file; plangen's own markers use 
 
 def field_properties(fields: str, old: dict[str, str]) -> dict[str, str | None]:
     """The sheet fields' fingerprint as properties ``fields0``, ``fields1``...; leftovers of a longer one cleared."""
-    chunks = [fields[i:i + FIELDS_CHUNK] for i in range(0, len(fields), FIELDS_CHUNK)][:FIELDS_CHUNKS]
+    chunks = [fields[i : i + FIELDS_CHUNK] for i in range(0, len(fields), FIELDS_CHUNK)][:FIELDS_CHUNKS]
     properties: dict[str, str | None] = {f"{FIELDS_PREFIX}{i}": chunk for i, chunk in enumerate(chunks)}
     for key in old:
         if key.startswith(FIELDS_PREFIX) and key not in properties:
@@ -131,8 +131,14 @@ class PlanIdentity:
         return cls(keyed_hash(folder_id, "student", key), keyed_hash(folder_id, "plan", key, name))
 
     def properties(self, *, template: str, content: str, written: str) -> dict[str, str]:
-        return {MARKER: PLAN, "student": self.student, "plan": self.plan, "template": template,
-                "content": content, "written": written}
+        return {
+            MARKER: PLAN,
+            "student": self.student,
+            "plan": self.plan,
+            "template": template,
+            "content": content,
+            "written": written,
+        }
 
 
 @dataclass
@@ -148,9 +154,14 @@ class ExistingPlan:
 
     @classmethod
     def from_resource(cls, resource: dict[str, Any]) -> ExistingPlan:
-        return cls(resource["id"], resource.get("name", ""), resource.get("webViewLink", ""),
-                   resource.get("modifiedTime", ""), markers(resource),
-                   bool((resource.get("properties") or {}).get(MARKER)))
+        return cls(
+            resource["id"],
+            resource.get("name", ""),
+            resource.get("webViewLink", ""),
+            resource.get("modifiedTime", ""),
+            markers(resource),
+            bool((resource.get("properties") or {}).get(MARKER)),
+        )
 
     @property
     def content(self) -> str | None:

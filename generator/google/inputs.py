@@ -96,16 +96,18 @@ class GoogleInputs:
 
     def metadata(self, ref: GoogleRef, kind: str, error: type[ConfigError]) -> dict[str, Any]:
         """The file's name, type and modifiedTime; a file nobody shared is a clear error, not a 404."""
-        request = self.drive().files().get(fileId=ref.file_id, fields="id,name,mimeType,modifiedTime",
-                                           supportsAllDrives=True)
+        request = (
+            self.drive().files().get(fileId=ref.file_id, fields="id,name,mimeType,modifiedTime", supportsAllDrives=True)
+        )
         try:
             return self.run(request)
         except GoogleApiError as exc:
             if exc.status == 404:
                 raise error(_not_found(ref, kind)) from None
             if exc.status == 403 and exc.reason not in ("rateLimitExceeded", "userRateLimitExceeded"):
-                raise error(f"The Google {kind} {ref.given!r} cannot be opened by the signed-in Google account "
-                            f"({exc}).") from None
+                raise error(
+                    f"The Google {kind} {ref.given!r} cannot be opened by the signed-in Google account ({exc})."
+                ) from None
             raise
 
     def export(self, ref: GoogleRef, label: str, mime: str, error: type[ConfigError]) -> bytes:
@@ -113,8 +115,10 @@ class GoogleInputs:
             data = self.run(self.drive().files().export(fileId=ref.file_id, mimeType=mime))
         except GoogleApiError as exc:
             if exc.reason == "exportSizeLimitExceeded":
-                raise error(f"{label} is too large for Google to export (Google's limit is 10 MB). Remove large "
-                            "pictures, or download it and give plangen the file instead.") from None
+                raise error(
+                    f"{label} is too large for Google to export (Google's limit is 10 MB). Remove large "
+                    "pictures, or download it and give plangen the file instead."
+                ) from None
             raise GoogleError(f"Google could not export {label}: {exc}") from None
         return data if isinstance(data, bytes) else str(data).encode("utf-8")
 
@@ -142,14 +146,25 @@ class GoogleInputs:
         if meta.get("mimeType") != SHEET_MIME:
             raise SourceError(_wrong_kind(ref, meta, "Sheet", "source"))
         label = label_for(str(meta.get("name", "")), "Google Sheet")
-        request = self.sheets().spreadsheets().get(
-            spreadsheetId=ref.file_id, fields="sheets(properties(sheetId,title,index,sheetType,gridProperties,hidden))")
+        request = (
+            self.sheets()
+            .spreadsheets()
+            .get(
+                spreadsheetId=ref.file_id,
+                fields="sheets(properties(sheetId,title,index,sheetType,gridProperties,hidden))",
+            )
+        )
         tabs = [s.get("properties", {}) for s in self.run(request).get("sheets", [])]
         tab = choose_tab(tabs, ref, sheet, label)
         data = self.export(ref, label, XLSX_MIME, SourceError)
         table = _read_export(data, tab, tabs.index(tab), label, header_row)
-        origin = SheetOrigin(ref.file_id, label, str(tab["title"]), int(tab.get("sheetId", 0)),
-                             int(tab.get("gridProperties", {}).get("columnCount", 26)))
+        origin = SheetOrigin(
+            ref.file_id,
+            label,
+            str(tab["title"]),
+            int(tab.get("sheetId", 0)),
+            int(tab.get("gridProperties", {}).get("columnCount", 26)),
+        )
         return _relabel(table, label, origin)
 
 
@@ -158,26 +173,32 @@ def choose_tab(tabs: list[dict[str, Any]], ref: GoogleRef, sheet: str | None, la
 
     A hidden tab (last year's copy) is read only when named, by the link's gid or by ``sheet:``.
     """
-    listed = ", ".join(f"{t.get('title')!r} (gid={t.get('sheetId', 0)}{', hidden' if t.get('hidden') else ''})"
-                       for t in tabs)
+    listed = ", ".join(
+        f"{t.get('title')!r} (gid={t.get('sheetId', 0)}{', hidden' if t.get('hidden') else ''})" for t in tabs
+    )
     if not tabs:
         raise SourceError(f"{label} has no tabs.")
     if ref.gid is not None:
         found = [t for t in tabs if int(t.get("sheetId", 0)) == ref.gid]
         if not found:
-            raise SourceError(f"The Google Sheets link {ref.given!r} points at the tab gid={ref.gid}, which {label} "
-                              f"does not have (was it deleted?). Its tabs: {listed}. Open the wanted tab and copy "
-                              "the link again.")
+            raise SourceError(
+                f"The Google Sheets link {ref.given!r} points at the tab gid={ref.gid}, which {label} "
+                f"does not have (was it deleted?). Its tabs: {listed}. Open the wanted tab and copy "
+                "the link again."
+            )
         if sheet is not None and found[0].get("title") != sheet:
-            raise SourceError(f"The Google Sheets link {ref.given!r} points at the tab {found[0].get('title')!r}, but "
-                              f"the mapping says sheet: {sheet!r}. Remove '#gid=...' from the link or change "
-                              "'sheet:' so they agree.")
+            raise SourceError(
+                f"The Google Sheets link {ref.given!r} points at the tab {found[0].get('title')!r}, but "
+                f"the mapping says sheet: {sheet!r}. Remove '#gid=...' from the link or change "
+                "'sheet:' so they agree."
+            )
         return found[0]
     if sheet is None:
         visible = [tab for tab in tabs if not tab.get("hidden")]
         if not visible:
-            raise SourceError(f"{label} has only hidden tabs ({listed}). Name the one to read with `sheet:` in the "
-                              "mapping.")
+            raise SourceError(
+                f"{label} has only hidden tabs ({listed}). Name the one to read with `sheet:` in the mapping."
+            )
         return visible[0]
     for tab in tabs:
         if tab.get("title") == sheet:
@@ -208,15 +229,24 @@ def _read_export(data: bytes, tab: dict[str, Any], index: int, label: str, heade
 
 def _relabel(table: Table, label: str, origin: SheetOrigin) -> SheetTable:
     rows = [Row(row.values, Location(label, origin.tab, row.location.row)) for row in table.rows]
-    return SheetTable(path=Path(label), sheet=origin.tab, columns=table.columns, rows=rows,
-                      header_row=table.header_row, title_rows=table.title_rows, skipped_rows=table.skipped_rows,
-                      origin=origin)
+    return SheetTable(
+        path=Path(label),
+        sheet=origin.tab,
+        columns=table.columns,
+        rows=rows,
+        header_row=table.header_row,
+        title_rows=table.title_rows,
+        skipped_rows=table.skipped_rows,
+        origin=origin,
+    )
 
 
 def _not_found(ref: GoogleRef, kind: str) -> str:
-    message = (f"The Google {kind} {ref.given!r} was not found, or the signed-in Google account cannot open it. "
-               "Check the link, and ask its owner to share it with you (with --service-account: with the "
-               "service account's email).")
+    message = (
+        f"The Google {kind} {ref.given!r} was not found, or the signed-in Google account cannot open it. "
+        "Check the link, and ask its owner to share it with you (with --service-account: with the "
+        "service account's email)."
+    )
     if ref.bare:
         message += f" (There is no file named {ref.given!r} on this computer either.)"
     return message
@@ -227,6 +257,8 @@ def _wrong_kind(ref: GoogleRef, meta: dict[str, Any], kind: str, role: str) -> s
     found = _KINDS.get(mime, f"a file of type {mime}")
     message = f"The {role} {ref.given!r} is {meta.get('name', '')!r}, {found}, not a Google {kind}."
     if "stored in Drive" in found:
-        return message + (f" Open it in Google {'Docs' if kind == 'Doc' else 'Sheets'} and choose File > Save as "
-                          f"Google {kind}s, then use the new file's link; or download it and give the file.")
+        return message + (
+            f" Open it in Google {'Docs' if kind == 'Doc' else 'Sheets'} and choose File > Save as "
+            f"Google {kind}s, then use the new file's link; or download it and give the file."
+        )
     return message + f" Give the link of the Google {kind} itself."

@@ -30,15 +30,18 @@ class SendOnceHttp:
         self.session.trust_env = google.api_root() is None  # a loopback root: never through a proxy
         self.timeout = timeout
 
-    def request(self, uri: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None,
-                **_: Any) -> tuple[httplib2.Response, bytes]:
+    def request(
+        self, uri: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None, **_: Any
+    ) -> tuple[httplib2.Response, bytes]:
         try:
-            answer = self.session.request(method, uri, data=body, headers=headers, timeout=self.timeout,
-                                          allow_redirects=False)
+            answer = self.session.request(
+                method, uri, data=body, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
         except requests.RequestException as exc:  # what googleapiclient and plangen treat as a lost connection
             raise ConnectionError(f"{type(exc).__name__}: {exc}") from exc
-        fields = {k.lower(): v for k, v in answer.headers.items() if k.lower() not in ("content-encoding",
-                                                                                      "content-length")}
+        fields = {
+            k.lower(): v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")
+        }
         response = httplib2.Response({**fields, "status": str(answer.status_code)})
         response.reason = answer.reason or ""
         return response, answer.content

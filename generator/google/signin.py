@@ -75,8 +75,9 @@ def _write_private(path: Path, text: str) -> None:
     atomic_write(path, text.encode("utf-8"), mode=0o600)
 
 
-def save_token(credentials: user_credentials.Credentials, path: Path | None = None,
-               extra: dict[str, str] | None = None) -> Path:
+def save_token(
+    credentials: user_credentials.Credentials, path: Path | None = None, extra: dict[str, str] | None = None
+) -> Path:
     """Cache a user sign-in as authorized-user JSON with mode 0600; returns the path used.
 
     ``extra`` adds plangen's own notes (when the sign-in was made, when Google said it ends),
@@ -107,9 +108,7 @@ def _read_json(path: Path, what: str, fix: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise AuthError(
-            f"The {what} {path} is not valid JSON (line {getattr(exc, 'lineno', '?')}). {fix}"
-        ) from exc
+        raise AuthError(f"The {what} {path} is not valid JSON (line {getattr(exc, 'lineno', '?')}). {fix}") from exc
     if not isinstance(data, dict):
         raise AuthError(f"The {what} {path} does not hold a JSON object. {fix}")
     return data
@@ -127,9 +126,7 @@ def _kind_of(data: dict[str, Any]) -> str:
 
 _KIND_NAMES = {
     "service_account": "a service-account key (use --service-account FILE)",
-    "client_secrets": (
-        "an OAuth client-secrets file (use `plangen auth login --client-secrets FILE`)"
-    ),
+    "client_secrets": ("an OAuth client-secrets file (use `plangen auth login --client-secrets FILE`)"),
     "authorized_user": "a saved sign-in (use --token-file FILE)",
 }
 
@@ -158,9 +155,7 @@ def _resolve_token_path(token_file: Path | None) -> tuple[Path, str]:
     return default_token_path(), "default"
 
 
-def _load_service_account(
-    path: Path, impersonate: str | None, scopes: Sequence[str]
-) -> sa_credentials.Credentials:
+def _load_service_account(path: Path, impersonate: str | None, scopes: Sequence[str]) -> sa_credentials.Credentials:
     fix = "Download a new JSON key for the service account from the Google Cloud console."
     data = _read_json(path, "service-account key", fix)
     kind = _kind_of(data)
@@ -174,9 +169,7 @@ def _load_service_account(
             data, scopes=list(scopes), subject=impersonate or None
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise AuthError(
-            f"The service-account key {path} is incomplete or damaged ({exc}). {fix}"
-        ) from exc
+        raise AuthError(f"The service-account key {path} is incomplete or damaged ({exc}). {fix}") from exc
     if override and hasattr(creds, "_is_regional_access_boundary_lookup_required"):
         # Recent google-auth may look up the account's "regional access boundary" at
         # iamcredentials.googleapis.com in the background; with an overridden root nothing
@@ -192,9 +185,7 @@ def _user_from_info(path: Path, data: dict[str, Any]) -> user_credentials.Creden
     try:
         creds = user_credentials.Credentials.from_authorized_user_info(data)
     except (ValueError, KeyError, TypeError) as exc:
-        raise AuthError(
-            f"The saved Google sign-in {path} is incomplete ({exc}). {_LOGIN_FIX}"
-        ) from exc
+        raise AuthError(f"The saved Google sign-in {path} is incomplete ({exc}). {_LOGIN_FIX}") from exc
     override = token_uri_override()
     if override:
         redirected = creds.with_token_uri(override)
@@ -208,8 +199,7 @@ def _refresh(creds: Any, path: Path) -> None:
         creds.refresh(google_auth_httplib2.Request(new_http()))
     except google.auth.exceptions.RefreshError as exc:
         raise AuthError(
-            f"Google refused to renew the sign-in saved in {path} ({refresh_detail(exc)}). "
-            f"{_LOGIN_FIX}"
+            f"Google refused to renew the sign-in saved in {path} ({refresh_detail(exc)}). {_LOGIN_FIX}"
         ) from exc
     except google.auth.exceptions.TransportError as exc:
         raise GoogleError(
@@ -265,6 +255,7 @@ def load_credentials(
 # The run's scopes: chosen here, and only here
 # --------------------------------------------------------------------------------------------
 
+
 class RunNeeds(Protocol):
     """What ``options.GoogleSignIn`` says about a run (kept structural: that module calls this one)."""
 
@@ -296,8 +287,10 @@ def choose_scopes(sign_in: RunNeeds, *, inputs: bool) -> tuple[str, ...]:
     if sign_in.scope == FILE:
         if needs_full:
             what = "write plan links into the Google Sheet" if not inputs else "read a Google Doc or Sheet"
-            raise ConfigError(f"--scope file cannot {what}. {FILE_SCOPE_LIMITS} Download the template and "
-                              "caseload and give the files, or drop --scope file.")
+            raise ConfigError(
+                f"--scope file cannot {what}. {FILE_SCOPE_LIMITS} Download the template and "
+                "caseload and give the files, or drop --scope file."
+            )
         return (DRIVE_FILE_SCOPE,)
     if sign_in.scope == FULL or needs_full or sign_in.service_account is not None:
         return (DRIVE_SCOPE,)
@@ -306,8 +299,9 @@ def choose_scopes(sign_in: RunNeeds, *, inputs: bool) -> tuple[str, ...]:
 
 def load_for_run(sign_in: RunNeeds, *, inputs: bool) -> Any:
     """The credentials of a run, with the scopes ``choose_scopes`` picks."""
-    return load_credentials(sign_in.token_file, sign_in.service_account, sign_in.impersonate,
-                            scopes=choose_scopes(sign_in, inputs=inputs))
+    return load_credentials(
+        sign_in.token_file, sign_in.service_account, sign_in.impersonate, scopes=choose_scopes(sign_in, inputs=inputs)
+    )
 
 
 def check_scopes(credentials: Any, sign_in: RunNeeds, *, inputs: bool) -> None:
@@ -315,8 +309,9 @@ def check_scopes(credentials: Any, sign_in: RunNeeds, *, inputs: bool) -> None:
     wanted = choose_scopes(sign_in, inputs=inputs)
     have = granted_scopes(credentials)
     if have and not _covers(have, wanted):
-        raise AuthError(f"The Google sign-in grants {', '.join(have)} but plangen needs {', '.join(wanted)}. "
-                        f"{_LOGIN_FIX}")
+        raise AuthError(
+            f"The Google sign-in grants {', '.join(have)} but plangen needs {', '.join(wanted)}. {_LOGIN_FIX}"
+        )
 
 
 def granted_scopes(credentials: Any) -> tuple[str, ...]:
@@ -366,16 +361,12 @@ def _allow_http_token_uri(token_uri: str) -> Iterator[None]:
 
 
 def _client_config(client_secrets: Path) -> dict[str, Any]:
-    fix = (
-        "In the Google Cloud console, create an OAuth client ID of type 'Desktop app' and "
-        "download its JSON."
-    )
+    fix = "In the Google Cloud console, create an OAuth client ID of type 'Desktop app' and download its JSON."
     data = _read_json(client_secrets, "OAuth client-secrets file", fix)
     if "installed" not in data:
         if "web" in data:
             raise AuthError(
-                f"{client_secrets} is for a 'Web application' OAuth client; plangen needs a "
-                f"'Desktop app' client. {fix}"
+                f"{client_secrets} is for a 'Web application' OAuth client; plangen needs a 'Desktop app' client. {fix}"
             )
         raise _wrong_kind(client_secrets, "OAuth client-secrets file", _kind_of(data))
     info = dict(data["installed"])
@@ -391,8 +382,7 @@ def _client_config(client_secrets: Path) -> dict[str, Any]:
 
 
 def _print_url(url: str) -> None:
-    print(f"Sign in to Google in your browser. If it did not open, visit:\n{url}\n",
-          file=sys.stderr, flush=True)
+    print(f"Sign in to Google in your browser. If it did not open, visit:\n{url}\n", file=sys.stderr, flush=True)
 
 
 def login(
@@ -563,8 +553,9 @@ def _when(value: Any) -> dt.datetime | None:
         return None
 
 
-def lifetime(kind: str, signed_in: dt.datetime | None, refresh_ends: dt.datetime | None,
-             now: dt.datetime | None = None) -> list[str]:
+def lifetime(
+    kind: str, signed_in: dt.datetime | None, refresh_ends: dt.datetime | None, now: dt.datetime | None = None
+) -> list[str]:
     """How long this sign-in will keep working, as far as plangen can know it.
 
     Google keeps a user's sign-in until it is revoked or unused for six months, except for an
@@ -572,24 +563,34 @@ def lifetime(kind: str, signed_in: dt.datetime | None, refresh_ends: dt.datetime
     in a token says which kind of app it came from, so plangen says what it knows.
     """
     if kind == "service_account":
-        return ["sign-in lifetime: no expiry to watch: the key signs in afresh on every run (until the "
-                "key is deleted or disabled in the Cloud console)."]
+        return [
+            "sign-in lifetime: no expiry to watch: the key signs in afresh on every run (until the "
+            "key is deleted or disabled in the Cloud console)."
+        ]
     now = now or dt.datetime.now(dt.timezone.utc)
     day = "%Y-%m-%d"
     if refresh_ends is not None:
-        return [f"sign-in lifetime: Google said at sign-in that it ends on {refresh_ends.strftime(day)} (an "
-                "External OAuth app in Testing, or a time limit set by the Workspace admin). Sign in again "
-                "before then; to stop it, publish the app (In production) or make it Internal."]
+        return [
+            f"sign-in lifetime: Google said at sign-in that it ends on {refresh_ends.strftime(day)} (an "
+            "External OAuth app in Testing, or a time limit set by the Workspace admin). Sign in again "
+            "before then; to stop it, publish the app (In production) or make it Internal."
+        ]
     testing = "an External app left in Testing ends it 7 days after sign-in"
     if signed_in is None:
-        return [f"sign-in lifetime: with an Internal or In-production OAuth app it lasts until revoked or unused "
-                f"for 6 months; {testing}."]
+        return [
+            f"sign-in lifetime: with an Internal or In-production OAuth app it lasts until revoked or unused "
+            f"for 6 months; {testing}."
+        ]
     age = (now - signed_in).days
     made = f"signed in on {signed_in.strftime(day)}"
     if age >= TESTING_DAYS:
-        return [f"sign-in lifetime: {made}, over {TESTING_DAYS} days ago, so the OAuth app is not in Testing "
-                "if it still works: it lasts until revoked or unused for 6 months."]
+        return [
+            f"sign-in lifetime: {made}, over {TESTING_DAYS} days ago, so the OAuth app is not in Testing "
+            "if it still works: it lasts until revoked or unused for 6 months."
+        ]
     ends = (signed_in + dt.timedelta(days=TESTING_DAYS)).strftime(day)
-    return [f"sign-in lifetime: {made}. With an Internal or In-production OAuth app it lasts until revoked or "
-            f"unused for 6 months; {testing} (on {ends}): publish the app or make it Internal to avoid a "
-            "weekly sign-in."]
+    return [
+        f"sign-in lifetime: {made}. With an Internal or In-production OAuth app it lasts until revoked or "
+        f"unused for 6 months; {testing} (on {ends}): publish the app or make it Internal to avoid a "
+        "weekly sign-in."
+    ]

@@ -66,9 +66,11 @@ def write_back_targets(mapping: Mapping, tables: dict[str, Table], out_dir: Path
     for name in mapping.roster:
         table = tables[name]
         if len(mapping.sources[name].key_columns) > 1:
-            raise ConfigError(f"--write-back finds each student's row by one key column, but {mapping.path.name} "
-                              "uses a composite key (several columns). Add a student ID column to the sheet and "
-                              "use it as the key, or drop --write-back.")
+            raise ConfigError(
+                f"--write-back finds each student's row by one key column, but {mapping.path.name} "
+                "uses a composite key (several columns). Add a student ID column to the sheet and "
+                "use it as the key, or drop --write-back."
+            )
         if isinstance(table, SheetTable) and table.origin is not None:
             targets.append(Target(table, mapping.sources[name].key_column or ""))
         else:
@@ -94,16 +96,20 @@ def write_back(targets: list[Target], report: Report, inputs: GoogleInputs) -> N
         try:
             written = _write_target(target, outcomes, inputs)
         except PlangenError as exc:
-            report.errors.append(f"Could not write the plan links to {label}: {exc} The plans themselves were "
-                                 "written; the manifest lists them.")
+            report.errors.append(
+                f"Could not write the plan links to {label}: {exc} The plans themselves were "
+                "written; the manifest lists them."
+            )
             found.update(o.key for o in outcomes)  # not "missing": the whole sheet failed, said once above
             continue
         found.update(written)
         report.notes.append(f"Plan links written to {label}: {len(written)} row(s).")
     for outcome in outcomes:
         if outcome.key not in found:
-            report.warnings.append(f"{outcome.display_name}: no row with key {outcome.key!r} in the Google Sheet "
-                                   "any more, so its plan link was not written.")
+            report.warnings.append(
+                f"{outcome.display_name}: no row with key {outcome.key!r} in the Google Sheet "
+                "any more, so its plan link was not written."
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,8 +165,12 @@ def _width(row: list[Any]) -> int:
 
 def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs) -> set[str]:
     origin = target.origin
-    layout = SheetLayout.of(_read_grid(origin, inputs), target.key_header, f"{origin.label}, sheet {origin.tab!r}",
-                            target.table.header_row - 1)
+    layout = SheetLayout.of(
+        _read_grid(origin, inputs),
+        target.key_header,
+        f"{origin.label}, sheet {origin.tab!r}",
+        target.table.header_row - 1,
+    )
     cells: dict[tuple[int, int], str] = {(layout.header_row, i): name for name, i in layout.new_columns}
     written: set[str] = set()
     for outcome in outcomes:
@@ -174,17 +184,24 @@ def _write_target(target: Target, outcomes: list[Outcome], inputs: GoogleInputs)
     if cells:
         _widen(origin, max(c for _, c in cells) + 1, inputs)
         updated = layout.plan_columns[2]
-        data = [{"range": a1(origin.tab, r, c),
-                 "values": [[entered(v, as_time=(c == updated and r != layout.header_row))]]}
-                for (r, c), v in sorted(cells.items())]
-        request = inputs.sheets().spreadsheets().values().batchUpdate(
-            spreadsheetId=origin.spreadsheet_id, body={"valueInputOption": "USER_ENTERED", "data": data})
+        data = [
+            {"range": a1(origin.tab, r, c), "values": [[entered(v, as_time=(c == updated and r != layout.header_row))]]}
+            for (r, c), v in sorted(cells.items())
+        ]
+        request = (
+            inputs.sheets()
+            .spreadsheets()
+            .values()
+            .batchUpdate(spreadsheetId=origin.spreadsheet_id, body={"valueInputOption": "USER_ENTERED", "data": data})
+        )
         try:
             inputs.run(request)
         except GoogleApiError as exc:
             if exc.status == 403 and exc.reason not in RATE_LIMITS:
-                raise WriteBackError("the signed-in Google account can only view this Sheet (or the cells are "
-                                     "protected): ask the Sheet's owner for edit access, then run again.") from exc
+                raise WriteBackError(
+                    "the signed-in Google account can only view this Sheet (or the cells are "
+                    "protected): ask the Sheet's owner for edit access, then run again."
+                ) from exc
             raise
     return written
 
@@ -198,9 +215,18 @@ def entered(value: str, *, as_time: bool = False) -> str:
 
 def _read_grid(origin: SheetOrigin, inputs: GoogleInputs) -> list[list[Any]]:
     """The whole tab as it is now; dates as the sheet shows them, numbers as numbers (as the export)."""
-    request = inputs.sheets().spreadsheets().values().get(
-        spreadsheetId=origin.spreadsheet_id, range=quote_tab(origin.tab), majorDimension="ROWS",
-        valueRenderOption="UNFORMATTED_VALUE", dateTimeRenderOption="FORMATTED_STRING")
+    request = (
+        inputs.sheets()
+        .spreadsheets()
+        .values()
+        .get(
+            spreadsheetId=origin.spreadsheet_id,
+            range=quote_tab(origin.tab),
+            majorDimension="ROWS",
+            valueRenderOption="UNFORMATTED_VALUE",
+            dateTimeRenderOption="FORMATTED_STRING",
+        )
+    )
     return list(inputs.run(request).get("values", []))
 
 
@@ -214,8 +240,11 @@ def _widen(origin: SheetOrigin, needed: int, inputs: GoogleInputs) -> None:
         have = _column_count(origin, inputs)  # as it is now: a lost answer may hide a widening that took effect
         if have >= needed:
             return
-        body = {"requests": [{"appendDimension": {"sheetId": origin.sheet_id, "dimension": "COLUMNS",
-                                                  "length": needed - have}}]}
+        body = {
+            "requests": [
+                {"appendDimension": {"sheetId": origin.sheet_id, "dimension": "COLUMNS", "length": needed - have}}
+            ]
+        }
         try:
             _send_once(origin.spreadsheet_id, body, inputs)
             return
@@ -237,8 +266,11 @@ def _send_once(spreadsheet_id: str, body: dict[str, Any], inputs: GoogleInputs) 
 
 
 def _column_count(origin: SheetOrigin, inputs: GoogleInputs) -> int:
-    request = inputs.sheets().spreadsheets().get(
-        spreadsheetId=origin.spreadsheet_id, fields="sheets(properties(sheetId,gridProperties(columnCount)))")
+    request = (
+        inputs.sheets()
+        .spreadsheets()
+        .get(spreadsheetId=origin.spreadsheet_id, fields="sheets(properties(sheetId,gridProperties(columnCount)))")
+    )
     for sheet in inputs.run(request).get("sheets", []):
         properties = sheet.get("properties", {})
         if int(properties.get("sheetId", 0)) == origin.sheet_id:

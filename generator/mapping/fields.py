@@ -20,11 +20,28 @@ from generator.sources.cells import normalize_value, split_code
 
 FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
 FIELD_KEYS = (
-    "column", "columns", "value", "source", "type", "format", "default", "required", "map", "separator",
-    "part", "pattern", "where", "item", "sort_by", "unique_by", "repeat", "conflicts",
+    "column",
+    "columns",
+    "value",
+    "source",
+    "type",
+    "format",
+    "default",
+    "required",
+    "map",
+    "separator",
+    "part",
+    "pattern",
+    "where",
+    "item",
+    "sort_by",
+    "unique_by",
+    "repeat",
+    "conflicts",
 )
-ITEM_KEYS = tuple(k for k in FIELD_KEYS
-                  if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat", "conflicts"))
+ITEM_KEYS = tuple(
+    k for k in FIELD_KEYS if k not in ("source", "where", "item", "sort_by", "unique_by", "repeat", "conflicts")
+)
 REPEAT_MARK = "{n}"
 PERIOD_MARK = "{period}"  # a column per grading period: 'Progress Report {period} Summary', read with --period N
 PARTS = ("code", "label")
@@ -118,21 +135,33 @@ def read_conditions(reader: YamlReader, data: LineDict, what: str) -> list[Condi
 
 def _read_condition(reader: YamlReader, item: Any, line: int, what: str) -> Condition:
     if not isinstance(item, LineDict):
-        raise reader.fail(line, f"{what}: each 'where' condition must be a mapping like "
-                          "{column: Service Code, code: [450]}.")
+        raise reader.fail(
+            line, f"{what}: each 'where' condition must be a mapping like {{column: Service Code, code: [450]}}."
+        )
     if "any" in item:
         alternatives = item["any"]
         if len(item) != 1 or not isinstance(alternatives, list) or not alternatives:
-            raise reader.fail(item.line, f"{what}: 'any' takes a list of conditions, one of which must hold, e.g. "
-                              "{any: [{column: Goal, matches: '^OT'}, {column: Person, matches: occupational}]}.")
-        return Condition(column=None, op="any", values=[], line=item.line,
-                         any_of=[_read_condition(reader, a, item.line, what) for a in alternatives])
+            raise reader.fail(
+                item.line,
+                f"{what}: 'any' takes a list of conditions, one of which must hold, e.g. "
+                "{any: [{column: Goal, matches: '^OT'}, {column: Person, matches: occupational}]}.",
+            )
+        return Condition(
+            column=None,
+            op="any",
+            values=[],
+            line=item.line,
+            any_of=[_read_condition(reader, a, item.line, what) for a in alternatives],
+        )
     reader.check_keys(item, ("column", *CONDITION_OPS), f"a 'where' condition of {what}")
     column = reader.string(item, "column", "condition")
     ops = [op for op in CONDITION_OPS if op in item]
     if column is None or len(ops) != 1:
-        raise reader.fail(item.line, f"{what}: a 'where' condition needs 'column' and exactly one of "
-                          f"{', '.join(CONDITION_OPS)} (or 'any' with a list of conditions).")
+        raise reader.fail(
+            item.line,
+            f"{what}: a 'where' condition needs 'column' and exactly one of "
+            f"{', '.join(CONDITION_OPS)} (or 'any' with a list of conditions).",
+        )
     op = ops[0]
     values = item[op] if isinstance(item[op], list) else [item[op]]
     if op == "matches":
@@ -169,9 +198,11 @@ class BoundedPattern:
         try:
             return method(text, timeout=PATTERN_SECONDS)
         except TimeoutError:
-            raise PatternTimeout(f"a value the pattern {self.source!r} cannot finish reading within "
-                                 f"{PATTERN_SECONDS:g} s; simplify the pattern (nested repeats like (a+)+ "
-                                 "are the usual cause)") from None
+            raise PatternTimeout(
+                f"a value the pattern {self.source!r} cannot finish reading within "
+                f"{PATTERN_SECONDS:g} s; simplify the pattern (nested repeats like (a+)+ "
+                "are the usual cause)"
+            ) from None
 
     def search(self, text: str) -> Any:
         return self._bounded(self._compiled.search, text)
@@ -199,8 +230,11 @@ def _compile(reader: YamlReader, line: int, pattern: str, what: str) -> BoundedP
 def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: bool = False) -> FieldSpec:
     what = f"field {name!r}"
     if not name.isidentifier():
-        raise reader.fail(line, f"field name {name!r} must be a single word of letters, digits and "
-                          "underscores (it is typed in the template as {{ " + name + " }}).")
+        raise reader.fail(
+            line,
+            f"field name {name!r} must be a single word of letters, digits and "
+            "underscores (it is typed in the template as {{ " + name + " }}).",
+        )
     if name in BUILTIN_NAMES and not in_item:
         raise reader.fail(line, f"field name {name!r} is built in; choose another name.")
     if isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
@@ -220,8 +254,10 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     result.type = reader.string(spec, "type", f"{what}:", default_type)
     if result.type not in FIELD_TYPES or (in_item and result.type == "records"):
         allowed = FIELD_TYPES[:-1] if in_item else FIELD_TYPES
-        raise reader.fail(spec.line_of("type"), f"{what}: type must be one of {', '.join(allowed)}, not "
-                          f"{result.type!r}.{suggest(result.type, allowed)}")
+        raise reader.fail(
+            spec.line_of("type"),
+            f"{what}: type must be one of {', '.join(allowed)}, not {result.type!r}.{suggest(result.type, allowed)}",
+        )
     if result.type == "records":
         _read_records(reader, result, spec, what)
     else:
@@ -234,15 +270,21 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     result.required = reader.boolean(spec, "required", f"{what}:")
     result.part = reader.string(spec, "part", f"{what}:")
     if result.part is not None and result.part not in PARTS:
-        raise reader.fail(spec.line_of("part"), f"{what}: part must be 'code' or 'label' (of values like "
-                          f"'450 - Occupational therapy'), not {result.part!r}.")
+        raise reader.fail(
+            spec.line_of("part"),
+            f"{what}: part must be 'code' or 'label' (of values like "
+            f"'450 - Occupational therapy'), not {result.part!r}.",
+        )
     pattern = reader.string(spec, "pattern", f"{what}:")
     if pattern is not None:
         result.pattern = _compile(reader, spec.line_of("pattern"), pattern, what)
         if result.pattern.groupindex and (result.type != "text" or "map" in spec):
-            raise reader.fail(spec.line_of("pattern"), f"{what}: a pattern with named groups makes a small record "
-                              "(e.g. {{ sessions.minutes }}); leave out 'type' and 'map' here and type each part "
-                              "in a computed field, e.g. minutes: {value: \"{{ sessions.minutes }}\", type: integer}.")
+            raise reader.fail(
+                spec.line_of("pattern"),
+                f"{what}: a pattern with named groups makes a small record "
+                "(e.g. {{ sessions.minutes }}); leave out 'type' and 'map' here and type each part "
+                'in a computed field, e.g. minutes: {value: "{{ sessions.minutes }}", type: integer}.',
+            )
     value_map = spec.get("map", {})
     if not isinstance(value_map, dict):
         raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
@@ -250,16 +292,18 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     result.where = read_conditions(reader, spec, what)
     result.conflicts = reader.string(spec, "conflicts", f"{what}:")
     if result.conflicts not in (None, "first", "last", "error"):
-        raise reader.fail(spec.line_of("conflicts"), f"{what}: conflicts must be first, last or error, "
-                          f"not {result.conflicts!r}.")
+        raise reader.fail(
+            spec.line_of("conflicts"), f"{what}: conflicts must be first, last or error, not {result.conflicts!r}."
+        )
     return result
 
 
 def _read_value_source(reader: YamlReader, result: FieldSpec, spec: LineDict, what: str, line: int) -> None:
     sources = [k for k in ("column", "columns", "value") if spec.get(k) is not None]
     if len(sources) != 1:
-        raise reader.fail(line, f"{what} needs exactly one of 'column', 'columns' or 'value' "
-                          f"(found {', '.join(sources) or 'none'}).")
+        raise reader.fail(
+            line, f"{what} needs exactly one of 'column', 'columns' or 'value' (found {', '.join(sources) or 'none'})."
+        )
     if result.columns and result.type != "list":
         raise reader.fail(spec.line_of("type"), f"{what}: 'columns' makes a list; use type: list.")
     for key in ("sort_by", "unique_by"):
@@ -271,22 +315,31 @@ def _read_records(reader: YamlReader, result: FieldSpec, spec: LineDict, what: s
     """A list with one item per source row, each item a small record (goal number, area, text...)."""
     items = spec.get("item")
     if not isinstance(items, LineDict) or not items:
-        raise reader.fail(spec.line_of("item"), f"{what}: type records needs 'item:', a mapping of item field "
-                          "names to columns, e.g.\n  item:\n    number: Annual Goal #\n    text: Goal")
+        raise reader.fail(
+            spec.line_of("item"),
+            f"{what}: type records needs 'item:', a mapping of item field "
+            "names to columns, e.g.\n  item:\n    number: Annual Goal #\n    text: Goal",
+        )
     for key in ("column", "columns", "value"):
         if key in spec:
-            raise reader.fail(spec.line_of(key), f"{what}: a records field reads its columns under 'item:', "
-                              f"not '{key}'.")
+            raise reader.fail(
+                spec.line_of(key), f"{what}: a records field reads its columns under 'item:', not '{key}'."
+            )
     result.item = {str(n): read_field(reader, str(n), s, items.line_of(n), in_item=True) for n, s in items.items()}
     for key in ("sort_by", "unique_by"):
         names = reader.strings(spec, key, f"{what}:")
         for item_name in names:
             if item_name.lstrip("-") not in result.item:
-                raise reader.fail(spec.line_of(key), f"{what}: {key} names {item_name!r}, which is not an item "
-                                  f"field.{suggest(item_name, result.item)}")
+                raise reader.fail(
+                    spec.line_of(key),
+                    f"{what}: {key} names {item_name!r}, which is not an item field.{suggest(item_name, result.item)}",
+                )
         setattr(result, key, names)
     result.repeat = reader.strings(spec, "repeat", f"{what}:")
     item_columns = [c for s in result.item.values() for c in s.source_columns()]
     if result.repeat and not any(REPEAT_MARK in c for c in item_columns):
-        raise reader.fail(spec.line_of("repeat"), f"{what}: with 'repeat', item columns name the group with "
-                          "{n}, e.g. 'Goal {n} Area' for Goal 1 Area, Goal 2 Area...")
+        raise reader.fail(
+            spec.line_of("repeat"),
+            f"{what}: with 'repeat', item columns name the group with "
+            "{n}, e.g. 'Goal {n} Area' for Goal 1 Area, Goal 2 Area...",
+        )

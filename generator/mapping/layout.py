@@ -24,10 +24,11 @@ class Layout:
 def read_layout(reader: YamlReader, data: LineDict, what: str) -> Layout:
     """``header_row`` and ``number_locale`` of a source (or of the mapping's one source)."""
     header_row = data.get("header_row")
-    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
-                                   or header_row < 1):
-        raise reader.fail(data.line_of("header_row"), f"{what} 'header_row' must be a row number (1 or more), as "
-                          "the spreadsheet numbers its rows.")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1):
+        raise reader.fail(
+            data.line_of("header_row"),
+            f"{what} 'header_row' must be a row number (1 or more), as the spreadsheet numbers its rows.",
+        )
     return Layout(header_row, _decimal(reader, data, what))
 
 
@@ -41,8 +42,11 @@ def _decimal(reader: YamlReader, data: LineDict, what: str) -> str | None:
         decimal = value.get("decimal")
         if decimal in (",", "."):
             return decimal
-        raise reader.fail(line, f"{what} 'number_locale': decimal must be \",\" or \".\" (in quotes).")
+        raise reader.fail(line, f'{what} \'number_locale\': decimal must be "," or "." (in quotes).')
     if isinstance(value, str) and decimal_for_locale(value):
         return decimal_for_locale(value)
-    raise reader.fail(line, f"{what} 'number_locale' must be a language code such as en, de or fr (e.g. 'de' for "
-                      "1.234,5 and 'en' for 1,234.5), or {decimal: \",\"}.")
+    raise reader.fail(
+        line,
+        f"{what} 'number_locale' must be a language code such as en, de or fr (e.g. 'de' for "
+        "1.234,5 and 'en' for 1,234.5), or {decimal: \",\"}.",
+    )

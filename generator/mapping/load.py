@@ -23,15 +23,32 @@ from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
-    "source", "sheet", "rows_per_student", "sources", "roster", "template", "key", "display_name", "review_date",
-    "drive_folder", "date_format", "conflicts", "output", "overview", "out", "fields", "identity", "key_case",
-    *LAYOUT_KEYS, "hints", "service_period",
+    "source",
+    "sheet",
+    "rows_per_student",
+    "sources",
+    "roster",
+    "template",
+    "key",
+    "display_name",
+    "review_date",
+    "drive_folder",
+    "date_format",
+    "conflicts",
+    "output",
+    "overview",
+    "out",
+    "fields",
+    "identity",
+    "key_case",
+    *LAYOUT_KEYS,
+    "hints",
+    "service_period",
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
 BIRTH_DATE_NAMES = ("dob", "birth_date", "birthdate", "date_of_birth", "birthday")
-SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student", *LAYOUT_KEYS,
-               *SOURCE_OPTION_KEYS)
+SOURCE_KEYS = ("file", "sheet", "key", "where", "rows_per_student", *LAYOUT_KEYS, *SOURCE_OPTION_KEYS)
 ROWS_PER_STUDENT = ("one", "many")
 OUTPUT_KEYS = ("folder", "filename")
 # Caseload overview columns -> the fields that usually feed them; 'overview:' in a mapping names others.
@@ -137,16 +154,19 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
             "'fields' must be a mapping of template field names to columns, e.g.\n"
             "  fields:\n    first_name: First Name",
         )
-    fields = {str(name): read_field(reader, str(name), spec, raw_fields.line_of(name))
-              for name, spec in raw_fields.items()}
+    fields = {
+        str(name): read_field(reader, str(name), spec, raw_fields.line_of(name)) for name, spec in raw_fields.items()
+    }
 
     _fill_period(reader, fields, period)
     key_fields = _read_key_fields(reader, data, fields)
     mapping = Mapping(path=path, key=key_fields[0], fields=fields, key_fields=key_fields, period=period)
     mapping.key_ignore_case = reader.string(data, "key_case", "setting", "ignore") == "ignore"
     if "key_case" in data and data["key_case"] not in KEY_CASES:
-        raise reader.fail(data.line_of("key_case"), f"key_case must be 'ignore' (AB1001 = ab1001, the default) or "
-                          f"'exact', not {data['key_case']!r}.")
+        raise reader.fail(
+            data.line_of("key_case"),
+            f"key_case must be 'ignore' (AB1001 = ab1001, the default) or 'exact', not {data['key_case']!r}.",
+        )
     mapping.sources = _read_sources(reader, data, [fields[name] for name in key_fields])
     mapping.roster = _read_roster(reader, data, mapping.sources)
     _check_field_sources(reader, mapping)
@@ -156,16 +176,19 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     for setting in ("review_date", "drive_folder"):
         name = reader.string(data, setting, "setting")
         if name is not None and name not in fields:
-            raise reader.fail(data.line_of(setting), f"{setting} {name!r} is not one of the fields."
-                              f"{suggest(name, fields)}")
+            raise reader.fail(
+                data.line_of(setting), f"{setting} {name!r} is not one of the fields.{suggest(name, fields)}"
+            )
         setattr(mapping, setting, name)
     if mapping.review_date and fields[mapping.review_date].type != "date":
-        raise reader.fail(data.line_of("review_date"),
-                          f"review_date {mapping.review_date!r} must be a field of type date.")
+        raise reader.fail(
+            data.line_of("review_date"), f"review_date {mapping.review_date!r} must be a field of type date."
+        )
     conflicts = reader.string(data, "conflicts", "setting", "first")
     if conflicts not in CONFLICT_RULES:
-        raise reader.fail(data.line_of("conflicts"),
-                          f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}.")
+        raise reader.fail(
+            data.line_of("conflicts"), f"conflicts must be one of {', '.join(CONFLICT_RULES)}, not {conflicts!r}."
+        )
     mapping.conflicts = conflicts
     mapping.identity = _read_identity(reader, data, mapping)
     mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else True
@@ -174,8 +197,9 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.overview = _read_overview(reader, data, mapping)
     out = reader.location(data, "out")
     if isinstance(out, str):
-        raise reader.fail(data.line_of("out"), "out must be a folder on this computer (plans go to Google Drive "
-                          "with --drive).")
+        raise reader.fail(
+            data.line_of("out"), "out must be a folder on this computer (plans go to Google Drive with --drive)."
+        )
     mapping.out_dir = out
     _check_expressions(reader, data, mapping)
     return mapping
@@ -189,9 +213,12 @@ def _fill_period(reader: YamlReader, fields: dict[str, FieldSpec], period: int |
         if not any(PERIOD_MARK in column for column in columns):
             continue
         if period is None:
-            raise reader.fail(spec.line, f"field {spec.name!r} reads a column per grading period "
-                              f"({next(c for c in columns if PERIOD_MARK in c)!r}): say which one with --period N "
-                              "(e.g. --period 2 for the second progress report).")
+            raise reader.fail(
+                spec.line,
+                f"field {spec.name!r} reads a column per grading period "
+                f"({next(c for c in columns if PERIOD_MARK in c)!r}): say which one with --period N "
+                "(e.g. --period 2 for the second progress report).",
+            )
         if spec.column is not None:
             spec.column = spec.column.replace(PERIOD_MARK, str(period))
         spec.columns = [column.replace(PERIOD_MARK, str(period)) for column in spec.columns]
@@ -200,16 +227,21 @@ def _fill_period(reader: YamlReader, fields: dict[str, FieldSpec], period: int |
 def _read_key_fields(reader: YamlReader, data: LineDict, fields: dict[str, FieldSpec]) -> list[str]:
     """``key: student_id``, or a composite key ``key: [last_name, first_name, dob]`` for sheets without IDs."""
     if data.get("key") is None:
-        raise reader.fail(data.line, "'key' is missing: name the field that identifies a student, "
-                          "e.g. 'key: student_id' (or, without an ID column, 'key: [last_name, first_name, dob]').")
+        raise reader.fail(
+            data.line,
+            "'key' is missing: name the field that identifies a student, "
+            "e.g. 'key: student_id' (or, without an ID column, 'key: [last_name, first_name, dob]').",
+        )
     names = reader.strings(data, "key", "setting")
     for name in names:
         if name not in fields:
             raise reader.fail(data.line_of("key"), f"key {name!r} is not one of the fields.{suggest(name, fields)}")
         spec = fields[name]
         if spec.is_computed or spec.type in ("list", "records") or spec.column is None:
-            raise reader.fail(spec.line, f"the key field {name!r} must read one column "
-                              "(e.g. 'column: Student ID'), not be computed or a list.")
+            raise reader.fail(
+                spec.line,
+                f"the key field {name!r} must read one column (e.g. 'column: Student ID'), not be computed or a list.",
+            )
     if len(set(names)) != len(names):
         raise reader.fail(data.line_of("key"), "key names the same field twice.")
     return names
@@ -222,8 +254,10 @@ def _read_identity(reader: YamlReader, data: LineDict, mapping: Mapping) -> list
         for name in names:
             spec = mapping.fields.get(name)
             if spec is None:
-                raise reader.fail(data.line_of("identity"), f"identity names {name!r}, which is not one of the "
-                                  f"fields.{suggest(name, mapping.fields)}")
+                raise reader.fail(
+                    data.line_of("identity"),
+                    f"identity names {name!r}, which is not one of the fields.{suggest(name, mapping.fields)}",
+                )
             if spec.is_computed or spec.type == "records" or not spec.source_columns():
                 raise reader.fail(data.line_of("identity"), f"identity field {name!r} must read a column.")
         return names
@@ -240,26 +274,40 @@ def _read_service_period(reader: YamlReader, data: LineDict, fields: dict[str, F
     the service period falls in, not the one the run happens in."""
     names = reader.strings(data, "service_period", "setting")
     if len(names) > 2:
-        raise reader.fail(data.line_of("service_period"), "service_period names the start and the end date field "
-                          "of the plan, e.g. 'service_period: [iep_date, annual_review]'.")
+        raise reader.fail(
+            data.line_of("service_period"),
+            "service_period names the start and the end date field "
+            "of the plan, e.g. 'service_period: [iep_date, annual_review]'.",
+        )
     for name in names:
         if name not in fields or fields[name].type != "date":
-            raise reader.fail(data.line_of("service_period"), f"service_period {name!r} must be a field of type "
-                              f"date.{suggest(name, fields) if name not in fields else ''}")
+            raise reader.fail(
+                data.line_of("service_period"),
+                f"service_period {name!r} must be a field of type "
+                f"date.{suggest(name, fields) if name not in fields else ''}",
+            )
     return names
 
 
 def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]) -> dict[str, SourceSpec]:
     if "sources" not in data:
-        main = SourceSpec(MAIN_SOURCE, data.line_of("source"), reader.location(data, "source"),
-                          reader.string(data, "sheet", "setting"), [spec.column or "" for spec in key_specs],
-                          one_row_per_student=_rows_per_student(reader, data, "one"),
-                          layout=read_layout(reader, data, "setting"))
+        main = SourceSpec(
+            MAIN_SOURCE,
+            data.line_of("source"),
+            reader.location(data, "source"),
+            reader.string(data, "sheet", "setting"),
+            [spec.column or "" for spec in key_specs],
+            one_row_per_student=_rows_per_student(reader, data, "one"),
+            layout=read_layout(reader, data, "setting"),
+        )
         return {MAIN_SOURCE: main}
     for single in ("source", "sheet", "rows_per_student", *LAYOUT_KEYS):
         if single in data:
-            raise reader.fail(data.line_of(single), f"'{single}' and 'sources' cannot both be set: with several "
-                              "sources, give each its file and sheet under 'sources:'.")
+            raise reader.fail(
+                data.line_of(single),
+                f"'{single}' and 'sources' cannot both be set: with several "
+                "sources, give each its file and sheet under 'sources:'.",
+            )
     raw = reader.mapping(data, "sources", "setting")
     if not raw:
         raise reader.fail(data.line_of("sources"), "'sources' needs at least one source.")
@@ -271,24 +319,37 @@ def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]
         reader.check_keys(spec, SOURCE_KEYS, what)
         key_columns = reader.strings(spec, "key", f"{what}:")
         if not key_columns:
-            raise reader.fail(spec.line, f"{what} needs 'key:', the column holding the student key "
-                              "(e.g. 'key: SEIS ID').")
+            raise reader.fail(
+                spec.line, f"{what} needs 'key:', the column holding the student key (e.g. 'key: SEIS ID')."
+            )
         if len(key_columns) != len(key_specs):
-            raise reader.fail(spec.line_of("key"), f"{what}: 'key:' names {len(key_columns)} column(s), but the "
-                              f"mapping's key has {len(key_specs)} part(s); name one column per key field, in order.")
-        sources[str(name)] = SourceSpec(str(name), raw.line_of(name), reader.location(spec, "file"),
-                                        reader.string(spec, "sheet", f"{what}:"), key_columns,
-                                        read_conditions(reader, spec, what),
-                                        _rows_per_student(reader, spec, "many"), read_layout(reader, spec, what),
-                                        read_source_options(reader, spec, what))
+            raise reader.fail(
+                spec.line_of("key"),
+                f"{what}: 'key:' names {len(key_columns)} column(s), but the "
+                f"mapping's key has {len(key_specs)} part(s); name one column per key field, in order.",
+            )
+        sources[str(name)] = SourceSpec(
+            str(name),
+            raw.line_of(name),
+            reader.location(spec, "file"),
+            reader.string(spec, "sheet", f"{what}:"),
+            key_columns,
+            read_conditions(reader, spec, what),
+            _rows_per_student(reader, spec, "many"),
+            read_layout(reader, spec, what),
+            read_source_options(reader, spec, what),
+        )
     return sources
 
 
 def _rows_per_student(reader: YamlReader, data: LineDict, default: str) -> bool:
     value = reader.string(data, "rows_per_student", "setting", default)
     if value not in ROWS_PER_STUDENT:
-        raise reader.fail(data.line_of("rows_per_student"), f"rows_per_student must be 'one' (a caseload: one row "
-                          f"per student) or 'many' (a report: one row per service, goal...), not {value!r}.")
+        raise reader.fail(
+            data.line_of("rows_per_student"),
+            f"rows_per_student must be 'one' (a caseload: one row "
+            f"per student) or 'many' (a report: one row per service, goal...), not {value!r}.",
+        )
     return value == "one"
 
 
@@ -297,19 +358,25 @@ def _read_roster(reader: YamlReader, data: LineDict, sources: dict[str, SourceSp
     names = reader.strings(data, "roster", "setting") or [next(iter(sources))]
     for name in names:
         if name not in sources:
-            raise reader.fail(data.line_of("roster"), f"roster names {name!r}, which is not one of the sources."
-                              f"{suggest(name, sources)}")
+            raise reader.fail(
+                data.line_of("roster"),
+                f"roster names {name!r}, which is not one of the sources.{suggest(name, sources)}",
+            )
         if sources[name].options.optional:
-            raise reader.fail(sources[name].line, f"source {name!r} decides who gets a plan (roster), so it "
-                              "cannot be optional.")
+            raise reader.fail(
+                sources[name].line, f"source {name!r} decides who gets a plan (roster), so it cannot be optional."
+            )
     return names
 
 
 def _check_field_sources(reader: YamlReader, mapping: Mapping) -> None:
     for spec in mapping.fields.values():
         if spec.source is not None and spec.source not in mapping.sources:
-            raise reader.fail(spec.line, f"field {spec.name!r}: source {spec.source!r} is not one of the sources."
-                              f"{suggest(spec.source, mapping.sources)}")
+            raise reader.fail(
+                spec.line,
+                f"field {spec.name!r}: source {spec.source!r} is not one of the sources."
+                f"{suggest(spec.source, mapping.sources)}",
+            )
 
 
 def _read_output(reader: YamlReader, data: LineDict, mapping: Mapping) -> None:
@@ -328,8 +395,10 @@ def _read_overview(reader: YamlReader, data: LineDict, mapping: Mapping) -> dict
         name = reader.string(given, column, "overview")
         if name is not None:
             if name not in mapping.fields:
-                raise reader.fail(given.line_of(column), f"overview {column} {name!r} is not one of the fields."
-                                  f"{suggest(name, mapping.fields)}")
+                raise reader.fail(
+                    given.line_of(column),
+                    f"overview {column} {name!r} is not one of the fields.{suggest(name, mapping.fields)}",
+                )
             chosen[column] = name
             continue
         candidates = usual or ((mapping.review_date,) if mapping.review_date else ())
@@ -347,17 +416,20 @@ def _check_expressions(reader: YamlReader, data: LineDict, mapping: Mapping) -> 
     expressions.append((data.line_of("display_name"), "display_name", mapping.display_name))
     output = data.get("output") or LineDict()
     expressions.append((output.line_of("folder") if output else data.line, "output folder", mapping.folder_pattern))
-    expressions.append((output.line_of("filename") if output else data.line, "output filename",
-                        mapping.filename_pattern))
+    expressions.append(
+        (output.line_of("filename") if output else data.line, "output filename", mapping.filename_pattern)
+    )
     env = make_environment()
     for line, what, text in expressions:
         try:
             ast = env.parse(text)
             env.compile(ast)  # unknown filters and tests are only found when compiling
         except TemplateSyntaxError as exc:
-            advice = ("Filters you can use: " + ", ".join(sorted(env.filters)) + "."
-                      if (exc.message or "").startswith("No filter named") else "Check the {{ }} and {% %} tags.")
+            advice = (
+                "Filters you can use: " + ", ".join(sorted(env.filters)) + "."
+                if (exc.message or "").startswith("No filter named")
+                else "Check the {{ }} and {% %} tags."
+            )
             raise reader.fail(line, f"{what}: {(exc.message or '').rstrip('.')}. {advice}") from None
         for _line, problem in unsafe_constructs(ast)[:1]:
             raise reader.fail(line, f"{what}: {problem}.")
-

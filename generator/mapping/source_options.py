@@ -41,18 +41,23 @@ class SourceOptions:
 
 
 def read_source_options(reader: YamlReader, spec: LineDict, what: str) -> SourceOptions:
-    options = SourceOptions(optional=reader.boolean(spec, "optional", f"{what}:"),
-                            identify=reader.strings(spec, "identify", f"{what}:"))
+    options = SourceOptions(
+        optional=reader.boolean(spec, "optional", f"{what}:"), identify=reader.strings(spec, "identify", f"{what}:")
+    )
     if "current" in spec:
         raw = spec["current"]
         if not isinstance(raw, LineDict):
-            raise reader.fail(spec.line_of("current"), f"{what}: 'current' must be a mapping like "
-                              "{start: Start Date, end: End Date, per: [Service]}.")
+            raise reader.fail(
+                spec.line_of("current"),
+                f"{what}: 'current' must be a mapping like {{start: Start Date, end: End Date, per: [Service]}}.",
+            )
         reader.check_keys(raw, CURRENT_KEYS, f"'current' of {what}")
         start = reader.string(raw, "start", "current:")
         end = reader.string(raw, "end", "current:")
         if start is None and end is None:
-            raise reader.fail(raw.line, f"{what}: 'current' needs 'start', 'end' or both: the columns holding "
-                              "each row's first and last date.")
+            raise reader.fail(
+                raw.line,
+                f"{what}: 'current' needs 'start', 'end' or both: the columns holding each row's first and last date.",
+            )
         options.current = CurrentRule(start, end, reader.strings(raw, "per", "current:"), spec.line_of("current"))
     return options

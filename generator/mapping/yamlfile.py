@@ -34,7 +34,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
+                None,
+                None,
+                f"duplicate key {key!r} (first on line {result.key_lines[key]})",
                 key_node.start_mark,
             )
         result[key] = loader.construct_object(value_node, deep=True)
@@ -56,8 +58,10 @@ def _refuse_alias_bombs(path: Path, text: str) -> None:
             aliases += 1
             if aliases > MAX_ALIASES:
                 line = event.start_mark.line + 1 if event.start_mark else 0
-                raise MappingError(f"{path}, line {line}: more than {MAX_ALIASES} '*' aliases; "
-                                   "a mapping needs only a few. Write the settings out instead of nesting aliases.")
+                raise MappingError(
+                    f"{path}, line {line}: more than {MAX_ALIASES} '*' aliases; "
+                    "a mapping needs only a few. Write the settings out instead of nesting aliases."
+                )
 
 
 def load_yaml_mapping(path: Path) -> LineDict:
@@ -82,9 +86,7 @@ def load_yaml_mapping(path: Path) -> LineDict:
         raise MappingError(f"{path}: invalid YAML ({exc}).") from None
     if not isinstance(data, LineDict):
         kind = type(data).__name__
-        raise MappingError(
-            f"{path}: the top level must be a mapping of settings (key: value), not a {kind}."
-        )
+        raise MappingError(f"{path}: the top level must be a mapping of settings (key: value), not a {kind}.")
     if not hasattr(data, "key_lines"):
         data.key_lines = {}
     return data
@@ -104,8 +106,7 @@ class YamlReader:
             if key not in allowed:
                 raise self.fail(
                     data.line_of(key),
-                    f"unknown setting {key!r} in {what}.{suggest(str(key), allowed)} "
-                    f"Allowed: {', '.join(allowed)}.",
+                    f"unknown setting {key!r} in {what}.{suggest(str(key), allowed)} Allowed: {', '.join(allowed)}.",
                 )
 
     def mapping(self, data: LineDict, key: str, what: str) -> LineDict:

@@ -34,7 +34,7 @@ def token(name: str, value: Any) -> str:
 
 
 def _digest(name: str, value: Any) -> bytes:
-    return hashlib.sha256(f"{name}\0{_ENCODE(value)}".encode()).digest()[:TOKEN // 4 * 3]
+    return hashlib.sha256(f"{name}\0{_ENCODE(value)}".encode()).digest()[: TOKEN // 4 * 3]
 
 
 def fingerprint(values: Mapping[str, Any], names: Iterable[str]) -> str:
@@ -51,11 +51,13 @@ def changed_fields(stored: str | None, values: Mapping[str, Any], names: Iterabl
     """The fields whose value is not among those recorded; empty when nothing was recorded."""
     if not stored:
         return []
-    known = {stored[i:i + TOKEN] for i in range(0, len(stored), TOKEN)}
+    known = {stored[i : i + TOKEN] for i in range(0, len(stored), TOKEN)}
     return [name for name in names if token(name, values.get(name)) not in known]
 
 
 def stale_message(changed: list[str]) -> str:
-    return (f"edited since plangen wrote it, and the sheet changed since: {', '.join(changed)}. Kept as is: "
-            "bring the changes into the plan, or use --replace-edited to write a new plan (the edited copy is "
-            "kept beside it)")
+    return (
+        f"edited since plangen wrote it, and the sheet changed since: {', '.join(changed)}. Kept as is: "
+        "bring the changes into the plan, or use --replace-edited to write a new plan (the edited copy is "
+        "kept beside it)"
+    )

@@ -125,8 +125,9 @@ class Journal:
 class LocalSink:
     """Delivers rendered plans into a folder tree; writes nothing at all in a dry run."""
 
-    def __init__(self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False,
-                 data_fields: tuple[str, ...] = ()):
+    def __init__(
+        self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False, data_fields: tuple[str, ...] = ()
+    ):
         self.out_dir = Path(out_dir).resolve()
         self.data_fields = data_fields  # the fields read from the sheet, fingerprinted with each plan
         self.replace_edited = replace_edited
@@ -180,8 +181,12 @@ class LocalSink:
             if not self.replace_edited:
                 if changed:
                     return Delivery(STALE, shown, stale_message(changed))
-                return Delivery(KEPT_EDITED, shown, "edited since plangen wrote it; kept as is "
-                                "(use --replace-edited to write a new plan and keep the edited copy)")
+                return Delivery(
+                    KEPT_EDITED,
+                    shown,
+                    "edited since plangen wrote it; kept as is "
+                    "(use --replace-edited to write a new plan and keep the edited copy)",
+                )
             backup = self._backup_path(target)
             if not self.dry_run:
                 atomic_write(backup, current)
@@ -226,12 +231,12 @@ class LocalWriter:
     data_fields: tuple[str, ...] = ()
     _sink: LocalSink | None = field(default=None, repr=False, compare=False)
 
-    def write(self, name: PlanName, data: bytes,
-              values: dict[str, Any]) -> tuple[Delivery | StudentError, str | None]:
+    def write(self, name: PlanName, data: bytes, values: dict[str, Any]) -> tuple[Delivery | StudentError, str | None]:
         """The outcome, and the digest of what was written (None: nothing written)."""
         if self._sink is None:
-            self._sink = LocalSink(self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run,
-                                   data_fields=self.data_fields)
+            self._sink = LocalSink(
+                self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run, data_fields=self.data_fields
+            )
         try:
             delivery = self._sink.deliver(name.relpath, data, values)
         except StudentError as exc:

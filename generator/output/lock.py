@@ -59,7 +59,8 @@ class OutDirLock:
                 handle.close()
                 raise ConfigError(
                     f"another plangen run is writing to {self.out_dir} right now; nothing was written. Wait for it "
-                    "to finish and run again, or give this run another folder with --out.")
+                    "to finish and run again, or give this run another folder with --out."
+                )
             time.sleep(0.1)
         self._handle = handle
         return self

@@ -32,8 +32,18 @@ STATE_FILE = ".plangen/overview.json"
 SOON_DAYS = 30
 SCHOOL_YEAR_START = 7  # July: the timeline runs to the end of June
 NOT_GENERATED = "not generated yet"
-COLUMNS = ("Student", "Key", "Plan", "Last status", "Plan type", "Next annual review", "Days until review",
-           "Next re-evaluation", "Service minutes/week", "Provider")
+COLUMNS = (
+    "Student",
+    "Key",
+    "Plan",
+    "Last status",
+    "Plan type",
+    "Next annual review",
+    "Days until review",
+    "Next re-evaluation",
+    "Service minutes/week",
+    "Provider",
+)
 OVERDUE_FILL = "FFC7CE"  # Excel's "bad" red
 SOON_FILL = "FFEB9C"  # Excel's "neutral" yellow
 LINK_COLOR = "0563C1"  # Excel's hyperlink blue
@@ -81,32 +91,40 @@ class Overview:
     title: str  # what the caseload is: the mapping's file name
 
 
-def build_overview(mapping: Mapping, everyone: Roster, report: Report, today: dt.date,
-                   history: dict[str, dict[str, str]]) -> Overview:
+def build_overview(
+    mapping: Mapping, everyone: Roster, report: Report, today: dt.date, history: dict[str, dict[str, str]]
+) -> Overview:
     """One row per student the mapping knows (failed ones too), sorted by the next meeting date."""
     latest = dict(history)
     for outcome in report.outcomes:
         if outcome.key:
-            latest[outcome.key] = {"status": outcome.status, "plan": outcome.output or latest.get(
-                outcome.key, {}).get("plan", "")}
+            latest[outcome.key] = {
+                "status": outcome.status,
+                "plan": outcome.output or latest.get(outcome.key, {}).get("plan", ""),
+            }
     rows = []
     for student in everyone.students:
         seen = latest.get(student.key, {})
-        rows.append(OverviewRow(
-            name=student.display_name, key=student.key, plan=seen.get("plan", ""),
-            status=seen.get("status", NOT_GENERATED),
-            plan_type=_text(_field(mapping, student.values, "plan_type")),
-            annual_review=_date(_field(mapping, student.values, "annual_review")),
-            reevaluation=_date(_field(mapping, student.values, "reevaluation")),
-            minutes_per_week=_minutes(_field(mapping, student.values, "minutes_per_week")),
-            provider=_text(_field(mapping, student.values, "provider")),
-        ))
+        rows.append(
+            OverviewRow(
+                name=student.display_name,
+                key=student.key,
+                plan=seen.get("plan", ""),
+                status=seen.get("status", NOT_GENERATED),
+                plan_type=_text(_field(mapping, student.values, "plan_type")),
+                annual_review=_date(_field(mapping, student.values, "annual_review")),
+                reevaluation=_date(_field(mapping, student.values, "reevaluation")),
+                minutes_per_week=_minutes(_field(mapping, student.values, "minutes_per_week")),
+                provider=_text(_field(mapping, student.values, "provider")),
+            )
+        )
     for failure in everyone.failures:
         if not failure.key:
             continue  # a row without a key is not a student yet; the run report names it
         seen = latest.get(failure.key, {})
-        rows.append(OverviewRow(failure.display_name, failure.key, seen.get("plan", ""), FAILED, "", None, None,
-                                None, ""))
+        rows.append(
+            OverviewRow(failure.display_name, failure.key, seen.get("plan", ""), FAILED, "", None, None, None, "")
+        )
     rows.sort(key=lambda r: (r.next_meeting is None, r.next_meeting or dt.date.max, r.name.casefold(), r.key))
     return Overview(rows, today, mapping.path.stem)
 
@@ -146,25 +164,38 @@ def load_history(out_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def save_history(out_dir: Path, overview: Overview) -> None:
-    state = {row.key: {"status": row.status, "plan": row.plan} for row in overview.rows
-             if row.status != NOT_GENERATED}
+    state = {row.key: {"status": row.status, "plan": row.plan} for row in overview.rows if row.status != NOT_GENERATED}
     atomic_write(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def overview_xlsx(overview: Overview) -> bytes:
     """The table as a workbook: title row, frozen header with filters, urgent rows filled."""
     sheet = SimpleSheet("Caseload", widths=WIDTHS, page_header=CONFIDENTIAL, frozen_rows=2, filter_row=2)
-    sheet.append([f"{CONFIDENTIAL} - caseload overview ({overview.title}), as of {overview.today.isoformat()}"],
-                 sheet.style(CellStyle(bold=True, color="9C0006")))
+    sheet.append(
+        [f"{CONFIDENTIAL} - caseload overview ({overview.title}), as of {overview.today.isoformat()}"],
+        sheet.style(CellStyle(bold=True, color="9C0006")),
+    )
     sheet.append(list(COLUMNS), sheet.style(CellStyle(bold=True)))
     for row in overview.rows:
         fill = {"overdue": OVERDUE_FILL, "soon": SOON_FILL}.get(row.urgency(overview.today))
         plain, date = sheet.style(CellStyle(fill=fill)), sheet.style(CellStyle(fill=fill, date=True))
         link = sheet.style(CellStyle(fill=fill, color=LINK_COLOR, underline=True)) if row.plan else plain
-        sheet.append([row.name, row.key, row.plan, row.status, row.plan_type, row.annual_review,
-                      row.days_until_review(overview.today), row.reevaluation, row.minutes_per_week, row.provider],
-                     [plain, plain, link, plain, plain, date, plain, date, plain, plain],
-                     {2: row.plan} if row.plan else None)
+        sheet.append(
+            [
+                row.name,
+                row.key,
+                row.plan,
+                row.status,
+                row.plan_type,
+                row.annual_review,
+                row.days_until_review(overview.today),
+                row.reevaluation,
+                row.minutes_per_week,
+                row.provider,
+            ],
+            [plain, plain, link, plain, plain, date, plain, date, plain, plain],
+            {2: row.plan} if row.plan else None,
+        )
     return sheet.save()
 
 
@@ -182,8 +213,7 @@ class OverviewFiles:
         return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
 
 
-def write_overview(out_dir: Path, mapping: Mapping, everyone: Roster, report: Report,
-                   today: dt.date) -> OverviewFiles:
+def write_overview(out_dir: Path, mapping: Mapping, everyone: Roster, report: Report, today: dt.date) -> OverviewFiles:
     """Write caseload.xlsx and caseload.html into the out folder and remember this run's statuses."""
     overview = build_overview(mapping, everyone, report, today, load_history(out_dir))
     files = OverviewFiles(overview.title, overview_xlsx(overview), overview_html(overview))
@@ -211,14 +241,14 @@ def overview_html(overview: Overview) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
     body = "\n".join(_html_row(row, today) for row in overview.rows)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<meta name=\"robots\" content=\"noindex\"><title>{escape(title)}</title><style>{STYLE}</style></head>\n"
-        f"<body><header><p class=\"confidential\">{CONFIDENTIAL}</p><h1>{escape(title)}</h1>"
+        f'<meta name="robots" content="noindex"><title>{escape(title)}</title><style>{STYLE}</style></head>\n'
+        f'<body><header><p class="confidential">{CONFIDENTIAL}</p><h1>{escape(title)}</h1>'
         f"<p>As of {today.isoformat()}: {len(overview.rows)} students, sorted by the next meeting. "
-        f"<span class=\"legend\"><span style=\"background:#{OVERDUE_FILL}\">overdue</span>"
-        f"<span style=\"background:#{SOON_FILL}\">within {SOON_DAYS} days</span></span></p></header>\n"
-        f"<table id=\"caseload\"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>\n"
+        f'<span class="legend"><span style="background:#{OVERDUE_FILL}">overdue</span>'
+        f'<span style="background:#{SOON_FILL}">within {SOON_DAYS} days</span></span></p></header>\n'
+        f'<table id="caseload"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>\n'
         f"{_timeline(overview)}\n</body></html>\n"
     )
 
@@ -228,14 +258,23 @@ def _html_row(row: OverviewRow, today: dt.date) -> str:
     if row.plan:
         href = row.plan if row.is_link else quote(row.plan)
         label = "Google Doc" if row.is_link else row.plan
-        plan = f"<a href=\"{escape(href)}\">{escape(label)}</a>"
+        plan = f'<a href="{escape(href)}">{escape(label)}</a>'
     days = row.days_until_review(today)
-    cells = [escape(row.name), escape(row.key), plan, escape(row.status), escape(row.plan_type),
-             _iso(row.annual_review), "" if days is None else str(days), _iso(row.reevaluation),
-             escape(_text(row.minutes_per_week)), escape(row.provider)]
+    cells = [
+        escape(row.name),
+        escape(row.key),
+        plan,
+        escape(row.status),
+        escape(row.plan_type),
+        _iso(row.annual_review),
+        "" if days is None else str(days),
+        _iso(row.reevaluation),
+        escape(_text(row.minutes_per_week)),
+        escape(row.provider),
+    ]
     urgency = row.urgency(today)
-    css = f" class=\"{urgency}\"" if urgency else ""
-    return f"<tr{css} data-key=\"{escape(row.key)}\">" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    css = f' class="{urgency}"' if urgency else ""
+    return f'<tr{css} data-key="{escape(row.key)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
 def _iso(value: dt.date | None) -> str:
@@ -257,10 +296,12 @@ def _timeline(overview: Overview) -> str:
     for monday in sorted(weeks):
         names = weeks[monday]
         css = "week past" if monday < this_week else "week"
-        lines.append(f"<div class=\"{css}\" data-week=\"{monday.isoformat()}\"><span class=\"when\">week of "
-                     f"{monday.isoformat()}</span><span class=\"bar\" style=\"width:{1.2 * len(names):.1f}em\">"
-                     f"{len(names)}</span><span class=\"who\">{escape('; '.join(names))}</span></div>")
+        lines.append(
+            f'<div class="{css}" data-week="{monday.isoformat()}"><span class="when">week of '
+            f'{monday.isoformat()}</span><span class="bar" style="width:{1.2 * len(names):.1f}em">'
+            f'{len(names)}</span><span class="who">{escape("; ".join(names))}</span></div>'
+        )
     if not lines:
         lines.append("<p>No meetings dated before the end of this school year.</p>")
     heading = f"<h2>Meetings by week, to {end - dt.timedelta(days=1)}</h2>"
-    return f"<section class=\"timeline\">{heading}\n" + "\n".join(lines) + "\n</section>"
+    return f'<section class="timeline">{heading}\n' + "\n".join(lines) + "\n</section>"

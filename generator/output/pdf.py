@@ -27,10 +27,12 @@ STATE_FILE = ".plangen/pdf.json"
 SCRATCH = ".plangen/pdf-work"
 PROFILE = ".plangen/libreoffice-profile"  # a private profile: works while the therapist has LibreOffice open
 TIMEOUT_PER_PLAN = 20  # seconds; LibreOffice converts a plan in well under one
-INSTALL_HINT = ("--pdf needs LibreOffice to make the PDFs, and 'soffice' is not installed (or not on PATH). "
-                "Install it (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui; macOS: brew install "
-                "--cask libreoffice; Windows: libreoffice.org, then add its 'program' folder to PATH), or run "
-                "without --pdf.")
+INSTALL_HINT = (
+    "--pdf needs LibreOffice to make the PDFs, and 'soffice' is not installed (or not on PATH). "
+    "Install it (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui; macOS: brew install "
+    "--cask libreoffice; Windows: libreoffice.org, then add its 'program' folder to PATH), or run "
+    "without --pdf."
+)
 
 
 def find_soffice() -> str:
@@ -49,7 +51,8 @@ class PdfResult:
 
     def note(self) -> str:
         return f"PDFs: {len(self.made)} made, {self.unchanged} unchanged" + (
-            f", {len(self.failed)} failed." if self.failed else ".")
+            f", {len(self.failed)} failed." if self.failed else "."
+        )
 
 
 def add_pdfs(soffice: str, out_dir: Path, report: Report) -> None:
@@ -61,8 +64,7 @@ def add_pdfs(soffice: str, out_dir: Path, report: Report) -> None:
 
 def plan_paths(report: Report) -> list[PurePosixPath]:
     """The local plans this run delivered (written, unchanged or kept as edited): each gets a PDF."""
-    return [PurePosixPath(o.output) for o in report.outcomes
-            if o.status != FAILED and o.output.endswith(".docx")]
+    return [PurePosixPath(o.output) for o in report.outcomes if o.status != FAILED and o.output.endswith(".docx")]
 
 
 def make_pdfs(soffice: str, out_dir: Path, plans: Iterable[PurePosixPath]) -> PdfResult:
@@ -92,8 +94,10 @@ def make_pdfs(soffice: str, out_dir: Path, plans: Iterable[PurePosixPath]) -> Pd
         for copy, (relpath, digest) in zip(copies, todo, strict=True):
             pdf = copy.with_suffix(".pdf")
             if not pdf.is_file() or pdf.stat().st_size == 0:
-                result.failed.append(f"{relpath}: LibreOffice could not convert it to PDF. Open it in Word or "
-                                     "LibreOffice to check it, then run again.")
+                result.failed.append(
+                    f"{relpath}: LibreOffice could not convert it to PDF. Open it in Word or "
+                    "LibreOffice to check it, then run again."
+                )
                 continue
             os.replace(pdf, (out_dir / relpath).with_suffix(".pdf"))
             state[str(relpath)] = digest
@@ -107,8 +111,17 @@ def make_pdfs(soffice: str, out_dir: Path, plans: Iterable[PurePosixPath]) -> Pd
 def _convert(soffice: str, out_dir: Path, scratch: Path, copies: list[Path]) -> None:
     """One LibreOffice process for every plan; a plan without a PDF afterwards is reported by the caller."""
     profile = (out_dir / PROFILE).resolve()
-    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(scratch), *map(str, copies)]
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(scratch),
+        *map(str, copies),
+    ]
     try:
         subprocess.run(command, check=False, capture_output=True, timeout=60 + TIMEOUT_PER_PLAN * len(copies))
     except (subprocess.TimeoutExpired, OSError):

@@ -24,8 +24,13 @@ FAILED = "failed"
 
 STATUS_ORDER = (CREATED, UPDATED, REPLACED, UNCHANGED, KEPT_EDITED, STALE, FAILED)
 DRY_RUN_WORDS = {
-    CREATED: "would create", UPDATED: "would update", REPLACED: "would replace",
-    UNCHANGED: "unchanged", KEPT_EDITED: "would keep edited", STALE: "stale", FAILED: "would fail",
+    CREATED: "would create",
+    UPDATED: "would update",
+    REPLACED: "would replace",
+    UNCHANGED: "unchanged",
+    KEPT_EDITED: "would keep edited",
+    STALE: "stale",
+    FAILED: "would fail",
 }
 MANIFEST_COLUMNS = ("key", "display_name", "status", "output", "template", "time", "message")
 

@@ -41,15 +41,23 @@ class CellStyle:
 
 def _text(value: str) -> str:
     """Text for an XML element or a double-quoted attribute (xml.sax.saxutils would import urllib)."""
-    return (_NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        _NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 class SimpleSheet:
     """Rows appended in order; ``save`` gives the workbook's bytes."""
 
-    def __init__(self, title: str, *, widths: Sequence[float] = (), page_header: str = "",
-                 frozen_rows: int = 0, filter_row: int | None = None):
+    def __init__(
+        self,
+        title: str,
+        *,
+        widths: Sequence[float] = (),
+        page_header: str = "",
+        frozen_rows: int = 0,
+        filter_row: int | None = None,
+    ):
         self.title = title
         self.widths = list(widths)
         self.page_header = page_header
@@ -66,8 +74,9 @@ class SimpleSheet:
             self.styles.append(style)
         return self.styles.index(style)
 
-    def append(self, values: Sequence[Any], styles: Sequence[int] | int = 0,
-               links: dict[int, str] | None = None) -> None:
+    def append(
+        self, values: Sequence[Any], styles: Sequence[int] | int = 0, links: dict[int, str] | None = None
+    ) -> None:
         """One row; ``styles`` per cell (or one for all), ``links``: 0-based column -> link target."""
         number = len(self.rows) + 1
         cells = []
@@ -115,69 +124,99 @@ class SimpleSheet:
             absolute = "$" + area.replace(":", ":$")
             absolute = re.sub(r"([A-Z]+)(\d+)", r"\1$\2", absolute)
             sheet = "'" + self.title.replace("'", "''") + "'"
-            names = (f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-                     f"{_text(sheet)}!{absolute}</definedName></definedNames>")
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" '
-                f'xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews><sheets>'
-                f'<sheet name="{_text(self.title)}" sheetId="1" r:id="rId1"/></sheets>'
-                f"{names}</workbook>")
+            names = (
+                f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+                f"{_text(sheet)}!{absolute}</definedName></definedNames>"
+            )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" '
+            f'xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews><sheets>'
+            f'<sheet name="{_text(self.title)}" sheetId="1" r:id="rId1"/></sheets>'
+            f"{names}</workbook>"
+        )
 
     def _styles(self) -> str:
-        fonts = [(False, None, False)] + sorted({(s.bold, s.color, s.underline) for s in self.styles}
-                                                - {(False, None, False)}, key=repr)
+        fonts = [(False, None, False)] + sorted(
+            {(s.bold, s.color, s.underline) for s in self.styles} - {(False, None, False)}, key=repr
+        )
         fills = sorted({s.fill for s in self.styles if s.fill})
         xfs = []
         for s in self.styles:
             font = fonts.index((s.bold, s.color, s.underline))
             fill = fills.index(s.fill) + 2 if s.fill else 0  # 0 and 1 are the two fills Excel reserves
             number = DATE_FORMAT_ID if s.date else 0
-            xfs.append(f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
-                       + (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
-                       + (' applyNumberFormat="1"' if number else "") + "/>")
+            xfs.append(
+                f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
+                + (' applyFont="1"' if font else "")
+                + (' applyFill="1"' if fill else "")
+                + (' applyNumberFormat="1"' if number else "")
+                + "/>"
+            )
         font_xml = "".join(
-            "<font>" + ("<b/>" if bold else "") + ('<u val="single"/>' if underline else "")
-            + '<sz val="11"/>' + (f'<color rgb="FF{color}"/>' if color else "") + '<name val="Calibri"/></font>'
-            for bold, color, underline in fonts)
-        fill_xml = "".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{f}"/><bgColor indexed="64"/>'
-                           f"</patternFill></fill>" for f in fills)
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
-                f'<numFmts count="1"><numFmt numFmtId="{DATE_FORMAT_ID}" formatCode="yyyy-mm-dd"/></numFmts>'
-                f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
-                f'<fills count="{len(fills) + 2}"><fill><patternFill patternType="none"/></fill>'
-                f'<fill><patternFill patternType="gray125"/></fill>{fill_xml}</fills>'
-                '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-                f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-                "</styleSheet>")
+            "<font>"
+            + ("<b/>" if bold else "")
+            + ('<u val="single"/>' if underline else "")
+            + '<sz val="11"/>'
+            + (f'<color rgb="FF{color}"/>' if color else "")
+            + '<name val="Calibri"/></font>'
+            for bold, color, underline in fonts
+        )
+        fill_xml = "".join(
+            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{f}"/><bgColor indexed="64"/></patternFill></fill>'
+            for f in fills
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
+            f'<numFmts count="1"><numFmt numFmtId="{DATE_FORMAT_ID}" formatCode="yyyy-mm-dd"/></numFmts>'
+            f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
+            f'<fills count="{len(fills) + 2}"><fill><patternFill patternType="none"/></fill>'
+            f'<fill><patternFill patternType="gray125"/></fill>{fill_xml}</fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        )
 
     def _sheet(self) -> Iterator[str]:
-        view = "<sheetView workbookViewId=\"0\"/>"
+        view = '<sheetView workbookViewId="0"/>'
         if self.frozen_rows:
             top = f"A{self.frozen_rows + 1}"
-            view = (f'<sheetView workbookViewId="0"><pane ySplit="{self.frozen_rows}" topLeftCell="{top}" '
-                    f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
-                    f'sqref="{top}"/></sheetView>')
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                       for i, w in enumerate(self.widths, start=1))
+            view = (
+                f'<sheetView workbookViewId="0"><pane ySplit="{self.frozen_rows}" topLeftCell="{top}" '
+                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
+                f'sqref="{top}"/></sheetView>'
+            )
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths, start=1)
+        )
         area = self._filter_range()
         links = "".join(f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, (ref, _) in enumerate(self.links, start=1))
         header = _text(self.page_header.replace("&", "&&"))
-        yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
-               f'xmlns:r="{RELATIONSHIPS}"><dimension ref="A1:{self.last_cell}"/><sheetViews>{view}</sheetViews>'
-               f'<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+        yield (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+            f'xmlns:r="{RELATIONSHIPS}"><dimension ref="A1:{self.last_cell}"/><sheetViews>{view}</sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+        )
         yield from self.rows
-        yield ("</sheetData>" + (f'<autoFilter ref="{area}"/>' if area else "")
-                + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
-                + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-                + (f"<headerFooter><oddHeader>&amp;C{header}</oddHeader></headerFooter>" if header else "")
-                + "</worksheet>")
+        yield (
+            "</sheetData>"
+            + (f'<autoFilter ref="{area}"/>' if area else "")
+            + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
+            + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+            + (f"<headerFooter><oddHeader>&amp;C{header}</oddHeader></headerFooter>" if header else "")
+            + "</worksheet>"
+        )
 
     def _sheet_rels(self) -> str:
-        rels = "".join(f'<Relationship Id="rId{n}" Type="{HYPERLINK}" Target="{_text(target)}" '
-                       'TargetMode="External"/>' for n, (_, target) in enumerate(self.links, start=1))
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{rels}</Relationships>')
+        rels = "".join(
+            f'<Relationship Id="rId{n}" Type="{HYPERLINK}" Target="{_text(target)}" TargetMode="External"/>'
+            for n, (_, target) in enumerate(self.links, start=1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{rels}</Relationships>'
+        )
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

@@ -53,8 +53,9 @@ def _date(row: Row, header: str | None, column: Callable[[str], Column]) -> dt.d
 
 
 def _choose(group: list[Span], today: dt.date) -> list[Row]:
-    now = [(row, start) for row, start, end in group
-           if (start is None or start <= today) and (end is None or end >= today)]
+    now = [
+        (row, start) for row, start, end in group if (start is None or start <= today) and (end is None or end >= today)
+    ]
     if now:
         return [row for row, _start in now]
     upcoming = [(start, row) for row, start, _end in group if start is not None and start > today]

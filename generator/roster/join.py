@@ -66,10 +66,13 @@ class MissingColumns:
     def raise_if_any(self) -> None:
         if not self.lines:
             return
-        existing = [f"Columns in {label}: {', '.join(repr(c) for c in table.column_names())}."
-                    for label, table in self.tables.items()]
-        raise SourceError("\n".join(self.lines + existing
-                                    + ["Fix the column name in the mapping, or the header in the sheet."]))
+        existing = [
+            f"Columns in {label}: {', '.join(repr(c) for c in table.column_names())}."
+            for label, table in self.tables.items()
+        ]
+        raise SourceError(
+            "\n".join(self.lines + existing + ["Fix the column name in the mapping, or the header in the sheet."])
+        )
 
 
 def _field_columns(spec: FieldSpec) -> list[str]:
@@ -88,23 +91,33 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
         parts: list[KeyPart] = []
         for index, header in enumerate(spec.key_columns):
             field_name = mapping.key_fields[index] if index < len(mapping.key_fields) else mapping.key
-            column = missing.require(table, header, f"{source_what} key" if len(tables) > 1
-                                     else f"{mapping.where(field_name)}: field {field_name!r}")
+            column = missing.require(
+                table,
+                header,
+                f"{source_what} key" if len(tables) > 1 else f"{mapping.where(field_name)}: field {field_name!r}",
+            )
             if column is None or all(part.column != column for part in parts):  # "Last, First" split: read once
                 parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
-        rows = SourceRows(spec, table, parts[0].column,  # None only when raise_if_any below raises
-                          KeyReader(parts, ignore_case=mapping.key_ignore_case))
+        rows = SourceRows(
+            spec,
+            table,
+            parts[0].column,  # None only when raise_if_any below raises
+            KeyReader(parts, ignore_case=mapping.key_ignore_case),
+        )
         for header, purpose in source_columns(spec):
             rows.columns[normalize_header(header)] = cast(
-                Column, missing.require(table, header, f"{source_what} {purpose}"))
+                Column, missing.require(table, header, f"{source_what} {purpose}")
+            )
         result[name] = rows
     for field_spec in mapping.fields.values():
         if field_spec.is_computed or mapping.source_of(field_spec) not in result:
             continue
         rows = result[mapping.source_of(field_spec)]
         for header in _field_columns(field_spec):
-            rows.columns[normalize_header(header)] = cast(Column, missing.require(
-                rows.table, header, f"{mapping.where(field_spec.name)}: field {field_spec.name!r}"))
+            rows.columns[normalize_header(header)] = cast(
+                Column,
+                missing.require(rows.table, header, f"{mapping.where(field_spec.name)}: field {field_spec.name!r}"),
+            )
     missing.raise_if_any()
     for rows in result.values():
         _group(rows)
@@ -130,8 +143,9 @@ def passes(conditions: list[Condition], rows: SourceRows, row: Row) -> bool:
         return all(c.holds(cell) for c in conditions)
     except PatternTimeout as exc:
         column = rows.column(read[-1]) if read else None
-        raise SourceError(f"{row.location.describe(column)}: {exc}. A 'matches' condition of the mapping reads "
-                          "this cell.") from None
+        raise SourceError(
+            f"{row.location.describe(column)}: {exc}. A 'matches' condition of the mapping reads this cell."
+        ) from None
 
 
 def _group(rows: SourceRows) -> None:
@@ -177,8 +191,10 @@ def key_variant_warnings(sources: dict[str, SourceRows], keys: list[str]) -> lis
                 forms.setdefault(form, row.location.describe(rows.key_column))
         if len(forms) > 1:
             listed = ", ".join(f"{form!r} ({where})" for form, where in forms.items())
-            warnings.append(f"one student's key is written {len(forms)} ways: {listed}; read as the same student. "
-                            "Type it the same way everywhere to silence this.")
+            warnings.append(
+                f"one student's key is written {len(forms)} ways: {listed}; read as the same student. "
+                "Type it the same way everywhere to silence this."
+            )
     return warnings
 
 
@@ -192,8 +208,10 @@ def unmatched_warnings(mapping: Mapping, sources: dict[str, SourceRows], keys: l
         extra = [next(iter(rows.shown[k])) for k in rows.groups if k not in wanted]
         if extra:
             shown = ", ".join(extra[:10]) + (", …" if len(extra) > 10 else "")
-            warnings.append(f"{rows.table.label} has rows for {len(extra)} student(s) who get no plan "
-                            f"(not in {', '.join(mapping.roster)}): {shown}.")
+            warnings.append(
+                f"{rows.table.label} has rows for {len(extra)} student(s) who get no plan "
+                f"(not in {', '.join(mapping.roster)}): {shown}."
+            )
         for row in rows.blank_keys:
             warnings.append(f"{row.location.describe(rows.key_column)}: the student key is blank; row ignored.")
     return warnings
@@ -206,6 +224,8 @@ def left_blank_warnings(mapping: Mapping, tables: dict[str, Table]) -> list[str]
         if name in tables or not spec.options.optional:
             continue
         fields = [f.name for f in mapping.fields.values() if not f.is_computed and mapping.source_of(f) == name]
-        warnings.append(f"source {name!r} (optional) was not given, so {', '.join(fields) or 'its fields'} "
-                        f"{'is' if len(fields) == 1 else 'are'} left blank.")
+        warnings.append(
+            f"source {name!r} (optional) was not given, so {', '.join(fields) or 'its fields'} "
+            f"{'is' if len(fields) == 1 else 'are'} left blank."
+        )
     return warnings

@@ -23,8 +23,10 @@ from generator.roster.students import Student
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Windows device names, as CPython 3.13's ntpath.isreserved lists them: a name is reserved when the part
 # before its first dot, trailing spaces removed, is one of these ("CON .v2" and "com¹.txt" included).
-_RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-                            | {f"{p}{c}" for p in ("COM", "LPT") for c in "123456789\u00b9\u00b2\u00b3"})
+_RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{p}{c}" for p in ("COM", "LPT") for c in "123456789\u00b9\u00b2\u00b3"}
+)
 MAX_COMPONENT = 120  # characters: long names are hard to read in a folder listing
 MAX_COMPONENT_BYTES = 200  # UTF-8 bytes: filesystems allow 255; room is left for " (KEY)", " (edited ...)", ".docx"
 
@@ -108,7 +110,8 @@ def _disambiguate(names: dict[str, PlanName]) -> dict[str, PlanName]:
         for key in keys:
             name = names[key]
             suffix = f" ({safe_component(key)})"
-            room = cut_to_bytes(name.folder[: MAX_COMPONENT - len(suffix)],
-                                MAX_COMPONENT_BYTES - len(suffix.encode("utf-8")))
+            room = cut_to_bytes(
+                name.folder[: MAX_COMPONENT - len(suffix)], MAX_COMPONENT_BYTES - len(suffix.encode("utf-8"))
+            )
             result[key] = PlanName(safe_component(room.rstrip(" .") + suffix), name.filename, collided=True)
     return result

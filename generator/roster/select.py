@@ -76,10 +76,13 @@ def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[S
         else:
             wanted.add(_same_key(by_name[0].key))
     if problems:
-        raise ConfigError("\n".join(problems) + " Use the key column's value or the name plangen prints (either "
-                          "name order).")
-    return ([s for s in roster.students if _same_key(s.key) in wanted],
-            [f for f in roster.failures if f.key and _same_key(f.key) in wanted])
+        raise ConfigError(
+            "\n".join(problems) + " Use the key column's value or the name plangen prints (either name order)."
+        )
+    return (
+        [s for s in roster.students if _same_key(s.key) in wanted],
+        [f for f in roster.failures if f.key and _same_key(f.key) in wanted],
+    )
 
 
 def _due(students: list[Student], mapping: Mapping, days: int, today: dt.date) -> list[Student]:

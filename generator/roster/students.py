@@ -82,19 +82,29 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
     for name in mapping.roster:
         table = sources[name].table
         if not table.rows:
-            raise SourceError(f"{table.label}: has a header row but no students under it. Check that this is the "
-                              "right file and sheet.")
+            raise SourceError(
+                f"{table.label}: has a header row but no students under it. Check that this is the "
+                "right file and sheet."
+            )
     keys = roster_keys(mapping, sources)
-    roster = Roster(warnings=[*left_blank_warnings(mapping, tables), *unmatched_warnings(mapping, sources, keys),
-                              *key_variant_warnings(sources, keys)])
+    roster = Roster(
+        warnings=[
+            *left_blank_warnings(mapping, tables),
+            *unmatched_warnings(mapping, sources, keys),
+            *key_variant_warnings(sources, keys),
+        ]
+    )
     for name in mapping.roster:
         rows = sources[name]
         for row in rows.blank_keys:
-            roster.failures.append(StudentFailure(
-                key="", display_name=f"row {row.location.row}",
-                message=f"{row.location.describe(rows.key_column)}: the student key is blank. "
-                        "Fill it in, or delete the row if it is not a student.",
-            ))
+            roster.failures.append(
+                StudentFailure(
+                    key="",
+                    display_name=f"row {row.location.row}",
+                    message=f"{row.location.describe(rows.key_column)}: the student key is blank. "
+                    "Fill it in, or delete the row if it is not a student.",
+                )
+            )
     builder = _StudentBuilder(mapping, sources, today, shown_keys(mapping, sources))
     for key in keys:
         outcome = builder.build(key)
@@ -114,8 +124,10 @@ def missing_from_sources(mapping: Mapping, sources: dict[str, SourceRows], stude
             continue
         missing = [s.display_name for s in students if s.key not in rows.groups]
         if missing:
-            warnings.append(f"{rows.table.label} (source {name!r}) has no rows for {len(missing)} of "
-                            f"{len(students)} students: {', '.join(missing)}.")
+            warnings.append(
+                f"{rows.table.label} (source {name!r}) has no rows for {len(missing)} of "
+                f"{len(students)} students: {', '.join(missing)}."
+            )
     return warnings
 
 
@@ -146,12 +158,16 @@ class _StudentBuilder:
             if key in rows.duplicates:
                 where = ", ".join(str(row.location.row) for row in rows.duplicates[key])
                 forms = list(rows.shown.get(key, {}))
-                same = (f"have the same {rows.keys.describe() if rows.keys else repr(rows.key_column.name)}"
-                        if len(forms) < 2 else
-                        "have keys that are the same student written differently (" + ", ".join(map(repr, forms)) + ")")
-                messages.append(f"{rows.table.label}: rows {where} {same}. Each student needs exactly one row: fix "
-                                "the key or delete the extra row. If these rows are one student with several "
-                                "services or goals, set 'rows_per_student: many' in the mapping.")
+                same = (
+                    f"have the same {rows.keys.describe() if rows.keys else repr(rows.key_column.name)}"
+                    if len(forms) < 2
+                    else "have keys that are the same student written differently (" + ", ".join(map(repr, forms)) + ")"
+                )
+                messages.append(
+                    f"{rows.table.label}: rows {where} {same}. Each student needs exactly one row: fix "
+                    "the key or delete the extra row. If these rows are one student with several "
+                    "services or goals, set 'rows_per_student: many' in the mapping."
+                )
         return messages
 
     def identity_conflicts(self, key: str) -> list[str]:
@@ -174,7 +190,8 @@ class _StudentBuilder:
                     f"{first.location.describe(first_col)} and {other.location.describe(other_col)} share the student "
                     f"key {self.shown.get(key, key)!r} but have a different {name!r}: these look like two different "
                     "children, so no plan is made from these rows. Give each child their own key (an ID column, or "
-                    f"add {name!r} to the key: key: [..., {name}]), or fix the {name!r} that is wrong.")
+                    f"add {name!r} to the key: key: [..., {name}]), or fix the {name!r} that is wrong."
+                )
         return messages
 
     def build(self, identity: str) -> Student | StudentFailure:
@@ -241,8 +258,12 @@ class _StudentBuilder:
             student_rows = [row for row in student_rows if passes(spec.where, rows, row)]
         if spec.type == "records":
             return self.records(spec, rows, student_rows, values)
-        cells = [(row, column, value) for row in student_rows for column in self.columns_of(spec, rows)
-                 if not is_blank(value := row.get(column))]
+        cells = [
+            (row, column, value)
+            for row in student_rows
+            for column in self.columns_of(spec, rows)
+            if not is_blank(value := row.get(column))
+        ]
         if spec.type == "list":
             return self.list_value(spec, cells)
         if not cells:
@@ -266,8 +287,10 @@ class _StudentBuilder:
         if not differing:
             return first
         other = differing[0]
-        where = (f"field {spec.name!r} differs between {first[0].location.describe(first[1])} and "
-                 f"{other[0].location.describe(other[1])}")
+        where = (
+            f"field {spec.name!r} differs between {first[0].location.describe(first[1])} and "
+            f"{other[0].location.describe(other[1])}"
+        )
         rule = spec.conflicts or self.mapping.conflicts
         if rule == "error":
             raise CellError(f"{where}. Make the rows agree, or set 'conflicts: first' in the mapping.")
@@ -295,8 +318,9 @@ class _StudentBuilder:
             raise CellError(required_message(spec))
         return items
 
-    def records(self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row],
-                values: dict[str, Any]) -> list[dict[str, Any]]:
+    def records(
+        self, spec: FieldSpec, rows: SourceRows, student_rows: list[Row], values: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """One item per row (or per column group of a row), de-duplicated (a goals x services cross-join must not
         double goals), sorted."""
         items: list[dict[str, Any]] = []
@@ -319,8 +343,9 @@ class _StudentBuilder:
             raise CellError(required_message(spec))
         return items
 
-    def record_item(self, spec: FieldSpec, rows: SourceRows, row: Row, number: str,
-                    *scopes: Scope[str, Any]) -> dict[str, Any] | None:
+    def record_item(
+        self, spec: FieldSpec, rows: SourceRows, row: Row, number: str, *scopes: Scope[str, Any]
+    ) -> dict[str, Any] | None:
         """One record; in a repeated column group, None when every cell of the group is empty."""
         item: dict[str, Any] = {}
         read_any = not spec.repeat
@@ -340,9 +365,11 @@ class _StudentBuilder:
         try:
             text = render_in(self.template(spec.value or ""), *scopes)
         except JinjaTemplateError as exc:
-            raise CellError(f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
-                             f"computed: {exc}. Fields are computed in the order they are listed; "
-                             "a field can only use fields listed above it.") from None
+            raise CellError(
+                f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
+                f"computed: {exc}. Fields are computed in the order they are listed; "
+                "a field can only use fields listed above it."
+            ) from None
         if spec.type == "list":
             return [item for item in to_list(text, spec.separator) if item]
         return convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)", self.mapping)

@@ -33,7 +33,11 @@ class CellError(Exception):
 EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 
 EMPTY: dict[str, Callable[[], Any]] = {
-    "text": str, "date": lambda: None, "integer": lambda: None, "yesno": lambda: False, "list": list,
+    "text": str,
+    "date": lambda: None,
+    "integer": lambda: None,
+    "yesno": lambda: False,
+    "list": list,
     "records": list,
 }
 
@@ -41,12 +45,16 @@ EMPTY: dict[str, Callable[[], Any]] = {
 def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as_type: str | None = None) -> Any:
     """A cell as its field's type; a located CellError says what to fix in the sheet."""
     if isinstance(value, UncachedFormula):
-        raise CellError(f"{where}: {spec.name} is a formula saved without its result (the file was written "
-                         "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
-                         "again.")
+        raise CellError(
+            f"{where}: {spec.name} is a formula saved without its result (the file was written "
+            "by a program, not saved by Excel). Open it in Excel or LibreOffice, save it, and run "
+            "again."
+        )
     if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-        raise CellError(f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
-                         "in the sheet (or type the value), then save.")
+        raise CellError(
+            f"{where}: {spec.name} shows the Excel formula error {value.strip()}. Fix the formula "
+            "in the sheet (or type the value), then save."
+        )
     try:
         if spec.pattern is not None and spec.pattern.groupindex:
             return parts(spec, value, where, mapping)
@@ -66,6 +74,7 @@ def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as
     except ValueError as exc:
         raise CellError(f"{where}: {spec.name} is {exc}.") from None
 
+
 def parts(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping) -> dict[str, str]:
     """A pattern with named groups reads a cell like "30 min x 2 Times = 60 min Weekly" into its parts.
 
@@ -83,8 +92,10 @@ def parts(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping) -> d
         text = split_code(text, spec.part)
     match = spec.pattern.fullmatch(" ".join(text.split()))
     if match is None:
-        raise CellError(f"{where}: {spec.name} does not have the form the mapping's pattern expects "
-                        f"({mapping.path}, line {spec.line}). Fix the cell, or widen the pattern.")
+        raise CellError(
+            f"{where}: {spec.name} does not have the form the mapping's pattern expects "
+            f"({mapping.path}, line {spec.line}). Fix the cell, or widen the pattern."
+        )
     return {name: (match.group(name) or "").strip() for name in names}
 
 
@@ -103,6 +114,7 @@ def reshape(spec: FieldSpec, value: Any) -> Any:
     if spec.value_map:
         value = spec.value_map.get(normalize_value(value), value)
     return value
+
 
 def _formatted_date(value: Any, date_format: str) -> FormattedDate:
     date = to_date(value)
@@ -123,10 +135,13 @@ def converter(spec: FieldSpec, kind: str, mapping: Mapping) -> Callable[[Any], A
         return lambda v: to_text(FormattedDate(v, date_format) if isinstance(v, dt.date) else v, date_format)
     return lambda v: to_text(v, date_format)  # what the sheet shows (80%, $12.50); plain dates in date_format
 
+
 def required_message(spec: FieldSpec) -> str:
     columns = ", ".join(repr(c) for c in spec.source_columns() or spec.item_columns())
-    return (f"required field {spec.name!r} is empty (column {columns}). "
-            "Fill it in the sheet, or give the field a default in the mapping.")
+    return (
+        f"required field {spec.name!r} is empty (column {columns}). "
+        "Fill it in the sheet, or give the field a default in the mapping."
+    )
 
 
 def sort_key(value: Any) -> tuple:

@@ -18,11 +18,16 @@ REPORT_SUFFIXES = EXCEL_SUFFIXES | {".csv", ".tsv"}
 
 def report_files(folder: Path) -> list[Path]:
     """The spreadsheets directly in a folder, by name; hidden files and Excel's ~$ lock files skipped."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-                   and not p.name.startswith((".", "~$")))
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
     if not files:
-        raise SourceError(f"{folder}: has no .csv or .xlsx files. Download the reports into this folder, or "
-                          "point --source at the files.")
+        raise SourceError(
+            f"{folder}: has no .csv or .xlsx files. Download the reports into this folder, or "
+            "point --source at the files."
+        )
     return files
 
 
@@ -40,17 +45,24 @@ def assign_tables(tables: list[Table], signatures: dict[str, list[str]]) -> dict
         if len(fits) == 1:
             chosen.setdefault(fits[0], []).append(table)
         elif fits:
-            problems.append(f"{table.label}: has the headers of more than one report ({', '.join(fits)}); name it "
-                            f"with --source {fits[0]}=PATH.")
+            problems.append(
+                f"{table.label}: has the headers of more than one report ({', '.join(fits)}); name it "
+                f"with --source {fits[0]}=PATH."
+            )
         else:
-            problems.append(f"{table.label}: is none of the reports this mapping reads (its header row lacks "
-                            "the headers that identify each one).")
+            problems.append(
+                f"{table.label}: is none of the reports this mapping reads (its header row lacks "
+                "the headers that identify each one)."
+            )
     for name, found in chosen.items():
         if len(found) > 1:
-            problems.append(f"{' and '.join(t.label for t in found)}: are all the {name!r} report; keep one, or "
-                            f"name it with --source {name}=PATH.")
+            problems.append(
+                f"{' and '.join(t.label for t in found)}: are all the {name!r} report; keep one, or "
+                f"name it with --source {name}=PATH."
+            )
     if problems:
-        expected = [f"  {name}: {', '.join(repr(h) for h in headers)}" for name, headers in signatures.items()
-                    if headers]
+        expected = [
+            f"  {name}: {', '.join(repr(h) for h in headers)}" for name, headers in signatures.items() if headers
+        ]
         raise SourceError("\n".join(problems + ["Headers that identify each report:"] + expected))
     return {name: found[0] for name, found in chosen.items()}

@@ -111,8 +111,13 @@ class SheetTimedelta(SheetValue, dt.timedelta):
     __slots__ = _SLOTS
 
 
-def sheet_value(value: Any, shown: str | None = None, epoch: dt.date = EXCEL_EPOCH,
-                number_format: str | None = None, format_id: int = 0) -> Any:
+def sheet_value(
+    value: Any,
+    shown: str | None = None,
+    epoch: dt.date = EXCEL_EPOCH,
+    number_format: str | None = None,
+    format_id: int = 0,
+) -> Any:
     """``value`` carrying its displayed text (or number format) and date system; plain when none adds anything."""
     if (shown is None and number_format is None and epoch == EXCEL_EPOCH) or isinstance(value, bool):
         return value
@@ -121,8 +126,9 @@ def sheet_value(value: Any, shown: str | None = None, epoch: dt.date = EXCEL_EPO
     elif isinstance(value, float):
         result = SheetFloat(value)
     elif isinstance(value, dt.datetime):
-        result = SheetDatetime(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                               value.microsecond)
+        result = SheetDatetime(
+            value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond
+        )
     elif isinstance(value, dt.time):
         result = SheetTime(value.hour, value.minute, value.second, value.microsecond)
     elif isinstance(value, dt.timedelta):
@@ -189,8 +195,7 @@ def to_integer(value: Any) -> int | None:
     text = str(value).strip()
     if "," in text:
         if not THOUSANDS.fullmatch(text):  # "45,0" is a decimal comma, not forty-five thousand
-            raise ValueError("not a number with a decimal point (a decimal comma needs 'number_locale' in the "
-                             "mapping)")
+            raise ValueError("not a number with a decimal point (a decimal comma needs 'number_locale' in the mapping)")
         text = text.replace(",", "")
     try:
         number = float(text)

@@ -26,10 +26,60 @@ SAMPLE = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")  # in order of preference when two split the lines equally well
 
 # Locales by their decimal separator (the language part of en-US, de_CH...); Swiss German uses a point.
-COMMA_LOCALES = {"de", "fr", "es", "it", "nl", "pt", "pl", "ru", "sv", "da", "fi", "nb", "nn", "no", "cs", "sk",
-                 "tr", "id", "ro", "hu", "el", "uk", "bg", "hr", "sl", "lt", "lv", "et", "ca", "eu", "gl", "is"}
-POINT_LOCALES = {"en", "us", "uk", "gb", "ja", "zh", "ko", "he", "th", "hi", "ms", "tl", "ga", "cy", "mt", "de-ch",
-                 "fr-ch", "it-ch"}
+COMMA_LOCALES = {
+    "de",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "pt",
+    "pl",
+    "ru",
+    "sv",
+    "da",
+    "fi",
+    "nb",
+    "nn",
+    "no",
+    "cs",
+    "sk",
+    "tr",
+    "id",
+    "ro",
+    "hu",
+    "el",
+    "uk",
+    "bg",
+    "hr",
+    "sl",
+    "lt",
+    "lv",
+    "et",
+    "ca",
+    "eu",
+    "gl",
+    "is",
+}
+POINT_LOCALES = {
+    "en",
+    "us",
+    "uk",
+    "gb",
+    "ja",
+    "zh",
+    "ko",
+    "he",
+    "th",
+    "hi",
+    "ms",
+    "tl",
+    "ga",
+    "cy",
+    "mt",
+    "de-ch",
+    "fr-ch",
+    "it-ch",
+}
 
 # Cells that can only be read one way: 45,0 / 1.234,5 (decimal comma) and 45.25 / 1,234.5 (decimal point).
 # 1,234 or 1.234 alone could be either (a thousand, or one and a bit) and decides nothing.
@@ -72,19 +122,25 @@ def decode_text(path: Path, data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise SourceError(f"{path}: starts as UTF-16 text but is damaged further on. Export it again from "
-                              "your spreadsheet as 'CSV UTF-8'.") from None
+            raise SourceError(
+                f"{path}: starts as UTF-16 text but is damaged further on. Export it again from "
+                "your spreadsheet as 'CSV UTF-8'."
+            ) from None
     if b"\x00" in data:
-        raise SourceError(f"{path}: contains NUL bytes, so it is not a plain text CSV. "
-                          "Export it again from your spreadsheet as 'CSV UTF-8'.")
+        raise SourceError(
+            f"{path}: contains NUL bytes, so it is not a plain text CSV. "
+            "Export it again from your spreadsheet as 'CSV UTF-8'."
+        )
     if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
+        data = data[len(UTF8_BOM) :]
     try:
         return data.decode("utf-8", errors=_CP1252_FALLBACK)
     except _Undecodable as exc:
-        raise SourceError(f"{path}: line {exc.line} holds bytes that are neither UTF-8 nor Windows-1252 text, so "
-                          "its letters cannot be read safely. Open the file in your spreadsheet and export it again "
-                          "as 'CSV UTF-8'.") from None
+        raise SourceError(
+            f"{path}: line {exc.line} holds bytes that are neither UTF-8 nor Windows-1252 text, so "
+            "its letters cannot be read safely. Open the file in your spreadsheet and export it again "
+            "as 'CSV UTF-8'."
+        ) from None
 
 
 class _Undecodable(Exception):
@@ -97,7 +153,7 @@ def _cp1252_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:
     """Bytes that are not UTF-8 read as Windows-1252: a file saved partly by Excel, partly by a UTF-8 editor."""
     assert isinstance(error, UnicodeDecodeError)
     try:
-        return error.object[error.start:error.end].decode("cp1252"), error.end
+        return error.object[error.start : error.end].decode("cp1252"), error.end
     except UnicodeDecodeError:
         raise _Undecodable(error.object.count(b"\n", 0, error.start) + 1) from None
 
@@ -139,7 +195,8 @@ def detect_decimal(path: Path, rows: list[tuple[int, list[Any]]], delimiter: str
             raise SourceError(
                 f"{path}: numbers are written with a decimal comma (line {comma}) and with a decimal point (line "
                 f"{point}), so they cannot be read safely. Set `number_locale:` in the mapping (e.g. 'de' for "
-                "1.234,5 or 'en' for 1,234.5), or make the numbers in the file agree.")
+                "1.234,5 or 'en' for 1,234.5), or make the numbers in the file agree."
+            )
     if comma:
         return ","
     if point:

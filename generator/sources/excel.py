@@ -103,19 +103,28 @@ def _damaged_file_is_an_error(path: Path) -> Iterator[None]:
     except SourceError:
         raise
     except zipfile.BadZipFile as exc:
-        what = ("is not a valid .xlsx file (it may be password-protected, damaged, or another format "
-                "renamed)") if "not a zip file" in str(exc).lower() else "is damaged (its zip container is broken)"
+        what = (
+            ("is not a valid .xlsx file (it may be password-protected, damaged, or another format renamed)")
+            if "not a zip file" in str(exc).lower()
+            else "is damaged (its zip container is broken)"
+        )
         raise SourceError(f"{path}: {what}. Open it in Excel and save it again as .xlsx without a password.") from None
     except (zlib.error, EOFError) as exc:
-        raise SourceError(f"{path}: is damaged (its zip container is broken: {type(exc).__name__}). Open it in "
-                          "Excel, which can repair it, and save it again as .xlsx.") from None
+        raise SourceError(
+            f"{path}: is damaged (its zip container is broken: {type(exc).__name__}). Open it in "
+            "Excel, which can repair it, and save it again as .xlsx."
+        ) from None
     except (ParseError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError too
-        raise SourceError(f"{path}: is damaged (a part inside it is not well-formed XML). Open it in Excel, which "
-                          "can repair it, and save it again as .xlsx.") from exc
+        raise SourceError(
+            f"{path}: is damaged (a part inside it is not well-formed XML). Open it in Excel, which "
+            "can repair it, and save it again as .xlsx."
+        ) from exc
     except (KeyError, OSError, ValueError, TypeError, AttributeError, IndexError) as exc:
         # Messages from the readers can quote cell text; name only the kind of failure.
-        raise SourceError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}): it is damaged or "
-                          "not really .xlsx. Open it in Excel and save it again as .xlsx.") from None
+        raise SourceError(
+            f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}): it is damaged or "
+            "not really .xlsx. Open it in Excel and save it again as .xlsx."
+        ) from None
 
 
 def _open(path: Path):
@@ -130,13 +139,16 @@ def _choose(path: Path, workbook, sheet: str | None):
             return workbook[sheet]
         raise SourceError(
             f"{path}: has no sheet named {sheet!r}. Sheets in this workbook: "
-            + ", ".join(repr(ws.title) + (" (hidden)" if ws.sheet_state != VISIBLE else "")
-                        for ws in workbook.worksheets)
+            + ", ".join(
+                repr(ws.title) + (" (hidden)" if ws.sheet_state != VISIBLE else "") for ws in workbook.worksheets
+            )
             + ". Fix `sheet:` in the mapping."
         )
     if not workbook.worksheets:
-        raise SourceError(f"{path}: has no worksheet (it is damaged, or holds only charts). Open it in Excel and "
-                          "save it again as .xlsx.")
+        raise SourceError(
+            f"{path}: has no worksheet (it is damaged, or holds only charts). Open it in Excel and "
+            "save it again as .xlsx."
+        )
     visible = [ws for ws in workbook.worksheets if (ws.sheet_state or VISIBLE) == VISIBLE]
     if not visible:
         raise SourceError(f"{path}: has no visible worksheet. Name the sheet to read with `sheet:` in the mapping.")
@@ -186,7 +198,7 @@ def _scan_sheet_xml(path: Path, part: str) -> tuple[bool, bytes]:
             formulas = formulas or _FORMULA.search(data) is not None
             end = _SHEET_DATA_END.search(data)
             if end is not None:
-                return formulas, data[end.end():] + stream.read()
+                return formulas, data[end.end() :] + stream.read()
             carry = data[-_OVERLAP:]
     return formulas, b""
 

@@ -24,7 +24,8 @@ _NUMBER = re.compile(r"[-+]?[$€£]?\s*(\d[\d.,' ]*)%?")
 _TRAILER = re.compile(
     r"(grand\s+|sub)?totals?\b|(count|sum|average|avg|mean)\b|notes?\b|[*†‡]|(source|generated|printed|"
     r"exported|prepared|updated|last\s+updated|as\s+of|report\s+(generated|run)|end\s+of\s+report|page\s+\d)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 Numbered = list[tuple[int, list[Any]]]
 
@@ -68,7 +69,7 @@ def locate(rows: Numbered, label: str, header_row: int | None = None, spreadshee
         raise SourceError(f"{label}: is empty. Put the column headers in the first row.")
     index = _forced(non_blank, rows, label, header_row) if header_row else _found(non_blank, label, spreadsheet)
     header_number, header = non_blank[index]
-    data = non_blank[index + 1:]
+    data = non_blank[index + 1 :]
     trailers = _trailers(data)
     kept = data[: len(data) - len(trailers)]
     return Layout(header_number, header, kept, [n for n, _ in non_blank[:index]], [n for n, _ in trailers])
@@ -80,8 +81,10 @@ def _forced(non_blank: Numbered, rows: Numbered, label: str, header_row: int) ->
             return index
     last = rows[-1][0] if rows else 0
     where = "is blank" if header_row <= last else f"is below the last row ({last})"
-    raise SourceError(f"{label}: header_row {header_row} {where}. Set `header_row:` in the mapping to the row "
-                      "holding the column names, or remove it to let plangen find the header row.")
+    raise SourceError(
+        f"{label}: header_row {header_row} {where}. Set `header_row:` in the mapping to the row "
+        "holding the column names, or remove it to let plangen find the header row."
+    )
 
 
 def _found(non_blank: Numbered, label: str, spreadsheet: bool) -> int:
@@ -93,14 +96,18 @@ def _found(non_blank: Numbered, label: str, spreadsheet: bool) -> int:
     number, values = non_blank[index]
     data_like = [i for i, v in enumerate(values) if looks_like_data(v)]
     if data_like:
-        cells = (f"cell(s) {', '.join(f'{column_letter(i)}{number}' for i in data_like[:5])}" if spreadsheet
-                 else f"column(s) {', '.join(str(i + 1) for i in data_like[:5])}")
+        cells = (
+            f"cell(s) {', '.join(f'{column_letter(i)}{number}' for i in data_like[:5])}"
+            if spreadsheet
+            else f"column(s) {', '.join(str(i + 1) for i in data_like[:5])}"
+        )
         what = "row" if spreadsheet else "line"
         which = f"the first {what} ({what} {number})" if index == 0 else f"{what} {number} (below the title rows)"
         raise SourceError(
             f"{label}: {which} looks like data, not column headers: {cells} hold a date, a number or long text. "
             "Put a row with the column names above the data, or set `header_row:` in the mapping to the row that "
-            "holds them.")
+            "holds them."
+        )
     if index + 1 < len(non_blank) and _repeats(values) and _reads_as_headers(non_blank[index + 1][1], needed):
         return index + 1  # a row of group labels ("Student", "Student", "Services", ...) above the real headers
     return index
@@ -114,8 +121,12 @@ def _repeats(values: list[Any]) -> bool:
 def _reads_as_headers(values: list[Any], needed: int) -> bool:
     """As wide as a header, every cell short text, all different: column names, not a student."""
     cells = [v for v in values if not is_blank(v)]
-    return (len(cells) >= needed and not _repeats(values) and not any(looks_like_data(v) for v in cells)
-            and all(len(str(v)) <= 60 for v in cells))
+    return (
+        len(cells) >= needed
+        and not _repeats(values)
+        and not any(looks_like_data(v) for v in cells)
+        and all(len(str(v)) <= 60 for v in cells)
+    )
 
 
 def _trailers(data: Numbered) -> Numbered:
@@ -142,4 +153,3 @@ def _is_total_or_note(values: list[Any], typical: float) -> bool:
     if not isinstance(first, str) or filled(values) > max(3, typical / 2):
         return False
     return bool(_TRAILER.match(first.strip()))
-

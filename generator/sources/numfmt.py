@@ -16,8 +16,20 @@ from functools import lru_cache
 from typing import Any
 
 LOCALE_DATE_FORMATS = {14, 22}  # "short date" and "short date + time": shown in the reader's regional style
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Separators (decimal, thousands) by the primary language of a [$-LCID] tag; English when absent.
@@ -86,8 +98,14 @@ def _pick_section(fmt: str, value: float | None) -> tuple[str, bool]:
 
 
 def _holds(value: float, op: str, limit: float) -> bool:
-    return {"<": value < limit, "<=": value <= limit, ">": value > limit, ">=": value >= limit,
-            "=": value == limit, "<>": value != limit}[op]
+    return {
+        "<": value < limit,
+        "<=": value <= limit,
+        ">": value > limit,
+        ">=": value >= limit,
+        "=": value == limit,
+        "<>": value != limit,
+    }[op]
 
 
 def _literal(token: str) -> str | None:
@@ -154,7 +172,7 @@ def _compile(section: str) -> tuple[list[tuple[str, str]], bool] | None:
             tokens.append(("comma", ","))
         elif token == "%":
             tokens.append(("pct", "%"))
-        elif token in "Ee" and raw[index + 1:index + 2] in (["+"], ["-"]):
+        elif token in "Ee" and raw[index + 1 : index + 2] in (["+"], ["-"]):
             tokens.append(("sci", token))
         elif token in "/@":
             return None  # fractions and text formats: left to the plain value
@@ -170,8 +188,12 @@ def _format_number(value: float, fmt: str) -> str | None:
     general = re.search(r"general", section, re.IGNORECASE)
     if general:  # '"ID "General', '[Blue]General': literals around the plain number
         number = general_number(abs(value))
-        return ("-" if signed else "") + _literals(section[:general.start()]) + number + _literals(
-            section[general.end():])
+        return (
+            ("-" if signed else "")
+            + _literals(section[: general.start()])
+            + number
+            + _literals(section[general.end() :])
+        )
     compiled = _compile(section)
     if compiled is None:
         return None
@@ -185,11 +207,17 @@ def _format_number(value: float, fmt: str) -> str | None:
     number = abs(value) * 100 ** kinds.count("pct")
     last_digit = max(i for i, kind in enumerate(kinds) if kind in ("int", "dec"))
     first_digit = min(i for i, kind in enumerate(kinds) if kind in ("int", "dec"))
-    scaling = [i for i, kind in enumerate(kinds) if kind == "comma" and i > last_digit
-               and all(k in ("comma", "lit", "pct") for k in kinds[last_digit + 1:i])]
+    scaling = [
+        i
+        for i, kind in enumerate(kinds)
+        if kind == "comma" and i > last_digit and all(k in ("comma", "lit", "pct") for k in kinds[last_digit + 1 : i])
+    ]
     number /= 1000 ** len(scaling)
-    grouped = any(kind == "comma" and first_digit < i < last_digit and i not in scaling
-                  for i, kind in enumerate(kinds) if "dot" not in kinds[:i])
+    grouped = any(
+        kind == "comma" and first_digit < i < last_digit and i not in scaling
+        for i, kind in enumerate(kinds)
+        if "dot" not in kinds[:i]
+    )
     decimals = [text for kind, text in tokens if kind == "dec"]
     rounded = Decimal(f"{number:.15g}").quantize(Decimal(1).scaleb(-len(decimals)), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{rounded:f}".partition(".")
@@ -256,7 +284,8 @@ def _format_scientific(value: float, tokens: list[tuple[str, str]]) -> str:
 
 
 _DATE_TOKEN = re.compile(
-    r'"[^"]*"|\\.|_.|\*.|\[[hms]+\]|\[[^\]]*\]|am/pm|a/p|y+|m+|d+|h+|s+(?:\.0+)?|e|.', re.IGNORECASE | re.DOTALL)
+    r'"[^"]*"|\\.|_.|\*.|\[[hms]+\]|\[[^\]]*\]|am/pm|a/p|y+|m+|d+|h+|s+(?:\.0+)?|e|.', re.IGNORECASE | re.DOTALL
+)
 
 
 def _format_datetime(value: Any, section: str) -> str:
@@ -313,7 +342,7 @@ def _is_minute(lowered: list[str], index: int) -> bool:
     if len(lowered[index]) > 2:
         return False
     before = [t for t in lowered[:index] if re.match(r"[hmsdy]|\[[hms]", t)]
-    after = [t for t in lowered[index + 1:] if re.match(r"[hmsdy]|\[[hms]", t)]
+    after = [t for t in lowered[index + 1 :] if re.match(r"[hmsdy]|\[[hms]", t)]
     return bool(before and before[-1][0] in "h[") or bool(after and after[0].startswith("s"))
 
 

@@ -71,8 +71,10 @@ class ColumnProfile:
 def profile_table(table: Table, today: dt.date | None = None) -> list[ColumnProfile]:
     """A profile for every named column of the table, in sheet order."""
     today = today or dt.date.today()
-    return [profile_column(column.name, column.index, [row.get(column) for row in table.rows], today)
-            for column in table.columns]
+    return [
+        profile_column(column.name, column.index, [row.get(column) for row in table.rows], today)
+        for column in table.columns
+    ]
 
 
 def profile_column(name: str, index: int, values: Sequence[Any], today: dt.date) -> ColumnProfile:
@@ -190,8 +192,9 @@ def describe_table(table: Table, profiles: list[ColumnProfile], sheets: Sequence
     lines.append(f"  {'column':<7} {'name':<{width}}  {'reads as':<28} filled")
     for profile in profiles:
         position = profile.letter if table.sheet is not None else str(profile.index + 1)
-        lines.append(f"  {position:<7} {profile.name:<{width}}  {profile.describe():<28} "
-                     f"{profile.filled}/{len(table.rows)}")
+        lines.append(
+            f"  {position:<7} {profile.name:<{width}}  {profile.describe():<28} {profile.filled}/{len(table.rows)}"
+        )
     return lines
 
 

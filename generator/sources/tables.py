@@ -84,8 +84,10 @@ class Table:
         if not self.skipped_rows:
             return []
         rows = ", ".join(str(n) for n in self.skipped_rows)
-        return [f"{self.label}: row(s) {rows} below the data were skipped: they look like a total, a note or a "
-                "footer, not a student. If one is a student, fill in its row like the others."]
+        return [
+            f"{self.label}: row(s) {rows} below the data were skipped: they look like a total, a note or a "
+            "footer, not a student. If one is a student, fill in its row like the others."
+        ]
 
     @property
     def label(self) -> str:
@@ -106,8 +108,9 @@ class Table:
         return [c.name for c in self.columns]
 
 
-def read_table(path: Path, sheet: str | None = None, *, header_row: int | None = None,
-               decimal: str | None = None) -> Table:
+def read_table(
+    path: Path, sheet: str | None = None, *, header_row: int | None = None, decimal: str | None = None
+) -> Table:
     """Read a spreadsheet or delimited text file: the header row is found below any title rows.
 
     ``header_row`` forces the header's row number; ``decimal`` forces a CSV's decimal separator.
@@ -132,22 +135,26 @@ def read_table(path: Path, sheet: str | None = None, *, header_row: int | None =
             f"{path}: old binary Excel (.xls) files are not supported. "
             "Open it in Excel or LibreOffice and save it as .xlsx."
         )
-    raise SourceError(
-        f"{path}: unsupported file type {suffix or '(none)'!r}. Use .xlsx, .xlsm, .csv or .tsv."
-    )
+    raise SourceError(f"{path}: unsupported file type {suffix or '(none)'!r}. Use .xlsx, .xlsm, .csv or .tsv.")
 
 
-def build_table(path: Path, sheet: str | None, raw_rows: list[tuple[int, list[Any]]],
-                header_row: int | None = None) -> Table:
+def build_table(
+    path: Path, sheet: str | None, raw_rows: list[tuple[int, list[Any]]], header_row: int | None = None
+) -> Table:
     """A table from numbered rows: header located, title and trailing rows set aside."""
     label = path.name if sheet is None else f"{path.name}, sheet {sheet!r}"
     layout = locate(raw_rows, label, header_row, spreadsheet=sheet is not None)
-    columns = [
-        Column(name=" ".join(str(v).split()), index=i)
-        for i, v in enumerate(layout.header)
-        if not is_blank(v)
-    ]
-    rows = [Row(values=values if isinstance(values, list) else list(values), location=Location(path.name, sheet, n))
-            for n, values in layout.data]  # the reader's own lists, not copies: a large caseload is held once
-    return Table(path=path, sheet=sheet, columns=columns, rows=rows, header_row=layout.header_row,
-                 title_rows=layout.title_rows, skipped_rows=layout.trailer_rows)
+    columns = [Column(name=" ".join(str(v).split()), index=i) for i, v in enumerate(layout.header) if not is_blank(v)]
+    rows = [
+        Row(values=values if isinstance(values, list) else list(values), location=Location(path.name, sheet, n))
+        for n, values in layout.data
+    ]  # the reader's own lists, not copies: a large caseload is held once
+    return Table(
+        path=path,
+        sheet=sheet,
+        columns=columns,
+        rows=rows,
+        header_row=layout.header_row,
+        title_rows=layout.title_rows,
+        skipped_rows=layout.trailer_rows,
+    )

@@ -95,8 +95,10 @@ class AutocratTags:
         for header in dict.fromkeys(headers):
             lines.append(f"  <<{header}>>{self._closest(header)}")
         example = headers[0]
-        lines.append(f"Add a field for the column under 'fields:' in {self.mapping_name} (e.g. "
-                     f"{_field_name(example)}: {example}), or change the tag to a column the mapping reads.")
+        lines.append(
+            f"Add a field for the column under 'fields:' in {self.mapping_name} (e.g. "
+            f"{_field_name(example)}: {example}), or change the tag to a column the mapping reads."
+        )
         return "\n".join(lines)
 
     def _closest(self, header: str) -> str:

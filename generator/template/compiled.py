@@ -72,8 +72,9 @@ class CompiledTemplate:
         self.parts = self._compile_parts()
         self.core = {name: getattr(document.core_properties, name) for name in CORE_PROPERTIES}
         self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
-        self.core_templates = {name: self.text_env.from_string(value) for name, value in self.core.items()
-                               } if self.core_has_tags else {}
+        self.core_templates = (
+            {name: self.text_env.from_string(value) for name, value in self.core.items()} if self.core_has_tags else {}
+        )
         self._core_by_day: dict[tuple[int, int, int] | None, bytes] = {}  # without tags: one per run date
         self.core_element = document.core_properties._element
         root = document.element
@@ -103,13 +104,22 @@ class CompiledTemplate:
             for _rel, part in self.tpl.get_headers_footers(uri):
                 xml = self.tpl.get_part_xml(part)
                 encoding = self.tpl.get_headers_footers_encoding(xml)
-                parts.append(CompiledPart(part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(xml)),
-                                          "header/footer", encoding))
+                parts.append(
+                    CompiledPart(
+                        part.partname.lstrip("/"),
+                        _compile_xml(self.env, self.tpl.patch_xml(xml)),
+                        "header/footer",
+                        encoding,
+                    )
+                )
         for part in self.tpl.docx.part.package.iter_parts():
             if part.content_type == FOOTNOTES_TYPE:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(CompiledPart(part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(blob)),
-                                          "footnotes"))
+                parts.append(
+                    CompiledPart(
+                        part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(blob)), "footnotes"
+                    )
+                )
         return parts
 
     def _canonical_entries(self) -> list[ZipEntry | str]:
@@ -191,4 +201,3 @@ class CompiledTemplate:
         rendered = self.render_parts(context)
         entries = [deflate(e, rendered[e], RENDERED_LEVEL) if isinstance(e, str) else e for e in self.entries]
         return write_zip(entries)
-

@@ -67,8 +67,7 @@ def _syntax_advice(message: str, env) -> str:
         return "Filters you can use: " + ", ".join(sorted(env.filters)) + "."
     if message.startswith("No test named"):
         return "Tests you can use: " + ", ".join(sorted(env.tests)) + "."
-    return ("Check that every {{ has a matching }}, every {% if %} an {% endif %} and "
-            "every {% for %} an {% endfor %}.")
+    return "Check that every {{ has a matching }}, every {% if %} an {% endif %} and every {% for %} an {% endfor %}."
 
 
 def paragraph_text(xml_line: str) -> str:
@@ -105,13 +104,16 @@ class PlanTemplate:
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            raise TemplateError(f"{self.path}: template not found. Check --template or the "
-                                "mapping's 'template:' path.") from None
+            raise TemplateError(
+                f"{self.path}: template not found. Check --template or the mapping's 'template:' path."
+            ) from None
         except IsADirectoryError:
             raise TemplateError(f"{self.path}: is a folder; --template needs a .docx file.") from None
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise TemplateError(f"{self.path}: is not a .docx file (it is not a Word zip package). "
-                                "Save the template from Word or Google Docs as .docx.")
+            raise TemplateError(
+                f"{self.path}: is not a .docx file (it is not a Word zip package). "
+                "Save the template from Word or Google Docs as .docx."
+            )
         return data
 
     def _load_parts(self) -> list[TemplatePart]:
@@ -127,18 +129,20 @@ class PlanTemplate:
                 blob = package_part.blob
                 text = blob.decode("utf-8", "replace") if isinstance(blob, bytes) else str(blob)
                 if package_part.content_type == FOOTNOTES_TYPE:  # rendered like the body, so checked like it
-                    parts.append(TemplatePart(f"footnotes ({package_part.partname.lstrip('/')})",
-                                              doc.patch_xml(text)))
+                    parts.append(TemplatePart(f"footnotes ({package_part.partname.lstrip('/')})", doc.patch_xml(text)))
                 elif package_part.content_type in _UNRENDERED_PARTS and ("{{" in text or "{%" in text):
                     raise TemplateError(
                         f"{self.path}: the {_UNRENDERED_PARTS[package_part.content_type]} hold a {{{{ }}}} or {{% %}} "
                         "tag, which plangen does not fill in there (it would print as typed in every plan). Move "
-                        "the tag into the body, a header, a footer or a footnote.")
+                        "the tag into the body, a header, a footer or a footnote."
+                    )
         except TemplateError:
             raise
         except Exception as exc:  # python-docx raises many types for a broken package
-            raise TemplateError(f"{self.path}: the Word document cannot be opened ({exc}). "
-                                "Open it in Word, repair it if asked, and save it again.") from exc
+            raise TemplateError(
+                f"{self.path}: the Word document cannot be opened ({exc}). "
+                "Open it in Word, repair it if asked, and save it again."
+            ) from exc
         return parts
 
     def _parse(self, part: TemplatePart):
@@ -157,7 +161,7 @@ class PlanTemplate:
             place = place or f"paragraph {max((lineno or 1) - 1, 1)}"
             raise TemplateError(
                 f"{self.path}: {part.name}, {place} "
-                f"(\"{line[:120]}\"): template syntax error: {(exc.message or '').rstrip('.')}. "
+                f'("{line[:120]}"): template syntax error: {(exc.message or "").rstrip(".")}. '
                 + _syntax_advice(exc.message or "", env)
             ) from None
         problems = unsafe_constructs(ast)
@@ -167,7 +171,7 @@ class PlanTemplate:
             line = paragraph_text(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
             place = locate_paragraph(self.data, line) if part.name == "document body" else None
             place = place or f"paragraph {max(lineno - 1, 1)}"
-            raise TemplateError(f"{self.path}: {part.name}, {place} (\"{line[:120]}\"): {problem}.")
+            raise TemplateError(f'{self.path}: {part.name}, {place} ("{line[:120]}"): {problem}.')
         return ast
 
     def _parse_properties(self) -> list:
@@ -210,13 +214,18 @@ class PlanTemplate:
         except JinjaTemplateError as exc:
             raise RenderError(f"template {self.name}: {exc}") from None
         except RenderTimeout as exc:
-            raise RenderError(f"template {self.name}: this student's plan {exc}; a loop in the template probably "
-                              "runs far too often. Check the {% for %} tags.") from None
+            raise RenderError(
+                f"template {self.name}: this student's plan {exc}; a loop in the template probably "
+                "runs far too often. Check the {% for %} tags."
+            ) from None
         except (OverflowError, RecursionError, MemoryError) as exc:
-            raise RenderError(f"template {self.name}: the template asks for too much ({type(exc).__name__}); "
-                              "check its loops and repeated text.") from None
+            raise RenderError(
+                f"template {self.name}: the template asks for too much ({type(exc).__name__}); "
+                "check its loops and repeated text."
+            ) from None
         except etree.XMLSyntaxError as exc:
-            raise RenderError(f"template {self.name}: the filled-in document is not valid XML ({exc}). "
-                              "A tag probably sits across table cells or paragraphs; see "
-                              "docs/authoring-templates.md.") from None
-
+            raise RenderError(
+                f"template {self.name}: the filled-in document is not valid XML ({exc}). "
+                "A tag probably sits across table cells or paragraphs; see "
+                "docs/authoring-templates.md."
+            ) from None

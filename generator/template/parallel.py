@@ -46,8 +46,10 @@ CHUNK = 8  # students per task: one hand-over per few plans, not per plan
 WINDOW_PER_WORKER = 3  # tasks in flight per worker
 MAX_DEAD_IN_A_ROW = 3  # workers dying on this many students in a row is not one student's problem
 PARENT_CHECK_SECONDS = 0.5
-WORKER_DIED = ("the worker process making this plan stopped unexpectedly (out of memory?); the other "
-               "students were not affected. Run again for this student, with --jobs 1 to see more.")
+WORKER_DIED = (
+    "the worker process making this plan stopped unexpectedly (out of memory?); the other "
+    "students were not affected. Run again for this student, with --jobs 1 to see more."
+)
 
 
 @dataclass
@@ -224,8 +226,9 @@ class _Pool:
                 # collector would, walking every inherited object (tens of MB at 10,000 students).
                 # Frozen objects are never walked (the gc module documents this use).
                 gc.freeze()
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=_init_worker,
-                                                initargs=self.initargs)
+            self.executor = ProcessPoolExecutor(
+                self.jobs, mp_context=self.context, initializer=_init_worker, initargs=self.initargs
+            )
         return self.executor
 
     def discard(self) -> None:
@@ -243,8 +246,9 @@ class _Pool:
             self.discard()
             return self._executor().submit(_render_chunk, self.writer, task)
 
-    def _job(self, student: Student, result: Any, on_failure: Callable[[Student, StudentError], None]
-             ) -> PlanJob | None:
+    def _job(
+        self, student: Student, result: Any, on_failure: Callable[[Student, StudentError], None]
+    ) -> PlanJob | None:
         if isinstance(result, StudentError):
             on_failure(student, result)
             return None
@@ -252,10 +256,15 @@ class _Pool:
             return PlanJob(student, self.names[student.key], b"", delivered=result.outcome)
         return PlanJob(student, self.names[student.key], result)
 
-    def run(self, students: list[Student], names: dict[str, PlanName],
-            on_failure: Callable[[Student, StudentError], None], writer: Writer | None = None) -> Iterator[PlanJob]:
+    def run(
+        self,
+        students: list[Student],
+        names: dict[str, PlanName],
+        on_failure: Callable[[Student, StudentError], None],
+        writer: Writer | None = None,
+    ) -> Iterator[PlanJob]:
         self.names, self.writer = names, writer
-        chunks = iter([students[i:i + CHUNK] for i in range(0, len(students), CHUNK)])
+        chunks = iter([students[i : i + CHUNK] for i in range(0, len(students), CHUNK)])
         pending: deque[tuple[list[Student], Future]] = deque()
         try:
             while True:
@@ -283,8 +292,9 @@ class _Pool:
             for _, future in pending:  # a run stopped half-way (an error in the main process)
                 future.cancel()
 
-    def _one_by_one(self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
-                    ) -> Iterator[PlanJob]:
+    def _one_by_one(
+        self, students: list[Student], on_failure: Callable[[Student, StudentError], None]
+    ) -> Iterator[PlanJob]:
         """After a worker died: each student alone in a worker, so the one that kills it is found."""
         dead_in_a_row = 0
         for student in students:
@@ -294,8 +304,10 @@ class _Pool:
                 self.discard()
                 dead_in_a_row += 1
                 if dead_in_a_row >= MAX_DEAD_IN_A_ROW:
-                    raise WorkerError(f"worker processes stopped unexpectedly on {dead_in_a_row} students in a "
-                                      "row, so the run was stopped. Run again with --jobs 1.") from None
+                    raise WorkerError(
+                        f"worker processes stopped unexpectedly on {dead_in_a_row} students in a "
+                        "row, so the run was stopped. Run again with --jobs 1."
+                    ) from None
                 on_failure(student, RenderError(WORKER_DIED))
                 continue
             dead_in_a_row = 0

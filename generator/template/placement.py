@@ -36,8 +36,12 @@ class _Place:
     tables: tuple[int, ...]
 
     def describe(self) -> str:
-        for name, words in (("w:tc", "in a table cell"), ("w:tr", "in a table row"),
-                            ("w:tbl", "in a table, between rows"), ("w:p", "in a paragraph")):
+        for name, words in (
+            ("w:tc", "in a table cell"),
+            ("w:tr", "in a table row"),
+            ("w:tbl", "in a table, between rows"),
+            ("w:p", "in a paragraph"),
+        ):
             if name in self.names:
                 return words
         return "between paragraphs"
@@ -75,8 +79,7 @@ def check_tag_placement(path: Path, part_name: str, xml: str) -> None:
                 blocks.pop()
 
 
-def _track_element(elements: list[tuple[str, int]], name: str, serial: int, closing: bool,
-                   self_closing: bool) -> None:
+def _track_element(elements: list[tuple[str, int]], name: str, serial: int, closing: bool, self_closing: bool) -> None:
     if self_closing:
         return
     if not closing:
@@ -87,14 +90,15 @@ def _track_element(elements: list[tuple[str, int]], name: str, serial: int, clos
             return
 
 
-def _misplaced(path: Path, part_name: str, xml: str, opened: _Open, tag: str, offset: int,
-               place: _Place) -> TemplateError:
+def _misplaced(
+    path: Path, part_name: str, xml: str, opened: _Open, tag: str, offset: int, place: _Place
+) -> TemplateError:
     where_open, where_close = opened.place.describe(), place.describe()
     if where_open == where_close:
         where_close = where_close.replace("in a ", "in another ", 1)
     return TemplateError(
         f"{path}: {part_name}, paragraph {_paragraph_number(xml, opened.offset)} "
-        f"(\"{_paragraph_text(xml, opened.offset)}\"): {_clean(opened.tag)} is {where_open} but its "
+        f'("{_paragraph_text(xml, opened.offset)}"): {_clean(opened.tag)} is {where_open} but its '
         f"{_clean(tag)} (paragraph {_paragraph_number(xml, offset)}) is {where_close}, so the plan would "
         "come out broken. To repeat or hide table rows, put {%tr " + _inner(opened.tag) + " %} and "
         "{%tr end" + opened.keyword + " %} each alone in a row of its own; for paragraphs use "

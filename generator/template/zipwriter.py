@@ -41,12 +41,44 @@ def write_zip(entries: list[ZipEntry]) -> bytes:
     for entry in entries:
         name = entry.name.encode("utf-8")
         flags = UTF8_NAMES if not entry.name.isascii() else 0
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, DEFLATED, DOS_TIME, DOS_DATE,
-                            entry.crc, len(entry.compressed), entry.size, len(name), 0)
+        local = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            20,
+            flags,
+            DEFLATED,
+            DOS_TIME,
+            DOS_DATE,
+            entry.crc,
+            len(entry.compressed),
+            entry.size,
+            len(name),
+            0,
+        )
         chunks += [local, name, entry.compressed]
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, DEFLATED, DOS_TIME,
-                                   DOS_DATE, entry.crc, len(entry.compressed), entry.size, len(name), 0, 0, 0,
-                                   0, FILE_MODE, offset) + name)
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags,
+                DEFLATED,
+                DOS_TIME,
+                DOS_DATE,
+                entry.crc,
+                len(entry.compressed),
+                entry.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                FILE_MODE,
+                offset,
+            )
+            + name
+        )
         offset += len(local) + len(name) + len(entry.compressed)
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)

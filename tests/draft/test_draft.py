@@ -28,27 +28,46 @@ def table_of(tmp_path: Path, rows: list[list]):
 
 
 def test_columns_read_as_dates_numbers_yes_no_lists_and_last_first_names(tmp_path: Path):
-    table = table_of(tmp_path, [
-        ["Name", "Born", "Minutes", "Bus", "Goals", "Tools", "Notes"],
-        ["Ode, Ben", dt.datetime(2016, 1, 2), 30, "Y", "a\nb", "x; y", "free text, one"],
-        ["Ruiz, Ana", "3/4/2017", "45", "no", "c", "z", "more"],
-        ["Lee, Kim", None, 20.0, "", "d\ne", "p; q", "text"],
-    ])
+    table = table_of(
+        tmp_path,
+        [
+            ["Name", "Born", "Minutes", "Bus", "Goals", "Tools", "Notes"],
+            ["Ode, Ben", dt.datetime(2016, 1, 2), 30, "Y", "a\nb", "x; y", "free text, one"],
+            ["Ruiz, Ana", "3/4/2017", "45", "no", "c", "z", "more"],
+            ["Lee, Kim", None, 20.0, "", "d\ne", "p; q", "text"],
+        ],
+    )
     profiles = {p.name: p for p in profile_columns(table, TODAY)}
     assert {n: p.kind for n, p in profiles.items()} == {
-        "Name": TEXT, "Born": DATE, "Minutes": INTEGER, "Bus": YESNO, "Goals": LIST, "Tools": LIST, "Notes": TEXT}
+        "Name": TEXT,
+        "Born": DATE,
+        "Minutes": INTEGER,
+        "Bus": YESNO,
+        "Goals": LIST,
+        "Tools": LIST,
+        "Notes": TEXT,
+    }
     assert profiles["Goals"].separator == "\n" and profiles["Tools"].separator == ";"
     assert profiles["Name"].name_order == "last, first" and profiles["Notes"].name_order is None
     assert profiles["Born"].filled == 2 and profiles["Born"].dates == [dt.date(2016, 1, 2), dt.date(2017, 3, 4)]
     assert profiles["Name"].unique
 
 
-@pytest.mark.parametrize(("header", "name"), [
-    ("First Name", "first_name"), ("DOB", "dob"), ("Date of Birth", "dob"), ("Student #", "student_id"),
-    ("Sessions/Week", "sessions_per_week"), ("Minutes/Week", "minutes_week"),
-    ("Annual IEP", "annual_review"), ("2nd Goal", "col_2nd_goal"),
-    ("Today", "today_column"), ("Évaluation", "evaluation"),
-])
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("First Name", "first_name"),
+        ("DOB", "dob"),
+        ("Date of Birth", "dob"),
+        ("Student #", "student_id"),
+        ("Sessions/Week", "sessions_per_week"),
+        ("Minutes/Week", "minutes_week"),
+        ("Annual IEP", "annual_review"),
+        ("2nd Goal", "col_2nd_goal"),
+        ("Today", "today_column"),
+        ("Évaluation", "evaluation"),
+    ],
+)
 def test_field_names_are_the_ones_a_template_would_use(header: str, name: str):
     assert field_name(header) == name
 
@@ -74,9 +93,14 @@ def test_an_id_column_is_the_key_and_repeated_ids_mean_many_rows(tmp_path: Path)
 
 
 def test_without_an_id_the_key_is_last_first_birth_date_and_namesakes_stay_one_row_each(tmp_path: Path):
-    rows = [["Student", "DOB"], ["Ruiz, Ana", dt.datetime(2016, 1, 2)], ["Ruiz, Ana", dt.datetime(2018, 5, 6)],
-            ["Ode, Ben", dt.datetime(2017, 2, 3)], ["Lee, Kim", dt.datetime(2015, 4, 5)],
-            ["Diaz, Eva", dt.datetime(2019, 6, 7)]]
+    rows = [
+        ["Student", "DOB"],
+        ["Ruiz, Ana", dt.datetime(2016, 1, 2)],
+        ["Ruiz, Ana", dt.datetime(2018, 5, 6)],
+        ["Ode, Ben", dt.datetime(2017, 2, 3)],
+        ["Lee, Kim", dt.datetime(2015, 4, 5)],
+        ["Diaz, Eva", dt.datetime(2019, 6, 7)],
+    ]
     draft = draft_for(tmp_path, rows)
     assert draft.key == ["last_name", "first_name", "dob"] and draft.rows_per_student == "one"
     assert draft.get("last_name").pattern and draft.get("first_name").column == "Student"
@@ -85,9 +109,11 @@ def test_without_an_id_the_key_is_last_first_birth_date_and_namesakes_stay_one_r
 
 
 def test_the_review_date_is_the_review_column_whose_dates_lie_ahead(tmp_path: Path):
-    rows = [["Name", "IEP Date", "Annual Review", "Triennial"],
-            ["Ruiz, Ana", dt.datetime(2026, 1, 2), dt.datetime(2027, 1, 2), dt.datetime(2028, 1, 2)],
-            ["Ode, Ben", dt.datetime(2026, 3, 2), dt.datetime(2027, 3, 2), dt.datetime(2027, 9, 2)]]
+    rows = [
+        ["Name", "IEP Date", "Annual Review", "Triennial"],
+        ["Ruiz, Ana", dt.datetime(2026, 1, 2), dt.datetime(2027, 1, 2), dt.datetime(2028, 1, 2)],
+        ["Ode, Ben", dt.datetime(2026, 3, 2), dt.datetime(2027, 3, 2), dt.datetime(2027, 9, 2)],
+    ]
     assert draft_for(tmp_path, rows).review_date == "annual_review"
 
 
@@ -120,8 +146,10 @@ def test_init_writes_a_draft_that_loads_and_never_overwrites(tmp_path: Path):
     result = init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
     mapping = load_mapping(tmp_path / "m.yaml")
     assert mapping.key_fields == ["student_id"] and mapping.sources["main"].location == tmp_path / "c.xlsx"
-    assert result.next_commands() == [f"plangen check -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx",
-                                      f"plangen generate -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx"]
+    assert result.next_commands() == [
+        f"plangen check -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx",
+        f"plangen generate -m {tmp_path / 'm.yaml'} -t YOUR-TEMPLATE.docx",
+    ]
     before = (tmp_path / "m.yaml").read_bytes()
     with pytest.raises(ConfigError, match="m.yaml already exists; plangen init never overwrites a mapping"):
         init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
@@ -156,8 +184,9 @@ def test_id_columns_by_their_header_and_a_report_s_repeated_ids_mean_many_rows(t
 def test_a_loop_reading_item_fields_is_left_blank_rather_than_fed_plain_texts(tmp_path: Path):
     rows = [["Student ID", "Service", "Goals"], [1, "OT; PT", "a; b"], [2, "OT", "c; d"]]
     write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
-    result = init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", template=TEMPLATES / "ot-treatment-plan.docx",
-                          today=TODAY)
+    result = init_mapping(
+        tmp_path / "c.xlsx", tmp_path / "m.yaml", template=TEMPLATES / "ot-treatment-plan.docx", today=TODAY
+    )
     services, goals = result.draft.get("services"), result.draft.get("goals")
     assert (services.value, services.column) == ("", None) and "services" in result.draft.blanks
     assert "reads fields of each item (services[].end" in services.comment

@@ -22,8 +22,9 @@ def _add_runs(paragraph, runs: Runs) -> None:
         run.bold = index % 2 == 1  # alternate formatting, as spell-check and edits do
 
 
-def docs_like_docx(paragraphs: Sequence[Runs], table: Sequence[Sequence[Runs]] = (),
-                   after: Sequence[Runs] = ()) -> bytes:
+def docs_like_docx(
+    paragraphs: Sequence[Runs], table: Sequence[Sequence[Runs]] = (), after: Sequence[Runs] = ()
+) -> bytes:
     """Paragraphs of split runs, then a table whose cells are split runs, then more paragraphs."""
     doc = Document()
     for runs in paragraphs:

@@ -19,9 +19,11 @@ from tests.google.test_cli_drive import isolated_config as isolated_config  # no
 from tests.google.test_signin import token_json
 
 CLIENT_B = "555-district.apps.googleusercontent.com"
-UNMARKED = ("              a Google Doc with this plan's name is already in the folder, without a plangen marker "
-            "this sign-in can read (written by plangen under another OAuth client, or made by a person); kept as is "
-            "and no second plan made (use --replace-edited to put a new Doc beside it)")
+UNMARKED = (
+    "              a Google Doc with this plan's name is already in the folder, without a plangen marker "
+    "this sign-in can read (written by plangen under another OAuth client, or made by a person); kept as is "
+    "and no second plan made (use --replace-edited to put a new Doc beside it)"
+)
 
 
 @pytest.fixture
@@ -48,8 +50,9 @@ def plan_writes(fake: FakeGoogle, project: Project) -> list:
     return [e for e in writes(fake) if not any(file_id in e.path for file_id in overview)]
 
 
-def test_plans_written_under_one_client_are_found_under_another(project: Project, fake_google: FakeGoogle,
-                                                                token_b: Path) -> None:
+def test_plans_written_under_one_client_are_found_under_another(
+    project: Project, fake_google: FakeGoogle, token_b: Path
+) -> None:
     assert project.generate("--token-file", str(project.token)).exit_code == 0
     (ana,), (kim,), (bao,) = (docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert ana.private.keys() == {"plangen-project"}  # client A's private marks...
@@ -66,9 +69,11 @@ def test_plans_written_under_one_client_are_found_under_another(project: Project
     project.save()
     result = project.generate("--token-file", str(token_b))
     assert result.exit_code == 0
-    stale = (f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"  # the field hashes are public marks too
-             "              edited since plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
-             "changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept beside it)\n")
+    stale = (
+        f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"  # the field hashes are public marks too
+        "              edited since plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
+        "changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept beside it)\n"
+    )
     assert result.output.startswith(stale + "3 students: 2 updated, 1 stale.\n")
     assert [docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao)] == [[ana], [kim], [bao]]
     assert ana.content == b"typed during the meeting"
@@ -80,7 +85,8 @@ def test_plans_written_under_one_client_are_found_under_another(project: Project
 
 
 def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
-        project: Project, fake_google: FakeGoogle, token_b: Path) -> None:
+    project: Project, fake_google: FakeGoogle, token_b: Path
+) -> None:
     assert project.generate("--token-file", str(project.token)).exit_code == 0
     docs = [docs_in(fake_google, f)[0] for f in (project.ana, project.kim, project.bao)]
     for doc in docs:  # what plangen wrote before its marks were public: client A's appProperties alone
@@ -93,9 +99,14 @@ def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
     result = project.generate("--token-file", str(token_b))
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:6] == [f" kept-edited  Ana Garcia  ->  {doc_url(docs[0].id)}", UNMARKED,
-                         f" kept-edited  Kim Lee  ->  {doc_url(docs[1].id)}", UNMARKED,
-                         f" kept-edited  Bao Nguyen  ->  {doc_url(docs[2].id)}", UNMARKED]
+    assert lines[:6] == [
+        f" kept-edited  Ana Garcia  ->  {doc_url(docs[0].id)}",
+        UNMARKED,
+        f" kept-edited  Kim Lee  ->  {doc_url(docs[1].id)}",
+        UNMARKED,
+        f" kept-edited  Bao Nguyen  ->  {doc_url(docs[2].id)}",
+        UNMARKED,
+    ]
     assert lines[6] == "3 students: 3 kept-edited."
     assert plan_writes(fake_google, project) == []
     assert [len(docs_in(fake_google, f)) for f in (project.ana, project.kim, project.bao)] == [1, 1, 1]
@@ -107,7 +118,8 @@ def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
 
 
 def test_an_older_plangen_s_untouched_plans_get_public_marks_on_the_next_run(
-        project: Project, fake_google: FakeGoogle, token_b: Path) -> None:
+    project: Project, fake_google: FakeGoogle, token_b: Path
+) -> None:
     assert project.generate("--token-file", str(project.token)).exit_code == 0
     docs = [docs_in(fake_google, f)[0] for f in (project.ana, project.kim, project.bao)]
     for doc in docs:
@@ -130,8 +142,11 @@ def test_a_doc_a_person_named_like_the_plan_is_kept(project: Project, fake_googl
     typed = fake_google.add_doc("OT Plan - Ana Garcia", b"the team's own notes", project.ana)
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0
-    assert result.output.splitlines()[:3] == [f" kept-edited  Ana Garcia  ->  {doc_url(typed)}", UNMARKED,
-                                              "3 students: 2 created, 1 kept-edited."]
+    assert result.output.splitlines()[:3] == [
+        f" kept-edited  Ana Garcia  ->  {doc_url(typed)}",
+        UNMARKED,
+        "3 students: 2 created, 1 kept-edited.",
+    ]
     assert [d.id for d in docs_in(fake_google, project.ana)] == [typed]
     result = project.generate("--token-file", str(project.token), "--replace-edited")
     (aside, new) = docs_in(fake_google, project.ana)
@@ -156,8 +171,17 @@ def test_names_are_looked_up_in_a_few_queries_whatever_they_hold(fake_google: Fa
     jobs: list[PlanJob] = [job(str(5000 + i), name) for i, name in enumerate(names)]
     fake_google.clear_log()
     options = d.DriveOptions(root=root, writes_per_second=1000.0)
-    sink = d.connect(Credentials(token="t"), options, field=None, column="", template_sha256="ab" * 32,
-                     replace_edited=False, dry_run=True, expected=60, names=[j.name.filename for j in jobs])
+    sink = d.connect(
+        Credentials(token="t"),
+        options,
+        field=None,
+        column="",
+        template_sha256="ab" * 32,
+        replace_edited=False,
+        dry_run=True,
+        expected=60,
+        names=[j.name.filename for j in jobs],
+    )
     lists = fake_google.calls(path=r"^/drive/v3/files$")
     assert {e.method for e in lists} == {"GET"}  # short enough never to become a POST with a method override
     by_name = [e.query["q"][0] for e in lists if e.query["q"][0].startswith("mimeType = ")]
@@ -187,7 +211,16 @@ def test_an_incomplete_name_search_asks_each_drive(fake_google: FakeGoogle, monk
 
     monkeypatch.setattr(fake_google.drive, "list", incomplete)
     options = d.DriveOptions(root=root, writes_per_second=1000.0)
-    sink = d.connect(Credentials(token="t"), options, field=None, column="", template_sha256="ab" * 32,
-                     replace_edited=False, dry_run=True, expected=1, names=["OT Plan - Lee, Kim"])
+    sink = d.connect(
+        Credentials(token="t"),
+        options,
+        field=None,
+        column="",
+        template_sha256="ab" * 32,
+        replace_edited=False,
+        dry_run=True,
+        expected=1,
+        names=["OT Plan - Lee, Kim"],
+    )
     ((_, result),) = list(sink.deliver_all([job("1001", "Lee, Kim")]))
     assert result.status == "kept-edited" and typed in result.output

@@ -41,8 +41,7 @@ fields:
   notes: Notes
   drive_folder: Drive Folder
 """
-KEPT = ("              edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc "
-        "beside it)\n")
+KEPT = "              edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc beside it)\n"
 
 
 def run(*args: str):
@@ -102,9 +101,11 @@ class Project:
         self.ana = fake.add_folder("Garcia, Ana", self.root)
         self.bao = fake.add_folder("  nguyen, BAO", self.root)
         self.kim = fake.add_folder("Kim (from the case manager)")
-        self.rows = [["1001", "Ana", "Garcia", "likes puzzles", None],
-                     ["1002", "Kim", "Lee", "", f"{folder_url(self.kim)}?usp=sharing"],
-                     ["1003", "Bao", "Nguyen", "", None]]
+        self.rows = [
+            ["1001", "Ana", "Garcia", "likes puzzles", None],
+            ["1002", "Kim", "Lee", "", f"{folder_url(self.kim)}?usp=sharing"],
+            ["1003", "Bao", "Nguyen", "", None],
+        ]
         self.mapping.write_text(MAPPING)
         make_template(root / "plan.docx", ["OT plan for {{ first_name }} {{ last_name }}", "Notes: {{ notes }}"])
         self.save()
@@ -115,8 +116,9 @@ class Project:
     def generate(self, *extra: str, drive: str | None = "the caseload folder"):
         """``drive``: the --drive value (None: no --drive); by default the fake's caseload folder."""
         target = [] if drive is None else ["--drive", self.root if drive == "the caseload folder" else drive]
-        return run("generate", "-m", str(self.mapping), "--out", str(self.out), "--today", "2026-11-22",
-                   *target, *extra)
+        return run(
+            "generate", "-m", str(self.mapping), "--out", str(self.out), "--today", "2026-11-22", *target, *extra
+        )
 
 
 @pytest.fixture
@@ -133,9 +135,10 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
     (sheet,) = overview_sheets(fake_google, project.root)
-    assert result.output == ("3 students: 3 created.\n"
-                             f"Caseload overview (Google Sheet, created): {sheet_url(sheet.id)}\n"
-                             + run_footer(project.out))
+    assert result.output == (
+        "3 students: 3 created.\n"
+        f"Caseload overview (Google Sheet, created): {sheet_url(sheet.id)}\n" + run_footer(project.out)
+    )
     (ana,), (kim,), (bao,) = (plans_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert [r["output"] for r in manifest(project.out)] == [doc_url(d.id) for d in (ana, kim, bao)]
     assert ana.name == "OT Plan - Ana Garcia" and ana.mime_type == "application/vnd.google-apps.document"
@@ -144,9 +147,10 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
 
     fake_google.clear_log()
     result = project.generate("--token-file", str(project.token))
-    assert result.output == ("3 students: 3 unchanged.\n"
-                             f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n"
-                             + run_footer(project.out))
+    assert result.output == (
+        "3 students: 3 unchanged.\n"
+        f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" + run_footer(project.out)
+    )
     # no plan written; the overview Sheet updated in place once (its statuses went from created to unchanged)
     assert [(e.method, e.path) for e in writes(fake_google)] == [("PATCH", f"/upload/drive/v3/files/{sheet.id}")]
     fake_google.clear_log()
@@ -160,13 +164,14 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     project.save()
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0
-    assert result.output == (f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"
-                             "              edited since plangen wrote it, and the sheet changed since: notes. Kept as "
-                             "is: bring the changes into the plan, or use --replace-edited to write a new plan (the "
-                             "edited copy is kept beside it)\n"
-                             "3 students: 1 updated, 1 unchanged, 1 stale.\n"
-                             f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n"
-                             + run_footer(project.out))
+    assert result.output == (
+        f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"
+        "              edited since plangen wrote it, and the sheet changed since: notes. Kept as "
+        "is: bring the changes into the plan, or use --replace-edited to write a new plan (the "
+        "edited copy is kept beside it)\n"
+        "3 students: 1 updated, 1 unchanged, 1 stale.\n"
+        f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" + run_footer(project.out)
+    )
     assert ana.content == b"typed during the meeting"
     assert [r["status"] for r in manifest(project.out)] == ["stale", "unchanged", "updated"]
     assert plans_in(fake_google, project.bao) == [bao] and "Notes: new goal" in docx_text(bao.content)
@@ -175,20 +180,24 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
     lines = result.output.splitlines()
     (new,) = plans_in(fake_google, project.ana)
     assert lines[0] == f"    replaced  Ana Garcia  ->  {doc_url(new.id)}"
-    assert lines[1] == (f"              edited Doc kept as '{ana.name}': {doc_url(ana.id)} (the sheet changed since: "
-                        "notes)")
+    assert lines[1] == (
+        f"              edited Doc kept as '{ana.name}': {doc_url(ana.id)} (the sheet changed since: notes)"
+    )
     assert ana.name.startswith("OT Plan - Ana Garcia (edited 2")
     assert lines[2] == "3 students: 1 replaced, 2 unchanged."
 
 
-def test_drive_without_root_uses_the_folder_column(project: Project, fake_google: FakeGoogle,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drive_without_root_uses_the_folder_column(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
     result = run("generate", "-m", str(project.mapping), "--out", str(project.out), "--drive", "-v")
     assert result.exit_code == 1
     (kim,) = plans_in(fake_google, project.kim)
-    blank = ("              no Drive folder: the 'Drive Folder' column is blank. Fill it in, or run with "
-             "--drive ROOT to find the student's folder by name in ROOT.\n")
+    blank = (
+        "              no Drive folder: the 'Drive Folder' column is blank. Fill it in, or run with "
+        "--drive ROOT to find the student's folder by name in ROOT.\n"
+    )
     assert result.output == (
         f"      failed  Ana Garcia  ->  Garcia, Ana/OT Plan - Ana Garcia.docx\n{blank}"
         f"     created  Kim Lee  ->  {doc_url(kim.id)}\n"
@@ -199,8 +208,9 @@ def test_drive_without_root_uses_the_folder_column(project: Project, fake_google
     )
 
 
-def test_missing_folder_fails_that_student_until_create_folders(project: Project, fake_google: FakeGoogle,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_folder_fails_that_student_until_create_folders(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
     project.rows.append(["1004", "Eva", "Diaz", "", None])
     project.save()
@@ -238,10 +248,12 @@ def test_a_google_failure_fails_only_that_student(project: Project, monkeypatch:
 def test_dry_run_against_drive_writes_nothing(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("--token-file", str(project.token), "--dry-run")
     assert result.exit_code == 0
-    assert result.output == (f"would create  Ana Garcia  ->  {folder_url(project.ana)}\n"
-                             f"would create  Kim Lee  ->  {folder_url(project.kim)}\n"
-                             f"would create  Bao Nguyen  ->  {folder_url(project.bao)}\n"
-                             "Dry run: 3 students: 3 would create.\n")
+    assert result.output == (
+        f"would create  Ana Garcia  ->  {folder_url(project.ana)}\n"
+        f"would create  Kim Lee  ->  {folder_url(project.kim)}\n"
+        f"would create  Bao Nguyen  ->  {folder_url(project.bao)}\n"
+        "Dry run: 3 students: 3 would create.\n"
+    )
     assert writes(fake_google) == [] and not project.out.exists()
 
 
@@ -252,25 +264,31 @@ def test_service_account_with_impersonation(project: Project, fake_google: FakeG
     result = project.generate("--service-account", str(key), "--impersonate", "therapist@school.org")
     assert result.exit_code == 0, result.output
     assert {(r.grant_type, r.subject, r.scope) for r in fake_google.oauth.token_requests} == {
-        ("jwt-bearer", "therapist@school.org", auth.DRIVE_SCOPE)}
+        ("jwt-bearer", "therapist@school.org", auth.DRIVE_SCOPE)
+    }
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--drive", "--create-folders"],
-     "--create-folders needs --drive ROOT: new folders are made inside ROOT."),
-    (["--create-folders"], "--create-folders needs --drive ROOT: new folders are made inside ROOT."),
-    (["--drive", "1NoSuchFolder00000000000000"],
-     "--drive: the folder https://drive.google.com/drive/folders/1NoSuchFolder00000000000000 was not found, "
-     "or the signed-in Google account cannot open it. Check the link and that the account can open the folder "
-     "(for a shared drive: is a member). Signed in with the drive.file scope, plangen sees only folders it "
-     "created."),
-    (["--drive", "https://example.org/folder"],
-     "'https://example.org/folder' is not a Google Drive folder link or ID. Copy the link from the browser's "
-     "address bar while the folder or file is open (e.g. https://drive.google.com/drive/folders/<ID>), or "
-     "paste just the ID."),
-])
-def test_bad_drive_options_exit_2(project: Project, fake_google: FakeGoogle, args: list[str],
-                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--drive", "--create-folders"], "--create-folders needs --drive ROOT: new folders are made inside ROOT."),
+        (["--create-folders"], "--create-folders needs --drive ROOT: new folders are made inside ROOT."),
+        (
+            ["--drive", "1NoSuchFolder00000000000000"],
+            "--drive: the folder https://drive.google.com/drive/folders/1NoSuchFolder00000000000000 was not found, "
+            "or the signed-in Google account cannot open it. Check the link and that the account can open the folder "
+            "(for a shared drive: is a member). Signed in with the drive.file scope, plangen sees only folders it "
+            "created.",
+        ),
+        (
+            ["--drive", "https://example.org/folder"],
+            "'https://example.org/folder' is not a Google Drive folder link or ID. Copy the link from the browser's "
+            "address bar while the folder or file is open (e.g. https://drive.google.com/drive/folders/<ID>), or "
+            "paste just the ID.",
+        ),
+    ],
+)
+def test_bad_drive_options_exit_2(project: Project, fake_google: FakeGoogle, args: list[str], message: str) -> None:
     result = project.generate("--token-file", str(project.token), *args, drive=None)
     assert result.exit_code == 2
     assert result.output == f"Error: {message}\n"
@@ -313,19 +331,29 @@ def click_allow(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
         except BaseException as exc:  # pragma: no cover - reported by the test
             failures.append(exc)
 
-    monkeypatch.setattr(auth, "_print_url", lambda url: threading.Thread(target=visit, args=(url,),
-                                                                         daemon=True).start())
+    monkeypatch.setattr(
+        auth, "_print_url", lambda url: threading.Thread(target=visit, args=(url,), daemon=True).start()
+    )
     return failures
 
 
 @pytest.mark.parametrize("scope", ["drive", "drive.file"])
-def test_auth_login_saves_a_private_token_that_generate_uses(project: Project, fake_google: FakeGoogle,
-                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                             scope: str) -> None:
+def test_auth_login_saves_a_private_token_that_generate_uses(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scope: str
+) -> None:
     failures = click_allow(monkeypatch)
     token = tmp_path / "signin" / "token.json"
-    result = run("auth", "login", "--client-secrets", str(client_secrets(tmp_path)), "--token-file", str(token),
-                 "--scope", scope, "--no-browser")
+    result = run(
+        "auth",
+        "login",
+        "--client-secrets",
+        str(client_secrets(tmp_path)),
+        "--token-file",
+        str(token),
+        "--scope",
+        scope,
+        "--no-browser",
+    )
     assert failures == []
     assert result.exit_code == 0, result.output
     assert result.output == f"Signed in. Saved the sign-in to {token} (readable only by you).\n"
@@ -347,8 +375,9 @@ def test_auth_login_saves_a_private_token_that_generate_uses(project: Project, f
     assert result.exit_code == 0 and result.output.startswith("3 students: 3 created.")
 
 
-def test_auth_login_to_the_default_place(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch,
-                                         tmp_path: Path, isolated_config: Path) -> None:
+def test_auth_login_to_the_default_place(
+    fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_config: Path
+) -> None:
     click_allow(monkeypatch)
     result = run("auth", "login", "--client-secrets", str(client_secrets(tmp_path)), "--no-browser")
     saved = isolated_config / "plangen" / "token.json"
@@ -368,8 +397,7 @@ def test_auth_status_without_credentials_exits_2(isolated_config: Path) -> None:
 def test_auth_login_with_a_wrong_file_exits_2(tmp_path: Path) -> None:
     result = run("auth", "login", "--client-secrets", str(tmp_path / "missing.json"), "--no-browser")
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: The OAuth client-secrets file {tmp_path / 'missing.json'} does not "
-                                    "exist.")
+    assert result.output.startswith(f"Error: The OAuth client-secrets file {tmp_path / 'missing.json'} does not exist.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,8 +433,10 @@ def test_open_launches_a_local_plan(project: Project, launched: list[str]) -> No
 def test_open_explains_a_missing_plan(project: Project, launched: list[str]) -> None:
     result = run("open", "1001", "-m", str(project.mapping), "--out", str(project.out))
     assert result.exit_code == 2
-    assert result.output == (f"Error: no plan for student 1001 in {project.out}. Make it with: plangen generate "
-                             f"-m {project.mapping} --student 1001\n")
+    assert result.output == (
+        f"Error: no plan for student 1001 in {project.out}. Make it with: plangen generate "
+        f"-m {project.mapping} --student 1001\n"
+    )
     assert launched == []
 
 
@@ -419,8 +449,9 @@ def overview_cells(data: bytes) -> list[tuple]:
     return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
 
 
-def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(project: Project, fake_google: FakeGoogle,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
     result = project.generate()
     assert result.exit_code == 0, result.output
@@ -447,16 +478,22 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(project: Project
     assert len(overview_writes) == 1
 
 
-def test_a_failed_overview_upload_is_an_error_after_the_plans(project: Project, fake_google: FakeGoogle,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_overview_upload_is_an_error_after_the_plans(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
-    fake_google.fail(403, method="POST", path="/upload/drive/v3/files", reason="insufficientFilePermissions",
-                     message="The user does not have sufficient permissions for this file.",
-                     match=lambda req: b"spreadsheet" in req.body, times=5)
+    fake_google.fail(
+        403,
+        method="POST",
+        path="/upload/drive/v3/files",
+        reason="insufficientFilePermissions",
+        message="The user does not have sufficient permissions for this file.",
+        match=lambda req: b"spreadsheet" in req.body,
+        times=5,
+    )
     result = project.generate()
     assert result.exit_code == 1
     assert result.output.startswith("3 students: 3 created.\n")
-    assert "error: could not upload the caseload overview to https://drive.google.com/drive/folders/" \
-        in result.output
+    assert "error: could not upload the caseload overview to https://drive.google.com/drive/folders/" in result.output
     assert overview_sheets(fake_google, project.root) == []
     assert (project.out / "caseload.xlsx").is_file()

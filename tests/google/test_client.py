@@ -79,12 +79,9 @@ def test_every_kind_of_call_goes_to_the_loopback_root(fake_google: FakeGoogle) -
     folder = fake.add_folder("Caseload")
     g.execute(svc.files().list(q=f"'{folder}' in parents", fields="files(id)"))
     small = MediaInMemoryUpload(b"multipart body", mimetype="text/plain")
-    made = g.execute(svc.files().create(body={"name": "m.txt", "parents": [folder]},
-                                        media_body=small, fields="id"))
-    big = MediaInMemoryUpload(b"r" * 300_000, mimetype="application/octet-stream",
-                              resumable=True, chunksize=256 * 1024)
-    g.execute(svc.files().create(body={"name": "r.bin", "parents": [folder]}, media_body=big,
-                                 fields="id"))
+    made = g.execute(svc.files().create(body={"name": "m.txt", "parents": [folder]}, media_body=small, fields="id"))
+    big = MediaInMemoryUpload(b"r" * 300_000, mimetype="application/octet-stream", resumable=True, chunksize=256 * 1024)
+    g.execute(svc.files().create(body={"name": "r.bin", "parents": [folder]}, media_body=big, fields="id"))
     assert g.execute(svc.files().get_media(fileId=made["id"])) == b"multipart body"
     doc = fake.add_doc("Template", b"PK fake docx", folder)
     assert g.execute(svc.files().export(fileId=doc, mimeType=DOCX)) == b"PK fake docx"
@@ -109,8 +106,9 @@ def test_every_kind_of_call_goes_to_the_loopback_root(fake_google: FakeGoogle) -
     assert fake.guard.blocked == []
 
 
-def test_without_override_the_client_would_reach_google(fake_google: FakeGoogle,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_override_the_client_would_reach_google(
+    fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Control for the test above: the guard really stops traffic that leaves loopback.
     monkeypatch.delenv(g.ENV_API_ROOT)
     svc = g.build_service(*g.DRIVE, creds())
@@ -120,8 +118,9 @@ def test_without_override_the_client_would_reach_google(fake_google: FakeGoogle,
     fake_google.guard.blocked.clear()
 
 
-def test_api_endpoint_option_alone_would_misroute_batch(fake_google: FakeGoogle,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_endpoint_option_alone_would_misroute_batch(
+    fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Why the design rewrites rootUrl: client_options moves JSON calls but not batch.
     monkeypatch.delenv(g.ENV_API_ROOT)
     doc = g.load_discovery("drive", "v3")
@@ -177,8 +176,7 @@ def test_rate_limit_403_is_retried(fake_google: FakeGoogle, reason: str) -> None
 
 
 def test_permission_403_is_not_retried_and_explains(fake_google: FakeGoogle) -> None:
-    fake_google.fail(403, reason="insufficientFilePermissions", message="No access to folder",
-                     method="GET")
+    fake_google.fail(403, reason="insufficientFilePermissions", message="No access to folder", method="GET")
     slept, sleep = sleeps_recorder()
     with pytest.raises(g.GoogleApiError) as info:
         g.execute(drive().files().list(), sleep=sleep)
@@ -238,10 +236,10 @@ def test_generated_id_makes_an_ambiguous_create_safe(fake_google: FakeGoogle) ->
     # The create takes effect but the answer is lost; the resend then meets 409.
     fake_google.fail("drop_after", method="POST", path="/upload/drive/v3/files$")
     media = MediaInMemoryUpload(b"plan bytes", mimetype="text/plain")
-    request = svc.files().create(body={"id": new_id, "name": "plan.txt"}, media_body=media,
-                                 fields="id,name")
-    got = g.execute(request, sleep=lambda s: None,
-                    on_conflict=lambda: g.execute(svc.files().get(fileId=new_id, fields="id,name")))
+    request = svc.files().create(body={"id": new_id, "name": "plan.txt"}, media_body=media, fields="id,name")
+    got = g.execute(
+        request, sleep=lambda s: None, on_conflict=lambda: g.execute(svc.files().get(fileId=new_id, fields="id,name"))
+    )
     assert got == {"id": new_id, "name": "plan.txt"}
     assert [f.id for f in fake_google.files(name="plan.txt")] == [new_id]
     assert fake_google.file(new_id).content == b"plan bytes"
@@ -259,11 +257,9 @@ def test_conflict_without_handler_is_an_error(fake_google: FakeGoogle) -> None:
 def test_resumable_upload_resumes_after_a_failed_chunk(fake_google: FakeGoogle) -> None:
     data = bytes(range(256)) * 3000  # 768 000 bytes -> 3 chunks
     fake_google.fail(500, method="PUT", match=lambda r: "upload_id" in r.query, times=1)
-    media = MediaInMemoryUpload(data, mimetype="application/octet-stream", resumable=True,
-                                chunksize=256 * 1024)
+    media = MediaInMemoryUpload(data, mimetype="application/octet-stream", resumable=True, chunksize=256 * 1024)
     slept, sleep = sleeps_recorder()
-    made = g.execute(drive().files().create(body={"name": "big.bin"}, media_body=media,
-                                            fields="id,size"), sleep=sleep)
+    made = g.execute(drive().files().create(body={"name": "big.bin"}, media_body=media, fields="id,size"), sleep=sleep)
     assert made["size"] == str(len(data))
     assert fake_google.file(made["id"]).content == data
     assert fake_google.count("POST", upload_type="resumable") == 1  # session reused
@@ -439,8 +435,7 @@ def test_parse_drive_id_rejects_other_text(text: str) -> None:
     assert "address bar" in str(info.value)
 
 
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-               min_size=15, max_size=60))
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=15, max_size=60))
 def test_parse_drive_id_round_trips(file_id: str) -> None:
     assert ids.parse_drive_id(file_id) == file_id
     assert ids.parse_drive_id(f"https://drive.google.com/drive/folders/{file_id}?x=1") == file_id

@@ -15,9 +15,11 @@ from tests.google.test_cli_drive import isolated_config as isolated_config  # no
 from tests.google.test_cli_drive import run, writes
 from tests.google.test_signin import EMAIL, rsa_key_pair, service_account_file, token_json
 
-TIMES_THEN = ("        plangen will: record the time Drive returns after each write in the --out folder "
-              "(plans/.plangen/drive-times.jsonl) and update only Docs still at that time; from another computer "
-              "such Docs are kept as edited")
+TIMES_THEN = (
+    "        plangen will: record the time Drive returns after each write in the --out folder "
+    "(plans/.plangen/drive-times.jsonl) and update only Docs still at that time; from another computer "
+    "such Docs are kept as edited"
+)
 
 
 @pytest.fixture
@@ -79,8 +81,10 @@ def test_a_drive_that_refuses_generated_ids(fake_google: FakeGoogle, token: Path
     assert result.exit_code == 1
     lines = result.output.splitlines()
     index = lines.index("FAILED  Drive refused a generated ID on a converting create (generatedIdNotSupported)")
-    assert lines[index + 1] == ("        plangen will: create without generated IDs, send each create once, and "
-                                "look for a create whose answer was lost by its marks before sending it again")
+    assert lines[index + 1] == (
+        "        plangen will: create without generated IDs, send each create once, and "
+        "look for a create whose answer was lost by its marks before sending it again"
+    )
     assert "ok      the scratch Doc is in the trash" in lines
     assert len(scratch_docs(fake_google)) == 1 and scratch_docs(fake_google)[0].trashed
 
@@ -91,18 +95,21 @@ def test_without_drive_only_the_sign_in_is_checked(fake_google: FakeGoogle, toke
     assert result.output.splitlines()[-2:] == [
         "        Drive checks skipped: give --drive ROOT (a folder you can write in, or 'root' for My Drive) to make, "
         "update and trash one scratch Doc there.",
-        "All checked assumptions hold: generate runs in its normal mode."]
+        "All checked assumptions hold: generate runs in its normal mode.",
+    ]
     assert writes(fake_google) == []
 
 
-def test_a_missing_sign_in_or_a_service_account_on_my_drive_cannot_work(fake_google: FakeGoogle, tmp_path: Path,
-                                                                          isolated_config: Path) -> None:
+def test_a_missing_sign_in_or_a_service_account_on_my_drive_cannot_work(
+    fake_google: FakeGoogle, tmp_path: Path, isolated_config: Path
+) -> None:
     result = run("doctor", "--drive", "root")
     assert result.exit_code == 2
     assert result.output.splitlines() == [
         f"FAILED  sign-in: No Google sign-in found (looked for {isolated_config / 'plangen' / 'token.json'}). Run "
         "`plangen auth login --client-secrets FILE`, or pass --token-file or --service-account.",
-        "plangen cannot work with Google Drive here until the failure above is fixed."]
+        "plangen cannot work with Google Drive here until the failure above is fixed.",
+    ]
     private, public = rsa_key_pair()
     fake_google.oauth.trusted_keys[EMAIL] = public
     key = service_account_file(tmp_path, private)
@@ -110,8 +117,9 @@ def test_a_missing_sign_in_or_a_service_account_on_my_drive_cannot_work(fake_goo
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0] == f"ok      sign-in: service account from {key} (--service-account), account {EMAIL}"
-    assert lines[-2].startswith("FAILED  ROOT: --drive: root is the service account's own My Drive. The service "
-                                "account")
+    assert lines[-2].startswith(
+        "FAILED  ROOT: --drive: root is the service account's own My Drive. The service account"
+    )
     assert writes(fake_google) == []
 
 

@@ -33,19 +33,33 @@ def doc_url(doc_id: str) -> str:
     return f"https://docs.google.com/document/d/{doc_id}/edit?usp=drivesdk"
 
 
-def job(key: str, folder: str, version: str = "v1", *, link: str | None = None,
-        filename: str | None = None) -> PlanJob:
+def job(key: str, folder: str, version: str = "v1", *, link: str | None = None, filename: str | None = None) -> PlanJob:
     student = Student(key, f"Student {key}", {"student_id": key, "drive_folder": link}, [])
     name = PlanName(folder, filename or f"OT Plan - {folder}")
     return PlanJob(student, name, f"plan of {key}, {version}".encode())
 
 
-def open_sink(root: str | None, *, create: bool = False, replace: bool = False, dry_run: bool = False,
-              expected: int = 10, workers: int = 4) -> d.DriveSink:
+def open_sink(
+    root: str | None,
+    *,
+    create: bool = False,
+    replace: bool = False,
+    dry_run: bool = False,
+    expected: int = 10,
+    workers: int = 4,
+) -> d.DriveSink:
     options = d.DriveOptions(root=root, create_folders=create, writes_per_second=1000.0, workers=workers)
-    return d.connect(Credentials(token="test"), options, field="drive_folder", column=COLUMN,
-                     template_sha256="ab" * 32, replace_edited=replace, dry_run=dry_run, expected=expected,
-                     retry_base_delay=0.001)
+    return d.connect(
+        Credentials(token="test"),
+        options,
+        field="drive_folder",
+        column=COLUMN,
+        template_sha256="ab" * 32,
+        replace_edited=replace,
+        dry_run=dry_run,
+        expected=expected,
+        retry_base_delay=0.001,
+    )
 
 
 def deliver(jobs: list[PlanJob], root: str | None = None, **kwargs: object) -> list[Delivery | StudentError]:
@@ -115,7 +129,8 @@ def test_first_run_creates_one_doc_per_student_in_its_folder(fake_google: FakeGo
         assert all(plan_job.student.key not in value for value in props.values())
     assert plans_in(fake_google, typed) == [] and len(plans(fake_google)) == 5
     assert [(e.method, e.path, e.upload_type) for e in writes(fake_google)] == [
-        ("POST", "/upload/drive/v3/files", "multipart")] * 5
+        ("POST", "/upload/drive/v3/files", "multipart")
+    ] * 5
     assert fake_google.count(path="permissions") == 0
 
 
@@ -158,8 +173,9 @@ def test_an_edited_doc_is_never_overwritten(fake_google: FakeGoogle, caseload) -
     results = deliver(caseload_jobs(folders, "v2"), root)
     assert statuses(results) == [KEPT_EDITED] + [UPDATED] * 4
     assert results[0].output == doc_url(doc.id)
-    assert results[0].message == ("edited since plangen wrote it; kept as is (use --replace-edited to put "
-                                  "a new Doc beside it)")
+    assert results[0].message == (
+        "edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc beside it)"
+    )
     assert statuses(deliver(caseload_jobs(folders, "v2"), root)) == [KEPT_EDITED] + [UNCHANGED] * 4
     assert doc.content == b"notes typed in the meeting"
     assert len(writes(fake_google)) == 4  # the four untouched plans, once
@@ -211,8 +227,10 @@ def test_two_plans_for_one_student_fail_that_student(fake_google: FakeGoogle, ca
     copy = fake_google.add_doc("Copy", b"x", folders["Garcia, Ana"], app_properties=dict(doc.app_properties))
     results = deliver(caseload_jobs(folders, "v2"), root)
     assert statuses(results) == ["failed"] + [UPDATED] * 4
-    assert str(results[0]) == (f"2 Google Docs are this student's plan: {doc_url(doc.id)} and {doc_url(copy)}. "
-                               "Move all but one to the trash and run again.")
+    assert str(results[0]) == (
+        f"2 Google Docs are this student's plan: {doc_url(doc.id)} and {doc_url(copy)}. "
+        "Move all but one to the trash and run again."
+    )
 
 
 def test_keys_are_hashed_per_folder() -> None:
@@ -227,8 +245,7 @@ def test_keys_are_hashed_per_folder() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_transient_failures_and_dropped_connections_leave_no_duplicates(fake_google: FakeGoogle,
-                                                                        caseload) -> None:
+def test_transient_failures_and_dropped_connections_leave_no_duplicates(fake_google: FakeGoogle, caseload) -> None:
     root, folders = caseload
     upload = r"^/upload/"
     fake_google.fail(429, method="POST", path=upload, times=2)
@@ -273,8 +290,9 @@ def test_a_drive_that_ignores_the_write_time_is_reported(fake_google: FakeGoogle
     fake_google.drive.keeps_modified_time = False
     (result,) = deliver(caseload_jobs(folders)[:1], root)
     assert result.status == CREATED
-    assert result.message == ("Drive did not keep plangen's write time, so later runs will treat this Doc as "
-                              "edited and keep it.")
+    assert result.message == (
+        "Drive did not keep plangen's write time, so later runs will treat this Doc as edited and keep it."
+    )
     assert statuses(deliver(caseload_jobs(folders, "v2")[:1], root)) == [KEPT_EDITED]
 
 
@@ -299,7 +317,8 @@ def kill_after(monkeypatch: pytest.MonkeyPatch, count: int, method: str) -> None
 
 @pytest.mark.parametrize("kill_at", [1, 3, 5])
 def test_a_run_killed_after_a_create_then_rerun_leaves_one_plan_each(
-        fake_google: FakeGoogle, caseload, monkeypatch: pytest.MonkeyPatch, kill_at: int) -> None:
+    fake_google: FakeGoogle, caseload, monkeypatch: pytest.MonkeyPatch, kill_at: int
+) -> None:
     root, folders = caseload
     with monkeypatch.context() as patch:
         kill_after(patch, kill_at, "drive.files.create")
@@ -326,8 +345,9 @@ def test_a_create_whose_answer_never_came_back_is_found_by_the_rerun(fake_google
     assert len(plans(fake_google)) == 5
 
 
-def test_a_run_killed_while_replacing_leaves_one_plan(fake_google: FakeGoogle, caseload,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_killed_while_replacing_leaves_one_plan(
+    fake_google: FakeGoogle, caseload, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, folders = caseload
     deliver(caseload_jobs(folders), root)
     (edited,) = plans_in(fake_google, folders["Garcia, Ana"])
@@ -418,8 +438,10 @@ def test_a_missing_folder_fails_without_create_folders(fake_google: FakeGoogle, 
     root, folders = caseload
     results = deliver([*caseload_jobs(folders), job("1009", "Diaz, Eva")], root)
     assert statuses(results) == [CREATED] * 5 + ["failed"]
-    assert str(results[5]) == (f"no folder named 'Diaz, Eva' in {folder_url(root)}. Create it, put the "
-                               f"folder's link in the {COLUMN}, or run with --create-folders.")
+    assert str(results[5]) == (
+        f"no folder named 'Diaz, Eva' in {folder_url(root)}. Create it, put the "
+        f"folder's link in the {COLUMN}, or run with --create-folders."
+    )
 
 
 def test_create_folders_makes_each_missing_folder_once(fake_google: FakeGoogle) -> None:
@@ -438,8 +460,10 @@ def test_create_folders_makes_each_missing_folder_once(fake_google: FakeGoogle) 
 def test_my_drive_as_root(fake_google: FakeGoogle) -> None:
     jobs = [job("1001", "Lee, Kim"), job("1002", "Diaz, Eva")]
     results = deliver(jobs, "root")
-    assert str(results[0]) == "no folder named 'Lee, Kim' in My Drive. Create it, put the folder's link in the " \
-                              f"{COLUMN}, or run with --create-folders."
+    assert (
+        str(results[0]) == "no folder named 'Lee, Kim' in My Drive. Create it, put the folder's link in the "
+        f"{COLUMN}, or run with --create-folders."
+    )
     assert statuses(deliver(jobs, "root", create=True)) == [CREATED, CREATED]
     top = {f.name: f.id for f in fake_google.files(parent=fake_google.drive.root_id)}
     assert set(top) == {"Lee, Kim", "Diaz, Eva"} and len(plans_in(fake_google, top["Lee, Kim"])) == 1
@@ -448,16 +472,22 @@ def test_my_drive_as_root(fake_google: FakeGoogle) -> None:
 
 def test_folder_from_the_caseload(fake_google: FakeGoogle) -> None:
     folder = fake_google.add_folder("Kim's folder")
-    jobs = [job("1001", "Lee, Kim", link=f"https://drive.google.com/drive/u/0/folders/{folder}?usp=sharing"),
-            job("1002", "Diaz, Eva", link="https://example.org/not-drive"),
-            job("1003", "Park, Jin", link="  ")]
+    jobs = [
+        job("1001", "Lee, Kim", link=f"https://drive.google.com/drive/u/0/folders/{folder}?usp=sharing"),
+        job("1002", "Diaz, Eva", link="https://example.org/not-drive"),
+        job("1003", "Park, Jin", link="  "),
+    ]
     results = deliver(jobs, None)
     assert statuses(results) == [CREATED, "failed", "failed"]
     assert len(plans_in(fake_google, folder)) == 1
-    assert str(results[1]) == (f"the {COLUMN} does not hold a Google Drive folder link or ID. Copy the link "
-                               "from the browser's address bar while the folder is open.")
-    assert str(results[2]) == (f"no Drive folder: the {COLUMN} is blank. Fill it in, or run with --drive ROOT "
-                               "to find the student's folder by name in ROOT.")
+    assert str(results[1]) == (
+        f"the {COLUMN} does not hold a Google Drive folder link or ID. Copy the link "
+        "from the browser's address bar while the folder is open."
+    )
+    assert str(results[2]) == (
+        f"no Drive folder: the {COLUMN} is blank. Fill it in, or run with --drive ROOT "
+        "to find the student's folder by name in ROOT."
+    )
 
 
 def test_shared_drive(fake_google: FakeGoogle) -> None:
@@ -469,8 +499,11 @@ def test_shared_drive(fake_google: FakeGoogle) -> None:
     assert {f.drive_id for f in plans(fake_google)} == {team}
     assert len(plans_in(fake_google, kim)) == 1
     assert statuses(deliver(jobs, root, create=True)) == [UNCHANGED, UNCHANGED]
-    assert all(e.query.get("supportsAllDrives") == ["true"] for e in fake_google.calls(api="drive")
-               if "generateIds" not in e.path)
+    assert all(
+        e.query.get("supportsAllDrives") == ["true"]
+        for e in fake_google.calls(api="drive")
+        if "generateIds" not in e.path
+    )
 
 
 def test_incomplete_search_looks_in_each_drive(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -491,8 +524,11 @@ def test_incomplete_search_looks_in_each_drive(fake_google: FakeGoogle, monkeypa
     monkeypatch.setattr(fake_google.drive, "list", incomplete)
     fake_google.clear_log()
     assert statuses(deliver(jobs, root)) == [UNCHANGED, UNCHANGED]
-    corpora = sorted(e.query.get("corpora", ["?"])[0] for e in fake_google.calls("GET", r"^/drive/v3/files$")
-                     if "appProperties" in e.query.get("q", [""])[0])
+    corpora = sorted(
+        e.query.get("corpora", ["?"])[0]
+        for e in fake_google.calls("GET", r"^/drive/v3/files$")
+        if "appProperties" in e.query.get("q", [""])[0]
+    )
     assert corpora == ["allDrives", "drive", "user"]
     assert len(plans_in(fake_google, linked)) == len(plans_in(fake_google, mine)) == 1
 

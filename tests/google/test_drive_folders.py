@@ -45,10 +45,12 @@ def api(fake_google: FakeGoogle) -> DriveApi:
     return DriveApi(Credentials(token="test"), limiter=None, base_delay=0.001)
 
 
-def resolver(api: DriveApi, root: Root | None, *, field: str | None = "drive_folder", create: bool = False,
-             dry_run: bool = False) -> FolderResolver:
-    folders = FolderResolver(api, IdPool(api, block=5), root=root, field=field, column=COLUMN, create=create,
-                             dry_run=dry_run)
+def resolver(
+    api: DriveApi, root: Root | None, *, field: str | None = "drive_folder", create: bool = False, dry_run: bool = False
+) -> FolderResolver:
+    folders = FolderResolver(
+        api, IdPool(api, block=5), root=root, field=field, column=COLUMN, create=create, dry_run=dry_run
+    )
     folders.load()
     return folders
 
@@ -60,8 +62,10 @@ def test_folder_keys_ignore_case_spacing_and_unicode_form() -> None:
 
 
 def test_links_and_lists_of_links() -> None:
-    assert folder_link({"id": "abc", "webViewLink": "https://drive.google.com/drive/folders/abc?usp=x"}) == \
-        "https://drive.google.com/drive/folders/abc?usp=x"
+    assert (
+        folder_link({"id": "abc", "webViewLink": "https://drive.google.com/drive/folders/abc?usp=x"})
+        == "https://drive.google.com/drive/folders/abc?usp=x"
+    )
     assert folder_link({"id": "abc"}) == folder_url("abc")
     assert join_links(["a"]) == "a"
     assert join_links(["a", "b"]) == "a and b"
@@ -82,8 +86,10 @@ def test_open_root_refusals(api: DriveApi, fake_google: FakeGoogle) -> None:
     doc = fake_google.add_doc("Plan", b"x")
     with pytest.raises(ConfigError) as caught:
         open_root(api, doc)
-    assert str(caught.value) == (f"--drive: https://drive.google.com/drive/folders/{doc} is not a folder. Give the "
-                                 "link of the folder that holds the students' folders.")
+    assert str(caught.value) == (
+        f"--drive: https://drive.google.com/drive/folders/{doc} is not a folder. Give the "
+        "link of the folder that holds the students' folders."
+    )
     with pytest.raises(ConfigError, match=r"was not found, or the signed-in Google account cannot open it"):
         open_root(api, "1NoSuchFolder00000000000000")
     fake_google.fail(403, path=r"/files/", reason="insufficientFilePermissions", message="No.")
@@ -148,8 +154,10 @@ def test_students_sharing_a_new_folder_wait_for_one_create(api: DriveApi, fake_g
     folders = resolver(api, root, create=True)
     fake_google.latency = 0.02  # let the threads meet on the create
     results: list[Folder] = []
-    threads = [threading.Thread(target=lambda n=n: results.append(folders.resolve(plan_job(str(n), " lincoln  ES"))))
-               for n in range(6)]
+    threads = [
+        threading.Thread(target=lambda n=n: results.append(folders.resolve(plan_job(str(n), " lincoln  ES"))))
+        for n in range(6)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -163,8 +171,7 @@ def test_students_sharing_a_new_folder_wait_for_one_create(api: DriveApi, fake_g
 def test_a_failed_create_fails_every_student_waiting_for_it(api: DriveApi, fake_google: FakeGoogle) -> None:
     root = open_root(api, fake_google.add_folder("Caseload"))
     folders = resolver(api, root, create=True)
-    fake_google.fail(403, method="POST", path=r"/files$", reason="insufficientFilePermissions", message="No.",
-                     times=5)
+    fake_google.fail(403, method="POST", path=r"/files$", reason="insufficientFilePermissions", message="No.", times=5)
     for key in ("1", "2"):
         with pytest.raises(GoogleApiError):
             folders.resolve(plan_job(key, "New School"))

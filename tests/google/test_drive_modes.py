@@ -23,14 +23,17 @@ def project(tmp_path: Path, fake_google: FakeGoogle) -> Project:
 
 
 def docs_per_folder(fake: FakeGoogle, project: Project) -> list[int]:
-    return [len([f for f in fake.files(parent=folder) if f.mime_type == DOCUMENT])
-            for folder in (project.ana, project.kim, project.bao)]
+    return [
+        len([f for f in fake.files(parent=folder) if f.mime_type == DOCUMENT])
+        for folder in (project.ana, project.kim, project.bao)
+    ]
 
 
 def test_refused_generated_ids_create_without_them_and_never_twice(project: Project, fake_google: FakeGoogle) -> None:
     fake_google.drive.generated_ids_on_convert = False
-    fake_google.fail(DROP_AFTER, method="POST", path=r"^/upload/drive/v3/files$",
-                     match=lambda req: b'"id"' not in req.body, times=2)  # two creates made, answers lost
+    fake_google.fail(
+        DROP_AFTER, method="POST", path=r"^/upload/drive/v3/files$", match=lambda req: b'"id"' not in req.body, times=2
+    )  # two creates made, answers lost
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -46,15 +49,18 @@ def test_refused_generated_ids_create_without_them_and_never_twice(project: Proj
     assert docs_per_folder(fake_google, project) == [1, 1, 1]
 
 
-def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(project: Project, fake_google: FakeGoogle,
-                                                                  tmp_path: Path) -> None:
+def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(
+    project: Project, fake_google: FakeGoogle, tmp_path: Path
+) -> None:
     fake_google.drive.keeps_modified_time = False
     journal = project.out / ".plangen" / "drive-times.jsonl"
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:2] == ["3 students: 3 created.", TIMES_DROPPED.format(journal=journal)]
-    (ana,), (kim,), (bao,) = ([f for f in fake_google.files(parent=folder) if f.mime_type == DOCUMENT]
-                              for folder in (project.ana, project.kim, project.bao))
+    (ana,), (kim,), (bao,) = (
+        [f for f in fake_google.files(parent=folder) if f.mime_type == DOCUMENT]
+        for folder in (project.ana, project.kim, project.bao)
+    )
     assert ana.properties["written"] != ana.resource()["modifiedTime"]  # Drive set its own time
 
     for row in project.rows:
@@ -62,10 +68,12 @@ def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(project: Projec
     project.save()
     fake_google.human_edit(ana.id, content=b"typed during the meeting")
     result = project.generate("--token-file", str(project.token))
-    assert result.output.startswith(f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n              edited since "
-                                    "plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
-                                    "changes into the plan, or use --replace-edited to write a new plan (the edited "
-                                    "copy is kept beside it)\n3 students: 2 updated, 1 stale.\n")
+    assert result.output.startswith(
+        f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n              edited since "
+        "plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
+        "changes into the plan, or use --replace-edited to write a new plan (the edited "
+        "copy is kept beside it)\n3 students: 2 updated, 1 stale.\n"
+    )
     assert ana.content == b"typed during the meeting" and "Notes: new goal" in docx_text(kim.content)
     assert docs_per_folder(fake_google, project) == [1, 1, 1]
 

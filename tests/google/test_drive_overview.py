@@ -45,8 +45,17 @@ def root(fake_google: FakeGoogle) -> str:
 @pytest.fixture
 def sink(fake_google: FakeGoogle, root: str) -> Iterator[d.DriveSink]:
     options = d.DriveOptions(root=root, writes_per_second=1000.0, workers=1)
-    opened = d.connect(Credentials(token="test"), options, field=None, column="", template_sha256="ab" * 32,
-                       replace_edited=False, dry_run=False, expected=1, retry_base_delay=0.001)
+    opened = d.connect(
+        Credentials(token="test"),
+        options,
+        field=None,
+        column="",
+        template_sha256="ab" * 32,
+        replace_edited=False,
+        dry_run=False,
+        expected=1,
+        retry_base_delay=0.001,
+    )
     yield opened
     opened.close()
 
@@ -61,8 +70,9 @@ def published(sink: d.DriveSink, overview: OverviewFiles) -> Report:
     return report
 
 
-def test_the_query_finds_overviews_in_root_by_either_mark(fake_google: FakeGoogle, root: str,
-                                                         sink: d.DriveSink) -> None:
+def test_the_query_finds_overviews_in_root_by_either_mark(
+    fake_google: FakeGoogle, root: str, sink: d.DriveSink
+) -> None:
     mark = {"plangen": "overview"}
     private = fake_google.add_file("a", b"x", SHEET, root, app_properties=mark)
     public = fake_google.add_file("b", b"x", SHEET, root, properties=mark)
@@ -95,15 +105,16 @@ def test_two_caseloads_sharing_root_keep_two_sheets(fake_google: FakeGoogle, roo
     assert rows == [("Student", "Key"), ("Ana", "1001"), ("Eva", "1004")]
 
 
-def test_a_long_title_is_cut_to_fit_app_properties_on_a_character_boundary(fake_google: FakeGoogle, root: str,
-                                                                            sink: d.DriveSink) -> None:
+def test_a_long_title_is_cut_to_fit_app_properties_on_a_character_boundary(
+    fake_google: FakeGoogle, root: str, sink: d.DriveSink
+) -> None:
     title = "Évaluations " * 20  # 'É' is 2 bytes in UTF-8
     overview = files(title, ("Ana", "1001"))
     assert published(sink, overview).errors == []
     (sheet,) = overviews(fake_google, root)
     kept = sheet.app_properties["mapping"]
     assert title.startswith(kept) and len(kept.encode("utf-8")) <= MAX_NAME
-    assert len(title[:len(kept) + 1].encode("utf-8")) > MAX_NAME
+    assert len(title[: len(kept) + 1].encode("utf-8")) > MAX_NAME
     assert published(sink, overview).notes[0].startswith("Caseload overview (Google Sheet, unchanged): ")
     assert len(overviews(fake_google, root)) == 1  # found again by the cut name
 

@@ -39,10 +39,13 @@ def creates(fake: FakeGoogle) -> list:
     return [e for e in writes(fake) if e.method == "POST" and e.path == "/upload/drive/v3/files"]
 
 
-@pytest.mark.skipif(subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0,
-                    reason="pdftotext (poppler-utils) is not installed")
-def test_a_pdf_beside_every_doc_remade_only_when_the_doc_changed(tmp_path: Path, fake_google: FakeGoogle,
-                                                                monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.skipif(
+    subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0,
+    reason="pdftotext (poppler-utils) is not installed",
+)
+def test_a_pdf_beside_every_doc_remade_only_when_the_doc_changed(
+    tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+):
     project = Project(tmp_path / "project", fake_google)
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
     result = project.generate("--pdf")
@@ -80,12 +83,19 @@ def test_a_pdf_beside_every_doc_remade_only_when_the_doc_changed(tmp_path: Path,
     assert [e.method for e in pdf_updates(fake_google, {pdf.id})] == ["PATCH"] and creates(fake_google) == []
 
 
-def test_a_pdf_google_cannot_export_is_an_error_and_the_plan_stays(tmp_path: Path, fake_google: FakeGoogle,
-                                                                   monkeypatch: pytest.MonkeyPatch):
+def test_a_pdf_google_cannot_export_is_an_error_and_the_plan_stays(
+    tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+):
     project = Project(tmp_path / "project", fake_google)
     monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
-    fake_google.fail(403, method="GET", path="/export", reason="exportSizeLimitExceeded",
-                     message="This file is too large to be exported.", times=1)
+    fake_google.fail(
+        403,
+        method="GET",
+        path="/export",
+        reason="exportSizeLimitExceeded",
+        message="This file is too large to be exported.",
+        times=1,
+    )
     result = project.generate("--pdf")
     assert result.exit_code == 1
     assert "PDFs on Drive: 2 made, 0 unchanged.\n" in result.output

@@ -51,10 +51,12 @@ def make_docx(text: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 1, 1, 0, 0, 0)), "<Types/>")
-        zf.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)),
-                    f'<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
-                    '<w:p><w:r><w:t xml:space="preserve">second </w:t></w:r>'
-                    "<w:r><w:t>line</w:t></w:r></w:p></w:body></w:document>")
+        zf.writestr(
+            zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)),
+            f"<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+            '<w:p><w:r><w:t xml:space="preserve">second </w:t></w:r>'
+            "<w:r><w:t>line</w:t></w:r></w:p></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
@@ -62,8 +64,7 @@ def list_all(svc: discovery.Resource, query: str, **kw: object) -> list[dict]:
     out: list[dict] = []
     token = None
     while True:
-        page = run(svc.files().list(q=query, pageToken=token, fields="nextPageToken,files(id,name)",
-                                    **kw))
+        page = run(svc.files().list(q=query, pageToken=token, fields="nextPageToken,files(id,name)", **kw))
         out += page["files"]
         token = page.get("nextPageToken")
         if not token:
@@ -74,10 +75,16 @@ def list_all(svc: discovery.Resource, query: str, **kw: object) -> list[dict]:
 # Query grammar
 # --------------------------------------------------------------------------------------------
 
-ITEM = {"name": "Plan - O'Brien \\ 2024", "mimeType": g.DOC_MIME, "trashed": False,
-        "parents": ["P1"], "appProperties": {"plangen": "1", "student": "abc"},
-        "properties": {"team": "OT"}, "modifiedTime": "2024-03-05T10:00:00.000Z",
-        "createdTime": "2024-01-01T00:00:00.000Z"}
+ITEM = {
+    "name": "Plan - O'Brien \\ 2024",
+    "mimeType": g.DOC_MIME,
+    "trashed": False,
+    "parents": ["P1"],
+    "appProperties": {"plangen": "1", "student": "abc"},
+    "properties": {"team": "OT"},
+    "modifiedTime": "2024-03-05T10:00:00.000Z",
+    "createdTime": "2024-01-01T00:00:00.000Z",
+}
 
 
 @pytest.mark.parametrize(
@@ -162,8 +169,7 @@ def test_query_through_the_api(fake_google: FakeGoogle) -> None:
     fake.file(trashed).trashed = True
     found = list_all(svc, f"{quote(folder)} in parents and name = {quote(tricky)}")
     assert [f["name"] for f in found] == [tricky]
-    found = list_all(svc, f"{quote(folder)} in parents and mimeType = {quote(g.FOLDER_MIME)} "
-                          "and trashed = false")
+    found = list_all(svc, f"{quote(folder)} in parents and mimeType = {quote(g.FOLDER_MIME)} and trashed = false")
     assert sorted(f["name"] for f in found) == sorted([tricky, "Smith, Ann"])
     found = list_all(svc, "appProperties has { key='plangen' and value='v1' }")
     assert [f["id"] for f in found] == [marked]
@@ -199,8 +205,9 @@ def test_default_and_explicit_fields(fake_google: FakeGoogle) -> None:
     svc = drive()
     folder = fake_google.add_folder("F", app_properties={"k": "v"})
     assert set(run(svc.files().get(fileId=folder))) == {"kind", "id", "name", "mimeType"}
-    full = run(svc.files().get(fileId=folder, fields="id,version,modifiedTime,appProperties,"
-                                                     "webViewLink,parents,trashed"))
+    full = run(
+        svc.files().get(fileId=folder, fields="id,version,modifiedTime,appProperties,webViewLink,parents,trashed")
+    )
     assert full["appProperties"] == {"k": "v"}
     assert full["version"].isdigit()
     assert full["modifiedTime"].endswith("Z")
@@ -225,8 +232,7 @@ AWKWARD = bytes(range(256)) * 4 + b"\r\n--boundary\r\n\n\r" + b"\n--============
 def test_multipart_upload_is_byte_exact(fake_google: FakeGoogle) -> None:
     svc = drive()
     media = MediaInMemoryUpload(AWKWARD, mimetype="application/octet-stream")
-    made = run(svc.files().create(body={"name": "a.bin"}, media_body=media,
-                                  fields="id,size,md5Checksum"))
+    made = run(svc.files().create(body={"name": "a.bin"}, media_body=media, fields="id,size,md5Checksum"))
     assert fake_google.file(made["id"]).content == AWKWARD
     assert made["size"] == str(len(AWKWARD))
     assert run(svc.files().get_media(fileId=made["id"])) == AWKWARD
@@ -235,8 +241,7 @@ def test_multipart_upload_is_byte_exact(fake_google: FakeGoogle) -> None:
 
 def test_resumable_upload_in_chunks_is_byte_exact(fake_google: FakeGoogle) -> None:
     data = AWKWARD * 700  # ~700 KiB -> 3 chunks of 256 KiB
-    media = MediaInMemoryUpload(data, mimetype="application/octet-stream", resumable=True,
-                                chunksize=256 * 1024)
+    media = MediaInMemoryUpload(data, mimetype="application/octet-stream", resumable=True, chunksize=256 * 1024)
     made = run(drive().files().create(body={"name": "big.bin"}, media_body=media, fields="id"))
     assert fake_google.file(made["id"]).content == data
     puts = [e for e in fake_google.calls("PUT") if "upload_id" in e.query]
@@ -249,10 +254,13 @@ def test_docx_upload_converts_and_exports_original(fake_google: FakeGoogle) -> N
     folder = fake_google.add_folder("Ann")
     docx = make_docx("Goals for Ann")
     media = MediaInMemoryUpload(docx, mimetype=DOCX)
-    made = run(svc.files().create(
-        body={"name": "Plan", "mimeType": g.DOC_MIME, "parents": [folder],
-              "appProperties": {"plangen": "1"}},
-        media_body=media, fields="id,mimeType,webViewLink,version"))
+    made = run(
+        svc.files().create(
+            body={"name": "Plan", "mimeType": g.DOC_MIME, "parents": [folder], "appProperties": {"plangen": "1"}},
+            media_body=media,
+            fields="id,mimeType,webViewLink,version",
+        )
+    )
     stored = fake_google.file(made["id"])
     assert made["mimeType"] == g.DOC_MIME
     assert stored.converted_from == DOCX and stored.conversions == 1
@@ -273,15 +281,22 @@ def test_docx_upload_converts_and_exports_original(fake_google: FakeGoogle) -> N
 def test_update_with_media_keeps_id_and_moves_version(fake_google: FakeGoogle) -> None:
     svc = drive()
     fields = "id,version,modifiedTime,webViewLink,appProperties"
-    first = run(svc.files().create(body={"name": "Plan", "mimeType": g.DOC_MIME,
-                                         "appProperties": {"hash": "a", "keep": "y"}},
-                                   media_body=MediaInMemoryUpload(make_docx("v1"), mimetype=DOCX),
-                                   fields=fields))
+    first = run(
+        svc.files().create(
+            body={"name": "Plan", "mimeType": g.DOC_MIME, "appProperties": {"hash": "a", "keep": "y"}},
+            media_body=MediaInMemoryUpload(make_docx("v1"), mimetype=DOCX),
+            fields=fields,
+        )
+    )
     time.sleep(0.002)
-    second = run(svc.files().update(fileId=first["id"], body={"appProperties": {"hash": "b",
-                                                                                "keep": None}},
-                                    media_body=MediaInMemoryUpload(make_docx("v2"), mimetype=DOCX),
-                                    fields=fields))
+    second = run(
+        svc.files().update(
+            fileId=first["id"],
+            body={"appProperties": {"hash": "b", "keep": None}},
+            media_body=MediaInMemoryUpload(make_docx("v2"), mimetype=DOCX),
+            fields=fields,
+        )
+    )
     assert second["id"] == first["id"]
     assert second["webViewLink"] == first["webViewLink"]
     assert int(second["version"]) > int(first["version"])
@@ -293,8 +308,7 @@ def test_update_with_media_keeps_id_and_moves_version(fake_google: FakeGoogle) -
 
 def test_resumable_update_keeps_id(fake_google: FakeGoogle) -> None:
     svc = drive()
-    made = run(svc.files().create(body={"name": "n.bin"}, media_body=MediaInMemoryUpload(b"1"),
-                                  fields="id,version"))
+    made = run(svc.files().create(body={"name": "n.bin"}, media_body=MediaInMemoryUpload(b"1"), fields="id,version"))
     media = MediaInMemoryUpload(b"2" * 1000, resumable=True)
     updated = run(svc.files().update(fileId=made["id"], media_body=media, fields="id,version"))
     assert updated["id"] == made["id"]
@@ -323,8 +337,7 @@ def test_metadata_rules(fake_google: FakeGoogle) -> None:
     with pytest.raises(g.GoogleApiError) as info:
         run(svc.files().update(fileId=made["id"], body={"parents": [b]}))
     assert (info.value.status, info.value.reason) == (403, "fieldNotWritable")
-    moved = run(svc.files().update(fileId=made["id"], addParents=b, removeParents=a, body={},
-                                   fields="parents"))
+    moved = run(svc.files().update(fileId=made["id"], addParents=b, removeParents=a, body={}, fields="parents"))
     assert moved["parents"] == [b]
     with pytest.raises(g.GoogleApiError) as info:
         run(svc.files().create(body={"name": "y", "appProperties": {"k": "v" * 124}}))
@@ -350,12 +363,19 @@ def test_shared_drive_needs_supports_all_drives(fake_google: FakeGoogle) -> None
     assert info.value.status == 404
     got = run(svc.files().get(fileId=folder, supportsAllDrives=True, fields="id,driveId"))
     assert got["driveId"] == shared
-    made = run(svc.files().create(body={"name": "Plan", "parents": [folder]},
-                                  supportsAllDrives=True, fields="id,driveId"))
+    made = run(
+        svc.files().create(body={"name": "Plan", "parents": [folder]}, supportsAllDrives=True, fields="id,driveId")
+    )
     assert made["driveId"] == shared
     assert list_all(svc, f"'{folder}' in parents") == []
-    found = list_all(svc, f"'{folder}' in parents", corpora="drive", driveId=shared,
-                     supportsAllDrives=True, includeItemsFromAllDrives=True)
+    found = list_all(
+        svc,
+        f"'{folder}' in parents",
+        corpora="drive",
+        driveId=shared,
+        supportsAllDrives=True,
+        includeItemsFromAllDrives=True,
+    )
     assert [f["id"] for f in found] == [made["id"]]
     with pytest.raises(g.GoogleApiError):
         run(svc.files().list(corpora="drive", driveId=shared))
@@ -365,8 +385,7 @@ def test_shared_drive_needs_supports_all_drives(fake_google: FakeGoogle) -> None
 # Sheets
 # --------------------------------------------------------------------------------------------
 
-ROSTER = [["Name", "ID", "Grade"], ["Ann", 101, 3], ["Ben", 102, 4.5], ["", "", ""],
-          ["Cy", 103, True]]
+ROSTER = [["Name", "ID", "Grade"], ["Ann", 101, 3], ["Ben", 102, 4.5], ["", "", ""], ["Cy", 103, True]]
 
 
 def test_sheets_get_and_values(fake_google: FakeGoogle) -> None:
@@ -378,12 +397,19 @@ def test_sheets_get_and_values(fake_google: FakeGoogle) -> None:
     assert tabs[0]["sheetId"] == 0 and tabs[0]["gridProperties"]["columnCount"] == 26
     got = run(svc.spreadsheets().values().get(spreadsheetId=book, range="'Fall 2024 OT'"))
     assert got["range"] == "'Fall 2024 OT'!A1:Z1000"
-    assert got["values"] == [["Name", "ID", "Grade"], ["Ann", "101", "3"], ["Ben", "102", "4.5"],
-                             [], ["Cy", "103", "TRUE"]]
-    raw = run(svc.spreadsheets().values().get(spreadsheetId=book, range="'Fall 2024 OT'!B2:C3",
-                                              valueRenderOption="UNFORMATTED_VALUE"))
-    assert raw == {"range": "'Fall 2024 OT'!B2:C3", "majorDimension": "ROWS",
-                   "values": [[101, 3], [102, 4.5]]}
+    assert got["values"] == [
+        ["Name", "ID", "Grade"],
+        ["Ann", "101", "3"],
+        ["Ben", "102", "4.5"],
+        [],
+        ["Cy", "103", "TRUE"],
+    ]
+    raw = run(
+        svc.spreadsheets()
+        .values()
+        .get(spreadsheetId=book, range="'Fall 2024 OT'!B2:C3", valueRenderOption="UNFORMATTED_VALUE")
+    )
+    assert raw == {"range": "'Fall 2024 OT'!B2:C3", "majorDimension": "ROWS", "values": [[101, 3], [102, 4.5]]}
     col = run(svc.spreadsheets().values().get(spreadsheetId=book, range="'Fall 2024 OT'!A:A"))
     assert col["values"] == [["Name"], ["Ann"], ["Ben"], [], ["Cy"]]
     quoted = run(svc.spreadsheets().values().get(spreadsheetId=book, range="'It''s B'!A1"))
@@ -393,8 +419,7 @@ def test_sheets_get_and_values(fake_google: FakeGoogle) -> None:
     paths = [e.path for e in fake_google.calls("GET", "/values/")]
     # percent-encoded by the client, decoded by the fake after splitting the path
     assert any(p.endswith("/values/%27Fall%202024%20OT%27%21B2%3AC3") for p in paths)
-    batch = run(svc.spreadsheets().values().batchGet(spreadsheetId=book,
-                                                     ranges=["'It''s B'!A1", "'Fall 2024 OT'!A5"]))
+    batch = run(svc.spreadsheets().values().batchGet(spreadsheetId=book, ranges=["'It''s B'!A1", "'Fall 2024 OT'!A5"]))
     assert [r.get("values") for r in batch["valueRanges"]] == [[["x"]], [["Cy"]]]
     with pytest.raises(g.GoogleApiError, match="Unable to parse range"):
         run(svc.spreadsheets().values().get(spreadsheetId=book, range="Nope!A1"))
@@ -408,34 +433,54 @@ def test_sheets_write_touches_only_given_cells(fake_google: FakeGoogle) -> None:
     before = fake_google.sheets.grid(book, "Fall 2024 OT")
     version = fake_google.file(book).version
     svc = sheets()
-    body = {"valueInputOption": "RAW", "data": [
-        {"range": "'Fall 2024 OT'!D1:E1", "values": [["Plan Link", "Plan Status"]]},
-        {"range": "'Fall 2024 OT'!D2:E3", "values": [["http://x/1", None], [None, "created"]]},
-    ]}
+    body = {
+        "valueInputOption": "RAW",
+        "data": [
+            {"range": "'Fall 2024 OT'!D1:E1", "values": [["Plan Link", "Plan Status"]]},
+            {"range": "'Fall 2024 OT'!D2:E3", "values": [["http://x/1", None], [None, "created"]]},
+        ],
+    }
     out = run(svc.spreadsheets().values().batchUpdate(spreadsheetId=book, body=body))
     assert out["totalUpdatedCells"] == 4
-    assert [r["updatedRange"] for r in out["responses"]] == ["'Fall 2024 OT'!D1:E1",
-                                                             "'Fall 2024 OT'!D2:E3"]
+    assert [r["updatedRange"] for r in out["responses"]] == ["'Fall 2024 OT'!D1:E1", "'Fall 2024 OT'!D2:E3"]
     after = fake_google.sheets.grid(book, "Fall 2024 OT")
     for r, row in enumerate(before):
         for c, value in enumerate(row):
             assert after[r][c] == value
-    assert [row[3:5] for row in after[:3]] == [["Plan Link", "Plan Status"],
-                                               ["http://x/1", ""], ["", "created"]]
+    assert [row[3:5] for row in after[:3]] == [["Plan Link", "Plan Status"], ["http://x/1", ""], ["", "created"]]
     assert fake_google.sheets.grid(book, "Other") == [["keep"]]
     assert fake_google.file(book).version > version
-    run(svc.spreadsheets().values().update(spreadsheetId=book, range="'Fall 2024 OT'!F2",
-                                           valueInputOption="USER_ENTERED",
-                                           body={"values": [["42"]]}))
+    run(
+        svc.spreadsheets()
+        .values()
+        .update(
+            spreadsheetId=book, range="'Fall 2024 OT'!F2", valueInputOption="USER_ENTERED", body={"values": [["42"]]}
+        )
+    )
     assert fake_google.sheets.grid(book, "Fall 2024 OT")[1][5] == 42
     with pytest.raises(g.GoogleApiError, match="exceeds grid limits"):
-        run(svc.spreadsheets().values().batchUpdate(spreadsheetId=book, body={
-            "valueInputOption": "RAW", "data": [{"range": "'Fall 2024 OT'!AA1",
-                                                 "values": [["x"]]}]}))
-    run(svc.spreadsheets().batchUpdate(spreadsheetId=book, body={"requests": [
-        {"appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}}]}))
-    run(svc.spreadsheets().values().batchUpdate(spreadsheetId=book, body={
-        "valueInputOption": "RAW", "data": [{"range": "'Fall 2024 OT'!AB1", "values": [["y"]]}]}))
+        run(
+            svc.spreadsheets()
+            .values()
+            .batchUpdate(
+                spreadsheetId=book,
+                body={"valueInputOption": "RAW", "data": [{"range": "'Fall 2024 OT'!AA1", "values": [["x"]]}]},
+            )
+        )
+    run(
+        svc.spreadsheets().batchUpdate(
+            spreadsheetId=book,
+            body={"requests": [{"appendDimension": {"sheetId": 0, "dimension": "COLUMNS", "length": 2}}]},
+        )
+    )
+    run(
+        svc.spreadsheets()
+        .values()
+        .batchUpdate(
+            spreadsheetId=book,
+            body={"valueInputOption": "RAW", "data": [{"range": "'Fall 2024 OT'!AB1", "values": [["y"]]}]},
+        )
+    )
     with pytest.raises(g.GoogleApiError, match="valueInputOption"):
         run(svc.spreadsheets().values().batchUpdate(spreadsheetId=book, body={"data": []}))
 
@@ -458,9 +503,15 @@ def test_xlsx_upload_converts_to_a_sheet(fake_google: FakeGoogle) -> None:
     wb.active.append(["Dee", 7])
     buf = io.BytesIO()
     wb.save(buf)
-    made = run(drive().files().create(body={"name": "Roster", "mimeType": g.SHEET_MIME},
-                                      media_body=MediaInMemoryUpload(buf.getvalue(), XLSX),
-                                      fields="id"))
+    made = run(
+        drive()
+        .files()
+        .create(
+            body={"name": "Roster", "mimeType": g.SHEET_MIME},
+            media_body=MediaInMemoryUpload(buf.getvalue(), XLSX),
+            fields="id",
+        )
+    )
     got = run(sheets().spreadsheets().values().get(spreadsheetId=made["id"], range="Roster"))
     assert got["values"] == [["Name", "ID"], ["Dee", "7"]]
 
@@ -470,13 +521,13 @@ def test_xlsx_upload_converts_to_a_sheet(fake_google: FakeGoogle) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def raw(fake: FakeGoogle, method: str, path: str, body: bytes | None = None,
-        headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def raw(
+    fake: FakeGoogle, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     parts = urllib.parse.urlsplit(fake.url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
     try:
-        conn.request(method, path, body=body,
-                     headers={"Authorization": "Bearer t", **(headers or {})})
+        conn.request(method, path, body=body, headers={"Authorization": "Bearer t", **(headers or {})})
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
@@ -487,22 +538,33 @@ def test_error_body_has_googles_shape(fake_google: FakeGoogle) -> None:
     status, headers, body = raw(fake_google, "GET", "/drive/v3/files/nope")
     assert status == 404
     assert headers["Content-Type"].startswith("application/json")
-    assert json.loads(body) == {"error": {
-        "code": 404, "message": "File not found: nope.", "status": "NOT_FOUND",
-        "errors": [{"domain": "global", "reason": "notFound", "message": "File not found: nope.",
-                    "location": "fileId", "locationType": "parameter"}]}}
+    assert json.loads(body) == {
+        "error": {
+            "code": 404,
+            "message": "File not found: nope.",
+            "status": "NOT_FOUND",
+            "errors": [
+                {
+                    "domain": "global",
+                    "reason": "notFound",
+                    "message": "File not found: nope.",
+                    "location": "fileId",
+                    "locationType": "parameter",
+                }
+            ],
+        }
+    }
     status, _, body = raw(fake_google, "GET", "/drive/v3/files", headers={"Authorization": ""})
     assert status == 401
     assert json.loads(body)["error"]["errors"][0]["reason"] == "required"
 
 
-@pytest.mark.parametrize(("status", "reason"), [(429, "rateLimitExceeded"),
-                                                (403, "userRateLimitExceeded"),
-                                                (500, "backendError")])
+@pytest.mark.parametrize(
+    ("status", "reason"), [(429, "rateLimitExceeded"), (403, "userRateLimitExceeded"), (500, "backendError")]
+)
 def test_injected_status_faults(fake_google: FakeGoogle, status: int, reason: str) -> None:
     fake_google.fail(status, method="GET", path="/drive/v3/files$")
-    code, _, body = raw(fake_google, "POST", "/drive/v3/files", b"{}",
-                        {"Content-Type": "application/json"})
+    code, _, body = raw(fake_google, "POST", "/drive/v3/files", b"{}", {"Content-Type": "application/json"})
     assert code == 200  # the fault only matches GET
     code, _, body = raw(fake_google, "GET", "/drive/v3/files")
     err = json.loads(body)["error"]
@@ -514,13 +576,11 @@ def test_injected_status_faults(fake_google: FakeGoogle, status: int, reason: st
 def test_drop_faults(fake_google: FakeGoogle) -> None:
     fake_google.fail("drop", method="POST")
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
-        raw(fake_google, "POST", "/drive/v3/files", b'{"name": "a"}',
-            {"Content-Type": "application/json"})
+        raw(fake_google, "POST", "/drive/v3/files", b'{"name": "a"}', {"Content-Type": "application/json"})
     assert fake_google.files(name="a") == []
     fake_google.fail("drop_after", method="POST")
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
-        raw(fake_google, "POST", "/drive/v3/files", b'{"name": "b"}',
-            {"Content-Type": "application/json"})
+        raw(fake_google, "POST", "/drive/v3/files", b'{"name": "b"}', {"Content-Type": "application/json"})
     assert len(fake_google.files(name="b")) == 1  # it took effect before the drop
 
 
@@ -531,8 +591,7 @@ def test_latency_is_applied(fake_google: FakeGoogle) -> None:
     assert time.monotonic() - start >= 0.15
 
 
-@pytest.mark.parametrize(("status", "reason"), [(403, "userRateLimitExceeded"),
-                                                (429, "rateLimitExceeded")])
+@pytest.mark.parametrize(("status", "reason"), [(403, "userRateLimitExceeded"), (429, "rateLimitExceeded")])
 def test_write_rate_limit(fake_google: FakeGoogle, status: int, reason: str) -> None:
     fake_google.set_write_limit(2, status=status)
     svc = drive()
@@ -561,8 +620,9 @@ def test_batch_parts_are_logged_and_limited(fake_google: FakeGoogle) -> None:
     assert fake_google.count("POST", api="batch") == 1
 
 
-def test_log_keeps_no_bodies_and_server_prints_nothing(fake_google: FakeGoogle,
-                                                       capfd: pytest.CaptureFixture[str]) -> None:
+def test_log_keeps_no_bodies_and_server_prints_nothing(
+    fake_google: FakeGoogle, capfd: pytest.CaptureFixture[str]
+) -> None:
     svc = drive()
     media = MediaInMemoryUpload(b"Secret Student Name", mimetype="text/plain")
     run(svc.files().create(body={"name": "Jane Doe plan"}, media_body=media))
@@ -576,22 +636,28 @@ def test_log_keeps_no_bodies_and_server_prints_nothing(fake_google: FakeGoogle,
 def test_token_endpoint_grants(fake_google: FakeGoogle) -> None:
     oauth = fake_google.oauth
     refresh = oauth.issue_refresh_token()
-    form = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": refresh,
-                                   "client_id": "c", "client_secret": "s"}).encode()
+    form = urllib.parse.urlencode(
+        {"grant_type": "refresh_token", "refresh_token": refresh, "client_id": "c", "client_secret": "s"}
+    ).encode()
     ctype = {"Content-Type": "application/x-www-form-urlencoded"}
     status, _, body = raw(fake_google, "POST", "/token", form, ctype)
     token = json.loads(body)
     assert status == 200 and token["token_type"] == "Bearer" and token["expires_in"] > 0
-    assert raw(fake_google, "GET", "/drive/v3/files",
-               headers={"Authorization": f"Bearer {token['access_token']}"})[0] == 200
+    assert (
+        raw(fake_google, "GET", "/drive/v3/files", headers={"Authorization": f"Bearer {token['access_token']}"})[0]
+        == 200
+    )
     oauth.expire(token["access_token"])
-    assert raw(fake_google, "GET", "/drive/v3/files",
-               headers={"Authorization": f"Bearer {token['access_token']}"})[0] == 401
+    assert (
+        raw(fake_google, "GET", "/drive/v3/files", headers={"Authorization": f"Bearer {token['access_token']}"})[0]
+        == 401
+    )
     oauth.revoke(refresh)
     status, _, body = raw(fake_google, "POST", "/token", form, ctype)
     assert (status, json.loads(body)["error"]) == (400, "invalid_grant")
-    bad = urllib.parse.urlencode({"grant_type": "authorization_code", "code": "made-up",
-                                  "client_id": "c", "client_secret": "s"}).encode()
+    bad = urllib.parse.urlencode(
+        {"grant_type": "authorization_code", "code": "made-up", "client_id": "c", "client_secret": "s"}
+    ).encode()
     assert raw(fake_google, "POST", "/token", bad, ctype)[0] == 400
 
 
@@ -602,8 +668,7 @@ def test_create_and_update_may_set_modified_time(fake_google: FakeGoogle) -> Non
     made = run(svc.files().create(body=body, media_body=media, fields="id,modifiedTime,version"))
     assert made["modifiedTime"] == "2026-01-02T03:04:05.678Z"
     body = {"modifiedTime": "2026-02-03T04:05:06.789Z"}
-    updated = run(svc.files().update(fileId=made["id"], body=body, media_body=media,
-                                     fields="modifiedTime,version"))
+    updated = run(svc.files().update(fileId=made["id"], body=body, media_body=media, fields="modifiedTime,version"))
     assert updated["modifiedTime"] == "2026-02-03T04:05:06.789Z" and updated["version"] != made["version"]
     fake_google.human_edit(made["id"])
     edited = run(svc.files().get(fileId=made["id"], fields="modifiedTime"))
@@ -620,6 +685,12 @@ def test_sheets_dates_read_as_shown_or_as_serial_numbers(fake_google: FakeGoogle
     assert shown["values"] == [["3/15/2027", "3/15/2027 14:05:00"]]
     serial = run(values.get(spreadsheetId=book, range="Tab!A2:B2", valueRenderOption="UNFORMATTED_VALUE"))
     assert serial["values"] == [[46461, 46461 + (14 * 60 + 5) / 1440]]
-    as_text = run(values.get(spreadsheetId=book, range="Tab!A2", valueRenderOption="UNFORMATTED_VALUE",
-                             dateTimeRenderOption="FORMATTED_STRING"))
+    as_text = run(
+        values.get(
+            spreadsheetId=book,
+            range="Tab!A2",
+            valueRenderOption="UNFORMATTED_VALUE",
+            dateTimeRenderOption="FORMATTED_STRING",
+        )
+    )
     assert as_text["values"] == [["3/15/2027"]]

@@ -113,8 +113,19 @@ class Project:
 
     def generate(self, *extra: str, out: str = "plans", google: bool = True):
         inputs = ["-s", sheet_url(self.sheet, 0), "-t", doc_url(self.doc)] if google else []
-        return run("generate", "-m", str(self.mapping), "--out", str(self.dir / out), "--today", "2026-11-22",
-                   "--token-file", str(self.token), *inputs, *extra)
+        return run(
+            "generate",
+            "-m",
+            str(self.mapping),
+            "--out",
+            str(self.dir / out),
+            "--today",
+            "2026-11-22",
+            "--token-file",
+            str(self.token),
+            *inputs,
+            *extra,
+        )
 
     def grid(self) -> list[list]:
         return self.fake.sheets.grid(self.sheet, TAB)
@@ -140,8 +151,16 @@ def test_a_doc_and_a_sheet_give_the_plans_the_local_files_give(project: Project,
     google_plans = plan_texts(project.dir / "google")
     assert google_plans == plan_texts(project.dir / "local")
     assert lines(google_plans["Garcia, Ana/OT Plan - Ana Garcia.docx"]) == [
-        "OT plan for Ana Garcia", "Section 504 student", "Review: March 15, 2027", "Notes: likes puzzles",
-        "#", "Goal", "1", "Zip a coat", "2", "Cut on a line",
+        "OT plan for Ana Garcia",
+        "Section 504 student",
+        "Review: March 15, 2027",
+        "Notes: likes puzzles",
+        "#",
+        "Goal",
+        "1",
+        "Zip a coat",
+        "2",
+        "Cut on a line",
     ]
     assert "IEP student" in google_plans["Lee, Kim/OT Plan - Kim Lee.docx"]
     assert [row["template"] for row in manifest(project.dir / "google")] == ["OT Plan Template (Google Doc)"] * 3
@@ -155,15 +174,17 @@ def test_a_doc_and_a_sheet_give_the_plans_the_local_files_give(project: Project,
 def test_bare_ids_and_the_mapping_s_links_work_too(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("-s", project.sheet, "-t", project.doc, google=False)
     assert result.exit_code == 0, result.output
-    project.mapping.write_text(MAPPING.replace("caseload.xlsx", sheet_url(project.sheet))
-                               .replace("plan.docx", doc_url(project.doc)))
+    project.mapping.write_text(
+        MAPPING.replace("caseload.xlsx", sheet_url(project.sheet)).replace("plan.docx", doc_url(project.doc))
+    )
     result = project.generate(out="again", google=False)
     assert result.exit_code == 0, result.output
     assert plan_texts(project.dir / "again") == plan_texts(project.dir / "plans")
 
 
-def test_the_doc_is_exported_once_and_again_only_after_an_edit(project: Project, fake_google: FakeGoogle,
-                                                               isolated_dirs: Path) -> None:
+def test_the_doc_is_exported_once_and_again_only_after_an_edit(
+    project: Project, fake_google: FakeGoogle, isolated_dirs: Path
+) -> None:
     assert project.generate("--jobs", "2").exit_code == 0
     assert exports(fake_google, project.doc) == 1
     cached = list((isolated_dirs / "plangen" / "docs").iterdir())
@@ -180,14 +201,25 @@ def test_the_doc_is_exported_once_and_again_only_after_an_edit(project: Project,
     assert result.output.startswith("3 students: 3 updated.\n")
     assert exports(fake_google, project.doc) == 2
     assert lines(docx_text(project.dir / "plans" / "Lee, Kim" / "OT Plan - Kim Lee.docx")) == [
-        "Plan for Kim (edited in Docs)"]
+        "Plan for Kim (edited in Docs)"
+    ]
     assert len(list((isolated_dirs / "plangen" / "docs").iterdir())) == 1  # the old export is dropped
 
 
-def test_check_and_fields_read_the_doc(project: Project, fake_google: FakeGoogle,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    result = run("check", "-m", str(project.mapping), "--token-file", str(project.token),
-                 "-s", sheet_url(project.sheet), "-t", doc_url(project.doc))
+def test_check_and_fields_read_the_doc(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run(
+        "check",
+        "-m",
+        str(project.mapping),
+        "--token-file",
+        str(project.token),
+        "-s",
+        sheet_url(project.sheet),
+        "-t",
+        doc_url(project.doc),
+    )
     assert result.exit_code == 0, result.output
     assert "Checked OT Caseload (Google Sheet), sheet 'Fall 2026': 3 student(s) ready" in result.output
     assert exports(fake_google, project.doc) == 1
@@ -214,8 +246,9 @@ def test_a_template_error_names_the_doc(project: Project, fake_google: FakeGoogl
     broken = fake_google.add_doc("Broken Plan", docs_like_docx([["Name: {{ first_", "name }"]]))
     result = project.generate("-t", doc_url(broken))
     assert result.exit_code == 2
-    assert result.output.startswith("Error: Broken Plan (Google Doc): document body, paragraph 1 "
-                                    "(\"Name: {{ first_name }\"): template syntax error:")
+    assert result.output.startswith(
+        'Error: Broken Plan (Google Doc): document body, paragraph 1 ("Name: {{ first_name }"): template syntax error:'
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,17 +302,24 @@ def test_a_wrong_gid_lists_the_tabs(project: Project) -> None:
 def test_a_doc_that_is_not_a_doc(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("-t", sheet_url(project.sheet))
     assert result.exit_code == 2
-    assert result.output == (f"Error: The template '{sheet_url(project.sheet)}' is 'OT Caseload', a Google Sheet, "
-                             "not a Google Doc. Give the link of the Google Doc itself.\n")
-    word = fake_google.add_file("plan.docx", project.template,
-                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert result.output == (
+        f"Error: The template '{sheet_url(project.sheet)}' is 'OT Caseload', a Google Sheet, "
+        "not a Google Doc. Give the link of the Google Doc itself.\n"
+    )
+    word = fake_google.add_file(
+        "plan.docx", project.template, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     result = project.generate("-t", word)
-    assert result.output == (f"Error: The template '{word}' is 'plan.docx', a Word file stored in Drive, not a "
-                             "Google Doc. Open it in Google Docs and choose File > Save as Google Docs, then use the "
-                             "new file's link; or download it and give the file.\n")
+    assert result.output == (
+        f"Error: The template '{word}' is 'plan.docx', a Word file stored in Drive, not a "
+        "Google Doc. Open it in Google Docs and choose File > Save as Google Docs, then use the "
+        "new file's link; or download it and give the file.\n"
+    )
     result = project.generate("-s", doc_url(project.doc))
-    assert result.output == (f"Error: The source '{doc_url(project.doc)}' is 'OT Plan Template', a Google Doc, "
-                             "not a Google Sheet. Give the link of the Google Sheet itself.\n")
+    assert result.output == (
+        f"Error: The source '{doc_url(project.doc)}' is 'OT Plan Template', a Google Doc, "
+        "not a Google Sheet. Give the link of the Google Sheet itself.\n"
+    )
     assert exports(fake_google, project.doc) == 0
 
 
@@ -293,8 +333,9 @@ def test_an_empty_tab_is_named(project: Project, fake_google: FakeGoogle) -> Non
     book = fake_google.add_sheet("New caseload", {TAB: []})
     result = project.generate("-s", sheet_url(book))
     assert result.exit_code == 2
-    assert result.output == ("Error: New caseload (Google Sheet), sheet 'Fall 2026': is empty. Put the column "
-                             "headers in the first row.\n")
+    assert result.output == (
+        "Error: New caseload (Google Sheet), sheet 'Fall 2026': is empty. Put the column headers in the first row.\n"
+    )
 
 
 def test_a_drive_file_sign_in_cannot_read_other_people_s_files(project: Project, fake_google: FakeGoogle) -> None:
@@ -322,15 +363,23 @@ def test_a_sheet_tab_becomes_a_table_labelled_with_the_sheet_and_its_origin(proj
     assert isinstance(table, SheetTable)
     assert table.label == "OT Caseload (Google Sheet), sheet 'Fall 2026'"
     assert table.column_names() == HEADER and table.header_row == 1
-    assert [row.values[:3] for row in table.rows] == [["1001", "Ana", "Garcia"], ["1002", "Kim", "Lee"],
-                                                      ["1003", "Bao", "Nguyen"]]
+    assert [row.values[:3] for row in table.rows] == [
+        ["1001", "Ana", "Garcia"],
+        ["1002", "Kim", "Lee"],
+        ["1003", "Bao", "Nguyen"],
+    ]
     assert table.rows[0].values[5] == dt.datetime(2027, 3, 15)  # typed as the local .xlsx reader types it
-    assert table.rows[1].location.describe(table.columns[5]) == ("OT Caseload (Google Sheet), sheet 'Fall 2026', "
-                                                                 "cell F3 (column 'Review Date')")
+    assert table.rows[1].location.describe(table.columns[5]) == (
+        "OT Caseload (Google Sheet), sheet 'Fall 2026', cell F3 (column 'Review Date')"
+    )
     origin = table.origin
     assert origin is not None
     assert (origin.spreadsheet_id, origin.label, origin.tab, origin.sheet_id) == (
-        project.sheet, "OT Caseload (Google Sheet)", TAB, 0)
+        project.sheet,
+        "OT Caseload (Google Sheet)",
+        TAB,
+        0,
+    )
     assert origin.column_count == project.fake.sheets.books[project.sheet].tabs[0].cols
 
 
@@ -359,8 +408,9 @@ def test_a_file_the_account_may_not_open_is_the_caller_s_error(project: Project,
     fake_google.fail(403, path=rf"/files/{project.doc}$", reason="forbidden", message="The user has no access.")
     with pytest.raises(TemplateError) as caught:
         reader(project).template_docx(GoogleRef(project.doc, doc_url(project.doc)))
-    assert str(caught.value).startswith(f"The Google Doc '{doc_url(project.doc)}' cannot be opened by the signed-in "
-                                        "Google account (")
+    assert str(caught.value).startswith(
+        f"The Google Doc '{doc_url(project.doc)}' cannot be opened by the signed-in Google account ("
+    )
     assert "The user has no access." in str(caught.value)
 
 
@@ -368,8 +418,10 @@ def test_a_doc_too_large_to_export_says_what_to_do(project: Project, fake_google
     fake_google.drive.export_limit = 100
     with pytest.raises(TemplateError) as caught:
         reader(project).template_docx(GoogleRef(project.doc, doc_url(project.doc)))
-    assert str(caught.value) == ("OT Plan Template (Google Doc) is too large for Google to export (Google's limit is "
-                                 "10 MB). Remove large pictures, or download it and give plangen the file instead.")
+    assert str(caught.value) == (
+        "OT Plan Template (Google Doc) is too large for Google to export (Google's limit is "
+        "10 MB). Remove large pictures, or download it and give plangen the file instead."
+    )
     with pytest.raises(SourceError, match=r"^OT Caseload \(Google Sheet\) is too large for Google to export"):
         reader(project).read_sheet(GoogleRef(project.sheet, project.sheet), TAB)
 
@@ -400,13 +452,15 @@ def test_choose_tab_skips_hidden_tabs_unless_named() -> None:
     assert choose_tab(tabs, GoogleRef("id", "link", gid=0), None, "L")["title"] == "Last Year"
     with pytest.raises(SourceError) as caught:
         choose_tab(tabs[:1], GoogleRef("id", "link"), None, "L")
-    assert str(caught.value) == ("L has only hidden tabs ('Last Year' (gid=0, hidden)). Name the one to read with "
-                                 "`sheet:` in the mapping.")
+    assert str(caught.value) == (
+        "L has only hidden tabs ('Last Year' (gid=0, hidden)). Name the one to read with `sheet:` in the mapping."
+    )
 
 
 def test_a_hidden_first_tab_is_not_the_caseload(project: Project, fake_google: FakeGoogle) -> None:
-    book = fake_google.add_sheet("Two years", {"Last Year": [["ID"], ["1"]], "Caseload": [["ID"], ["2"]]},
-                                 hidden=("Last Year",))
+    book = fake_google.add_sheet(
+        "Two years", {"Last Year": [["ID"], ["1"]], "Caseload": [["ID"], ["2"]]}, hidden=("Last Year",)
+    )
     ref = GoogleRef(book, sheet_url(book))
     table = reader(project).read_sheet(ref, None)
     assert (table.sheet, [row.values for row in table.rows]) == ("Caseload", [["2"]])
@@ -422,5 +476,7 @@ def test_choose_tab_refusals() -> None:
         choose_tab(TABS, GoogleRef("id", "link", gid=9), None, "L")
     with pytest.raises(SourceError) as caught:
         choose_tab(TABS, GoogleRef("id", "link"), "fall", "L")  # tab names are matched exactly
-    assert str(caught.value) == ("L has no tab named 'fall'. Its tabs: 'Fall' (gid=0), 'Spring' (gid=77), 'Archive' "
-                                 "(gid=5). Fix `sheet:` in the mapping.")
+    assert str(caught.value) == (
+        "L has no tab named 'fall'. Its tabs: 'Fall' (gid=0), 'Spring' (gid=77), 'Archive' "
+        "(gid=5). Fix `sheet:` in the mapping."
+    )

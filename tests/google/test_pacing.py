@@ -45,7 +45,7 @@ def test_successes_speed_up_and_a_refusal_slows_down_to_what_went_through() -> N
     pace, clock = limiter(10.0)
     for _ in range(5):  # five writes go through within a second
         pace.succeeded()
-    assert pace.rate == pytest.approx(10.0 * g.RateLimiter.PROBE ** 5)  # 14.7/s asked for
+    assert pace.rate == pytest.approx(10.0 * g.RateLimiter.PROBE**5)  # 14.7/s asked for
     clock.now += 0.5
     pace.refused(clock.now)
     assert pace.rate == pytest.approx(5 * g.RateLimiter.SLOW_DOWN)  # below the 5/s that went through
@@ -78,7 +78,7 @@ def test_after_a_refusal_the_pace_returns_quickly_under_the_refused_pace_then_cr
     pace, _ = limiter(10.0)
     write(pace, refused=True)
     assert pace.rate == pytest.approx(10.0 * g.RateLimiter.SLOW_DOWN)
-    target = 10.0 * g.RateLimiter.SLOW_DOWN ** 0.25
+    target = 10.0 * g.RateLimiter.SLOW_DOWN**0.25
     writes = 0
     while pace.rate < target:
         write(pace)
@@ -88,7 +88,7 @@ def test_after_a_refusal_the_pace_returns_quickly_under_the_refused_pace_then_cr
     assert recovered < 10.0
     for _ in range(10):
         write(pace)
-    assert pace.rate == pytest.approx(recovered * g.RateLimiter.CREEP ** 10)  # slowly beyond it
+    assert pace.rate == pytest.approx(recovered * g.RateLimiter.CREEP**10)  # slowly beyond it
 
 
 def test_retry_after_holds_every_writer_back() -> None:
@@ -118,12 +118,22 @@ def test_a_caseload_against_an_unknown_limit_is_delivered_whole(fake_google: Fak
     for i in range(40):
         folder = f"Student {i:02d}, Test"
         fake_google.add_folder(folder, root)
-        jobs.append(PlanJob(Student(str(100 + i), f"Test {i}", {}, []), PlanName(folder, f"Plan {i:02d}"),
-                            f"plan {i}".encode()))
+        jobs.append(
+            PlanJob(Student(str(100 + i), f"Test {i}", {}, []), PlanName(folder, f"Plan {i:02d}"), f"plan {i}".encode())
+        )
     fake_google.set_write_limit(15)
     options = d.DriveOptions(root=root, writes_per_second=40.0)  # far above the limit at first
-    sink = d.connect(Credentials(token="test"), options, field=None, column="", template_sha256="ab" * 32,
-                     replace_edited=False, dry_run=False, expected=len(jobs), retry_base_delay=0.05)
+    sink = d.connect(
+        Credentials(token="test"),
+        options,
+        field=None,
+        column="",
+        template_sha256="ab" * 32,
+        replace_edited=False,
+        dry_run=False,
+        expected=len(jobs),
+        retry_base_delay=0.05,
+    )
     results = [r for _, r in sink.deliver_all(jobs)]
     assert [r.status if isinstance(r, Delivery) else str(r) for r in results] == [CREATED] * 40
     assert len([f for f in fake_google.files() if f.app_properties.get("plangen") == "plan"]) == 40

@@ -34,10 +34,10 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def token_json(fake: FakeGoogle | None = None, *, expired: bool = True,
-               scopes: list[str] | None = None) -> dict:
-    refresh = fake.oauth.issue_refresh_token(" ".join(scopes or [auth.DRIVE_SCOPE])) if fake else (
-        "1//refresh-secret-value")
+def token_json(fake: FakeGoogle | None = None, *, expired: bool = True, scopes: list[str] | None = None) -> dict:
+    refresh = (
+        fake.oauth.issue_refresh_token(" ".join(scopes or [auth.DRIVE_SCOPE])) if fake else ("1//refresh-secret-value")
+    )
     expiry = utcnow() + dt.timedelta(hours=-1 if expired else 1)
     return {
         "token": "ya29.old-access-token",
@@ -93,9 +93,14 @@ def test_saved_token_is_private_and_atomic(tmp_path: Path) -> None:
         target.parent.mkdir(parents=True)
         write(target, "old, world-readable")
         os.chmod(target, 0o644)
-        creds = Credentials(token="at", refresh_token="rt", client_id="c", client_secret="s",
-                            token_uri="https://oauth2.googleapis.com/token",
-                            scopes=[auth.DRIVE_SCOPE])
+        creds = Credentials(
+            token="at",
+            refresh_token="rt",
+            client_id="c",
+            client_secret="s",
+            token_uri="https://oauth2.googleapis.com/token",
+            scopes=[auth.DRIVE_SCOPE],
+        )
         assert auth.save_token(creds, target) == target
     finally:
         os.umask(old_umask)
@@ -109,8 +114,7 @@ def test_saved_token_is_private_and_atomic(tmp_path: Path) -> None:
 def test_save_creates_private_config_dir(isolated_config: Path) -> None:
     from google.oauth2.credentials import Credentials
 
-    path = auth.save_token(Credentials(token="a", refresh_token="r", client_id="c",
-                                       client_secret="s"))
+    path = auth.save_token(Credentials(token="a", refresh_token="r", client_id="c", client_secret="s"))
     assert path == isolated_config / "plangen" / "token.json"
     assert mode(path) == 0o600
     assert mode(path.parent) == 0o700
@@ -154,8 +158,7 @@ def test_token_expiring_mid_run_is_refreshed(fake_google: FakeGoogle, tmp_path: 
     assert len(fake_google.oauth.token_requests) == 2
 
 
-def test_revoked_refresh_token_asks_to_sign_in_again(fake_google: FakeGoogle,
-                                                     tmp_path: Path) -> None:
+def test_revoked_refresh_token_asks_to_sign_in_again(fake_google: FakeGoogle, tmp_path: Path) -> None:
     data = token_json(fake_google)
     fake_google.oauth.revoke(data["refresh_token"])
     path = write(tmp_path / "token.json", data)
@@ -168,8 +171,9 @@ def test_revoked_refresh_token_asks_to_sign_in_again(fake_google: FakeGoogle,
     assert isinstance(info.value, ConfigError)
 
 
-def test_precedence(tmp_path: Path, isolated_config: Path, monkeypatch: pytest.MonkeyPatch,
-                    fake_google: FakeGoogle) -> None:
+def test_precedence(
+    tmp_path: Path, isolated_config: Path, monkeypatch: pytest.MonkeyPatch, fake_google: FakeGoogle
+) -> None:
     def token_at(path: Path, marker: str) -> Path:
         data = token_json(fake_google, expired=False)
         data["token"] = marker
@@ -198,8 +202,7 @@ def test_missing_default_token_explains_how_to_sign_in(isolated_config: Path) ->
     [
         ("{not json", "not valid JSON"),
         ("[1, 2]", "JSON object"),
-        ({"type": "service_account", "private_key": "x", "client_email": "a@b"},
-         "service-account key"),
+        ({"type": "service_account", "private_key": "x", "client_email": "a@b"}, "service-account key"),
         ({"installed": {"client_id": "x", "client_secret": "y"}}, "client-secrets"),
         ({"type": "external_account"}, "external_account"),
     ],
@@ -220,8 +223,7 @@ def test_missing_and_unreadable_token_file(tmp_path: Path) -> None:
 
 
 def test_scope_must_cover_what_is_needed(fake_google: FakeGoogle, tmp_path: Path) -> None:
-    narrow = write(tmp_path / "narrow.json",
-                   token_json(fake_google, expired=False, scopes=[auth.DRIVE_FILE_SCOPE]))
+    narrow = write(tmp_path / "narrow.json", token_json(fake_google, expired=False, scopes=[auth.DRIVE_FILE_SCOPE]))
     with pytest.raises(AuthError, match="drive.file"):
         auth.load_credentials(token_file=narrow)
     assert auth.load_credentials(token_file=narrow, scopes=[auth.DRIVE_FILE_SCOPE]).valid
@@ -244,10 +246,14 @@ def rsa_key_pair() -> tuple[str, str]:
     from cryptography.hazmat.primitives import serialization
 
     key = crypto.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -255,11 +261,18 @@ EMAIL = "plangen@district-project.iam.gserviceaccount.com"
 
 
 def service_account_file(tmp_path: Path, private_pem: str) -> Path:
-    return write(tmp_path / "sa.json", {
-        "type": "service_account", "project_id": "district-project",
-        "private_key_id": "abc123", "private_key": private_pem, "client_email": EMAIL,
-        "client_id": "1234567890", "token_uri": "https://oauth2.googleapis.com/token",
-    })
+    return write(
+        tmp_path / "sa.json",
+        {
+            "type": "service_account",
+            "project_id": "district-project",
+            "private_key_id": "abc123",
+            "private_key": private_pem,
+            "client_email": EMAIL,
+            "client_id": "1234567890",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        },
+    )
 
 
 def test_service_account_with_impersonation(fake_google: FakeGoogle, tmp_path: Path) -> None:
@@ -267,8 +280,7 @@ def test_service_account_with_impersonation(fake_google: FakeGoogle, tmp_path: P
     fake_google.oauth.trusted_keys[EMAIL] = public
     path = service_account_file(tmp_path, private)
     token_file = write(tmp_path / "token.json", token_json())  # ignored: the key wins
-    creds = auth.load_credentials(token_file=token_file, service_account=path,
-                                  impersonate="therapist@school.org")
+    creds = auth.load_credentials(token_file=token_file, service_account=path, impersonate="therapist@school.org")
     svc = g.build_service(*g.DRIVE, creds)
     assert g.execute(svc.files().list())["files"] == []
     (req,) = fake_google.oauth.token_requests
@@ -299,9 +311,10 @@ def test_service_account_signature_is_checked(fake_google: FakeGoogle, tmp_path:
 
 
 def test_bad_service_account_files(tmp_path: Path) -> None:
-    damaged = write(tmp_path / "damaged.json", {"type": "service_account", "private_key": "junk",
-                                                "client_email": EMAIL,
-                                                "token_uri": "https://x/token"})
+    damaged = write(
+        tmp_path / "damaged.json",
+        {"type": "service_account", "private_key": "junk", "client_email": EMAIL, "token_uri": "https://x/token"},
+    )
     with pytest.raises(AuthError, match="damaged"):
         auth.load_credentials(service_account=damaged)
     user = write(tmp_path / "user.json", token_json())
@@ -330,8 +343,7 @@ def test_status_describes_without_secrets(tmp_path: Path) -> None:
     assert "expired" in st.describe()
 
 
-def test_status_reports_problems_instead_of_raising(isolated_config: Path,
-                                                    tmp_path: Path) -> None:
+def test_status_reports_problems_instead_of_raising(isolated_config: Path, tmp_path: Path) -> None:
     st = auth.status()
     assert st.kind == "none" and st.source == "default"
     assert "does not exist" in (st.problem or "")
@@ -342,8 +354,7 @@ def test_status_reports_problems_instead_of_raising(isolated_config: Path,
 
 def test_status_of_service_account(tmp_path: Path) -> None:
     private, _ = rsa_key_pair()
-    st = auth.status(service_account=service_account_file(tmp_path, private),
-                     impersonate="t@school.org")
+    st = auth.status(service_account=service_account_file(tmp_path, private), impersonate="t@school.org")
     assert (st.kind, st.account, st.impersonate) == ("service_account", EMAIL, "t@school.org")
     assert "BEGIN PRIVATE KEY" not in st.describe() + repr(st)
 
@@ -354,12 +365,19 @@ def test_status_of_service_account(tmp_path: Path) -> None:
 
 
 def client_secrets(tmp_path: Path, kind: str = "installed") -> Path:
-    return write(tmp_path / "client_secret.json", {kind: {
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "project_id": "p",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-        "token_uri": "https://oauth2.googleapis.com/token",
-        "redirect_uris": ["http://localhost"],
-    }})
+    return write(
+        tmp_path / "client_secret.json",
+        {
+            kind: {
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "project_id": "p",
+                "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                "token_uri": "https://oauth2.googleapis.com/token",
+                "redirect_uris": ["http://localhost"],
+            }
+        },
+    )
 
 
 def test_login_end_to_end(fake_google: FakeGoogle, tmp_path: Path) -> None:
@@ -379,8 +397,7 @@ def test_login_end_to_end(fake_google: FakeGoogle, tmp_path: Path) -> None:
         threading.Thread(target=visit, daemon=True).start()
 
     token_file = tmp_path / "tok" / "token.json"
-    creds = auth.login(client_secrets(tmp_path), token_file, open_browser=False, on_url=browser,
-                       timeout_seconds=20)
+    creds = auth.login(client_secrets(tmp_path), token_file, open_browser=False, on_url=browser, timeout_seconds=20)
     assert failures == []
     url = urllib.parse.urlsplit(seen[0])
     params = urllib.parse.parse_qs(url.query)

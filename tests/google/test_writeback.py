@@ -61,16 +61,20 @@ def test_links_status_and_time_fill_new_columns_and_nothing_else(project: Projec
     archive = fake_google.sheets.grid(project.sheet, "Archive")
     result = project.generate("--write-back")
     assert result.exit_code == 0, result.output
-    assert result.output == ("3 students: 3 created.\n"
-                             "Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 3 row(s).\n"
-                             + run_footer(project.dir / "plans"))
+    assert result.output == (
+        "3 students: 3 created.\n"
+        "Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 3 row(s).\n"
+        + run_footer(project.dir / "plans")
+    )
     after = project.grid()
     unchanged_outside(before, after, {7, 8, 9})
     assert after[0] == HEADER + PLAN_COLUMNS  # appended after the last used column (G)
     links = [row[7:9] for row in after[1:]]
-    assert links == [["Garcia, Ana/OT Plan - Ana Garcia.docx", "created"],
-                     ["Lee, Kim/OT Plan - Kim Lee.docx", "created"],
-                     ["Nguyen, Bao/OT Plan - Bao Nguyen.docx", "created"]]
+    assert links == [
+        ["Garcia, Ana/OT Plan - Ana Garcia.docx", "created"],
+        ["Lee, Kim/OT Plan - Kim Lee.docx", "created"],
+        ["Nguyen, Bao/OT Plan - Bao Nguyen.docx", "created"],
+    ]
     assert all(isinstance(row[9], dt.datetime) for row in after[1:])  # a real date-time: the Sheet sorts it
     assert all(abs(row[9] - dt.datetime.now()) < dt.timedelta(minutes=5) for row in after[1:])
     assert fake_google.sheets.grid(project.sheet, "Archive") == archive
@@ -87,15 +91,18 @@ def test_links_status_and_time_fill_new_columns_and_nothing_else(project: Projec
     assert fake_google.count(api="sheets") == 3  # the tabs, the grid before writing, the one write
 
 
-def test_several_rows_per_student_and_an_existing_column(tmp_path: Path, project: Project,
-                                                         fake_google: FakeGoogle) -> None:
+def test_several_rows_per_student_and_an_existing_column(
+    tmp_path: Path, project: Project, fake_google: FakeGoogle
+) -> None:
     tab = "Fall '26 IEP"
-    rows = [["Student ID", "First Name", "Last Name", "plan  status", "Goal"],
-            ["1001", "Ana", "Garcia", None, "Zip a coat"],
-            ["1001", "Ana", "Garcia", "keep me", "Cut on a line"],
-            [None, None, None, None, None],
-            ["1002", "Kim", "Lee", None, "Copy 5 words"],
-            ["1002", "Kim", "Lee", None, "Tie shoes", None, "call mom"]]
+    rows = [
+        ["Student ID", "First Name", "Last Name", "plan  status", "Goal"],
+        ["1001", "Ana", "Garcia", None, "Zip a coat"],
+        ["1001", "Ana", "Garcia", "keep me", "Cut on a line"],
+        [None, None, None, None, None],
+        ["1002", "Kim", "Lee", None, "Copy 5 words"],
+        ["1002", "Kim", "Lee", None, "Tie shoes", None, "call mom"],
+    ]
     sheet = fake_google.add_sheet("IEP services", {tab: rows})
     mapping = project.dir / "iep.yaml"
     mapping.write_text(f"""\
@@ -110,16 +117,40 @@ fields:
 """)
     make_template(project.dir / "iep.docx", ["{{ first_name }}: {% for g in goals %}{{ g.text }}; {% endfor %}"])
     before = fake_google.sheets.grid(sheet, tab)
-    result = run("generate", "-m", str(mapping), "-s", sheet_url(sheet), "--out", str(project.dir / "plans"),
-                 "--token-file", str(project.token), "--write-back")
+    result = run(
+        "generate",
+        "-m",
+        str(mapping),
+        "-s",
+        sheet_url(sheet),
+        "--out",
+        str(project.dir / "plans"),
+        "--token-file",
+        str(project.token),
+        "--write-back",
+    )
     assert result.exit_code == 0, result.output
     after = fake_google.sheets.grid(sheet, tab)
     unchanged_outside(before, after, {3, 7, 8})
-    assert after[0] == ["Student ID", "First Name", "Last Name", "plan  status", "Goal", "", "", "Plan Link",
-                        "Plan Updated"]
+    assert after[0] == [
+        "Student ID",
+        "First Name",
+        "Last Name",
+        "plan  status",
+        "Goal",
+        "",
+        "",
+        "Plan Link",
+        "Plan Updated",
+    ]
     assert [row[3] for row in after] == ["plan  status", "created", "keep me", "", "created", ""]
-    assert [row[7] for row in after[1:]] == ["1001/Treatment Plan - 1001.docx", "", "",
-                                             "1002/Treatment Plan - 1002.docx", ""]
+    assert [row[7] for row in after[1:]] == [
+        "1001/Treatment Plan - 1001.docx",
+        "",
+        "",
+        "1002/Treatment Plan - 1002.docx",
+        "",
+    ]
 
 
 def test_a_full_grid_is_widened_first(project: Project, fake_google: FakeGoogle) -> None:
@@ -134,8 +165,9 @@ def test_a_full_grid_is_widened_first(project: Project, fake_google: FakeGoogle)
 
 
 @pytest.mark.parametrize("fault", [DROP_AFTER, DROP])
-def test_a_dropped_connection_while_widening_widens_once(project: Project, fake_google: FakeGoogle,
-                                                         monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+def test_a_dropped_connection_while_widening_widens_once(
+    project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
     monkeypatch.setattr(writeback, "RETRY_BASE_DELAY", 0.001)
     wide = HEADER + [f"Extra {n}" for n in range(26 - len(HEADER))]
     sheet = fake_google.add_sheet("Wide caseload", {TAB: [wide, ["1001", "Ana", "Garcia", "IEP"]]})
@@ -148,7 +180,7 @@ def test_a_dropped_connection_while_widening_widens_once(project: Project, fake_
 
 
 def test_values_are_typed_as_text_except_the_time() -> None:
-    assert entered("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"  # never a formula
+    assert entered('=HYPERLINK("x")') == '\'=HYPERLINK("x")'  # never a formula
     assert entered("0012") == "'0012" and entered("2026-11-22 10:00") == "'2026-11-22 10:00"
     assert entered("2026-11-22 10:00", as_time=True) == "2026-11-22 10:00"  # a date-time the Sheet sorts
     assert entered("not a time", as_time=True) == "'not a time"
@@ -161,9 +193,15 @@ def test_rows_moved_during_the_run_are_found_by_key(project: Project, fake_googl
         tab.cells = {(r + 1 if r >= 1 else r, c): v for (r, c), v in tab.cells.items()}
         tab.cells.update({(1, 0): "1009", (1, 1): "Zed", (1, 2): "Ames"})
 
-    options = RunOptions(mapping=project.mapping, source=sheet_url(project.sheet), template=doc_url(project.doc),
-                         out_dir=project.dir / "plans", today=dt.date(2026, 11, 22), write_back=True,
-                         google=GoogleSignIn(token_file=project.token))
+    options = RunOptions(
+        mapping=project.mapping,
+        source=sheet_url(project.sheet),
+        template=doc_url(project.doc),
+        out_dir=project.dir / "plans",
+        today=dt.date(2026, 11, 22),
+        write_back=True,
+        google=GoogleSignIn(token_file=project.token),
+    )
     report = generate(options, on_start=someone_inserts_a_row)
     assert report.exit_code == 0 and report.errors == []
     grid = project.grid()
@@ -182,11 +220,18 @@ def test_a_student_removed_during_the_run_is_a_warning(project: Project, fake_go
     def someone_deletes_kim(_total: int) -> None:
         tab.cells = {key: v for key, v in tab.cells.items() if key[0] != 2}
 
-    options = RunOptions(mapping=project.mapping, source=sheet_url(project.sheet), template=doc_url(project.doc),
-                         out_dir=project.dir / "plans", write_back=True, google=GoogleSignIn(token_file=project.token))
+    options = RunOptions(
+        mapping=project.mapping,
+        source=sheet_url(project.sheet),
+        template=doc_url(project.doc),
+        out_dir=project.dir / "plans",
+        write_back=True,
+        google=GoogleSignIn(token_file=project.token),
+    )
     report = generate(options, on_start=someone_deletes_kim)
-    assert report.warnings == ["Kim Lee: no row with key '1002' in the Google Sheet any more, so its plan link was "
-                               "not written."]
+    assert report.warnings == [
+        "Kim Lee: no row with key '1002' in the Google Sheet any more, so its plan link was not written."
+    ]
     assert report.notes == ["Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 2 row(s)."]
 
 
@@ -199,8 +244,10 @@ def test_a_failed_student_gets_the_reason_and_keeps_the_old_link(project: Projec
     after = project.grid()
     unchanged_outside(before, after, {5, 8})
     assert (after[2][7], after[2][9]) == (before[2][7], before[2][9])  # link and time of the last good plan
-    assert after[2][8] == ("failed: OT Caseload (Google Sheet), sheet 'Fall 2026', cell F3 (column 'Review Date'): "
-                           "review_date is not a date (use e.g. 2026-10-03 or 10/3/2026).")
+    assert after[2][8] == (
+        "failed: OT Caseload (Google Sheet), sheet 'Fall 2026', cell F3 (column 'Review Date'): "
+        "review_date is not a date (use e.g. 2026-10-03 or 10/3/2026)."
+    )
 
 
 def test_with_drive_the_link_is_the_google_doc(project: Project, fake_google: FakeGoogle) -> None:
@@ -234,8 +281,7 @@ def test_a_dry_run_writes_nothing_to_the_sheet(project: Project, fake_google: Fa
     assert project.grid() == before and fake_google.count("POST", VALUES_WRITES) == 0
 
 
-def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Project,
-                                                                    fake_google: FakeGoogle) -> None:
+def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Project, fake_google: FakeGoogle) -> None:
     fake_google.share_as(project.sheet, "reader")  # view-only for the signed-in account
     before = project.grid()
     result = project.generate("--write-back")
@@ -256,9 +302,15 @@ def test_a_sheet_that_cannot_be_written_is_reported_after_the_plans(project: Pro
 
 
 def test_layout_finds_the_header_the_key_and_the_plan_columns() -> None:
-    grid = [[], ["", ""], ["", "Student ID ", "Name", "PLAN LINK", "", "Notes"],
-            ["", 1001.0, "Ana", "old link"], ["", None, "blank key"], ["", "1002", "Kim", "", "", "", "", "x"],
-            ["", 1001, "Ana again"]]
+    grid = [
+        [],
+        ["", ""],
+        ["", "Student ID ", "Name", "PLAN LINK", "", "Notes"],
+        ["", 1001.0, "Ana", "old link"],
+        ["", None, "blank key"],
+        ["", "1002", "Kim", "", "", "", "", "x"],
+        ["", 1001, "Ana again"],
+    ]
     layout = SheetLayout.of(grid, "student  id", "Caseload")
     assert layout.header_row == 2
     assert layout.plan_columns == [3, 8, 9]  # the existing 'Plan Link', then after the last used column (H)
@@ -279,8 +331,15 @@ def test_cell_values_per_status() -> None:
     assert cell_values(written) == ("Ana/Plan.docx", CREATED, "2026-11-22 09:05")
     unchanged = Outcome("1001", "Ana", UNCHANGED, "Ana/Plan.docx", "t.docx", "2026-11-22T09:05:59-08:00")
     assert cell_values(unchanged) == ("Ana/Plan.docx", UNCHANGED, None)  # keeps the time it was last written
-    failed = Outcome("1002", "Kim", FAILED, "Kim/Plan.docx", "t.docx", "2026-11-22T09:06:00-08:00",
-                     "review is not a date.\nsecond line")
+    failed = Outcome(
+        "1002",
+        "Kim",
+        FAILED,
+        "Kim/Plan.docx",
+        "t.docx",
+        "2026-11-22T09:06:00-08:00",
+        "review is not a date.\nsecond line",
+    )
     assert cell_values(failed) == (None, "failed: review is not a date.", None)  # the old link stays
     assert cell_values(Outcome("1", "A", FAILED))[1] == "failed"
     long = cell_values(Outcome("1", "A", FAILED, message="x" * 500))[1]
@@ -297,8 +356,11 @@ def test_a1_notation_quotes_every_tab_name() -> None:
 def test_targets_are_the_roster_s_google_sheets(project: Project) -> None:
     mapping = load_mapping(project.mapping)
     local = {"main": read_table(project.dir / "caseload.xlsx", TAB)}
-    with pytest.raises(ConfigError, match=r"^--write-back fills in plan links in a Google Sheet, but the caseload "
-                                          r"caseload\.xlsx, sheet 'Fall 2026' is a file on this computer"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^--write-back fills in plan links in a Google Sheet, but the caseload "
+        r"caseload\.xlsx, sheet 'Fall 2026' is a file on this computer",
+    ):
         write_back_targets(mapping, local, project.dir / "plans")
     inputs = GoogleInputs(GoogleSignIn(token_file=project.token))
     sheet = inputs.read_sheet(GoogleRef(project.sheet, sheet_url(project.sheet)), TAB)
@@ -307,7 +369,8 @@ def test_targets_are_the_roster_s_google_sheets(project: Project) -> None:
 
 
 def test_write_back_fills_the_rows_of_a_report_and_warns_about_keys_it_cannot_find(
-        project: Project, fake_google: FakeGoogle) -> None:
+    project: Project, fake_google: FakeGoogle
+) -> None:
     inputs = GoogleInputs(GoogleSignIn(token_file=project.token))
     sheet = inputs.read_sheet(GoogleRef(project.sheet, sheet_url(project.sheet)), TAB)
     targets = write_back_targets(load_mapping(project.mapping), {"main": sheet}, project.dir / "plans")
@@ -319,10 +382,14 @@ def test_write_back_fills_the_rows_of_a_report_and_warns_about_keys_it_cannot_fi
     write_back(targets, report, inputs)
     after = project.grid()
     unchanged_outside(before, after, {7, 8, 9})
-    assert [row[7:] for row in after] == [PLAN_COLUMNS, ["", "", ""],
-                                          ["Lee, Kim/Plan.docx", "created", dt.datetime(2026, 11, 22, 10, 0)],
-                                          ["", "", ""]]
+    assert [row[7:] for row in after] == [
+        PLAN_COLUMNS,
+        ["", "", ""],
+        ["Lee, Kim/Plan.docx", "created", dt.datetime(2026, 11, 22, 10, 0)],
+        ["", "", ""],
+    ]
     assert report.notes == ["Plan links written to OT Caseload (Google Sheet), sheet 'Fall 2026': 1 row(s)."]
-    assert report.warnings == ["Eva Diaz: no row with key '1009' in the Google Sheet any more, so its plan link was "
-                               "not written."]
+    assert report.warnings == [
+        "Eva Diaz: no row with key '1009' in the Google Sheet any more, so its plan link was not written."
+    ]
     assert report.errors == []

@@ -13,8 +13,9 @@ from generator.pipeline import RunOptions, prepare
 from generator.sources.cells import service_school_year
 from tests.helpers import MAPPINGS, TODAY
 
-BASE = ("key: id\nfields:\n  id: ID\n  start: {column: Start, type: date}\n  end: {column: End, type: date}\n"
-        "  note: Note\n")
+BASE = (
+    "key: id\nfields:\n  id: ID\n  start: {column: Start, type: date}\n  end: {column: End, type: date}\n  note: Note\n"
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -31,13 +32,18 @@ def test_defaults_show_hints_and_take_the_school_year_from_today(tmp_path: Path)
     assert "hints" in mapping.provided_names()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("hints: no thanks\n", "line 7: setting 'hints' must be true or false."),
-    ("service_period: [start, note]\n", "line 7: service_period 'note' must be a field of type date."),
-    ("service_period: [strat, end]\n", "line 7: service_period 'strat' must be a field of type date. "
-                                       "Did you mean 'start'?"),
-    ("service_period: [start, end, start]\n", "line 7: service_period names the start and the end date field"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hints: no thanks\n", "line 7: setting 'hints' must be true or false."),
+        ("service_period: [start, note]\n", "line 7: service_period 'note' must be a field of type date."),
+        (
+            "service_period: [strat, end]\n",
+            "line 7: service_period 'strat' must be a field of type date. Did you mean 'start'?",
+        ),
+        ("service_period: [start, end, start]\n", "line 7: service_period names the start and the end date field"),
+    ],
+)
 def test_bad_settings_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str):
     path = write(tmp_path, BASE + text)
     with pytest.raises(MappingError) as err:
@@ -46,14 +52,17 @@ def test_bad_settings_name_the_line_and_the_fix(tmp_path: Path, text: str, messa
     assert message in str(err.value)
 
 
-@pytest.mark.parametrize(("start", "end", "today", "year"), [
-    ("2025-12-02", "2026-12-01", "2026-11-28", "2025-2026"),  # three days before it ends: the year ending
-    ("2026-06-03", "2027-06-02", "2026-06-05", "2026-2027"),  # June meeting: the coming year, not today's
-    ("2026-09-15", None, "2026-08-01", "2026-2027"),
-    (None, "2027-05-01", "2026-08-01", "2026-2027"),
-    (None, None, "2026-11-22", "2026-2027"),
-    (None, None, "2027-03-01", "2026-2027"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "today", "year"),
+    [
+        ("2025-12-02", "2026-12-01", "2026-11-28", "2025-2026"),  # three days before it ends: the year ending
+        ("2026-06-03", "2027-06-02", "2026-06-05", "2026-2027"),  # June meeting: the coming year, not today's
+        ("2026-09-15", None, "2026-08-01", "2026-2027"),
+        (None, "2027-05-01", "2026-08-01", "2026-2027"),
+        (None, None, "2026-11-22", "2026-2027"),
+        (None, None, "2027-03-01", "2026-2027"),
+    ],
+)
 def test_the_school_year_is_the_one_the_service_period_mostly_falls_in(start, end, today, year):
     dates = [dt.date.fromisoformat(d) if d else None for d in (start, end, today)]
     assert service_school_year(*dates) == year

@@ -28,8 +28,10 @@ def test_settings_are_read_and_default_to_off(tmp_path: Path):
     path.write_text(MAPPING, encoding="utf-8")
     sources = load_mapping(path).sources
     assert sources["services"].options == SourceOptions(
-        optional=False, identify=["Service", "Sessions / Frequency"],
-        current=CurrentRule(start="Start Date", end=None, per=["Service", "Delivery"], line=5))
+        optional=False,
+        identify=["Service", "Sessions / Frequency"],
+        current=CurrentRule(start="Start Date", end=None, per=["Service", "Delivery"], line=5),
+    )
     assert sources["services"].options.current.columns() == ["Start Date", "Service", "Delivery"]
     assert sources["notes"].options == SourceOptions(optional=True, identify=["Note"], current=None)
     assert sources["notes"].location is None

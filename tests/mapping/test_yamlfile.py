@@ -40,7 +40,9 @@ fields:
 def test_every_mapping_knows_its_line_and_the_line_of_each_key(tmp_path: Path) -> None:
     data = load_yaml_mapping(write(tmp_path, TEXT))
     assert isinstance(data, LineDict) and data == {
-        "key": "id", "fields": {"id": "Student ID", "goals": {"columns": ["Goal 1", "Goal 2"], "type": "list"}}}
+        "key": "id",
+        "fields": {"id": "Student ID", "goals": {"columns": ["Goal 1", "Goal 2"], "type": "list"}},
+    }
     assert data.line == 2 and data.key_lines == {"key": 2, "fields": 4}
     fields = data["fields"]
     assert fields.line == 5 and fields.line_of("id") == 5 and fields.line_of("goals") == 6
@@ -59,8 +61,9 @@ def test_flow_mappings_and_merge_keys_keep_lines(tmp_path: Path) -> None:
 
 def test_a_duplicate_key_is_refused_at_its_second_line(tmp_path: Path) -> None:
     path = write(tmp_path, "key: id\nfields:\n  id:\n    column: ID\n    type: text\n    column: Other\n")
-    assert error(path) == f"{path}, line 6, column 5: duplicate key 'column' (first on line 4). Fix the YAML " \
-                          "syntax there."
+    assert (
+        error(path) == f"{path}, line 6, column 5: duplicate key 'column' (first on line 4). Fix the YAML syntax there."
+    )
 
 
 def test_the_same_key_in_two_mappings_is_not_a_duplicate(tmp_path: Path) -> None:
@@ -70,8 +73,9 @@ def test_the_same_key_in_two_mappings_is_not_a_duplicate(tmp_path: Path) -> None
 
 def test_a_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, "key: id\nfields:\n  id: Student ID\n   bad indent: x\n")
-    assert error(path) == (f"{path}, line 4, column 14: mapping values are not allowed here. Fix the YAML "
-                           "syntax there.")
+    assert error(path) == (
+        f"{path}, line 4, column 14: mapping values are not allowed here. Fix the YAML syntax there."
+    )
     path = write(tmp_path, "key: 'unclosed\n", "q.yaml")
     assert error(path).startswith(f"{path}, line 2, column 1: found unexpected end of stream.")
 
@@ -142,8 +146,9 @@ def test_reader_strings(settings) -> None:
     assert reader.string(data, "absent", "setting") is None
     assert reader.string(data, "absent", "setting", "default") == "default"
     assert fails(reader.string, data, "empty", "setting") == f"{path}, line 3: setting 'empty' must be non-empty text."
-    assert fails(reader.string, data, "flag", "field 'x':") == (f"{path}, line 4: field 'x': 'flag' must be "
-                                                                "non-empty text.")
+    assert fails(reader.string, data, "flag", "field 'x':") == (
+        f"{path}, line 4: field 'x': 'flag' must be non-empty text."
+    )
 
 
 def test_reader_lists_of_names(settings) -> None:
@@ -151,8 +156,9 @@ def test_reader_lists_of_names(settings) -> None:
     assert reader.strings(data, "one", "setting") == ["Goal 1"]  # one name is a list of one
     assert reader.strings(data, "many", "setting") == ["Goal 1", "Goal 2", "3"]
     assert reader.strings(data, "absent", "setting") == []
-    assert fails(reader.strings, data, "nested", "setting") == (f"{path}, line 8: setting 'nested' must be a name "
-                                                                "or a list of names.")
+    assert fails(reader.strings, data, "nested", "setting") == (
+        f"{path}, line 8: setting 'nested' must be a name or a list of names."
+    )
     assert fails(reader.strings, data, "block", "setting").startswith(f"{path}, line 9: setting 'block'")
 
 
@@ -169,8 +175,9 @@ def test_reader_nested_mappings(settings) -> None:
     assert block == {"inner": "x"} and block.line_of("inner") == 10
     absent = reader.mapping(data, "absent", "setting")
     assert absent == {} and absent.line == 1 and absent.line_of("anything") == 1
-    assert fails(reader.mapping, data, "scalar", "setting") == (f"{path}, line 11: setting 'scalar' must be a "
-                                                                "mapping of settings (key: value).")
+    assert fails(reader.mapping, data, "scalar", "setting") == (
+        f"{path}, line 11: setting 'scalar' must be a mapping of settings (key: value)."
+    )
 
 
 def test_reader_locations_are_relative_to_the_file_and_links_stay_text(settings, tmp_path: Path) -> None:
@@ -185,7 +192,9 @@ def test_unknown_keys_are_named_with_a_suggestion_and_the_allowed_list(settings)
     block = reader.mapping(data, "block", "setting")
     reader.check_keys(block, ("inner", "outer"), "block")  # all known: nothing raised
     assert fails(reader.check_keys, block, ("iner", "outer"), "block") == (
-        f"{path}, line 10: unknown setting 'inner' in block. Did you mean 'iner'? Allowed: iner, outer.")
+        f"{path}, line 10: unknown setting 'inner' in block. Did you mean 'iner'? Allowed: iner, outer."
+    )
     assert fails(reader.check_keys, block, ("folder", "filename"), "output") == (
-        f"{path}, line 10: unknown setting 'inner' in output. Allowed: folder, filename.")
+        f"{path}, line 10: unknown setting 'inner' in output. Allowed: folder, filename."
+    )
     assert str(reader.fail(7, "anything")) == f"{path}, line 7: anything"

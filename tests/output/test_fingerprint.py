@@ -39,8 +39,19 @@ def test_tokens_keep_the_recorded_format_so_earlier_runs_journals_still_compare(
         text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
         return base64.urlsafe_b64encode(hashlib.sha256(f"{name}\0{text}".encode()).digest()[:3]).decode("ascii")
 
-    values = [None, "", "Ana Núñez", 'tab\t"quote"\n😀', 30, 4.5, True, ["a", 2], {"b": 1, "a": [dt.date(2026, 1, 2)]},
-              dt.date(2017, 3, 14), dt.datetime(2026, 1, 1, 3, 4)]
+    values = [
+        None,
+        "",
+        "Ana Núñez",
+        'tab\t"quote"\n😀',
+        30,
+        4.5,
+        True,
+        ["a", 2],
+        {"b": 1, "a": [dt.date(2026, 1, 2)]},
+        dt.date(2017, 3, 14),
+        dt.datetime(2026, 1, 1, 3, 4),
+    ]
     values += [bytes([i, 255 - i, 62, 63]).hex() for i in range(256)]
     assert [token("goals", v) for v in values] == [first_version("goals", v) for v in values]
     assert any("-" in token("f", v) or "_" in token("f", v) for v in values)  # the URL-safe letters are exercised

@@ -31,8 +31,10 @@ output: {folder: "{{ first }}", filename: Plan}
 
 def caseload(tmp: Path, students: int = 3, note: str = "x") -> list[str]:
     (tmp / "m.yaml").write_text(MAPPING, encoding="utf-8")
-    write_xlsx(tmp / "c.xlsx", [["Student ID", "First", "Note"],
-                                *[[1000 + n, f"Kid{n}", note * 2000] for n in range(students)]])
+    write_xlsx(
+        tmp / "c.xlsx",
+        [["Student ID", "First", "Note"], *[[1000 + n, f"Kid{n}", note * 2000] for n in range(students)]],
+    )
     make_template(tmp / "t.docx", ["{{ first }}", "{{ note }}"])
     return ["-m", str(tmp / "m.yaml"), "-s", str(tmp / "c.xlsx"), "-t", str(tmp / "t.docx"), "-o", str(tmp / "out")]
 
@@ -40,14 +42,23 @@ def caseload(tmp: Path, students: int = 3, note: str = "x") -> list[str]:
 def test_a_second_run_into_a_locked_folder_waits_then_stops_writing_nothing(tmp_path: Path):
     args = caseload(tmp_path)
     (tmp_path / "out").mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
         from generator.output.lock import OutDirLock
-        with OutDirLock(Path({str(tmp_path / 'out' / '.plangen')!r}), Path('out')):
+        with OutDirLock(Path({str(tmp_path / "out" / ".plangen")!r}), Path('out')):
             print('locked', flush=True)
             time.sleep(30)
-        """)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        """),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = CliRunner().invoke(cli, ["generate", *args], env={"PLANGEN_LOCK_WAIT": "0.5"})
@@ -82,7 +93,10 @@ def test_the_journal_keeps_what_another_writer_appended(tmp_path: Path):
         other.write(json.dumps({"path": "c/Plan.docx", "sha256": "3" * 64}) + "\n")
     journal.close()
     assert [json.loads(line)["path"] for line in path.read_text(encoding="utf-8").splitlines()] == [
-        "a/Plan.docx", "b/Plan.docx", "c/Plan.docx"]
+        "a/Plan.docx",
+        "b/Plan.docx",
+        "c/Plan.docx",
+    ]
     assert Journal(path).wrote("c/Plan.docx", "3" * 64)
 
 
@@ -99,8 +113,13 @@ main()
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="RLIMIT_FSIZE needs Linux")
 def test_a_full_disk_fails_the_students_it_hits_keeps_the_manifest_and_leaves_no_empty_folders(tmp_path: Path):
     args = caseload(tmp_path, students=4)
-    result = subprocess.run([sys.executable, "-c", FULL_DISK.format(limit=8_000, args=args)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK.format(limit=8_000, args=args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output and "internal error" not in output

@@ -20,8 +20,19 @@ SAMPLE_STUDENTS = 27
 
 
 def generate(sample_copy: Path, out: Path, *extra: str):
-    result = CliRunner().invoke(cli, ["generate", "-m", str(sample_copy / "mappings" / "caseload.yaml"),
-                                      "--out", str(out), "--today", TODAY.isoformat(), *extra])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "-m",
+            str(sample_copy / "mappings" / "caseload.yaml"),
+            "--out",
+            str(out),
+            "--today",
+            TODAY.isoformat(),
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -84,17 +95,34 @@ def test_a_mapping_without_the_usual_fields_leaves_those_columns_blank(tmp_path:
     source = tmp_path / "c.csv"
     source.write_text("ID,Name,Review,Mins\n1,Ana,2026-12-01,30\n2,Ben,,\n3,Cy,2026-11-30,\n", encoding="utf-8")
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("key: id\nreview_date: review\noverview: {minutes_per_week: mins}\nfields:\n  id: ID\n"
-                       "  name: Name\n  review: {column: Review, type: date}\n  mins: {column: Mins, type: integer}\n"
-                       "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n")
+    mapping.write_text(
+        "key: id\nreview_date: review\noverview: {minutes_per_week: mins}\nfields:\n  id: ID\n"
+        "  name: Name\n  review: {column: Review, type: date}\n  mins: {column: Mins, type: integer}\n"
+        "display_name: '{{ name }}'\noutput: {folder: '{{ name }}', filename: Plan}\n"
+    )
     template = make_template(tmp_path / "t.docx", ["{{ name }}"])
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(mapping), "-s", str(source), "-t", str(template),
-                                      "-o", str(out), "--today", TODAY.isoformat()])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "-m",
+            str(mapping),
+            "-s",
+            str(source),
+            "-t",
+            str(template),
+            "-o",
+            str(out),
+            "--today",
+            TODAY.isoformat(),
+        ],
+    )
     assert result.exit_code == 0, result.output
     _sheet, rows = read_rows(out)
-    assert [(r["Student"], r["Days until review"], r["Service minutes/week"], r["Plan type"], r["Provider"])
-            for r in rows] == [("Cy", 8, None, None, None), ("Ana", 9, 30, None, None), ("Ben", None, None, None, None)]
+    assert [
+        (r["Student"], r["Days until review"], r["Service minutes/week"], r["Plan type"], r["Provider"]) for r in rows
+    ] == [("Cy", 8, None, None, None), ("Ana", 9, 30, None, None), ("Ben", None, None, None, None)]
 
 
 def test_an_overview_setting_naming_an_unknown_field_is_a_mapping_error(tmp_path: Path):
@@ -102,8 +130,10 @@ def test_an_overview_setting_naming_an_unknown_field_is_a_mapping_error(tmp_path
     mapping.write_text("key: id\noverview:\n  provider: therapst\nfields:\n  id: ID\n  therapist: {value: A}\n")
     result = CliRunner().invoke(cli, ["check", "-m", str(mapping), "-s", str(tmp_path / "x.csv")])
     assert result.exit_code == 2
-    assert f"{mapping}, line 3: overview provider 'therapst' is not one of the fields. Did you mean 'therapist'?" \
+    assert (
+        f"{mapping}, line 3: overview provider 'therapst' is not one of the fields. Did you mean 'therapist'?"
         in result.output
+    )
 
 
 class TableRows(HTMLParser):
@@ -139,7 +169,8 @@ class TableRows(HTMLParser):
 
 @pytest.mark.skipif(chromium() is None, reason="chromium is not installed (make test installs it on CI)")
 def test_caseload_html_in_headless_chromium_lists_every_student_in_order_with_working_links(
-        sample_copy: Path, tmp_path: Path):
+    sample_copy: Path, tmp_path: Path
+):
     out = tmp_path / "plans"
     generate(sample_copy, out)
     _sheet, rows = read_rows(out)
@@ -164,8 +195,18 @@ def test_caseload_html_in_headless_chromium_lists_every_student_in_order_with_wo
 
 def test_the_seis_overview_has_weekly_minutes_from_the_service_rows(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(sample_copy / "mappings" / "seis.yaml"), "--out",
-                                      str(out), "--today", TODAY.isoformat()])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "-m",
+            str(sample_copy / "mappings" / "seis.yaml"),
+            "--out",
+            str(out),
+            "--today",
+            TODAY.isoformat(),
+        ],
+    )
     assert result.exit_code == 0, result.output
     _sheet, rows = read_rows(out)
     amelia = next(r for r in rows if r["Key"] == "7300101")

@@ -13,8 +13,10 @@ from generator.cli import cli
 from generator.output.pdf import INSTALL_HINT
 from tests.helpers import make_template, pdf_text, soffice
 
-MAPPING = ("key: id\ndisplay_name: '{{ name }}'\nfields:\n  id: ID\n  name: Name\n  notes: Notes\n"
-           "output: {folder: '{{ name }}', filename: OT Plan}\n")
+MAPPING = (
+    "key: id\ndisplay_name: '{{ name }}'\nfields:\n  id: ID\n  name: Name\n  notes: Notes\n"
+    "output: {folder: '{{ name }}', filename: OT Plan}\n"
+)
 ROWS = [("1", "Ana Ruiz", "likes puzzles"), ("2", "Bo Chen", "plays chess"), ("3", "Cy Park", "draws")]
 
 
@@ -31,8 +33,9 @@ def generate(mapping: Path, out: Path, *extra: str):
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
-def test_one_libreoffice_call_per_run_and_pdfs_remade_only_for_changed_plans(tmp_path: Path,
-                                                                             monkeypatch: pytest.MonkeyPatch):
+def test_one_libreoffice_call_per_run_and_pdfs_remade_only_for_changed_plans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     calls = tmp_path / "soffice-calls.txt"
     shim = tmp_path / "bin" / "soffice"  # counts LibreOffice starts, then runs the real one
     shim.parent.mkdir()
@@ -70,13 +73,14 @@ def test_one_libreoffice_call_per_run_and_pdfs_remade_only_for_changed_plans(tmp
     assert not (out / ".plangen" / "pdf-work").exists()
 
 
-def test_pdf_without_libreoffice_is_refused_before_anything_is_written(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch):
+def test_pdf_without_libreoffice_is_refused_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     mapping, out = project(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = generate(mapping, out)
     assert result.exit_code == 2
     assert result.output == f"Error: {INSTALL_HINT}\n"
-    assert INSTALL_HINT.startswith("--pdf needs LibreOffice") and "apt-get install libreoffice-writer-nogui" \
-        in INSTALL_HINT
+    assert (
+        INSTALL_HINT.startswith("--pdf needs LibreOffice")
+        and "apt-get install libreoffice-writer-nogui" in INSTALL_HINT
+    )
     assert not out.exists()

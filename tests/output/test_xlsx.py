@@ -17,19 +17,25 @@ from tests.helpers import convert_with_libreoffice, soffice
 
 
 def sample_sheet() -> SimpleSheet:
-    sheet = SimpleSheet("Caseload", widths=(20, 8, 30, 12), page_header="Confidential & private", frozen_rows=2,
-                        filter_row=2)
+    sheet = SimpleSheet(
+        "Caseload", widths=(20, 8, 30, 12), page_header="Confidential & private", frozen_rows=2, filter_row=2
+    )
     sheet.append(["Title row"], sheet.style(CellStyle(bold=True, color="9C0006")))
     sheet.append(["Name", "Count", "Plan", "Due"], sheet.style(CellStyle(bold=True)))
     red = sheet.style(CellStyle(fill="FFC7CE"))
     red_date = sheet.style(CellStyle(fill="FFC7CE", date=True))
     link = sheet.style(CellStyle(fill="FFC7CE", color="0563C1", underline=True))
-    sheet.append(["Zoë <Nguyễn> & \"co\"\x0b", 30, "Nguyen, Zoe/Plan 2026.docx", dt.date(2026, 11, 11)],
-                 [red, red, link, red_date], {2: "Nguyen, Zoe/Plan 2026.docx"})
+    sheet.append(
+        ['Zoë <Nguyễn> & "co"\x0b', 30, "Nguyen, Zoe/Plan 2026.docx", dt.date(2026, 11, 11)],
+        [red, red, link, red_date],
+        {2: "Nguyen, Zoe/Plan 2026.docx"},
+    )
     sheet.append(["Liam O'Brien", None, "", dt.date(2027, 1, 5)], [0, 0, 0, sheet.style(CellStyle(date=True))])
-    sheet.append(["Ana", -1.5, 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', None],
-                 [0, 0, sheet.style(CellStyle(color="0563C1", underline=True)), 0],
-                 {2: 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'})
+    sheet.append(
+        ["Ana", -1.5, 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', None],
+        [0, 0, sheet.style(CellStyle(color="0563C1", underline=True)), 0],
+        {2: 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'},
+    )
     return sheet
 
 
@@ -58,8 +64,9 @@ def test_values_styles_links_and_layout_read_back_with_openpyxl():
     assert sheet.oddHeader.center.text == "Confidential && private"  # "&&" is how a header prints one "&"
     assert [sheet.column_dimensions[c].width for c in "ABCD"] == [20, 8, 30, 12]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # Excel keeps a filter's range under a hidden name too
-        assert ('<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-                "'Caseload'!$A$2:$D$5</definedName>") in archive.read("xl/workbook.xml").decode()
+        assert (
+            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">\'Caseload\'!$A$2:$D$5</definedName>'
+        ) in archive.read("xl/workbook.xml").decode()
 
 
 def test_the_same_rows_give_the_same_bytes():
@@ -76,8 +83,10 @@ def test_every_part_is_well_formed_xml():
 
 def test_an_empty_sheet_and_odd_values_still_make_a_workbook():
     sheet = SimpleSheet("Caseload")
-    sheet.append([float("nan"), True, dt.datetime(2026, 1, 2, 12, 0), "\x00\x01text\ufffe"],
-                 [0, 0, sheet.style(CellStyle(date=True)), 0])
+    sheet.append(
+        [float("nan"), True, dt.datetime(2026, 1, 2, 12, 0), "\x00\x01text\ufffe"],
+        [0, 0, sheet.style(CellStyle(date=True)), 0],
+    )
     cells = [c.value for c in openpyxl.load_workbook(io.BytesIO(sheet.save())).active[1]]
     assert cells == ["nan", True, dt.datetime(2026, 1, 2, 12, 0), "text"]
     assert openpyxl.load_workbook(io.BytesIO(SimpleSheet("Empty").save())).active.max_row == 1
@@ -87,7 +96,7 @@ def test_an_empty_sheet_and_odd_values_still_make_a_workbook():
 def test_libreoffice_calc_opens_it_and_shows_what_was_written(tmp_path: Path):
     path = tmp_path / "sheet.xlsx"
     path.write_bytes(sample_sheet().save())
-    (converted,) = convert_with_libreoffice([path], tmp_path / "csv", target='csv:Text - txt - csv (StarCalc):44,34,76')
+    (converted,) = convert_with_libreoffice([path], tmp_path / "csv", target="csv:Text - txt - csv (StarCalc):44,34,76")
     if not converted.exists():
         pytest.skip("this LibreOffice has no Calc (libreoffice-calc-nogui) to open spreadsheets")
     rows = list(csv.reader(converted.read_text(encoding="utf-8").splitlines()))

@@ -32,10 +32,14 @@ fields:
     where: {column: Status, not_in: [Met]}
 """
 CASELOAD = "Student ID,First Name\n1001,Ana\n 1002 ,Kim\n,Nobody\n1001,Ana again\n"
-SERVICES = ("SEIS ID,Service,Minutes\n1002,450 - Occupational therapy,30\n1001,415 - Speech,60\n"
-            "1003,450 - Occupational therapy,45\n1002,450 - Occupational therapy,15\n")
-GOALS = "SEIS ID,Area,Goal,Status\n1001,Fine motor,Cut on a line,Active\n1001,Sensory,Stay seated,Met\n" \
-        "1009,Fine motor,Zip a coat,Active\n   ,Self care,Tie shoes,Active\n"
+SERVICES = (
+    "SEIS ID,Service,Minutes\n1002,450 - Occupational therapy,30\n1001,415 - Speech,60\n"
+    "1003,450 - Occupational therapy,45\n1002,450 - Occupational therapy,15\n"
+)
+GOALS = (
+    "SEIS ID,Area,Goal,Status\n1001,Fine motor,Cut on a line,Active\n1001,Sensory,Stay seated,Met\n"
+    "1009,Fine motor,Zip a coat,Active\n   ,Self care,Tie shoes,Active\n"
+)
 
 
 def project(tmp_path: Path, mapping: str = MAPPING, **files: str) -> tuple[Mapping, dict[str, Table]]:
@@ -100,8 +104,9 @@ def test_a_long_list_of_unmatched_students_is_cut_at_ten(tmp_path: Path) -> None
 
 
 def test_every_missing_column_of_every_source_is_named_with_the_columns_there(tmp_path: Path) -> None:
-    mapping, tables = project(tmp_path, services="Student,Service Code,Minutes\n1,450,30\n",
-                              goals="SEIS ID,area,Goal Text\n1,A,G\n")
+    mapping, tables = project(
+        tmp_path, services="Student,Service Code,Minutes\n1,450,30\n", goals="SEIS ID,area,Goal Text\n1,A,G\n"
+    )
     with pytest.raises(SourceError) as caught:
         group_sources(mapping, tables)
     path = tmp_path / "m.yaml"
@@ -140,10 +145,12 @@ def test_missing_columns_collects_until_asked_to_raise(tmp_path: Path) -> None:
     assert missing.require(table, "DOB", "field 'dob'") is None
     with pytest.raises(SourceError) as caught:
         missing.raise_if_any()
-    assert str(caught.value) == ("field 'last' reads column 'Last', which c.csv does not have.\n"
-                                 "field 'dob' reads column 'DOB', which c.csv does not have.\n"
-                                 "Columns in c.csv: 'Student ID', 'First'.\n"
-                                 "Fix the column name in the mapping, or the header in the sheet.")
+    assert str(caught.value) == (
+        "field 'last' reads column 'Last', which c.csv does not have.\n"
+        "field 'dob' reads column 'DOB', which c.csv does not have.\n"
+        "Columns in c.csv: 'Student ID', 'First'.\n"
+        "Fix the column name in the mapping, or the header in the sheet."
+    )
 
 
 def test_passes_needs_every_condition(tmp_path: Path) -> None:

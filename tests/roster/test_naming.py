@@ -13,7 +13,7 @@ from generator.roster.students import Student
     ("raw", "safe"),
     [
         ("O'Brien, Liam", "O'Brien, Liam"),
-        ("A/B\\C:D*E?F\"G<H>I|J", "A_B_C_D_E_F_G_H_I_J"),
+        ('A/B\\C:D*E?F"G<H>I|J', "A_B_C_D_E_F_G_H_I_J"),
         ("  trailing dots... ", "trailing dots"),
         ("CON", "_CON"),
         ("lpt1.docx", "_lpt1.docx"),
@@ -39,8 +39,12 @@ def make_mapping(tmp_path: Path):
 
 
 def student(key: str, first: str, last: str) -> Student:
-    return Student(key=key, display_name=f"{first} {last}", values={"id": key, "first": first, "last": last,
-                                                                   "student_key": key}, locations=[])
+    return Student(
+        key=key,
+        display_name=f"{first} {last}",
+        values={"id": key, "first": first, "last": last, "student_key": key},
+        locations=[],
+    )
 
 
 def test_names_from_patterns_and_collisions_get_keys_whatever_the_order(tmp_path: Path):
@@ -60,11 +64,22 @@ def test_names_cannot_escape_the_output_folder(tmp_path: Path):
     assert not relpath.is_absolute() and ".." not in relpath.parts
 
 
-@pytest.mark.parametrize(("raw", "safe"), [
-    ("CONIN$", "_CONIN$"), ("conout$", "_conout$"), ("CON .v2", "_CON .v2"), ("com\u00b9", "_com\u00b9"),
-    ("LPT\u00b3.txt", "_LPT\u00b3.txt"), ("AUX  .plan", "_AUX .plan"), ("nul", "_nul"),
-    ("Connor", "Connor"), ("CONS", "CONS"), ("COM10", "COM10"), ("name. ", "name"),
-])
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("CONIN$", "_CONIN$"),
+        ("conout$", "_conout$"),
+        ("CON .v2", "_CON .v2"),
+        ("com\u00b9", "_com\u00b9"),
+        ("LPT\u00b3.txt", "_LPT\u00b3.txt"),
+        ("AUX  .plan", "_AUX .plan"),
+        ("nul", "_nul"),
+        ("Connor", "Connor"),
+        ("CONS", "CONS"),
+        ("COM10", "COM10"),
+        ("name. ", "name"),
+    ],
+)
 def test_windows_reserved_names_by_the_full_rule(raw: str, safe: str):
     assert safe_component(raw) == safe
 

@@ -40,10 +40,13 @@ def roster_for(tmp_path: Path, rows: list[list], mapping_text: str = MAPPING):
 
 
 def test_values_are_typed_mapped_defaulted_and_computed(tmp_path: Path):
-    _, roster = roster_for(tmp_path, [
-        [1001.0, "Zoë", "O'Brien", dt.datetime(2018, 3, 4), "30", "Y", 504, "12/1/2026", "Slant board; grip"],
-        ["1002", "Ana", "Ruiz", None, None, None, None, None, None],
-    ])
+    _, roster = roster_for(
+        tmp_path,
+        [
+            [1001.0, "Zoë", "O'Brien", dt.datetime(2018, 3, 4), "30", "Y", 504, "12/1/2026", "Slant board; grip"],
+            ["1002", "Ana", "Ruiz", None, None, None, None, None, None],
+        ],
+    )
     assert roster.failures == []
     zoe, ana = roster.students
     assert zoe.key == "1001"
@@ -62,12 +65,15 @@ def test_values_are_typed_mapped_defaulted_and_computed(tmp_path: Path):
 
 
 def test_bad_cells_fail_only_that_student_with_every_location(tmp_path: Path):
-    _, roster = roster_for(tmp_path, [
-        [1, "Ok", "Fine", None, 30, "no", None, None, None],
-        [2, "Bad", "Data", "31/31/2015", "thirty", "maybe", None, None, None],
-        [None, "No", "Key", None, None, None, None, None, None],
-        [3, None, "Nofirst", None, None, None, None, None, None],
-    ])
+    _, roster = roster_for(
+        tmp_path,
+        [
+            [1, "Ok", "Fine", None, 30, "no", None, None, None],
+            [2, "Bad", "Data", "31/31/2015", "thirty", "maybe", None, None, None],
+            [None, "No", "Key", None, None, None, None, None, None],
+            [3, None, "Nofirst", None, None, None, None, None, None],
+        ],
+    )
     assert [s.key for s in roster.students] == ["1"]
     messages = {f.display_name: f.message for f in roster.failures}
     assert messages["Bad Data"] == (
@@ -76,27 +82,37 @@ def test_bad_cells_fail_only_that_student_with_every_location(tmp_path: Path):
         "c.xlsx, sheet 'Caseload', cell F3 (column 'OTA'): ota is not yes/no "
         "(use Yes, No, Y, N, TRUE, FALSE, x or leave it blank)."
     )
-    assert messages["row 4"] == ("c.xlsx, sheet 'Caseload', cell A4 (column 'Student ID'): the student key is "
-                                 "blank. Fill it in, or delete the row if it is not a student.")
-    assert messages["Nofirst"] == ("required field 'first' is empty (column 'First'). Fill it in the sheet, "
-                                   "or give the field a default in the mapping.")
+    assert messages["row 4"] == (
+        "c.xlsx, sheet 'Caseload', cell A4 (column 'Student ID'): the student key is "
+        "blank. Fill it in, or delete the row if it is not a student."
+    )
+    assert messages["Nofirst"] == (
+        "required field 'first' is empty (column 'First'). Fill it in the sheet, "
+        "or give the field a default in the mapping."
+    )
     assert "31/31/2015" not in messages["Bad Data"]  # cell values stay out of messages
 
 
 def test_a_key_on_two_rows_of_a_caseload_fails_that_student_naming_the_rows(tmp_path: Path):
-    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"], [8, "Ben", "Ode", None, 30, None, None, None, ""],
-            [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"]]
+    rows = [
+        [7, "Ana", "Ruiz", None, 30, None, None, None, "a"],
+        [8, "Ben", "Ode", None, 30, None, None, None, ""],
+        [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"],
+    ]
     _, roster = roster_for(tmp_path, rows)
     assert [s.key for s in roster.students] == ["8"]
     assert [(f.key, f.message) for f in roster.failures] == [
-        ("7", "c.xlsx, sheet 'Caseload': rows 2, 4 have the same 'Student ID'. Each student needs exactly one row: "
-              "fix the key or delete the extra row. If these rows are one student with several services or goals, set "
-                  "'rows_per_student: many' in the mapping.")]
+        (
+            "7",
+            "c.xlsx, sheet 'Caseload': rows 2, 4 have the same 'Student ID'. Each student needs exactly one row: "
+            "fix the key or delete the extra row. If these rows are one student with several services or goals, set "
+            "'rows_per_student: many' in the mapping.",
+        )
+    ]
 
 
 def test_rows_per_student_many_merges_rows_and_conflicts_follow_the_rule(tmp_path: Path):
-    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"],
-            [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"]]
+    rows = [[7, "Ana", "Ruiz", None, 30, None, None, None, "a"], [7, "Ana", "Ruiz", None, 45, None, None, None, "b; a"]]
     many = MAPPING + "rows_per_student: many\n"
     _, roster = roster_for(tmp_path, rows, many)
     (ana,) = roster.students
@@ -157,10 +173,14 @@ def test_every_missing_column_is_named_at_once(tmp_path: Path):
     with pytest.raises(SourceError) as err:
         roster_for(tmp_path, [[1, "a", "b", None, None, None, None, None, None]], mapping_text)
     lines = str(err.value).splitlines()
-    assert lines[0] == f"{tmp_path / 'm.yaml'}, line 8: field 'last' reads column 'Surname', which c.xlsx, sheet " \
-                       "'Caseload' does not have."
-    assert lines[1] == f"{tmp_path / 'm.yaml'}, line 9: field 'dob' reads column 'Birth Date', which c.xlsx, " \
-                       "sheet 'Caseload' does not have."
+    assert (
+        lines[0] == f"{tmp_path / 'm.yaml'}, line 8: field 'last' reads column 'Surname', which c.xlsx, sheet "
+        "'Caseload' does not have."
+    )
+    assert (
+        lines[1] == f"{tmp_path / 'm.yaml'}, line 9: field 'dob' reads column 'Birth Date', which c.xlsx, "
+        "sheet 'Caseload' does not have."
+    )
     assert lines[2].startswith("Columns in c.xlsx, sheet 'Caseload': 'Student ID', 'First', 'Last', 'DOB'")
     assert lines[3] == "Fix the column name in the mapping, or the header in the sheet."
 
@@ -170,22 +190,35 @@ def test_records_from_column_groups_of_one_row(tmp_path: Path):
     mapping_path.write_text(
         "key: id\nfields:\n  id: ID\n  goals:\n    type: records\n    repeat: [1, 2, 3]\n    item:\n"
         "      number: {value: '{{ n }}', type: integer}\n      area: 'Goal {n} Area'\n      text: 'Goal {n}'\n"
-        "    sort_by: [-number]\n", encoding="utf-8")
+        "    sort_by: [-number]\n",
+        encoding="utf-8",
+    )
     mapping = load_mapping(mapping_path)
     header = ["ID", "Goal 1 Area", "Goal 1", "Goal 2 Area", "Goal 2", "Goal 3 Area", "Goal 3"]
-    table = read_table(write_xlsx(tmp_path / "c.xlsx", [
-        header, [1, "Fine motor", "Cut on a line", None, None, "Sensory", "Stay seated"], [2, None, None, None, None,
-                                                                                         None, None]]))
+    table = read_table(
+        write_xlsx(
+            tmp_path / "c.xlsx",
+            [
+                header,
+                [1, "Fine motor", "Cut on a line", None, None, "Sensory", "Stay seated"],
+                [2, None, None, None, None, None, None],
+            ],
+        )
+    )
     roster = build_roster(mapping, table, TODAY)
     first, second = roster.students
-    assert first.values["goals"] == [{"number": 3, "area": "Sensory", "text": "Stay seated"},
-                                     {"number": 1, "area": "Fine motor", "text": "Cut on a line"}]
+    assert first.values["goals"] == [
+        {"number": 3, "area": "Sensory", "text": "Stay seated"},
+        {"number": 1, "area": "Fine motor", "text": "Cut on a line"},
+    ]
     assert second.values["goals"] == []
 
 
 def test_repeat_needs_a_group_marker_in_item_columns(tmp_path: Path):
     mapping_path = tmp_path / "m.yaml"
-    mapping_path.write_text("key: id\nfields:\n  id: ID\n  goals:\n    type: records\n    repeat: [1, 2]\n"
-                            "    item:\n      text: Goal\n", encoding="utf-8")
+    mapping_path.write_text(
+        "key: id\nfields:\n  id: ID\n  goals:\n    type: records\n    repeat: [1, 2]\n    item:\n      text: Goal\n",
+        encoding="utf-8",
+    )
     with pytest.raises(MappingError, match=r"line 6: field 'goals': with 'repeat', item columns name the group"):
         load_mapping(mapping_path)

@@ -50,8 +50,16 @@ def message(mapping: Mapping, name: str, value) -> str:
 
 
 def test_dates_from_every_cell_shape_print_in_the_field_s_format(mapping: Mapping) -> None:
-    for cell in (dt.datetime(2018, 3, 4), dt.date(2018, 3, 4), "2018-03-04", "3/4/2018", "March 4, 2018", 43163,
-                 "43163", "2018-03-04 00:00:00"):
+    for cell in (
+        dt.datetime(2018, 3, 4),
+        dt.date(2018, 3, 4),
+        "2018-03-04",
+        "3/4/2018",
+        "March 4, 2018",
+        43163,
+        "43163",
+        "2018-03-04 00:00:00",
+    ):
         value = typed(mapping, "dob", cell)
         assert isinstance(value, FormattedDate) and value == dt.date(2018, 3, 4), cell
         assert str(value) == "March 4, 2018"
@@ -73,8 +81,7 @@ def test_true_false_cells_are_refused_in_integer_and_date_fields(mapping: Mappin
 
 
 def test_whole_numbers(mapping: Mapping) -> None:
-    assert [typed(mapping, "minutes", cell) for cell in (30, 30.0, "30", " 1,200 ", "45.0")] == [
-        30, 30, 30, 1200, 45]
+    assert [typed(mapping, "minutes", cell) for cell in (30, 30.0, "30", " 1,200 ", "45.0")] == [30, 30, 30, 1200, 45]
     assert message(mapping, "minutes", "30.5") == f"{CELL}: minutes is not a whole number."
     assert message(mapping, "minutes", 12.25) == f"{CELL}: minutes is not a whole number."
     assert message(mapping, "minutes", "thirty") == f"{CELL}: minutes is not a number."
@@ -85,8 +92,9 @@ def test_yes_no(mapping: Mapping) -> None:
     no = ["No", "n", "false", "0", 0, False]
     assert [typed(mapping, "ota", cell) for cell in yes] == [True] * len(yes)
     assert [typed(mapping, "ota", cell) for cell in no] == [False] * len(no)
-    assert message(mapping, "ota", "maybe") == (f"{CELL}: ota is not yes/no (use Yes, No, Y, N, TRUE, FALSE, x or "
-                                                "leave it blank).")
+    assert message(mapping, "ota", "maybe") == (
+        f"{CELL}: ota is not yes/no (use Yes, No, Y, N, TRUE, FALSE, x or leave it blank)."
+    )
 
 
 def test_text_reads_as_the_sheet_shows_it(mapping: Mapping) -> None:
@@ -100,21 +108,31 @@ def test_blank_cells_become_each_type_s_empty_value(mapping: Mapping) -> None:
     for name, empty in (("dob", None), ("minutes", None), ("ota", False), ("note", "")):
         assert typed(mapping, name, "   ") == empty and typed(mapping, name, None) == empty
     assert {kind: make() for kind, make in EMPTY.items()} == {
-        "text": "", "date": None, "integer": None, "yesno": False, "list": [], "records": []}
+        "text": "",
+        "date": None,
+        "integer": None,
+        "yesno": False,
+        "list": [],
+        "records": [],
+    }
 
 
 def test_a_default_fills_a_blank_and_its_own_error_points_at_the_mapping(mapping: Mapping) -> None:
     assert typed(mapping, "review", None) == dt.date(2027, 6, 1)
-    assert message(mapping, "bad_default", "") == (f"{mapping.path}, line 8 (default of field 'bad_default'): "
-                                                   "bad_default is not a number.")
+    assert message(mapping, "bad_default", "") == (
+        f"{mapping.path}, line 8 (default of field 'bad_default'): bad_default is not a number."
+    )
 
 
 def test_a_required_blank_names_the_cell_and_the_columns(mapping: Mapping) -> None:
-    assert message(mapping, "id", " ") == (f"{CELL}: required field 'id' is empty (column 'Student ID'). Fill it in "
-                                           "the sheet, or give the field a default in the mapping.")
+    assert message(mapping, "id", " ") == (
+        f"{CELL}: required field 'id' is empty (column 'Student ID'). Fill it in "
+        "the sheet, or give the field a default in the mapping."
+    )
     assert required_message(mapping.fields["goals"]) == (
         "required field 'goals' is empty (column 'Goal 1', 'Goal 2'). Fill it in the sheet, or give the field a "
-        "default in the mapping.")
+        "default in the mapping."
+    )
     with pytest.raises(CellError) as caught:
         convert(mapping.fields["id"], None, None, mapping)  # no cell (e.g. a computed value): no location
     assert str(caught.value).startswith("required field 'id' is empty")
@@ -123,14 +141,17 @@ def test_a_required_blank_names_the_cell_and_the_columns(mapping: Mapping) -> No
 @pytest.mark.parametrize("shown", ["#REF!", " #N/A ", "#DIV/0!", "#VALUE!"])
 def test_excel_formula_errors_are_refused_whatever_the_type(mapping: Mapping, shown: str) -> None:
     for name in ("note", "minutes", "dob"):
-        assert message(mapping, name, shown) == (f"{CELL}: {name} shows the Excel formula error {shown.strip()}. "
-                                                 "Fix the formula in the sheet (or type the value), then save.")
+        assert message(mapping, name, shown) == (
+            f"{CELL}: {name} shows the Excel formula error {shown.strip()}. "
+            "Fix the formula in the sheet (or type the value), then save."
+        )
 
 
 def test_a_formula_without_its_result_is_refused(mapping: Mapping) -> None:
     assert message(mapping, "minutes", UncachedFormula("=B2*2")) == (
         f"{CELL}: minutes is a formula saved without its result (the file was written by a program, not saved by "
-        "Excel). Open it in Excel or LibreOffice, save it, and run again.")
+        "Excel). Open it in Excel or LibreOffice, save it, and run again."
+    )
 
 
 def test_code_tables_split_extract_and_map(mapping: Mapping) -> None:
@@ -148,5 +169,15 @@ def test_code_tables_split_extract_and_map(mapping: Mapping) -> None:
 
 def test_sort_key_numbers_then_dates_then_text_blanks_last() -> None:
     values = ["b", None, 10, dt.date(2026, 1, 2), "2", "A", "", 1.5, dt.date(2025, 5, 1), "10.5"]
-    assert sorted(values, key=sort_key) == [1.5, "2", 10, "10.5", dt.date(2025, 5, 1), dt.date(2026, 1, 2), "A",
-                                            "b", None, ""]
+    assert sorted(values, key=sort_key) == [
+        1.5,
+        "2",
+        10,
+        "10.5",
+        dt.date(2025, 5, 1),
+        dt.date(2026, 1, 2),
+        "A",
+        "b",
+        None,
+        "",
+    ]

@@ -92,7 +92,16 @@ def test_integers_and_yes_no():
     with pytest.raises(ValueError, match="not a number"):
         to_integer("thirty")
     assert [to_bool(v) for v in ("Yes", "y", "TRUE", "x", 1, "No", "", None, 0)] == [
-        True, True, True, True, True, False, False, False, False]
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
     with pytest.raises(ValueError, match="not yes/no"):
         to_bool("maybe")
 

@@ -58,7 +58,8 @@ def test_both_decimal_separators_in_one_file_are_refused(tmp_path: Path):
     assert str(err.value) == (
         f"{path}: numbers are written with a decimal comma (line 2) and with a decimal point (line 2), so they "
         "cannot be read safely. Set `number_locale:` in the mapping (e.g. 'de' for 1.234,5 or 'en' for 1,234.5), "
-        "or make the numbers in the file agree.")
+        "or make the numbers in the file agree."
+    )
     assert read_table(path, decimal=",").rows[0].values[1] == 45.5
 
 
@@ -80,12 +81,15 @@ def test_damaged_utf16_is_refused(tmp_path: Path):
         read_table(path)
 
 
-@pytest.mark.parametrize("first_line", [
-    "1001,Ruiz,Ana,2018-03-04,likes trains",
-    "1001,Ruiz,Ana,,30",
-    "Ruiz,Ana,3/4/2018,Lincoln Elementary,Grade 2",
-    "Ruiz,Ana,Lincoln," + "a very long note about the student " * 4,
-])
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "1001,Ruiz,Ana,2018-03-04,likes trains",
+        "1001,Ruiz,Ana,,30",
+        "Ruiz,Ana,3/4/2018,Lincoln Elementary,Grade 2",
+        "Ruiz,Ana,Lincoln," + "a very long note about the student " * 4,
+    ],
+)
 def test_a_csv_without_a_header_line_is_refused_without_printing_it(tmp_path: Path, first_line: str):
     path = csv_file(tmp_path, first_line + "\n1002,Chen,Lucas,2017-05-06,\n")
     with pytest.raises(SourceError) as err:

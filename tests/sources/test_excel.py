@@ -19,8 +19,9 @@ from tests.helpers import write_workbook, write_xlsx
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
 def test_first_visible_sheet_by_default_and_a_hidden_one_only_by_name(tmp_path: Path, state: str):
-    path = write_workbook(tmp_path / "c.xlsx", {"Last Year": [["ID"], [1]], "Caseload": [["ID"], [2]]},
-                          {"Last Year": state})
+    path = write_workbook(
+        tmp_path / "c.xlsx", {"Last Year": [["ID"], [1]], "Caseload": [["ID"], [2]]}, {"Last Year": state}
+    )
     table = read_table(path)
     assert (table.sheet, table.rows[0].values) == ("Caseload", [2])
     assert read_table(path, "Last Year").rows[0].values == [1]
@@ -36,9 +37,11 @@ def test_unknown_sheet_lists_the_hidden_ones_marked(tmp_path: Path):
 
 def test_1904_date_system_for_date_cells_and_serial_numbers(tmp_path: Path):
     serial = (dt.date(2018, 3, 4) - dt.date(1904, 1, 1)).days
-    path = write_workbook(tmp_path / "mac.xlsx",
-                          {"S": [["DOB", "Serial", "Minutes"], [dt.datetime(2018, 3, 4), serial, 30]]},
-                          epoch=CALENDAR_MAC_1904)
+    path = write_workbook(
+        tmp_path / "mac.xlsx",
+        {"S": [["DOB", "Serial", "Minutes"], [dt.datetime(2018, 3, 4), serial, 30]]},
+        epoch=CALENDAR_MAC_1904,
+    )
     dob, typed_serial, minutes = read_table(path).rows[0].values
     assert to_date(dob) == dt.date(2018, 3, 4)
     assert to_date(typed_serial) == dt.date(2018, 3, 4)  # four years and a day off in the 1900 system
@@ -62,14 +65,35 @@ def formatted(path: Path, cells: list[tuple[object, str]]) -> list:
 
 
 def test_text_is_what_excel_displays_and_typed_fields_use_the_value(tmp_path: Path):
-    values = formatted(tmp_path / "f.xlsx", [
-        (0.8, "0%"), (0.125, "0.0%"), (12.5, "$#,##0.00"), (1234567, "#,##0"), (3, "0.00"),
-        (1234.5, "#,##0.00 [$€-407]"), (dt.datetime(2018, 3, 4), "mmmm d, yyyy"), (dt.time(14, 30), "h:mm AM/PM"),
-        (0.1 + 0.2, "General"), (30, "General"), (42, '0 "min"'),
-    ])
+    values = formatted(
+        tmp_path / "f.xlsx",
+        [
+            (0.8, "0%"),
+            (0.125, "0.0%"),
+            (12.5, "$#,##0.00"),
+            (1234567, "#,##0"),
+            (3, "0.00"),
+            (1234.5, "#,##0.00 [$€-407]"),
+            (dt.datetime(2018, 3, 4), "mmmm d, yyyy"),
+            (dt.time(14, 30), "h:mm AM/PM"),
+            (0.1 + 0.2, "General"),
+            (30, "General"),
+            (42, '0 "min"'),
+        ],
+    )
     assert [to_text(v) for v in values] == [
-        "80%", "12.5%", "$12.50", "1,234,567", "3.00", "1.234,50 €", "March 4, 2018", "2:30 PM", "0.3", "30",
-        "42 min"]
+        "80%",
+        "12.5%",
+        "$12.50",
+        "1,234,567",
+        "3.00",
+        "1.234,50 €",
+        "March 4, 2018",
+        "2:30 PM",
+        "0.3",
+        "30",
+        "42 min",
+    ]
     assert to_integer(values[4]) == 3 and to_integer(values[10]) == 42
     assert to_date(values[6]) == dt.date(2018, 3, 4)
     assert values[0] == 0.8  # the value itself is unchanged
@@ -85,15 +109,24 @@ def test_short_date_format_prints_in_the_mappings_date_format(tmp_path: Path):
 def test_merged_cells_give_every_covered_row_the_value(tmp_path: Path):
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in [["ID", "Setting", "Note", "Extra"], [1, "Pull-out", "shared", None], [2, None, None, None],
-                [3, None, None, None], [4, "Push-in", "own", None]]:
+    for row in [
+        ["ID", "Setting", "Note", "Extra"],
+        [1, "Pull-out", "shared", None],
+        [2, None, None, None],
+        [3, None, None, None],
+        [4, "Push-in", "own", None],
+    ]:
         sheet.append(row)
     sheet.merge_cells("B2:B4")
     sheet.merge_cells("C2:D3")  # across two columns: the value belongs to the first column's rows
     book.save(tmp_path / "m.xlsx")
     table = read_table(tmp_path / "m.xlsx")
-    assert [r.values[1:3] for r in table.rows] == [["Pull-out", "shared"], ["Pull-out", "shared"],
-                                                   ["Pull-out", None], ["Push-in", "own"]]
+    assert [r.values[1:3] for r in table.rows] == [
+        ["Pull-out", "shared"],
+        ["Pull-out", "shared"],
+        ["Pull-out", None],
+        ["Push-in", "own"],
+    ]
     assert [r.values[3] for r in table.rows] == [None, None, None, None]
 
 
@@ -119,12 +152,19 @@ def _rewrite(source: Path, target: Path, part: str, change) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("part", "change", "words"), [
-    ("xl/worksheets/sheet1.xml", lambda d: d[: len(d) // 2], "is damaged (a part inside it is not well-formed XML)"),
-    ("xl/workbook.xml", lambda d: d.replace(b"<sheets>", b"<sheets"), "is damaged (a part inside it is not"),
-    ("xl/styles.xml", lambda d: b"<styleSheet", "is damaged"),
-    ("xl/worksheets/sheet1.xml", lambda d: None, "has no worksheet (it is damaged"),
-])
+@pytest.mark.parametrize(
+    ("part", "change", "words"),
+    [
+        (
+            "xl/worksheets/sheet1.xml",
+            lambda d: d[: len(d) // 2],
+            "is damaged (a part inside it is not well-formed XML)",
+        ),
+        ("xl/workbook.xml", lambda d: d.replace(b"<sheets>", b"<sheets"), "is damaged (a part inside it is not"),
+        ("xl/styles.xml", lambda d: b"<styleSheet", "is damaged"),
+        ("xl/worksheets/sheet1.xml", lambda d: None, "has no worksheet (it is damaged"),
+    ],
+)
 def test_damaged_workbooks_name_the_file(tmp_path: Path, part: str, change, words: str):
     good = write_xlsx(tmp_path / "good.xlsx", [["ID", "Name"], [1, "Secret Name"]])
     bad = _rewrite(good, tmp_path / "bad.xlsx", part, change)
@@ -165,8 +205,11 @@ def _prefixed(data: bytes) -> bytes:
     import re
 
     data = re.sub(rb"<(/?)(?![?!])(\w+)(?=[\s>/])", rb"<\1x:\2", data)
-    return data.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
-                        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"', 1)
+    return data.replace(
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        1,
+    )
 
 
 @pytest.mark.parametrize("prefixed", [False, True], ids=["plain", "prefixed tags"])
@@ -195,8 +238,9 @@ def test_formulas_and_merges_far_into_a_large_sheet_are_still_found(tmp_path: Pa
     assert merged[:3] == [10002, "Push-in", 45]
 
 
-@pytest.mark.parametrize("dimension", [b'<dimension ref="A1"/>', b'<dimension ref="A1:B3"/>', b""],
-                         ids=["A1", "too small", "none"])
+@pytest.mark.parametrize(
+    "dimension", [b'<dimension ref="A1"/>', b'<dimension ref="A1:B3"/>', b""], ids=["A1", "too small", "none"]
+)
 def test_every_row_and_column_is_read_whatever_the_declared_used_range_says(tmp_path: Path, dimension: bytes):
     """Programs other than Excel often write a wrong <dimension>; a read-only openpyxl sheet stops there
     and three children would silently get no plan."""
@@ -208,8 +252,12 @@ def test_every_row_and_column_is_read_whatever_the_declared_used_range_says(tmp_
     for number in range(1, 6):
         sheet.append([number, f"Kid {number}", 30])
     book.save(tmp_path / "right.xlsx")
-    path = _rewrite(tmp_path / "right.xlsx", tmp_path / "wrong.xlsx", "xl/worksheets/sheet1.xml",
-                    lambda data: re.sub(rb'<dimension ref="[^"]*"/>', dimension, data))
+    path = _rewrite(
+        tmp_path / "right.xlsx",
+        tmp_path / "wrong.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda data: re.sub(rb'<dimension ref="[^"]*"/>', dimension, data),
+    )
     with zipfile.ZipFile(path) as archive:
         assert b'<dimension ref="A1:C6"/>' not in archive.read("xl/worksheets/sheet1.xml")
     table = read_table(path)

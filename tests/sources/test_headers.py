@@ -13,14 +13,17 @@ from generator.sources.tables import read_table
 from tests.helpers import write_xlsx
 
 HEADER = ["Student ID", "Last Name", "First Name", "DOB", "Minutes", "Notes"]
-STUDENTS = [[1001, "Ruiz", "Ana", dt.datetime(2018, 3, 4), 30, "likes trains"],
-            [1002, "Chen", "Lucas", dt.datetime(2017, 5, 6), 60, None],
-            [1003, "Okafor", "Ada", dt.datetime(2016, 7, 8), 30, "new"]]
+STUDENTS = [
+    [1001, "Ruiz", "Ana", dt.datetime(2018, 3, 4), 30, "likes trains"],
+    [1002, "Chen", "Lucas", dt.datetime(2017, 5, 6), 60, None],
+    [1003, "Okafor", "Ada", dt.datetime(2016, 7, 8), 30, "new"],
+]
 
 
 def test_header_found_below_title_rows(tmp_path: Path):
-    path = write_xlsx(tmp_path / "c.xlsx", [["OT Caseload 2026-27"], ["Therapist:", "A. Rivera"], [],
-                                           HEADER, *STUDENTS])
+    path = write_xlsx(
+        tmp_path / "c.xlsx", [["OT Caseload 2026-27"], ["Therapist:", "A. Rivera"], [], HEADER, *STUDENTS]
+    )
     table = read_table(path)
     assert (table.header_row, table.title_rows) == (4, [1, 2])
     assert table.column_names() == HEADER
@@ -33,8 +36,9 @@ def test_title_with_a_date_above_the_header_is_still_a_title(tmp_path: Path):
 
 
 def test_a_row_of_group_labels_above_the_headers_is_a_title(tmp_path: Path):
-    path = write_xlsx(tmp_path / "c.xlsx", [["Student", "Student", "Student", "Student", "Service", "Service"],
-                                           HEADER, *STUDENTS])
+    path = write_xlsx(
+        tmp_path / "c.xlsx", [["Student", "Student", "Student", "Student", "Service", "Service"], HEADER, *STUDENTS]
+    )
     table = read_table(path)
     assert (table.header_row, table.title_rows, table.column_names()) == (2, [1], HEADER)
 
@@ -54,13 +58,16 @@ def test_forced_header_row_must_hold_headers(tmp_path: Path, header_row: int, wo
     assert words in str(err.value) and "`header_row:`" in str(err.value)
 
 
-@pytest.mark.parametrize("trailer", [
-    [["Total: 3 students"]],
-    [["Total", None, None, None, 120]],
-    [[], ["Updated by A. Rivera, Nov 2026"]],
-    [[], ["* pending evaluation"], ["Page 1 of 1"]],
-    [[], ["OT caseload", "2026"]],
-])
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        [["Total: 3 students"]],
+        [["Total", None, None, None, 120]],
+        [[], ["Updated by A. Rivera, Nov 2026"]],
+        [[], ["* pending evaluation"], ["Page 1 of 1"]],
+        [[], ["OT caseload", "2026"]],
+    ],
+)
 def test_rows_below_the_data_that_are_no_students_are_skipped_and_reported(tmp_path: Path, trailer: list[list]):
     path = write_xlsx(tmp_path / "c.xlsx", [HEADER, *STUDENTS, *trailer])
     table = read_table(path)
@@ -68,8 +75,9 @@ def test_rows_below_the_data_that_are_no_students_are_skipped_and_reported(tmp_p
     skipped = [n for n in range(5, 5 + len(trailer)) if trailer[n - 5]]
     assert table.skipped_rows == skipped
     (warning,) = table.warnings
-    assert warning.startswith(f"c.xlsx, sheet 'Sheet1': row(s) {', '.join(map(str, skipped))} below the data were "
-                              "skipped")
+    assert warning.startswith(
+        f"c.xlsx, sheet 'Sheet1': row(s) {', '.join(map(str, skipped))} below the data were skipped"
+    )
     assert "Total" not in warning and "Rivera" not in warning
 
 
@@ -90,8 +98,10 @@ def test_a_first_row_of_data_is_refused_without_printing_it(tmp_path: Path):
     with pytest.raises(SourceError) as err:
         read_table(path)
     message = str(err.value)
-    assert message.startswith("c.xlsx, sheet 'Sheet1': the first row (row 1) looks like data, not column headers: "
-                               "cell(s) A1, D1, E1 hold a date, a number or long text.")
+    assert message.startswith(
+        "c.xlsx, sheet 'Sheet1': the first row (row 1) looks like data, not column headers: "
+        "cell(s) A1, D1, E1 hold a date, a number or long text."
+    )
     assert "Ruiz" not in message and "2018" not in message and "1001" not in message
 
 
@@ -100,10 +110,24 @@ def test_narrow_sheets_keep_their_first_row_as_header():
     assert (layout.header_row, len(layout.data)) == (1, 2)
 
 
-@pytest.mark.parametrize(("value", "data"), [
-    ("Student ID", False), ("Goal 1", False), ("DOB (mm/dd/yyyy)", False), ("Minutes/Week", False),
-    ("2018-03-04", True), ("3/4/2018", True), ("45", True), ("$12.50", True), ("1.234,5", True), ("x" * 120, True),
-    (30, True), (dt.datetime(2018, 3, 4), True), (True, True), (None, False),
-])
+@pytest.mark.parametrize(
+    ("value", "data"),
+    [
+        ("Student ID", False),
+        ("Goal 1", False),
+        ("DOB (mm/dd/yyyy)", False),
+        ("Minutes/Week", False),
+        ("2018-03-04", True),
+        ("3/4/2018", True),
+        ("45", True),
+        ("$12.50", True),
+        ("1.234,5", True),
+        ("x" * 120, True),
+        (30, True),
+        (dt.datetime(2018, 3, 4), True),
+        (True, True),
+        (None, False),
+    ],
+)
 def test_what_looks_like_data(value, data: bool):
     assert looks_like_data(value) is data

@@ -29,16 +29,25 @@ def test_kinds():
     assert kind(["trains, dinosaurs, Minecraft", "art, music", "soccer"]) == ("list", ",", None, False)
     assert kind(["Pull-out, OT room", "Push-in, classroom", "Pull-out, OT room"]) == ("text", None, None, False)
     assert kind(["Reads well; writes slowly and needs breaks.", "Fine motor delays; uses a grip."]) == (
-        "text", None, None, False)
+        "text",
+        None,
+        None,
+        False,
+    )
     assert kind([None, " "]) == ("empty", None, None, False)
 
 
 def test_counts_never_values(tmp_path: Path):
-    path = write_xlsx(tmp_path / "c.xlsx", [["ID", "Name", "Notes"], [1, "Ruiz, Ana", None], [2, "Chen, Lucas", "x"],
-                                           [3, "Chen, Lucas", None]])
+    path = write_xlsx(
+        tmp_path / "c.xlsx",
+        [["ID", "Name", "Notes"], [1, "Ruiz, Ana", None], [2, "Chen, Lucas", "x"], [3, "Chen, Lucas", None]],
+    )
     profiles = profile_table(read_table(path), TODAY)
     assert [(p.name, p.letter, p.filled, p.distinct) for p in profiles] == [
-        ("ID", "A", 3, 3), ("Name", "B", 3, 2), ("Notes", "C", 1, 1)]
+        ("ID", "A", 3, 3),
+        ("Name", "B", 3, 2),
+        ("Notes", "C", 1, 1),
+    ]
     assert all(isinstance(value, (str, int, bool, type(None))) for p in profiles for value in vars(p).values())
 
 
@@ -54,9 +63,19 @@ def test_sample_caseload_profile():
 
 
 def test_described_for_the_terminal(tmp_path: Path):
-    path = write_xlsx(tmp_path / "c.xlsx", [["OT Caseload"], [], ["Name", "DOB", "Goals"],
-                                           ["Ruiz, Ana", "2018-03-04", "a\nb"], ["Chen, Lucas", "2017-05-06", "c\nd"],
-                                           [], ["Total: 2"]], sheet="Caseload")
+    path = write_xlsx(
+        tmp_path / "c.xlsx",
+        [
+            ["OT Caseload"],
+            [],
+            ["Name", "DOB", "Goals"],
+            ["Ruiz, Ana", "2018-03-04", "a\nb"],
+            ["Chen, Lucas", "2017-05-06", "c\nd"],
+            [],
+            ["Total: 2"],
+        ],
+        sheet="Caseload",
+    )
     table = read_table(path)
     lines = describe_table(table, profile_table(table, TODAY), [("Old", True), ("Caseload", False)])
     assert lines == [

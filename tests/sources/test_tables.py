@@ -90,10 +90,16 @@ def test_csv_utf16_and_tsv(tmp_path: Path):
     ("name", "content", "message"),
     [
         ("missing.xlsx", None, "missing.xlsx: file not found. Check the --source path or the mapping's source."),
-        ("old.xls", b"\xd0\xcf\x11\xe0", "old binary Excel (.xls) files are not supported. Open it in Excel or "
-                                         "LibreOffice and save it as .xlsx."),
-        ("fake.xlsx", b"ID,Name\n1,a\n", "is not a valid .xlsx file (it may be password-protected, damaged, or "
-                                         "another format renamed)."),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0",
+            "old binary Excel (.xls) files are not supported. Open it in Excel or LibreOffice and save it as .xlsx.",
+        ),
+        (
+            "fake.xlsx",
+            b"ID,Name\n1,a\n",
+            "is not a valid .xlsx file (it may be password-protected, damaged, or another format renamed).",
+        ),
         ("data.json", b"{}", "unsupported file type '.json'. Use .xlsx, .xlsm, .csv or .tsv."),
         ("nul.csv", b"ID\x00,Name\n", "contains NUL bytes, so it is not a plain text CSV."),
         ("empty.csv", b"\n\n", "empty.csv: is empty. Put the column headers in the first row."),
@@ -110,4 +116,13 @@ def test_unreadable_sources_say_why_and_how_to_fix(tmp_path: Path, name, content
 
 def test_column_letters():
     assert [column_letter(i) for i in (0, 9, 25, 26, 27, 51, 52, 701, 702)] == [
-        "A", "J", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]  # also the overview workbook's cell references
+        "A",
+        "J",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]  # also the overview workbook's cell references

@@ -23,8 +23,10 @@ from tests.google.test_signin import token_json
 from tests.helpers import docx_text, write_xlsx
 
 HEADER = ["Student ID", "First Name", "Last Name", "Plan Type", "Review Date", "Parent's Email", "Notes"]
-ROWS = [["1001", "Ana", "Garcia", "504", "03/15/2027", "ana.parent@example.org", "likes puzzles & Lego"],
-        ["1002", "Kim", "Lee", "IEP", "01/09/2027", "", ""]]
+ROWS = [
+    ["1001", "Ana", "Garcia", "504", "03/15/2027", "ana.parent@example.org", "likes puzzles & Lego"],
+    ["1002", "Kim", "Lee", "IEP", "01/09/2027", "", ""],
+]
 MAPPING = """\
 source: caseload.xlsx
 template: autocrat.docx
@@ -41,8 +43,11 @@ fields:
   parent_email: Parent's Email
   notes: Notes
 """
-TAGS = AutocratTags("m.yaml", {"first name": "first_name", "parent & guardian": "guardian"},
-                    {"first name": "First Name", "parent & guardian": "Parent & Guardian"})
+TAGS = AutocratTags(
+    "m.yaml",
+    {"first name": "first_name", "parent & guardian": "guardian"},
+    {"first name": "First Name", "parent & guardian": "Parent & Guardian"},
+)
 
 
 def body(xml: str) -> str:
@@ -55,9 +60,11 @@ def body(xml: str) -> str:
 
 
 def test_tags_split_across_runs_become_one_field() -> None:
-    xml = body("<w:p><w:r><w:t>Hi &lt;</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>&lt;First</w:t></w:r>"
-               "<w:proofErr w:type=\"spellStart\"/><w:r><w:t xml:space=\"preserve\"> Name&gt;</w:t></w:r>"
-               "<w:r><w:t>&gt;!</w:t></w:r></w:p>")
+    xml = body(
+        "<w:p><w:r><w:t>Hi &lt;</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>&lt;First</w:t></w:r>"
+        '<w:proofErr w:type="spellStart"/><w:r><w:t xml:space="preserve"> Name&gt;</w:t></w:r>'
+        "<w:r><w:t>&gt;!</w:t></w:r></w:p>"
+    )
     assert TAGS.translate(xml, "t.docx") == body("<w:p><w:r><w:t>Hi {{ first_name }}!</w:t></w:r></w:p>")
 
 
@@ -120,14 +127,25 @@ def autocrat_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-EXPECTED_ANA = ["OT plan for Ana Garcia", "Plan type: Section 504 Plan", "Review: March 15, 2027",
-                "Parent\u2019s contact: ana.parent@example.org & likes puzzles & Lego"]
+EXPECTED_ANA = [
+    "OT plan for Ana Garcia",
+    "Plan type: Section 504 Plan",
+    "Review: March 15, 2027",
+    "Parent\u2019s contact: ana.parent@example.org & likes puzzles & Lego",
+]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_an_autocrat_template_renders(autocrat_project: Path, jobs: str) -> None:
-    result = run("generate", "-m", str(autocrat_project / "mapping.yaml"), "--out", str(autocrat_project / "plans"),
-                 "--jobs", jobs)
+    result = run(
+        "generate",
+        "-m",
+        str(autocrat_project / "mapping.yaml"),
+        "--out",
+        str(autocrat_project / "plans"),
+        "--jobs",
+        jobs,
+    )
     assert result.exit_code == 0, result.output
     assert lines(docx_text(autocrat_project / "plans" / "Garcia, Ana" / "Plan - Ana Garcia.docx")) == EXPECTED_ANA
 
@@ -155,7 +173,18 @@ def test_an_autocrat_template_kept_in_google_docs(autocrat_project: Path, fake_g
     sheet = fake_google.add_sheet("Form responses", {"Form Responses 1": [HEADER, *ROWS]})
     token = autocrat_project / "token.json"
     token.write_text(json.dumps(token_json(fake_google)))
-    result = run("generate", "-m", str(autocrat_project / "mapping.yaml"), "--out", str(autocrat_project / "plans"),
-                 "-s", sheet_url(sheet, 0), "-t", doc_url(doc), "--token-file", str(token))
+    result = run(
+        "generate",
+        "-m",
+        str(autocrat_project / "mapping.yaml"),
+        "--out",
+        str(autocrat_project / "plans"),
+        "-s",
+        sheet_url(sheet, 0),
+        "-t",
+        doc_url(doc),
+        "--token-file",
+        str(token),
+    )
     assert result.exit_code == 0, result.output
     assert lines(docx_text(autocrat_project / "plans" / "Garcia, Ana" / "Plan - Ana Garcia.docx")) == EXPECTED_ANA

@@ -64,16 +64,28 @@ def test_shipped_templates_render_byte_identical_parts_for_every_sample_student(
 
 def test_features_match_docxtpl_loops_conditionals_breaks_escaping_headers(tmp_path: Path):
     rows = [["{%tr for g in goals %}", ""], ["{{ loop.index }}", "{{ g.text }}"], ["{%tr endfor %}", ""]]
-    path = make_template(tmp_path / "t.docx", [
-        "{{ name }} {% if ota %}with OTA{% else %}OT only{% endif %}",
-        "{%p for a in accommodations %}", "- {{ a }}", "{%p endfor %}",
-        "Note: {{ note }}",
-    ], rows, header="Plan for {{ name }}")
+    path = make_template(
+        tmp_path / "t.docx",
+        [
+            "{{ name }} {% if ota %}with OTA{% else %}OT only{% endif %}",
+            "{%p for a in accommodations %}",
+            "- {{ a }}",
+            "{%p endfor %}",
+            "Note: {{ note }}",
+        ],
+        rows,
+        header="Plan for {{ name }}",
+    )
     data = path.read_bytes()
     compiled = CompiledTemplate(data)
     for context in (
-        {"name": "O'Brien & <Sons>", "ota": True, "accommodations": ["grip", "breaks"],
-         "note": "two\nlines\tand a tab", "goals": [{"text": "Cut"}, {"text": "Type \"fast\""}]},
+        {
+            "name": "O'Brien & <Sons>",
+            "ota": True,
+            "accommodations": ["grip", "breaks"],
+            "note": "two\nlines\tand a tab",
+            "goals": [{"text": "Cut"}, {"text": 'Type "fast"'}],
+        },
         {"name": "Zoë", "ota": False, "accommodations": [], "note": "", "goals": []},
     ):
         assert_same_as_docxtpl(compiled_parts(compiled, context), docxtpl_parts(data, context))
@@ -95,15 +107,22 @@ def test_core_properties_print_values_as_typed(tmp_path: Path):
 
 
 def test_text_typed_inside_tags_prints_as_typed_and_values_are_escaped_once(tmp_path: Path):
-    path = make_template(tmp_path / "t.docx", [
-        "{{ 'Fine & gross motor' if both else 'Fine motor' }}",
-        "{% if area == 'Self-care & dressing' %}matched \"{{ area }}\"{% else %}no match{% endif %}",
-        "{{ name }} <{{ \"A&B\" }}> {{ '&lt;' }}",
-    ], [["{{ 'R&D' }}", "{{ name }}"]], header="{{ name }} & {{ 'Q&A' }}")
+    path = make_template(
+        tmp_path / "t.docx",
+        [
+            "{{ 'Fine & gross motor' if both else 'Fine motor' }}",
+            "{% if area == 'Self-care & dressing' %}matched \"{{ area }}\"{% else %}no match{% endif %}",
+            "{{ name }} <{{ \"A&B\" }}> {{ '&lt;' }}",
+        ],
+        [["{{ 'R&D' }}", "{{ name }}"]],
+        header="{{ name }} & {{ 'Q&A' }}",
+    )
     compiled = CompiledTemplate(path.read_bytes())
     for context, expected in (
-        ({"both": True, "area": "Self-care & dressing", "name": "O'Brien & <Sons>"},
-         ["Fine & gross motor", 'matched "Self-care & dressing"', "O'Brien & <Sons> <A&B> &lt;"]),
+        (
+            {"both": True, "area": "Self-care & dressing", "name": "O'Brien & <Sons>"},
+            ["Fine & gross motor", 'matched "Self-care & dressing"', "O'Brien & <Sons> <A&B> &lt;"],
+        ),
         ({"both": False, "area": "Self-care", "name": "Zoë"}, ["Fine motor", "no match", "Zoë <A&B> &lt;"]),
     ):
         document = Document(io.BytesIO(compiled.render(context)))
@@ -133,8 +152,9 @@ def test_plans_are_dated_on_the_run_date_not_the_template_date(tmp_path: Path):
 
 
 def test_column_loops_still_get_docxtpl_table_fixing(tmp_path: Path):
-    path = make_template(tmp_path / "t.docx", ["Columns"], [["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"],
-                                                            ["a", "b", "c"]])
+    path = make_template(
+        tmp_path / "t.docx", ["Columns"], [["{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"], ["a", "b", "c"]]
+    )
     data = path.read_bytes()
     compiled = CompiledTemplate(data)
     assert compiled.tables_need_fixing

@@ -20,15 +20,15 @@ def render_to(tmp_path: Path, template: PlanTemplate, context: dict) -> Path:
 
 def test_text_renders_exactly_as_typed_with_escaping(tmp_path: Path):
     template = PlanTemplate(make_template(tmp_path / "t.docx", ["Name: {{ name }}"]))
-    out = render_to(tmp_path, template, {"name": "O'Brien & <Sons> \"Ltd\""})
-    assert Document(str(out)).paragraphs[0].text == "Name: O'Brien & <Sons> \"Ltd\""
+    out = render_to(tmp_path, template, {"name": 'O\'Brien & <Sons> "Ltd"'})
+    assert Document(str(out)).paragraphs[0].text == 'Name: O\'Brien & <Sons> "Ltd"'
 
 
 def test_line_breaks_become_word_breaks_and_none_renders_empty(tmp_path: Path):
     template = PlanTemplate(make_template(tmp_path / "t.docx", ["Note: {{ note }}", "Empty: [{{ missing }}]"]))
     out = render_to(tmp_path, template, {"note": "first line\nsecond line", "missing": None})
     xml = document_xml(out)
-    assert "first line</w:t><w:br/><w:t xml:space=\"preserve\">second line" in xml
+    assert 'first line</w:t><w:br/><w:t xml:space="preserve">second line' in xml
     paragraphs = Document(str(out)).paragraphs
     assert paragraphs[1].text == "Empty: []"
 
@@ -39,7 +39,11 @@ def test_table_row_loops_repeat_rows(tmp_path: Path):
     out = render_to(tmp_path, template, {"goals": ["Cut on a line", "Button a smock", "Type 15 wpm"]})
     table = Document(str(out)).tables[0]
     assert [[c.text for c in r.cells] for r in table.rows] == [
-        ["#", "Goal"], ["1", "Cut on a line"], ["2", "Button a smock"], ["3", "Type 15 wpm"]]
+        ["#", "Goal"],
+        ["1", "Cut on a line"],
+        ["2", "Button a smock"],
+        ["3", "Type 15 wpm"],
+    ]
 
 
 def test_rendering_is_deterministic(tmp_path: Path):
@@ -52,8 +56,9 @@ def test_rendering_is_deterministic(tmp_path: Path):
 
 def test_fields_lists_names_used_in_body_tables_and_headers_not_loop_variables(tmp_path: Path):
     rows = [["{%tr for g in goals %}"], ["{{ g.text }} {{ area }}"], ["{%tr endfor %}"]]
-    path = make_template(tmp_path / "t.docx", ["{{ first_name }} {% if ota %}OTA{% endif %}"], rows,
-                         header="{{ school }}")
+    path = make_template(
+        tmp_path / "t.docx", ["{{ first_name }} {% if ota %}OTA{% endif %}"], rows, header="{{ school }}"
+    )
     assert PlanTemplate(path).fields() == {"first_name", "ota", "goals", "area", "school"}
 
 
@@ -66,7 +71,7 @@ def test_syntax_error_names_the_paragraph(tmp_path: Path):
     path = make_template(tmp_path / "t.docx", ["Intro", "Goals: {% for g in goals %}{{ g }}", "End"])
     with pytest.raises(TemplateError) as err:
         PlanTemplate(path)
-    expected = f"{path}: document body, paragraph 2 (\"Goals: {{% for g in goals %}}{{{{ g }}}}\")"
+    expected = f'{path}: document body, paragraph 2 ("Goals: {{% for g in goals %}}{{{{ g }}}}")'
     assert str(err.value).startswith(expected + ": template syntax error: Unexpected end of template.")
 
 
@@ -80,8 +85,11 @@ def test_unclosed_variable_in_header(tmp_path: Path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("t.doc", b"\xd0\xcf", ".doc templates are not supported. Open it in Word or LibreOffice and save it as "
-                               "Word Document (.docx)."),
+        (
+            "t.doc",
+            b"\xd0\xcf",
+            ".doc templates are not supported. Open it in Word or LibreOffice and save it as Word Document (.docx).",
+        ),
         ("t.docx", b"plain text", "is not a .docx file (it is not a Word zip package)."),
         ("missing.docx", None, "template not found."),
     ],
@@ -130,8 +138,10 @@ def test_unknown_filter_is_found_when_the_template_is_loaded(tmp_path: Path):
     with pytest.raises(TemplateError) as err:
         PlanTemplate(path)
     message = str(err.value)
-    assert message.startswith(f"{path}: document body, paragraph 2 (\"Name: {{{{ name | upcase }}}}\"): template "
-                              "syntax error: No filter named 'upcase'. Filters you can use: abs, attr,")
+    assert message.startswith(
+        f'{path}: document body, paragraph 2 ("Name: {{{{ name | upcase }}}}"): template '
+        "syntax error: No filter named 'upcase'. Filters you can use: abs, attr,"
+    )
     assert "upper" in message
 
 
@@ -145,7 +155,8 @@ def test_a_broken_tag_in_the_document_properties_is_found_on_load(tmp_path: Path
     assert str(err.value) == (
         f"{path}: document property 'comments' (File > Properties) holds 'fields in {{{{ }}}} are filled by "
         "plangen', which is a template syntax error: Expected an expression, got 'end of print statement'. "
-        "Remove the braces from the property, or make it a valid tag.")
+        "Remove the braces from the property, or make it a valid tag."
+    )
 
 
 def test_fields_used_in_document_properties_count_as_template_fields(tmp_path: Path):
@@ -161,5 +172,7 @@ def test_syntax_error_in_a_table_cell_names_table_row_and_column(tmp_path: Path)
     path = make_template(tmp_path / "t.docx", ["Intro", "Goals"], rows)
     with pytest.raises(TemplateError) as err:
         PlanTemplate(path)
-    assert str(err.value).startswith(f"{path}: document body, table 1, row 2, column 2 (\"{{{{ goal.text }}\"): "
-                                     "template syntax error: unexpected '}'.")
+    assert str(err.value).startswith(
+        f'{path}: document body, table 1, row 2, column 2 ("{{{{ goal.text }}"): '
+        "template syntax error: unexpected '}'."
+    )

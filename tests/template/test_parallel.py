@@ -40,8 +40,9 @@ def deliver(project: Path, out: Path, writer) -> tuple[list[tuple[str, str]], li
     failures: list[tuple[str, str]] = []
     delivered = []
     try:
-        jobs = render_jobs(run.template, run.roster.students, run.names, 2,
-                           lambda s, e: failures.append((s.key, str(e))), writer)
+        jobs = render_jobs(
+            run.template, run.roster.students, run.names, 2, lambda s, e: failures.append((s.key, str(e))), writer
+        )
         for job, outcome in sink.deliver_all(jobs):
             assert job.data == b""  # written in the worker: the bytes never came back
             if isinstance(outcome, StudentError):
@@ -141,10 +142,27 @@ def alive(pid: int) -> bool:
 def test_workers_end_when_the_run_is_killed(sample_copy: Path, tmp_path: Path):
     mapping = big_caseload(sample_copy, 3000)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "generate", "-m", str(mapping), "--out", str(out),
-               "--today", TODAY, "--jobs", "2"]
-    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "-m",
+        str(mapping),
+        "--out",
+        str(out),
+        "--today",
+        TODAY,
+        "--jobs",
+        "2",
+    ]
+    run = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + 120
@@ -169,8 +187,9 @@ def test_workers_end_when_the_run_is_killed(sample_copy: Path, tmp_path: Path):
     assert len(list(out.glob("*/*.docx"))) < 3000  # it was killed mid-way
 
 
-def test_workers_are_started_with_the_template_before_the_students_are_built(sample_copy: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch):
+def test_workers_are_started_with_the_template_before_the_students_are_built(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Starting workers and compiling the template in them overlaps with building the students."""
     from generator import pipeline
     from generator.template import parallel
@@ -183,8 +202,14 @@ def test_workers_are_started_with_the_template_before_the_students_are_built(sam
     used = []
     run = parallel._Pool.run
     monkeypatch.setattr(parallel._Pool, "run", lambda pool, *args: used.append(pool) or run(pool, *args))
-    report = pipeline.generate(RunOptions(mapping=sample_copy / "mappings" / "caseload.yaml",
-                                          out_dir=sample_copy / "out", today=dt.date(2026, 11, 22), jobs=2))
+    report = pipeline.generate(
+        RunOptions(
+            mapping=sample_copy / "mappings" / "caseload.yaml",
+            out_dir=sample_copy / "out",
+            today=dt.date(2026, 11, 22),
+            jobs=2,
+        )
+    )
     assert report.exit_code == 0 and len(report.outcomes) == 27
     assert events == ["workers 2", "build"]
     assert len(used) == 1 and used[0].executor is None  # the early workers did the work, and have ended
@@ -192,7 +217,8 @@ def test_workers_are_started_with_the_template_before_the_students_are_built(sam
 
 
 def test_early_workers_end_when_the_selection_leaves_too_few_students_or_the_data_is_refused(
-        sample_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
     from generator import pipeline
     from generator.errors import DataError
     from generator.template import parallel
@@ -200,8 +226,9 @@ def test_early_workers_end_when_the_selection_leaves_too_few_students_or_the_dat
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 5)  # the sample's 27 rows would start workers
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     mapping = sample_copy / "mappings" / "caseload.yaml"
-    report = pipeline.generate(RunOptions(mapping=mapping, out_dir=sample_copy / "one", today=dt.date(2026, 11, 22),
-                                          keys=("1001",)))
+    report = pipeline.generate(
+        RunOptions(mapping=mapping, out_dir=sample_copy / "one", today=dt.date(2026, 11, 22), keys=("1001",))
+    )
     assert [o.key for o in report.outcomes] == ["1001"] and report.exit_code == 0
     assert multiprocessing.active_children() == []
     book = openpyxl.load_workbook(sample_copy / "samples" / "caseload.xlsx")
@@ -230,8 +257,15 @@ def test_a_worker_killed_while_waiting_for_work_costs_no_student(sample_copy: Pa
         out = tmp_path / "out"
         sink = LocalSink(out)
         failures: list[tuple[str, str]] = []
-        jobs = render_jobs(run.template, run.roster.students, run.names, 2,
-                           lambda s, e: failures.append((s.key, str(e))), LocalWriter(out, False, False), workers)
+        jobs = render_jobs(
+            run.template,
+            run.roster.students,
+            run.names,
+            2,
+            lambda s, e: failures.append((s.key, str(e))),
+            LocalWriter(out, False, False),
+            workers,
+        )
         delivered = [(job.student.key, outcome.status) for job, outcome in sink.deliver_all(jobs)]
         sink.close()
     assert failures == []
@@ -239,8 +273,9 @@ def test_a_worker_killed_while_waiting_for_work_costs_no_student(sample_copy: Pa
     assert multiprocessing.active_children() == []
 
 
-def test_spawned_workers_as_on_macos_and_windows_write_the_same_plans(sample_copy: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch):
+def test_spawned_workers_as_on_macos_and_windows_write_the_same_plans(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Where workers are spawned, not forked (macOS, Windows), each loads the template from its bytes and
     receives the writer with its tasks: the plans are the same."""
     from generator import pipeline
@@ -252,8 +287,9 @@ def test_spawned_workers_as_on_macos_and_windows_write_the_same_plans(sample_cop
     run_pool = parallel._Pool.run
     monkeypatch.setattr(parallel._Pool, "run", lambda pool, *args: pools.append(pool) or run_pool(pool, *args))
     mapping = sample_copy / "mappings" / "caseload.yaml"
-    spawned = pipeline.generate(RunOptions(mapping=mapping, out_dir=tmp_path / "spawned", today=dt.date(2026, 11, 22),
-                                          jobs=2))
+    spawned = pipeline.generate(
+        RunOptions(mapping=mapping, out_dir=tmp_path / "spawned", today=dt.date(2026, 11, 22), jobs=2)
+    )
     assert spawned.exit_code == 0 and {o.status for o in spawned.outcomes} == {CREATED}
     assert [pool.forked for pool in pools] == [False]
     run = prepared(sample_copy)
@@ -271,10 +307,28 @@ def test_ctrl_c_stops_the_run_quietly_and_leaves_no_worker(sample_copy: Path, tm
     built the workers are already started and waiting; a waiting worker used to print a traceback."""
     mapping = big_caseload(sample_copy, 3000)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "generate", "-m", str(mapping), "--out", str(out),
-               "--today", TODAY, "--jobs", "2"]
-    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "-m",
+        str(mapping),
+        "--out",
+        str(out),
+        "--today",
+        TODAY,
+        "--jobs",
+        "2",
+    ]
+    run = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + 120

@@ -20,8 +20,10 @@ PATH = Path("plan.docx")
 
 
 def p(text: str) -> str:
-    return f'<w:p w:rsidR="00A1"><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t>' \
-           "</w:r></w:p>"
+    return (
+        f'<w:p w:rsidR="00A1"><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t>'
+        "</w:r></w:p>"
+    )
 
 
 def cell(*texts: str) -> str:
@@ -46,23 +48,28 @@ def refusal(xml: str, part: str = "document body") -> str:
     return str(caught.value)
 
 
-FIX_FOR = ("so the plan would come out broken. To repeat or hide table rows, put {%tr for g in goals %} and "
-           "{%tr endfor %} each alone in a row of its own; for paragraphs use {%p … %} alone in a paragraph. See "
-           "docs/authoring-templates.md.")
+FIX_FOR = (
+    "so the plan would come out broken. To repeat or hide table rows, put {%tr for g in goals %} and "
+    "{%tr endfor %} each alone in a row of its own; for paragraphs use {%p … %} alone in a paragraph. See "
+    "docs/authoring-templates.md."
+)
 
 
-@pytest.mark.parametrize("xml", [
-    body(p("{% if a %}"), p("shown"), p("{% endif %}")),
-    body(p("{% for g in goals %}{{ g }}{% endfor %}")),
-    body(table(row(cell("{% if b %}B{% else %}-{% endif %}"), cell("{% for g in goals %}{{ g }} {% endfor %}")))),
-    body(table(row(cell("{% for g in goals %}", "{{ g }}", "{% endfor %}")))),  # paragraphs of one cell
-    body(table(row(cell("{%tr for g in goals %}")), row(cell("{{ g }}")), row(cell("{%tr endfor %}")))),
-    body(p("{%p if a %}"), table(row(cell("x"))), p("{%p endif %}")),
-    body(p("{% set total = 3 %}"), table(row(cell("{{ total }}")))),  # an assignment is not a block
-    body(p("{% raw %}{% for %} in a cell{% endraw %}"), table(row(cell("{% endfor %}")))),
-    body(p("{%- for g in goals -%}"), p("{{ g }}"), p("{%- endfor -%}")),
-    body(table(row(cell(p("{% for s in services %}") + table(row(cell("{{ s }}"))) + p("{% endfor %}"))))),
-])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        body(p("{% if a %}"), p("shown"), p("{% endif %}")),
+        body(p("{% for g in goals %}{{ g }}{% endfor %}")),
+        body(table(row(cell("{% if b %}B{% else %}-{% endif %}"), cell("{% for g in goals %}{{ g }} {% endfor %}")))),
+        body(table(row(cell("{% for g in goals %}", "{{ g }}", "{% endfor %}")))),  # paragraphs of one cell
+        body(table(row(cell("{%tr for g in goals %}")), row(cell("{{ g }}")), row(cell("{%tr endfor %}")))),
+        body(p("{%p if a %}"), table(row(cell("x"))), p("{%p endif %}")),
+        body(p("{% set total = 3 %}"), table(row(cell("{{ total }}")))),  # an assignment is not a block
+        body(p("{% raw %}{% for %} in a cell{% endraw %}"), table(row(cell("{% endfor %}")))),
+        body(p("{%- for g in goals -%}"), p("{{ g }}"), p("{%- endfor -%}")),
+        body(table(row(cell(p("{% for s in services %}") + table(row(cell("{{ s }}"))) + p("{% endfor %}"))))),
+    ],
+)
 def test_blocks_that_keep_the_document_whole_pass(xml: str) -> None:
     check_tag_placement(PATH, "document body", xml)
 
@@ -71,41 +78,56 @@ def test_a_for_loop_spanning_two_cells_of_a_row() -> None:
     xml = body(p("Goals"), table(row(cell("{% for g in goals %}"), cell("{{ g }}{% endfor %}"))))
     assert refusal(xml) == (
         'plan.docx: document body, paragraph 2 ("{% for g in goals %}"): {% for g in goals %} is in a table cell '
-        "but its {% endfor %} (paragraph 3) is in another table cell, " + FIX_FOR)
+        "but its {% endfor %} (paragraph 3) is in another table cell, " + FIX_FOR
+    )
 
 
 def test_a_for_loop_spanning_rows() -> None:
-    xml = body(table(row(cell("#"), cell("Goal")), row(cell("{% for g in goals %}"), cell("")),
-                     row(cell("{{ loop.index }}"), cell("{{ g }}")), row(cell("{% endfor %}"), cell(""))))
-    assert refusal(xml).startswith('plan.docx: document body, paragraph 3 ("{% for g in goals %}"): {% for g in '
-                                   "goals %} is in a table cell but its {% endfor %} (paragraph 7) is in another "
-                                   "table cell, so the plan")
+    xml = body(
+        table(
+            row(cell("#"), cell("Goal")),
+            row(cell("{% for g in goals %}"), cell("")),
+            row(cell("{{ loop.index }}"), cell("{{ g }}")),
+            row(cell("{% endfor %}"), cell("")),
+        )
+    )
+    assert refusal(xml).startswith(
+        'plan.docx: document body, paragraph 3 ("{% for g in goals %}"): {% for g in '
+        "goals %} is in a table cell but its {% endfor %} (paragraph 7) is in another "
+        "table cell, so the plan"
+    )
 
 
 def test_from_a_paragraph_into_a_table_and_out_of_one() -> None:
     into = body(p("{% for g in goals %}"), table(row(cell("{{ g }}")), row(cell("{% endfor %}"))))
-    assert "{% for g in goals %} is in a paragraph but its {% endfor %} (paragraph 3) is in a table cell" in \
-        refusal(into)
+    assert "{% for g in goals %} is in a paragraph but its {% endfor %} (paragraph 3) is in a table cell" in refusal(
+        into
+    )
     out = body(table(row(cell("{% if show %}"))), p("{% endif %}"))
     assert refusal(out) == (
         'plan.docx: document body, paragraph 1 ("{% if show %}"): {% if show %} is in a table cell but its '
         "{% endif %} (paragraph 2) is in a paragraph, so the plan would come out broken. To repeat or hide table "
         "rows, put {%tr if show %} and {%tr endif %} each alone in a row of its own; for paragraphs use {%p … %} "
-        "alone in a paragraph. See docs/authoring-templates.md.")
+        "alone in a paragraph. See docs/authoring-templates.md."
+    )
 
 
 def test_an_else_in_another_cell_is_refused_like_the_end() -> None:
     xml = body(table(row(cell("{% if plan_type == '504' %}504"), cell("{% else %}IEP{% endif %}"))))
-    assert "{% if plan_type == '504' %} is in a table cell but its {% else %} (paragraph 2) is in another table " \
-           "cell" in refusal(xml)
+    assert (
+        "{% if plan_type == '504' %} is in a table cell but its {% else %} (paragraph 2) is in another table "
+        "cell" in refusal(xml)
+    )
     xml = body(table(row(cell("{% if a %}A{% elif b %}B"), cell("{% endif %}"))))
     assert "{% if a %} is in a table cell but its {% endif %} (paragraph 2)" in refusal(xml)
 
 
 def test_a_tag_between_rows_is_named_so() -> None:
     xml = table(row(cell("{% for s in services %}")), "<w:tblGrid/>{% endfor %}")
-    assert "{% for s in services %} is in a table cell but its {% endfor %} (paragraph 1) is in a table, " \
-           "between rows" in refusal(xml, "header")
+    assert (
+        "{% for s in services %} is in a table cell but its {% endfor %} (paragraph 1) is in a table, "
+        "between rows" in refusal(xml, "header")
+    )
 
 
 def test_the_inner_block_is_checked_before_the_outer_one() -> None:
@@ -134,7 +156,9 @@ def patched_body(docx: bytes) -> str:
 
 def test_a_tag_split_over_formatting_runs_in_a_real_docx() -> None:
     split = patched_body(docs_like_docx([["Goals"]], [[["{% for g in ", "goals %}"], ["{{ ", "g }}{% end", "for %}"]]]))
-    assert refusal(split).startswith('plan.docx: document body, paragraph 2 ("{% for g in goals %}"): {% for g in '
-                                     "goals %} is in a table cell but its {% endfor %} (paragraph 3) is in another "
-                                     "table cell")
+    assert refusal(split).startswith(
+        'plan.docx: document body, paragraph 2 ("{% for g in goals %}"): {% for g in '
+        "goals %} is in a table cell but its {% endfor %} (paragraph 3) is in another "
+        "table cell"
+    )
     check_tag_placement(PATH, "document body", patched_body(plan_template()))  # {%tr %} rows typed in Docs

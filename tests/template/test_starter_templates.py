@@ -80,8 +80,12 @@ SERVICES_HEADER = ("Service", "Frequency and duration", "Setting", "Provider", "
 MONITORING_HEADER = ("Goal", "How measured", "When", "Where", "Data tool")
 REFERRALS_HEADER = ("Referral or recommendation", "Discussed with", "Date", "Outcome")
 CATEGORY_HEADER = ("Accommodation", "When / how often", "Responsible")
-CATEGORIES = ("classroom_accommodations", "testing_accommodations", "instructional_accommodations",
-              "health_accommodations")
+CATEGORIES = (
+    "classroom_accommodations",
+    "testing_accommodations",
+    "instructional_accommodations",
+    "health_accommodations",
+)
 LEFTOVERS = ("None", "{{", "}}", "{%", "%}", "[]")
 
 
@@ -96,8 +100,9 @@ class Plan:
 
 
 def render_all(mapping: str, out: Path, expected: int) -> list[Plan]:
-    result = CliRunner().invoke(cli, ["generate", "-m", str(MAPPINGS / mapping), "--out", str(out),
-                                      "--today", TODAY.isoformat()])
+    result = CliRunner().invoke(
+        cli, ["generate", "-m", str(MAPPINGS / mapping), "--out", str(out), "--today", TODAY.isoformat()]
+    )
     assert result.exit_code == 0, result.output
     with open(out / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -118,8 +123,9 @@ def plans_504(tmp_path_factory) -> list[Plan]:
 
 def headings(path: Path) -> list[tuple[str, str]]:
     doc = Document(str(path))
-    return [(p.style.name, p.text) for p in doc.paragraphs
-            if p.style.name == "Title" or p.style.name.startswith("Heading")]
+    return [
+        (p.style.name, p.text) for p in doc.paragraphs if p.style.name == "Title" or p.style.name.startswith("Heading")
+    ]
 
 
 def tables_by_header(path: Path) -> dict[tuple[str, ...], list[list[list[str]]]]:
@@ -163,12 +169,15 @@ def test_ot_tables_have_one_row_per_item_or_one_empty_row(ot_plans: list[Plan]):
     for plan in ot_plans:
         values = plan.values
         assert one_table(plan.path, GOALS_HEADER) == expected_rows(
-            values["goals"], lambda i, g: ["", f"{i}. {g}" if g else "", "", "", ""]), plan.name
+            values["goals"], lambda i, g: ["", f"{i}. {g}" if g else "", "", "", ""]
+        ), plan.name
         assert one_table(plan.path, ACCOMMODATIONS_HEADER) == expected_rows(
-            values["accommodations"], lambda i, a: [a, ""]), plan.name
+            values["accommodations"], lambda i, a: [a, ""]
+        ), plan.name
         services = one_table(plan.path, SERVICES_HEADER)
         assert [row[:4] for row in services] == [
-            [s["name"], s["summary"], s["location"], s["provider"]] for s in values["services"]], plan.name
+            [s["name"], s["summary"], s["location"], s["provider"]] for s in values["services"]
+        ], plan.name
         monitoring = [row[0] for row in one_table(plan.path, MONITORING_HEADER)]
         assert len(monitoring) == max(len(values["goals"]), 1), plan.name
         for number, (cell, goal) in enumerate(zip(monitoring, values["goals"], strict=False), 1):
@@ -192,17 +201,21 @@ def test_a_student_with_no_goals_gets_a_tidy_plan(ot_plans: list[Plan]):
     doc = Document(str(chloe.path))
     texts = [(p.style.name, p.text) for p in doc.paragraphs]
     strategies = texts.index(("Heading 2", "Strategies, programs and activity ideas"))
-    assert texts[strategies + 1: strategies + 3] == [("Table Spacer", ""), ("Heading 2", "Interests to build on")]
+    assert texts[strategies + 1 : strategies + 3] == [("Table Spacer", ""), ("Heading 2", "Interests to build on")]
     assert "List Bullet" not in {style for style, _text in texts}  # a box to write in, not bare bullets
     assert write_in_boxes(chloe.path)[1:3] == ["", chloe.values["interests"]]
     assert one_table(chloe.path, SERVICES_HEADER) == [
-        ["OT consultation", "15 min monthly", "Consult", "Alex Rivera, OTR/L", "09/15/2026", "09/14/2027"]]
+        ["OT consultation", "15 min monthly", "Consult", "Alex Rivera, OTR/L", "09/15/2026", "09/14/2027"]
+    ]
 
 
 def write_in_boxes(path: Path) -> list[str]:
     """The text of every one-cell box (present levels, interests, discharge criteria, evidence)."""
-    return [table.rows[0].cells[0].text for table in Document(str(path)).tables
-            if len(table.columns) == 1 and len(table.rows) == 1]
+    return [
+        table.rows[0].cells[0].text
+        for table in Document(str(path)).tables
+        if len(table.columns) == 1 and len(table.rows) == 1
+    ]
 
 
 def test_blank_data_leaves_labeled_blank_areas(ot_plans: list[Plan]):
@@ -213,8 +226,9 @@ def test_blank_data_leaves_labeled_blank_areas(ot_plans: list[Plan]):
     evaluation = tables_by_header(olivia.path)[("Most recent OT evaluation", str(values["evaluation_date"]))]
     assert evaluation == [[["Assessments and key results", ""]]]
     liam = next(p for p in ot_plans if p.key == "1001")
-    assert write_in_boxes(liam.path) == [liam.values[name] for name in
-                                         ("present_levels", "interests", "discharge_criteria", "evidence")]
+    assert write_in_boxes(liam.path) == [
+        liam.values[name] for name in ("present_levels", "interests", "discharge_criteria", "evidence")
+    ]
 
 
 def test_no_leftover_tags_or_none_anywhere(ot_plans: list[Plan], plans_504: list[Plan]):
@@ -230,7 +244,12 @@ def test_approaches_are_marked_from_the_caseload(ot_plans: list[Plan]):
     assert liam.values["approaches"] == ["Establish/restore"]
     rows = one_table(liam.path, ("Approach", "What it means", "Focus for this student"))
     assert [row[0] for row in rows] == [
-        "☐ Create / promote", "☒ Establish / restore", "☐ Maintain", "☐ Modify / adapt", "☐ Prevent"]
+        "☐ Create / promote",
+        "☒ Establish / restore",
+        "☐ Maintain",
+        "☐ Modify / adapt",
+        "☐ Prevent",
+    ]
 
 
 def test_header_names_the_student_and_footer_says_confidential(ot_plans: list[Plan]):
@@ -266,7 +285,7 @@ def test_template_page_fonts_and_tables(name: str):
             column = 0
             for cell in row.tc_lst:
                 span = cell.grid_span
-                assert int(cell.tcPr.find(qn("w:tcW")).get(qn("w:w"))) == sum(grid[column:column + span])
+                assert int(cell.tcPr.find(qn("w:tcW")).get(qn("w:w"))) == sum(grid[column : column + span])
                 column += span
             assert column == len(grid)
 
@@ -278,12 +297,14 @@ def test_committed_templates_are_what_the_builder_makes(tmp_path: Path, monkeypa
     monkeypatch.setattr(builder, "HERE", tmp_path)
     builder.main()
     for name in ("ot-treatment-plan.docx", "504-plan.docx", "ot-progress-report.docx"):
-        assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), \
+        assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), (
             f"templates/{name} is out of date: run python templates/build_templates.py"
+        )
 
 
-@pytest.mark.skipif(soffice() is None or shutil.which("pdftoppm") is None,
-                    reason="LibreOffice (soffice) or pdftoppm is not installed")
+@pytest.mark.skipif(
+    soffice() is None or shutil.which("pdftoppm") is None, reason="LibreOffice (soffice) or pdftoppm is not installed"
+)
 def test_the_readme_preview_script_makes_a_png_of_page_1(tmp_path: Path):
     spec = importlib.util.spec_from_file_location("render_preview", ROOT / "scripts" / "render_preview.py")
     preview = importlib.util.module_from_spec(spec)
@@ -323,29 +344,57 @@ def test_fields_lists_loop_item_fields_of_the_shipped_template():
     assert result.exit_code == 0
     names = result.output.split()
     assert names == sorted(names)
-    assert {"goals", "goals[].area", "goals[].text", "goals[].baseline", "services", "services[].name",
-            "services[].summary", "accommodations", "full_name"} <= set(names)
+    assert {
+        "goals",
+        "goals[].area",
+        "goals[].text",
+        "goals[].baseline",
+        "services",
+        "services[].name",
+        "services[].summary",
+        "accommodations",
+        "full_name",
+    } <= set(names)
     assert not [n for n in names if n.startswith("loop") or n.startswith(("g.", "s."))]
 
 
 def test_fields_lists_nested_loops_without_methods_or_loop_variables(tmp_path: Path):
-    rows = [["{%tr for g in goals or [''] %}"],
-            ["{{ loop.index }} {{ g.area }} {{ g['baseline'] }} {{ g.text.upper() }} {{ g.number|default('') }}"
-             "{% for o in g.objectives %}{{ o.text }}{% endfor %}"],
-            ["{%tr endfor %}"]]
-    template = make_template(tmp_path / "t.docx", ["{{ first_name }} {{ services[0].name }}",
-                                                   "{% for k, v in pairs %}{{ v.x }}{% endfor %}"], rows)
+    rows = [
+        ["{%tr for g in goals or [''] %}"],
+        [
+            "{{ loop.index }} {{ g.area }} {{ g['baseline'] }} {{ g.text.upper() }} {{ g.number|default('') }}"
+            "{% for o in g.objectives %}{{ o.text }}{% endfor %}"
+        ],
+        ["{%tr endfor %}"],
+    ]
+    template = make_template(
+        tmp_path / "t.docx",
+        ["{{ first_name }} {{ services[0].name }}", "{% for k, v in pairs %}{{ v.x }}{% endfor %}"],
+        rows,
+    )
     result = CliRunner().invoke(cli, ["fields", str(template)])
     assert result.exit_code == 0, result.output
     assert result.output.split() == [
-        "first_name", "goals", "goals[].area", "goals[].baseline", "goals[].number", "goals[].objectives",
-        "goals[].objectives[].text", "goals[].text", "pairs", "services", "services[].name"]
+        "first_name",
+        "goals",
+        "goals[].area",
+        "goals[].baseline",
+        "goals[].number",
+        "goals[].objectives",
+        "goals[].objectives[].text",
+        "goals[].text",
+        "pairs",
+        "services",
+        "services[].name",
+    ]
 
 
 def test_item_fields_follow_shadowing_and_filters():
     env = make_environment()
-    tree = env.parse("{% for g in goals|sort(attribute='number') %}{{ g.area }}"
-                     "{% for g in other %}{{ g.x }}{% endfor %}{% endfor %}{{ g.outside }}")
+    tree = env.parse(
+        "{% for g in goals|sort(attribute='number') %}{{ g.area }}"
+        "{% for g in other %}{{ g.x }}{% endfor %}{% endfor %}{{ g.outside }}"
+    )
     assert item_fields(tree) == {"goals[].area", "other[].x"}
 
 
@@ -354,16 +403,21 @@ def test_item_fields_follow_shadowing_and_filters():
 
 
 def test_smart_quotes_inside_tags_work(tmp_path: Path):
-    path = make_template(tmp_path / "t.docx", [
-        "{{ “Section 504” if plan == ‘504’ else ‘IEP’ }} for {{ name }}",
-        "{% if plan == “504” %}Accommodations only{% endif %}",
-    ])
+    path = make_template(
+        tmp_path / "t.docx",
+        [
+            "{{ “Section 504” if plan == ‘504’ else ‘IEP’ }} for {{ name }}",
+            "{% if plan == “504” %}Accommodations only{% endif %}",
+        ],
+    )
     template = PlanTemplate(path)
     assert template.fields() == {"plan", "name"}
     out = tmp_path / "out.docx"
     out.write_bytes(template.render({"plan": "504", "name": "Zoë “Zee” O’Brien"}))
     assert [p.text for p in Document(str(out)).paragraphs] == [
-        "Section 504 for Zoë “Zee” O’Brien", "Accommodations only"]  # quotes in the data are kept as typed
+        "Section 504 for Zoë “Zee” O’Brien",
+        "Accommodations only",
+    ]  # quotes in the data are kept as typed
 
 
 def split_run_template(path: Path) -> Path:
@@ -427,24 +481,29 @@ def test_a_plain_for_across_table_rows_is_reported_with_its_location(tmp_path: P
     with pytest.raises(TemplateError) as err:
         PlanTemplate(path)
     assert str(err.value).startswith(
-        f"{path}: document body, paragraph 4 (\"{{% for g in goals %}}\"): {{% for g in goals %}} is in a table "
+        f'{path}: document body, paragraph 4 ("{{% for g in goals %}}"): {{% for g in goals %}} is in a table '
         "cell but its {% endfor %} (paragraph 8) is in another table cell, so the plan would come out broken. "
-        "To repeat or hide table rows, put {%tr for g in goals %} and {%tr endfor %} each alone in a row")
+        "To repeat or hide table rows, put {%tr for g in goals %} and {%tr endfor %} each alone in a row"
+    )
 
 
 def test_a_loop_from_a_paragraph_into_a_table_stops_the_run_before_writing(tmp_path: Path):
     template = make_template(tmp_path / "t.docx", ["{% for g in goals %}"], [["{{ g }}"], ["{% endfor %}"]])
     out = tmp_path / "plans"
-    result = CliRunner().invoke(cli, ["generate", "-m", str(MAPPINGS / "caseload.yaml"), "-t", str(template),
-                                      "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["generate", "-m", str(MAPPINGS / "caseload.yaml"), "-t", str(template), "-o", str(out)]
+    )
     assert result.exit_code == 2
     assert "is in a paragraph but its {% endfor %} (paragraph 3) is in a table cell" in result.output
     assert not out.exists()
 
 
 def test_plain_tags_inside_one_cell_or_across_body_paragraphs_are_fine(tmp_path: Path):
-    path = make_template(tmp_path / "t.docx", ["{% if a %}", "shown", "{% endif %}"],
-                         [["{% if b %}B{% else %}-{% endif %}", "{% for g in goals %}{{ g }} {% endfor %}"]])
+    path = make_template(
+        tmp_path / "t.docx",
+        ["{% if a %}", "shown", "{% endif %}"],
+        [["{% if b %}B{% else %}-{% endif %}", "{% for g in goals %}{{ g }} {% endfor %}"]],
+    )
     template = PlanTemplate(path)
     out = tmp_path / "out.docx"
     out.write_bytes(template.render({"a": True, "b": False, "goals": ["x", "y"]}))
@@ -498,13 +557,14 @@ def test_504_plans_show_basis_rights_reports_and_team_signatures(plans_504: list
         assert plan.values["progress_reports"] in text
         signatures = tables_by_header(plan.path)[("Name", "Role", "Signature", "Date")][0]
         roles = [row[1] for row in signatures]
-        assert roles[:4] == ["Parent / guardian", "Student (when appropriate)", "504 coordinator",
-                             "Classroom teacher"] and roles[-1] == "Administrator"
+        assert (
+            roles[:4] == ["Parent / guardian", "Student (when appropriate)", "504 coordinator", "Classroom teacher"]
+            and roles[-1] == "Administrator"
+        )
         assert all(len(row) == 4 and not row[2] and not row[3] for row in signatures)
 
 
-def test_properties_name_the_plan_and_the_run_date_with_no_software_words(ot_plans: list[Plan],
-                                                                          plans_504: list[Plan]):
+def test_properties_name_the_plan_and_the_run_date_with_no_software_words(ot_plans: list[Plan], plans_504: list[Plan]):
     for plan, kind in [(p, "OT Treatment Plan") for p in ot_plans] + [(p, "Section 504 Plan") for p in plans_504]:
         properties = Document(str(plan.path)).core_properties
         assert properties.title == f"{kind} – {plan.name}"  # O'Brien as typed, not O&#39;Brien
@@ -521,23 +581,27 @@ def hint_texts(path: Path) -> list[str]:
 def test_hints_print_unless_the_mapping_says_hints_false(sample_copy: Path, tmp_path: Path):
     mapping = sample_copy / "mappings" / "caseload.yaml"
     for hints, count in (("true", 5), ("false", 0)):
-        mapping.write_text(mapping.read_text(encoding="utf-8").replace("hints: true", f"hints: {hints}"),
-                           encoding="utf-8")
+        mapping.write_text(
+            mapping.read_text(encoding="utf-8").replace("hints: true", f"hints: {hints}"), encoding="utf-8"
+        )
         out = tmp_path / hints
-        result = CliRunner().invoke(cli, ["generate", "-m", str(mapping), "--out", str(out), "--student", "1001",
-                                          "--today", TODAY.isoformat()])
+        result = CliRunner().invoke(
+            cli, ["generate", "-m", str(mapping), "--out", str(out), "--student", "1001", "--today", TODAY.isoformat()]
+        )
         assert result.exit_code == 0, result.output
         (plan,) = out.glob("*/*.docx")
         assert len(hint_texts(plan)) == count, hints
-        mapping.write_text(mapping.read_text(encoding="utf-8").replace(f"hints: {hints}", "hints: true"),
-                           encoding="utf-8")
+        mapping.write_text(
+            mapping.read_text(encoding="utf-8").replace(f"hints: {hints}", "hints: true"), encoding="utf-8"
+        )
 
 
 @pytest.mark.parametrize("name", ["ot-treatment-plan.docx", "504-plan.docx"])
 def test_starter_templates_print_values_and_tag_text_as_typed(name: str):
     template = PlanTemplate(TEMPLATES / name)
-    prepared = prepare(RunOptions(mapping=MAPPINGS / ("caseload.yaml" if name.startswith("ot") else
-                                                      "caseload-504.yaml"), today=TODAY))
+    prepared = prepare(
+        RunOptions(mapping=MAPPINGS / ("caseload.yaml" if name.startswith("ot") else "caseload-504.yaml"), today=TODAY)
+    )
     context = dict(prepared.roster.students[0].context())
     context.update(full_name="Ann O'Neil & <Bo>", teacher="Mr. A&B <C>", school="Lincoln & Park")
     document = Document(io.BytesIO(template.render(context)))

@@ -27,8 +27,12 @@ def test_deflate_records_crc_size_and_raw_deflate_bytes() -> None:
 
 
 def test_zipfile_reads_back_every_entry_in_order() -> None:
-    parts = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<doc>" + b"x" * 10000 + b"</doc>",
-             "word/media/empty.bin": b"", "docProps/custom.xml": bytes(range(256))}
+    parts = {
+        "[Content_Types].xml": b"<Types/>",
+        "word/document.xml": b"<doc>" + b"x" * 10000 + b"</doc>",
+        "word/media/empty.bin": b"",
+        "docProps/custom.xml": bytes(range(256)),
+    }
     data = write_zip([deflate(name, content) for name, content in parts.items()])
     with archive(data) as zipped:
         assert zipped.testzip() is None  # every CRC checks out

@@ -46,8 +46,9 @@ def handle(outer: Request, dispatch: Callable[[Request], Response]) -> Response:
         head += [f"{k}: {v}" for k, v in resp.headers.items()]
         inner_bytes = ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + resp.body
         out.append(
-            (f"--{boundary}\r\nContent-Type: application/http\r\nContent-ID: {cid}\r\n\r\n")
-            .encode() + inner_bytes + b"\r\n"
+            (f"--{boundary}\r\nContent-Type: application/http\r\nContent-ID: {cid}\r\n\r\n").encode()
+            + inner_bytes
+            + b"\r\n"
         )
     body = b"".join(out) + f"--{boundary}--\r\n".encode()
     return Response(200, body, {"Content-Type": f"multipart/mixed; boundary={boundary}"})

@@ -116,9 +116,7 @@ class Request:
     caller: Caller = field(default_factory=Caller)
 
     @classmethod
-    def from_target(
-        cls, method: str, target: str, headers: dict[str, str], body: bytes
-    ) -> Request:
+    def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> Request:
         path, _, qs = target.partition("?")
         query = urllib.parse.parse_qs(qs, keep_blank_values=True)
         return cls(method.upper(), path, query, {k.lower(): v for k, v in headers.items()}, body)
@@ -158,9 +156,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(
-        cls, data: Any, status: int = 200, headers: dict[str, str] | None = None
-    ) -> Response:
+    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         body = json.dumps(data, indent=1).encode("utf-8")
         hdrs = {"Content-Type": "application/json; charset=UTF-8", **(headers or {})}
         return cls(status, body, hdrs)

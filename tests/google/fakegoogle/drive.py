@@ -95,13 +95,14 @@ class DriveStore:
 
     def _check_properties(self, props: dict[str, str], label: str) -> None:
         if len(props) > 30:
-            raise ApiError(403, "appPropertyLimitExceeded" if label == "appProperties" else
-                           "propertyLimitExceeded", f"The limit of 30 {label} was exceeded.")
+            raise ApiError(
+                403,
+                "appPropertyLimitExceeded" if label == "appProperties" else "propertyLimitExceeded",
+                f"The limit of 30 {label} was exceeded.",
+            )
         for key, value in props.items():
             if len(key.encode()) + len(value.encode()) > 124:
-                raise invalid(
-                    f"The {label} key/value pair for {key!r} exceeds 124 bytes.", label
-                )
+                raise invalid(f"The {label} key/value pair for {key!r} exceeds 124 bytes.", label)
 
     def _merge_props(self, current: dict[str, str], update: Any, label: str) -> dict[str, str]:
         if update is None:
@@ -131,8 +132,9 @@ class DriveStore:
     @staticmethod
     def _check_writable(f: DriveFile) -> None:
         if f.role == "reader":
-            raise ApiError(403, "insufficientFilePermissions", "The user does not have sufficient permissions "
-                           f"for file {f.id}.")
+            raise ApiError(
+                403, "insufficientFilePermissions", f"The user does not have sufficient permissions for file {f.id}."
+            )
 
     def _apply_media(self, f: DriveFile, target: str | None, media: bytes, media_type: str) -> None:
         goal = target or f.mime_type
@@ -152,15 +154,19 @@ class DriveStore:
         f.content = bytes(media)
         f.content_type = media_type
 
-    def _resolve_parents(self, parents: Any, all_drives: bool,
-                         caller: Caller | None = None) -> tuple[list[str], str | None]:
+    def _resolve_parents(
+        self, parents: Any, all_drives: bool, caller: Caller | None = None
+    ) -> tuple[list[str], str | None]:
         if not parents:
             return [self.root_id], None
         if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
             raise invalid("Invalid value for parents", "parents")
         if len(parents) > 1:
-            raise ApiError(403, "cannotAddParent", "Increasing the number of parents is not "
-                           "allowed. A file can only have one parent.")
+            raise ApiError(
+                403,
+                "cannotAddParent",
+                "Increasing the number of parents is not allowed. A file can only have one parent.",
+            )
         parent = self.lookup(parents[0], all_drives, caller)
         if parent.mime_type != FOLDER:
             raise ApiError(403, "insufficientFilePermissions", "The parent is not a folder.")
@@ -169,7 +175,10 @@ class DriveStore:
     # -- API operations ------------------------------------------------------------------------
 
     def create(
-        self, params: dict[str, str], meta: dict[str, Any], media: tuple[bytes, str] | None,
+        self,
+        params: dict[str, str],
+        meta: dict[str, Any],
+        media: tuple[bytes, str] | None,
         caller: Caller | None = None,
     ) -> dict[str, Any]:
         caller = caller or Caller()
@@ -179,27 +188,44 @@ class DriveStore:
             wanted = meta.get("id")
             if wanted is not None:
                 if converts and not self.generated_ids_on_convert:
-                    raise ApiError(400, "generatedIdNotSupported", "Generated IDs are not supported for this "
-                                   "request.", location="file.id")
+                    raise ApiError(
+                        400,
+                        "generatedIdNotSupported",
+                        "Generated IDs are not supported for this request.",
+                        location="file.id",
+                    )
                 if wanted in self.files:
-                    raise ApiError(409, "duplicate", "A file already exists with the provided ID.",
-                                   location="file.id")
+                    raise ApiError(409, "duplicate", "A file already exists with the provided ID.", location="file.id")
                 if wanted not in self.generated:
                     raise invalid("The provided file ID is not usable.", "file.id")
             parents, drive_id = self._resolve_parents(meta.get("parents"), all_drives, caller)
             if caller.service_account and drive_id is None:
-                raise ApiError(403, "storageQuotaExceeded", "Service Accounts do not have storage quota. "
-                               "Leverage shared drives, or use OAuth delegation instead.")
+                raise ApiError(
+                    403,
+                    "storageQuotaExceeded",
+                    "Service Accounts do not have storage quota. "
+                    "Leverage shared drives, or use OAuth delegation instead.",
+                )
             parent = self.files[parents[0]]
             if parent.role == "reader":
-                raise ApiError(403, "insufficientFilePermissions", "The user does not have sufficient "
-                               f"permissions for file {parent.id}.")
+                raise ApiError(
+                    403,
+                    "insufficientFilePermissions",
+                    f"The user does not have sufficient permissions for file {parent.id}.",
+                )
             created, modified, seq = self._stamp()
             mime = meta.get("mimeType") or (media[1] if media else "application/octet-stream")
             f = DriveFile(
-                id=wanted or new_id(), name=str(meta.get("name") or "Untitled"),
-                mime_type=mime, parents=parents, created=created, modified=modified, seq=seq,
-                drive_id=drive_id, description=meta.get("description"), made_by=caller.project,
+                id=wanted or new_id(),
+                name=str(meta.get("name") or "Untitled"),
+                mime_type=mime,
+                parents=parents,
+                created=created,
+                modified=modified,
+                seq=seq,
+                drive_id=drive_id,
+                description=meta.get("description"),
+                made_by=caller.project,
             )
             f.private[caller.project] = self._merge_props({}, meta.get("appProperties"), "appProperties")
             f.properties = self._merge_props({}, meta.get("properties"), "properties")
@@ -228,16 +254,20 @@ class DriveStore:
             self._check_writable(f)
             for key in ("parents", "id", "driveId", "version"):
                 if key in meta:
-                    raise ApiError(403, "fieldNotWritable", f"The resource body includes fields "
-                                   f"which are not directly writable: {key}.")
+                    raise ApiError(
+                        403,
+                        "fieldNotWritable",
+                        f"The resource body includes fields which are not directly writable: {key}.",
+                    )
             if "name" in meta:
                 f.name = str(meta["name"])
             if "description" in meta:
                 f.description = meta["description"]
             if "trashed" in meta:
                 f.trashed = bool(meta["trashed"])
-            f.private[caller.project] = self._merge_props(f.private.get(caller.project, {}),
-                                                          meta.get("appProperties"), "appProperties")
+            f.private[caller.project] = self._merge_props(
+                f.private.get(caller.project, {}), meta.get("appProperties"), "appProperties"
+            )
             f.properties = self._merge_props(f.properties, meta.get("properties"), "properties")
             for pid in filter(None, (params.get("removeParents") or "").split(",")):
                 if pid in f.parents:
@@ -265,9 +295,12 @@ class DriveStore:
         with self.lock:
             f = self.lookup(file_id, params.get("supportsAllDrives") == "true", caller)
             if f.mime_type.startswith("application/vnd.google-apps."):
-                raise ApiError(403, "fileNotDownloadable", "Only files with binary content can "
-                               "be downloaded. Use Export with Docs Editors files.",
-                               location="alt")
+                raise ApiError(
+                    403,
+                    "fileNotDownloadable",
+                    "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
+                    location="alt",
+                )
             return f.content or b"", f.content_type or f.mime_type
 
     def delete(self, file_id: str, params: dict[str, str]) -> None:
@@ -296,12 +329,10 @@ class DriveStore:
         with self.lock:
             f = self.lookup(file_id, params.get("supportsAllDrives") == "true", caller)
             if not f.mime_type.startswith("application/vnd.google-apps.") or f.mime_type == FOLDER:
-                raise ApiError(403, "fileNotExportable", "Export only supports Docs Editors "
-                               "files.", location="fileId")
+                raise ApiError(403, "fileNotExportable", "Export only supports Docs Editors files.", location="fileId")
             data = self._export_bytes(f, mime)
         if len(data) > self.export_limit:
-            raise ApiError(403, "exportSizeLimitExceeded", "This file is too large to be "
-                           "exported.")
+            raise ApiError(403, "exportSizeLimitExceeded", "This file is too large to be exported.")
         return data, mime
 
     def _export_bytes(self, f: DriveFile, mime: str) -> bytes:
@@ -309,8 +340,11 @@ class DriveStore:
             if mime == DOCX and f.content_type in (DOCX, None):
                 return f.content or b""
             if mime == PDF:
-                text = (f.content or b"").decode("utf-8") if f.content_type == "text/plain" else docx_text(
-                    f.content or b"")
+                text = (
+                    (f.content or b"").decode("utf-8")
+                    if f.content_type == "text/plain"
+                    else docx_text(f.content or b"")
+                )
                 return text_pdf(text)
             if mime == "text/plain":
                 if f.content_type == "text/plain":
@@ -318,11 +352,9 @@ class DriveStore:
                 return docx_text(f.content or b"").encode("utf-8")
         if f.mime_type == SPREADSHEET and self.sheets is not None and mime in (XLSX, "text/csv"):
             return self.sheets.export(f.id, mime)
-        raise ApiError(400, "badRequest", "The requested conversion is not supported.",
-                       location="convertTo")
+        raise ApiError(400, "badRequest", "The requested conversion is not supported.", location="convertTo")
 
-    def list(self, params: dict[str, str], fields: FieldTree | None,
-             caller: Caller | None = None) -> dict[str, Any]:
+    def list(self, params: dict[str, str], fields: FieldTree | None, caller: Caller | None = None) -> dict[str, Any]:
         del fields  # selection is applied by the caller
         caller = caller or Caller()
         project = caller.project
@@ -336,14 +368,17 @@ class DriveStore:
             raise invalid("Invalid value for corpora", "corpora")
         if corpora == "drive":
             if not drive_id:
-                raise invalid("The driveId parameter must be specified if and only if corpora "
-                              "is set to drive.", "driveId")
+                raise invalid(
+                    "The driveId parameter must be specified if and only if corpora is set to drive.", "driveId"
+                )
             if not (include_all and all_drives):
-                raise ApiError(403, "teamDrivesParameterNotSupported", "includeItemsFromAllDrives"
-                               " and supportsAllDrives must be true when corpora is drive.")
+                raise ApiError(
+                    403,
+                    "teamDrivesParameterNotSupported",
+                    "includeItemsFromAllDrives and supportsAllDrives must be true when corpora is drive.",
+                )
             if drive_id not in self.drives:
-                raise ApiError(404, "notFound", f"Shared drive not found: {drive_id}",
-                               location="driveId")
+                raise ApiError(404, "notFound", f"Shared drive not found: {drive_id}", location="driveId")
         try:
             size = int(params.get("pageSize") or 100)
         except ValueError as exc:
@@ -351,9 +386,9 @@ class DriveStore:
         if not 1 <= size <= 1000:
             raise invalid("Invalid value for pageSize", "pageSize")
         size = min(size, self.max_page_size)
-        fingerprint = hashlib.sha1(
-            json.dumps([query, params.get("orderBy"), corpora, drive_id]).encode()
-        ).hexdigest()[:12]
+        fingerprint = hashlib.sha1(json.dumps([query, params.get("orderBy"), corpora, drive_id]).encode()).hexdigest()[
+            :12
+        ]
         offset = self._decode_token(params.get("pageToken"), fingerprint)
         with self.lock:
             found = []
@@ -413,9 +448,19 @@ def _order(found: list[dict[str, Any]], order_by: str | None) -> list[dict[str, 
     keys: list[tuple[Callable[[dict[str, Any]], Any], bool]] = []
     for part in order_by.split(","):
         words = part.strip().split()
-        if not words or words[0] not in ("name", "createdTime", "modifiedTime", "folder",
-                                         "name_natural", "recency", "starred", "quotaBytesUsed",
-                                         "viewedByMeTime", "sharedWithMeTime", "modifiedByMeTime"):
+        if not words or words[0] not in (
+            "name",
+            "createdTime",
+            "modifiedTime",
+            "folder",
+            "name_natural",
+            "recency",
+            "starred",
+            "quotaBytesUsed",
+            "viewedByMeTime",
+            "sharedWithMeTime",
+            "modifiedByMeTime",
+        ):
             raise invalid("Invalid Value", "orderBy")
         name = words[0]
         desc = len(words) > 1 and words[1].lower() == "desc"

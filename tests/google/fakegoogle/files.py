@@ -26,8 +26,7 @@ CONVERTIBLE = {
     SPREADSHEET: {XLSX, "text/csv"},
 }
 EXPORT_LIMIT = 10 * 1024 * 1024
-ME = {"kind": "drive#user", "displayName": "Plangen Tester", "emailAddress": "me@example.org",
-      "me": True}
+ME = {"kind": "drive#user", "displayName": "Plangen Tester", "emailAddress": "me@example.org", "me": True}
 
 
 def new_id(prefix: str = "1") -> str:
@@ -131,18 +130,27 @@ def text_pdf(text: str) -> bytes:
     """A small valid PDF showing ``text`` line by line (Helvetica, WinAnsi), as Drive's PDF export of a Doc
     would show its words: enough for pdftotext to read back, no layout beyond that."""
     lines = [line for line in text.splitlines() if line.strip()] or [""]
-    pages = [lines[i:i + 50] for i in range(0, len(lines), 50)]
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "",
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    pages = [lines[i : i + 50] for i in range(0, len(lines), 50)]
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
     kids = []
     for page in pages:
-        body = "BT /F1 10 Tf 14 TL 50 760 Td " + " ".join(
-            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*" for line in page
-        ) + " ET"
+        body = (
+            "BT /F1 10 Tf 14 TL 50 760 Td "
+            + " ".join(
+                "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*" for line in page
+            )
+            + " ET"
+        )
         stream = body.encode("cp1252", "replace")
         objects.append(f"<< /Length {len(stream)} >>\nstream\n" + stream.decode("latin-1") + "\nendstream")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
-                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
         kids.append(f"{len(objects)} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
     out = bytearray(b"%PDF-1.4\n")

@@ -70,8 +70,9 @@ class OAuthServer:
 
     # -- test controls -------------------------------------------------------------------------
 
-    def issue_refresh_token(self, scope: str = "https://www.googleapis.com/auth/drive",
-                            client_id: str | None = None) -> str:
+    def issue_refresh_token(
+        self, scope: str = "https://www.googleapis.com/auth/drive", client_id: str | None = None
+    ) -> str:
         """A refresh token; with ``client_id``, only that OAuth client may use it (as on Google)."""
         token = "1//fake-refresh-" + secrets.token_urlsafe(16)
         with self.lock:
@@ -143,16 +144,19 @@ class OAuthServer:
         with self.lock:
             self.access[token] = time.time() + self.lifetime
             self.callers[token] = replace(caller or Caller(), file_only=file_only)
-        body = {"access_token": token, "expires_in": self.lifetime, "scope": scope,
-                "token_type": "Bearer", **(extra or {})}
+        body = {
+            "access_token": token,
+            "expires_in": self.lifetime,
+            "scope": scope,
+            "token_type": "Bearer",
+            **(extra or {}),
+        }
         return Response.json(body)
 
     def _refresh(self, form: dict[str, str]) -> Response:
         token = form.get("refresh_token", "")
         with self.lock:
-            self.token_requests.append(
-                TokenRequest("refresh_token", form.get("client_id"), form.get("scope"))
-            )
+            self.token_requests.append(TokenRequest("refresh_token", form.get("client_id"), form.get("scope")))
             if not form.get("client_id") or not form.get("client_secret"):
                 return _oauth_error("invalid_client", "The OAuth client was not found.", 401)
             if not token or token in self.revoked:
@@ -160,8 +164,7 @@ class OAuthServer:
             owner = self.refresh_clients.get(token)
             if owner is not None and owner != form.get("client_id"):
                 return _oauth_error("unauthorized_client", "Unauthorized")
-            scope = self.refresh.get(token) or form.get("scope") or (
-                "https://www.googleapis.com/auth/drive")
+            scope = self.refresh.get(token) or form.get("scope") or ("https://www.googleapis.com/auth/drive")
         client = form.get("client_id")
         return self._issue(scope, caller=Caller(self.project_of(client), client))
 
@@ -169,8 +172,7 @@ class OAuthServer:
         with self.lock:
             grant = self.codes.pop(form.get("code", ""), None)
             self.token_requests.append(
-                TokenRequest("authorization_code", form.get("client_id"),
-                             grant["scope"] if grant else None)
+                TokenRequest("authorization_code", form.get("client_id"), grant["scope"] if grant else None)
             )
         if grant is None or grant["client_id"] != form.get("client_id"):
             return _oauth_error("invalid_grant", "Malformed auth code.")
@@ -201,8 +203,9 @@ class OAuthServer:
             return _oauth_error("invalid_grant", "Invalid JWT.")
         del req
         expected_aud = GOOGLE_TOKEN_AUDIENCE
-        record = TokenRequest("jwt-bearer", None, claims.get("scope"), claims.get("sub"),
-                              claims.get("iss"), claims.get("aud"))
+        record = TokenRequest(
+            "jwt-bearer", None, claims.get("scope"), claims.get("sub"), claims.get("iss"), claims.get("aud")
+        )
         with self.lock:
             self.token_requests.append(record)
             key = self.trusted_keys.get(str(claims.get("iss")))
@@ -226,14 +229,12 @@ class OAuthServer:
         """Who the request's bearer token belongs to; refused tokens are a 401."""
         header = req.headers.get("authorization", "")
         if not header.lower().startswith("bearer "):
-            raise ApiError(401, "required", "Login Required.", location="Authorization",
-                           location_type="header")
+            raise ApiError(401, "required", "Login Required.", location="Authorization", location_type="header")
         token = header[7:].strip()
         with self.lock:
             expiry = self.access.get(token)
             bad = token in self.revoked or (expiry is not None and expiry <= time.time())
             caller = self.callers.get(token, Caller())
         if bad:
-            raise ApiError(401, "authError", "Invalid Credentials", location="Authorization",
-                           location_type="header")
+            raise ApiError(401, "authError", "Invalid Credentials", location="Authorization", location_type="header")
         return caller

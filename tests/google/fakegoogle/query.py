@@ -180,8 +180,7 @@ class _Parser:
             return ("cmp", fld, op, self.take("str").value)
         if fld in _TIME_FIELDS:
             value = self.take("str").value
-            if not re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$",
-                            value):
+            if not re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$", value):
                 raise _error(self.query, f"bad time {value!r}")
             return ("cmp", fld, op, value)
         raise _error(self.query, f"unknown field {fld}")

@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     from tests.google.fakegoogle.server import FakeGoogle
 
 _DEFAULT_FILE_FIELDS = parse_fields("kind,id,name,mimeType")
-_DEFAULT_LIST_FIELDS = parse_fields(
-    "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)"
-)
+_DEFAULT_LIST_FIELDS = parse_fields("kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)")
 _LIST_ALLOWED: dict[str, set[str] | None] = {
-    "kind": None, "nextPageToken": None, "incompleteSearch": None, "files": FILE_FIELDS,
+    "kind": None,
+    "nextPageToken": None,
+    "incompleteSearch": None,
+    "files": FILE_FIELDS,
 }
 _FILE_ALLOWED: dict[str, set[str] | None] = {name: None for name in FILE_FIELDS}
 
@@ -71,10 +72,11 @@ def drive(fake: FakeGoogle, req: Request, api: str) -> Response:
     rest = segs[2:] if segs[:2] == ["drive", "v3"] else []
     if rest == ["about"] and method == "GET":
         if "fields" not in params:
-            raise ApiError(400, "required", "The 'fields' parameter is required for this method.",
-                           location="fields")
-        about = {"kind": "drive#about", "user": {**ME, "emailAddress": req.caller.client_id
-                                                 if req.caller.service_account else ME["emailAddress"]}}
+            raise ApiError(400, "required", "The 'fields' parameter is required for this method.", location="fields")
+        about = {
+            "kind": "drive#about",
+            "user": {**ME, "emailAddress": req.caller.client_id if req.caller.service_account else ME["emailAddress"]},
+        }
         return Response.json(select(about, parse_fields(params["fields"])))
     if rest == ["files"] and method == "GET":
         tree = parse_fields(params["fields"]) if "fields" in params else _DEFAULT_LIST_FIELDS
@@ -122,14 +124,12 @@ def sheets(fake: FakeGoogle, req: Request) -> Response:
         if method == "POST" and verb == "batchUpdate":
             return Response.json(fake.sheets.batch_update(book_id, req.json()))
     elif segs[1] == "values:batchGet" and method == "GET":
-        return Response.json(fake.sheets.values_batch_get(book_id, req.query.get("ranges",
-                                                                                 []), params))
+        return Response.json(fake.sheets.values_batch_get(book_id, req.query.get("ranges", []), params))
     elif segs[1] == "values:batchUpdate" and method == "POST":
         return Response.json(fake.sheets.values_batch_update(book_id, req.json()))
     elif segs[1] == "values" and len(segs) == 3:
         if method == "GET":
             return Response.json(fake.sheets.values_get(book_id, segs[2], params))
         if method == "PUT":
-            return Response.json(fake.sheets.values_update(book_id, segs[2], params,
-                                                           req.json()))
+            return Response.json(fake.sheets.values_update(book_id, segs[2], params, req.json()))
     raise ApiError(404, "notFound", f"Not Found: {method} {req.raw_path}")

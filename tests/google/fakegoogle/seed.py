@@ -17,13 +17,29 @@ class Seeding:
     drive: DriveStore
     sheets: SheetsStore
 
-    def _seed(self, name: str, mime: str, parent: str, app_properties: dict[str, str] | None,
-              properties: dict[str, str] | None, file_id: str | None = None) -> DriveFile:
+    def _seed(
+        self,
+        name: str,
+        mime: str,
+        parent: str,
+        app_properties: dict[str, str] | None,
+        properties: dict[str, str] | None,
+        file_id: str | None = None,
+    ) -> DriveFile:
         with self.lock:
             par = self.drive.lookup(parent)
             created, modified, seq = self.drive._stamp()
-            f = DriveFile(file_id or new_id(), name, mime, [par.id], created, modified, seq,
-                          drive_id=par.drive_id, properties=dict(properties or {}))
+            f = DriveFile(
+                file_id or new_id(),
+                name,
+                mime,
+                [par.id],
+                created,
+                modified,
+                seq,
+                drive_id=par.drive_id,
+                properties=dict(properties or {}),
+            )
             if app_properties:
                 f.app_properties = dict(app_properties)
             self.drive.files[f.id] = f
@@ -34,38 +50,60 @@ class Seeding:
         with self.lock:
             self.drive.drives[drive_id] = name
             created, modified, seq = self.drive._stamp()
-            self.drive.files[drive_id] = DriveFile(drive_id, name, FOLDER, [], created, modified,
-                                                   seq, drive_id=drive_id, hidden=True)
+            self.drive.files[drive_id] = DriveFile(
+                drive_id, name, FOLDER, [], created, modified, seq, drive_id=drive_id, hidden=True
+            )
         return drive_id
 
-    def add_folder(self, name: str, parent: str = "root", *,
-                   app_properties: dict[str, str] | None = None,
-                   properties: dict[str, str] | None = None) -> str:
+    def add_folder(
+        self,
+        name: str,
+        parent: str = "root",
+        *,
+        app_properties: dict[str, str] | None = None,
+        properties: dict[str, str] | None = None,
+    ) -> str:
         return self._seed(name, FOLDER, parent, app_properties, properties).id
 
-    def add_file(self, name: str, content: bytes, mime_type: str = "application/octet-stream",
-                 parent: str = "root", *, app_properties: dict[str, str] | None = None,
-                 properties: dict[str, str] | None = None) -> str:
+    def add_file(
+        self,
+        name: str,
+        content: bytes,
+        mime_type: str = "application/octet-stream",
+        parent: str = "root",
+        *,
+        app_properties: dict[str, str] | None = None,
+        properties: dict[str, str] | None = None,
+    ) -> str:
         f = self._seed(name, mime_type, parent, app_properties, properties)
         f.content, f.content_type = bytes(content), mime_type
         return f.id
 
-    def add_doc(self, name: str, docx: bytes, parent: str = "root", *,
-                app_properties: dict[str, str] | None = None) -> str:
+    def add_doc(
+        self, name: str, docx: bytes, parent: str = "root", *, app_properties: dict[str, str] | None = None
+    ) -> str:
         """A native Google Doc whose .docx export is ``docx``."""
         f = self._seed(name, DOCUMENT, parent, app_properties, None)
         f.content, f.content_type, f.converted_from = bytes(docx), DOCX, DOCX
         return f.id
 
-    def add_sheet(self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root",
-                  hidden: tuple[str, ...] = ()) -> str:
+    def add_sheet(
+        self, name: str, tabs: dict[str, list[list[Any]]], parent: str = "root", hidden: tuple[str, ...] = ()
+    ) -> str:
         """A native Google Sheet with the given tabs (title -> rows of cell values), some of them hidden."""
         f = self._seed(name, SPREADSHEET, parent, None, None)
         self.sheets.add(f.id, name, tabs, hidden)
         return f.id
 
-    def human_edit(self, file_id: str, *, content: bytes | None = None, name: str | None = None,
-                   bump: int = 3, by: str = "teacher@example.org") -> None:
+    def human_edit(
+        self,
+        file_id: str,
+        *,
+        content: bytes | None = None,
+        name: str | None = None,
+        bump: int = 3,
+        by: str = "teacher@example.org",
+    ) -> None:
         """Simulate a person editing in the browser: new version(s), time and modifier."""
         with self.lock:
             f = self.drive.files[file_id]
@@ -73,8 +111,9 @@ class Seeding:
                 f.content = bytes(content)
             if name is not None:
                 f.name = name
-        self.drive.touch(file_id, {"kind": "drive#user", "displayName": by.split("@")[0],
-                                   "emailAddress": by, "me": False}, bump)
+        self.drive.touch(
+            file_id, {"kind": "drive#user", "displayName": by.split("@")[0], "emailAddress": by, "me": False}, bump
+        )
 
     def share_as(self, file_id: str, role: str) -> None:
         """Make the signed-in user's access to a file ``reader`` (view-only), ``writer`` or ``owner``."""
@@ -85,13 +124,16 @@ class Seeding:
         with self.lock:
             return self.drive.files[file_id]
 
-    def files(self, *, name: str | None = None, parent: str | None = None,
-              include_trashed: bool = False) -> list[DriveFile]:
+    def files(
+        self, *, name: str | None = None, parent: str | None = None, include_trashed: bool = False
+    ) -> list[DriveFile]:
         """Stored files (folders included), in creation order, for assertions."""
         with self.lock:
-            out = sorted((f for f in self.drive.files.values() if not f.hidden),
-                         key=lambda f: f.seq)
-        return [f for f in out
-                if (name is None or f.name == name)
-                and (parent is None or parent in f.parents)
-                and (include_trashed or not f.trashed)]
+            out = sorted((f for f in self.drive.files.values() if not f.hidden), key=lambda f: f.seq)
+        return [
+            f
+            for f in out
+            if (name is None or f.name == name)
+            and (parent is None or parent in f.parents)
+            and (include_trashed or not f.trashed)
+        ]

@@ -109,8 +109,9 @@ class FakeGoogle(Seeding):
     def start(self) -> FakeGoogle:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fakegoogle",
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fakegoogle", kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -170,8 +171,9 @@ class FakeGoogle(Seeding):
         if not (isinstance(action, int) or action in (DROP, DROP_AFTER)):
             raise ValueError(f"unknown fault {action!r}")
         with self.lock:
-            self._faults.append(Fault(action, method, re.compile(path) if path else None, match,
-                                      times, reason, message, retry_after))
+            self._faults.append(
+                Fault(action, method, re.compile(path) if path else None, match, times, reason, message, retry_after)
+            )
 
     def set_write_limit(self, per_second: float | None, *, status: int = 403) -> None:
         """Reject writes beyond ``per_second`` in any 1 s window (403 userRateLimitExceeded
@@ -220,7 +222,8 @@ class FakeGoogle(Seeding):
         with self.lock:
             entries = list(self.log)
         return [
-            e for e in entries
+            e
+            for e in entries
             if (method is None or e.method == method.upper())
             and (pattern is None or pattern.search(e.path))
             and (api is None or e.api == api)
@@ -269,9 +272,17 @@ class FakeGoogle(Seeding):
         return resp
 
     def _log(self, req: Request, *, in_batch: bool) -> LoggedRequest:
-        entry = LoggedRequest(req.method, req.raw_path, req.query, req.upload_type,
-                              time.monotonic(), req.headers.get("host", ""), api_of(req.raw_path),
-                              in_batch=in_batch, size=len(req.body))
+        entry = LoggedRequest(
+            req.method,
+            req.raw_path,
+            req.query,
+            req.upload_type,
+            time.monotonic(),
+            req.headers.get("host", ""),
+            api_of(req.raw_path),
+            in_batch=in_batch,
+            size=len(req.body),
+        )
         with self.lock:
             self.log.append(entry)
         return entry
@@ -299,6 +310,7 @@ class FakeGoogle(Seeding):
             raise ApiError(404, "notFound", f"Not Found: {req.method} {req.raw_path}")
         except ApiError as exc:
             return exc.response()
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True

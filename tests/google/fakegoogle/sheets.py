@@ -187,13 +187,13 @@ class SheetsStore:
 
     # -- seeding and inspection ----------------------------------------------------------------
 
-    def add(self, book_id: str, title: str, tabs: dict[str, list[list[Value]]],
-            hidden: tuple[str, ...] = ()) -> Spreadsheet:
+    def add(
+        self, book_id: str, title: str, tabs: dict[str, list[list[Value]]], hidden: tuple[str, ...] = ()
+    ) -> Spreadsheet:
         made = []
         for index, (name, rows) in enumerate(tabs.items()):
             width = max((len(r) for r in rows), default=0)
-            tab = Tab(0 if index == 0 else secrets.randbelow(2**31 - 1) + 1, name,
-                      max(1000, len(rows)), max(26, width))
+            tab = Tab(0 if index == 0 else secrets.randbelow(2**31 - 1) + 1, name, max(1000, len(rows)), max(26, width))
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
                     if value is not None and value != "":
@@ -221,8 +221,7 @@ class SheetsStore:
 
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
             for ws in wb.worksheets:
-                tabs[ws.title] = [["" if v is None else v for v in row]
-                                  for row in ws.iter_rows(values_only=True)]
+                tabs[ws.title] = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
         self.add(book_id, title, tabs)
 
     def export(self, book_id: str, mime: str) -> bytes:
@@ -230,8 +229,7 @@ class SheetsStore:
             book = self.books[book_id]
             if mime == "text/csv":
                 out = io.StringIO()
-                csv.writer(out).writerows([[formatted(v) for v in row]
-                                           for row in book.tabs[0].grid()])
+                csv.writer(out).writerows([[formatted(v) for v in row] for row in book.tabs[0].grid()])
                 return out.getvalue().encode("utf-8")
             import openpyxl
 
@@ -266,8 +264,7 @@ class SheetsStore:
         if cells is None:
             return tab, 0, 0, tab.rows - 1, tab.cols - 1
         r0, c0, r1, c1 = parse_cells(cells, a1)
-        return (tab, r0 or 0, c0 or 0, tab.rows - 1 if r1 is None else r1,
-                tab.cols - 1 if c1 is None else c1)
+        return (tab, r0 or 0, c0 or 0, tab.rows - 1 if r1 is None else r1, tab.cols - 1 if c1 is None else c1)
 
     @staticmethod
     def a1(tab: Tab, r0: int, c0: int, r1: int, c1: int) -> str:
@@ -282,14 +279,23 @@ class SheetsStore:
             book = self._book(book_id)
             return {
                 "spreadsheetId": book.id,
-                "properties": {"title": book.title, "locale": "en_US",
-                               "autoRecalc": "ON_CHANGE", "timeZone": "America/New_York"},
+                "properties": {
+                    "title": book.title,
+                    "locale": "en_US",
+                    "autoRecalc": "ON_CHANGE",
+                    "timeZone": "America/New_York",
+                },
                 "sheets": [
-                    {"properties": {"sheetId": t.sheet_id, "title": t.title, "index": i,
-                                    "sheetType": "GRID",
-                                    "gridProperties": {"rowCount": t.rows,
-                                                       "columnCount": t.cols},
-                                    **({"hidden": True} if t.hidden else {})}}  # Sheets omits hidden: false
+                    {
+                        "properties": {
+                            "sheetId": t.sheet_id,
+                            "title": t.title,
+                            "index": i,
+                            "sheetType": "GRID",
+                            "gridProperties": {"rowCount": t.rows, "columnCount": t.cols},
+                            **({"hidden": True} if t.hidden else {}),
+                        }
+                    }  # Sheets omits hidden: false
                     for i, t in enumerate(book.tabs)
                 ],
                 "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit",
@@ -322,8 +328,7 @@ class SheetsStore:
         return out
 
     def values_batch_get(self, book_id: str, ranges: list[str], params: dict[str, str]) -> dict:
-        return {"spreadsheetId": book_id,
-                "valueRanges": [self.values_get(book_id, r, params) for r in ranges]}
+        return {"spreadsheetId": book_id, "valueRanges": [self.values_get(book_id, r, params) for r in ranges]}
 
     def _write(self, book: Spreadsheet, item: dict[str, Any], option: str) -> dict[str, Any]:
         a1 = item.get("range")
@@ -338,8 +343,9 @@ class SheetsStore:
         width = max((len(row) for row in values), default=0)
         if height and width and (r0 + height > tab.rows or c0 + width > tab.cols):
             span = self.a1(tab, r0, c0, r0 + height - 1, c0 + width - 1)
-            raise ApiError(400, "badRequest", f"Range ({span}) exceeds grid limits. Max rows: "
-                           f"{tab.rows}, max columns: {tab.cols}")
+            raise ApiError(
+                400, "badRequest", f"Range ({span}) exceeds grid limits. Max rows: {tab.rows}, max columns: {tab.cols}"
+            )
         cells = 0
         for dr, row in enumerate(values):
             for dc, value in enumerate(row):
@@ -417,14 +423,26 @@ class SheetsStore:
                 elif "addSheet" in req:
                     props = req["addSheet"].get("properties", {})
                     grid = props.get("gridProperties", {})
-                    tab = Tab(secrets.randbelow(2**31 - 1) + 1,
-                              props.get("title") or f"Sheet{len(book.tabs) + 1}",
-                              grid.get("rowCount", 1000), grid.get("columnCount", 26))
+                    tab = Tab(
+                        secrets.randbelow(2**31 - 1) + 1,
+                        props.get("title") or f"Sheet{len(book.tabs) + 1}",
+                        grid.get("rowCount", 1000),
+                        grid.get("columnCount", 26),
+                    )
                     book.tabs.append(tab)
-                    replies.append({"addSheet": {"properties": {
-                        "sheetId": tab.sheet_id, "title": tab.title, "index": len(book.tabs) - 1,
-                        "sheetType": "GRID",
-                        "gridProperties": {"rowCount": tab.rows, "columnCount": tab.cols}}}})
+                    replies.append(
+                        {
+                            "addSheet": {
+                                "properties": {
+                                    "sheetId": tab.sheet_id,
+                                    "title": tab.title,
+                                    "index": len(book.tabs) - 1,
+                                    "sheetType": "GRID",
+                                    "gridProperties": {"rowCount": tab.rows, "columnCount": tab.cols},
+                                }
+                            }
+                        }
+                    )
                 else:
                     kind = next(iter(req), "?")
                     raise ApiError(400, "badRequest", f"The fake does not model request {kind}")

@@ -59,9 +59,9 @@ def parse_multipart(body: bytes, content_type: str) -> list[tuple[dict[str, str]
         eol = b"\r\n" if chunk.startswith(b"\r\n") else b"\n"
         if not chunk.startswith(eol):
             raise ApiError(400, "badContent", "Malformed multipart body.")
-        chunk = chunk[len(eol):]
+        chunk = chunk[len(eol) :]
         if chunk.startswith(eol):
-            head, payload = b"", chunk[len(eol):]
+            head, payload = b"", chunk[len(eol) :]
         else:
             head, sep, payload = chunk.partition(eol + eol)
             if not sep:
@@ -115,8 +115,7 @@ class ResumableSessions:
 
     def start(self, req: Request, file_id: str | None, params: dict[str, str]) -> Response:
         meta = req.json()
-        media_type = req.headers.get("x-upload-content-type") or meta.get("mimeType") or (
-            "application/octet-stream")
+        media_type = req.headers.get("x-upload-content-type") or meta.get("mimeType") or ("application/octet-stream")
         length = req.headers.get("x-upload-content-length")
         total = int(length) if length and length.isdigit() else None
         sid = secrets.token_urlsafe(24)
@@ -131,8 +130,7 @@ class ResumableSessions:
         with self.lock:
             found = self.sessions.get(sid)
         if found is None:
-            raise ApiError(404, "notFound", "The upload session was not found or has expired.",
-                           location="upload_id")
+            raise ApiError(404, "notFound", "The upload session was not found or has expired.", location="upload_id")
         return found
 
     def put(self, req: Request, sid: str, finish: Any) -> Response:
@@ -155,8 +153,7 @@ class ResumableSessions:
                 if m.group(1) != "*":
                     start, end = int(m.group(2)), int(m.group(3))
                     if start > len(s.data) or end - start + 1 != len(req.body):
-                        raise ApiError(400, "badRequest", "Content-Range does not match the "
-                                       "bytes already received.")
+                        raise ApiError(400, "badRequest", "Content-Range does not match the bytes already received.")
                     s.data[start:] = req.body
             if s.total is not None and len(s.data) > s.total:
                 raise ApiError(400, "badRequest", "More bytes than X-Upload-Content-Length.")
