@@ -23,6 +23,7 @@ demo: $(INSTALLED)
 test: $(INSTALLED)
 	bash scripts/ensure-libreoffice.sh
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -114,8 +114,9 @@ def test_template_fields_the_mapping_lacks_are_a_template_problem(project: Path)
             "template",
             ERROR,
             (
-                f"{project / 't.docx'}: uses field(s) that {project / 'm.yaml'} does not provide:\n  frist Did you mean "
-                "'first'?\nAdd them under 'fields:' in m.yaml, or fix the spelling in the template."
+                f"{project / 't.docx'}: uses field(s) that {project / 'm.yaml'} does not provide:\n"
+                "  frist Did you mean 'first'?\n"
+                "Add them under 'fields:' in m.yaml, or fix the spelling in the template."
             ),
         )
     ]
@@ -144,8 +145,8 @@ def test_an_unknown_student_key_is_reported_not_raised(project: Path) -> None:
         (
             ERROR,
             (
-                "no student with key or name '1O01' in the source. Did you mean '1001'? Use the key column's value or the "
-                "name plangen prints (either name order)."
+                "no student with key or name '1O01' in the source. Did you mean '1001'? "
+                "Use the key column's value or the name plangen prints (either name order)."
             ),
         )
     ]
