@@ -23,7 +23,7 @@ from generator.errors import ConfigError, PlangenError
 from generator.google.ids import google_ref
 from generator.mapping.load import BUILTIN_NAMES, load_mapping
 from generator.pipeline import Locations
-from generator.sources.cells import school_year
+from generator.roster.school_year import school_year
 from generator.template.fields import ITEM, looped_fields, template_fields
 from generator.template.loader import PlanTemplate
 

@@ -31,7 +31,7 @@ from generator.output.fingerprint import changed_fields, fingerprint, stale_mess
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
 from generator.roster.naming import PlanName
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 
 STATE_DIR = ".plangen"
 JOURNAL_NAME = "written.jsonl"

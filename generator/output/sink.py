@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from generator.errors import StudentError
-from generator.template.parallel import PlanJob, Writer
+from generator.template.job import PlanJob, Writer
 
 
 @dataclass

@@ -32,13 +32,12 @@ from generator.roster.join import (
     unmatched_warnings,
 )
 from generator.roster.keys import iso_date
+from generator.roster.school_year import school_year, service_school_year
 from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
     is_blank,
     normalize_value,
-    school_year,
-    service_school_year,
     to_list,
     to_text,
 )

@@ -283,12 +283,6 @@ class FormattedDate(dt.date):
         return dt.date.strftime(self, fmt.replace("%-d", str(self.day)).replace("%-m", str(self.month)))
 
 
-def school_year(today: dt.date, start_month: int = 7) -> str:
-    """US school years run July–June: 2026-11-22 is in "2026-2027"."""
-    first = today.year if today.month >= start_month else today.year - 1
-    return f"{first}-{first + 1}"
-
-
 CODE_LABEL = re.compile(r"^\s*([^\s-][^-]*?)\s+-\s+(.*)$", re.DOTALL)
 
 
@@ -308,23 +302,3 @@ def split_code(text: str, part: str) -> str:
     if not match:
         return text.strip() if part == "code" else ""
     return match.group(1).strip() if part == "code" else match.group(2).strip()
-
-
-def service_school_year(start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
-    """The school year a plan's service period mostly falls in: the year of its midpoint.
-
-    A plan written in June for an IEP that starts in June belongs to the coming school year, and
-    one written three days before its IEP ends to the year that is ending. With one date the
-    period is taken to be a year long; with none, today's school year.
-    """
-    half_year = dt.timedelta(days=182)
-    first = dt.date(start.year, start.month, start.day) if isinstance(start, dt.date) else None
-    last = dt.date(end.year, end.month, end.day) if isinstance(end, dt.date) else None
-    middle = today
-    if first is not None and last is not None:
-        middle = first + (last - first) / 2
-    elif first is not None:
-        middle = first + half_year
-    elif last is not None:
-        middle = last - half_year
-    return school_year(middle)

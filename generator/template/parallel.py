@@ -31,11 +31,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from generator.errors import RenderError, StudentError, WorkerError
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
+from generator.template.job import PlanJob, Writer
 from generator.template.loader import PlanTemplate
 
 # Below this many students starting workers costs more than a second core saves: measured side by
@@ -50,25 +51,6 @@ WORKER_DIED = (
     "the worker process making this plan stopped unexpectedly (out of memory?); the other "
     "students were not affected. Run again for this student, with --jobs 1 to see more."
 )
-
-
-@dataclass
-class PlanJob:
-    """One student's rendered plan on its way to a destination."""
-
-    student: Student
-    name: PlanName
-    data: bytes
-    delivered: object = None  # the sink's own outcome when a worker process already delivered the plan
-
-
-class Writer(Protocol):
-    """Delivers a rendered plan from inside a worker process; pickled once to each worker."""
-
-    def write(self, name: PlanName, data: bytes, values: dict[str, Any]) -> Any:
-        """Deliver one plan (``values``: the student's, for the sink's record); the (small) result is handed
-        back as ``PlanJob.delivered``."""
-        ...
 
 
 _template: PlanTemplate | None = None  # the worker's compiled template

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from generator.errors import MappingError
 from generator.mapping.load import load_mapping
 from generator.pipeline import RunOptions, prepare
-from generator.sources.cells import service_school_year
 from tests.helpers import MAPPINGS, TODAY
 
 BASE = (
@@ -50,22 +48,6 @@ def test_bad_settings_name_the_line_and_the_fix(tmp_path: Path, text: str, messa
         load_mapping(path)
     assert str(err.value).startswith(str(path))
     assert message in str(err.value)
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "today", "year"),
-    [
-        ("2025-12-02", "2026-12-01", "2026-11-28", "2025-2026"),  # three days before it ends: the year ending
-        ("2026-06-03", "2027-06-02", "2026-06-05", "2026-2027"),  # June meeting: the coming year, not today's
-        ("2026-09-15", None, "2026-08-01", "2026-2027"),
-        (None, "2027-05-01", "2026-08-01", "2026-2027"),
-        (None, None, "2026-11-22", "2026-2027"),
-        (None, None, "2027-03-01", "2026-2027"),
-    ],
-)
-def test_the_school_year_is_the_one_the_service_period_mostly_falls_in(start, end, today, year):
-    dates = [dt.date.fromisoformat(d) if d else None for d in (start, end, today)]
-    assert service_school_year(*dates) == year
 
 
 def test_shipped_mappings_label_plans_with_their_service_periods_school_year():

@@ -7,7 +7,6 @@ import pytest
 from generator.sources.cells import (
     FormattedDate,
     clean_text,
-    school_year,
     to_bool,
     to_date,
     to_integer,
@@ -118,9 +117,3 @@ def test_formatted_date_prints_in_its_format_and_still_compares():
     assert value < dt.date(2026, 3, 5)
     assert value.year == 2026
     assert value.strftime("%B %-d") == "March 4"
-
-
-def test_school_year_turns_over_in_july():
-    assert school_year(dt.date(2026, 11, 22)) == "2026-2027"
-    assert school_year(dt.date(2027, 6, 30)) == "2026-2027"
-    assert school_year(dt.date(2027, 7, 1)) == "2027-2028"
