@@ -11,20 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from generator.mapping.types import DATE, INTEGER, LIST, NUMBER, TEXT, YESNO, FieldType, drafted_type
 from generator.sources import profile as shared
 from generator.sources.cells import is_blank, to_date, to_text
 from generator.sources.tables import Column, Table
 
-DATE, INTEGER, YESNO, LIST, TEXT = shared.DATE, shared.INTEGER, shared.YESNO, shared.LIST, shared.TEXT
+__all__ = ["BIRTH", "DATE", "INTEGER", "LIST", "NUMBER", "TEXT", "YESNO", "ColumnProfile", "profile_columns"]
 BIRTH = shared.BIRTH
 
 
 @dataclass
 class ColumnProfile:
-    """One column: how its cells read, how many rows fill it, and (for dates) when they fall."""
+    """One column: the field type its cells draft as, how many rows fill it, and (for dates) when they fall."""
 
     column: Column
-    kind: str
+    kind: FieldType
     filled: int
     separator: str | None = None  # for lists: what separates the items in a cell
     dates: list[dt.date] = field(default_factory=list)  # for dates: the values, to pick the next review date
@@ -46,8 +47,7 @@ def profile_columns(table: Table, today: dt.date | None = None) -> list[ColumnPr
 
 def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> ColumnProfile:
     cells = [v for v in (row.get(column) for row in table.rows) if not is_blank(v)]
-    # decimals and empty columns are read as text: a text field prints a cell as the sheet shows it
-    kind = found.kind if found.kind in (DATE, INTEGER, YESNO, LIST) else TEXT
+    kind = drafted_type(found.kind)  # an empty column drafts as text
     profile = ColumnProfile(
         column,
         kind,
@@ -58,7 +58,7 @@ def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> Colu
         date_role=found.date_role,
         multiline=any("\n" in to_text(v) for v in cells),
     )
-    if kind == DATE:
+    if kind.dates:
         profile.dates = [d for d in map(_date, cells) if d is not None]
     return profile
 

@@ -92,14 +92,14 @@ def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], to
     and leave the field blank (a records field to map by hand) when the template cannot take it."""
     itemized = {name.split(ITEM)[0] for name in wanted if ITEM + "." in name}
     base: dict[str, Any] = {name: "" for name in BUILTIN_NAMES}
-    base.update({spec.name: [] if spec.type == LIST else "" for spec in draft.fields})
+    base.update({spec.name: spec.type.empty() if spec.type.many else "" for spec in draft.fields})
     base.update(today=today, school_year=school_year(today), period=1, hints=True)
     try:
         plan_template.render(base)
     except PlangenError:
         return  # the template needs more than blanks to render at all: nothing to learn from a probe
     for spec in draft.fields:
-        if spec.column is None or spec.type != LIST or spec.name not in itemized:
+        if spec.column is None or spec.type is not LIST or spec.name not in itemized:
             continue
         try:
             plan_template.render({**base, spec.name: ["item"]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.draft.columns import BIRTH, DATE, INTEGER, LIST, TEXT, ColumnProfile
+from generator.draft.columns import BIRTH, DATE, LIST, TEXT, ColumnProfile
 from generator.draft.names import (
     BIRTH_HINTS,
     MATCH_CUTOFF,
@@ -24,6 +24,7 @@ from generator.draft.names import (
 )
 from generator.errors import ConfigError
 from generator.mapping.fields import BUILTIN_NAMES
+from generator.mapping.types import FieldType
 from generator.sources.cells import to_text
 from generator.sources.tables import Table
 
@@ -43,7 +44,7 @@ class DraftField:
 
     name: str
     column: str | None = None
-    type: str = TEXT
+    type: FieldType = TEXT
     separator: str | None = None
     pattern: str | None = None
     value: str | None = None
@@ -94,7 +95,7 @@ def plan_draft(
     first, last = fields_named(fields, "first_name"), fields_named(fields, "last_name")
     for name in key:
         spec = next(f for f in fields if f.name == name)
-        if spec.type != DATE:  # a birth date may be blank: the name still tells most students apart
+        if not spec.type.dates:  # a birth date may be blank: the name still tells most students apart
             spec.required, spec.type = True, TEXT
     display = folder = "{{ student_key }}"
     if first is not None and last is not None:
@@ -153,8 +154,8 @@ def column_fields(profiles: list[ColumnProfile]) -> list[DraftField]:
 
 
 def describe(profile: ColumnProfile) -> str:
-    kind = {LIST: "list", DATE: "dates", INTEGER: "whole numbers", "yesno": "yes/no", TEXT: "text"}[profile.kind]
-    if profile.kind == LIST:
+    kind = profile.kind.described
+    if profile.kind is LIST:
         kind = "one item per line" if profile.separator == "\n" else f"list separated by '{profile.separator}'"
     return f"{kind}; filled in {profile.filled} row(s)"
 
@@ -221,11 +222,11 @@ def match_template(fields: list[DraftField], wanted: list[str], looped: set[str]
 def _fit_to_template(spec: DraftField, looped: bool) -> None:
     """A list where the template loops, text where it prints: a loop over text would list its letters, and a
     list printed in one place would show Python's brackets."""
-    if looped and spec.type != LIST:
+    if looped and not spec.type.many:
         spec.type = LIST
         spec.separator = "\n" if spec.profile and spec.profile.multiline else ";"
         spec.comment += "; a list, as the template loops over it"
-    elif not looped and spec.type == LIST:
+    elif not looped and spec.type is LIST:
         spec.type, spec.separator = TEXT, None
         spec.comment += "; kept as text, as the template prints it in one place"
 
@@ -242,14 +243,14 @@ def choose_key(fields: list[DraftField], table: Table) -> list[str]:
     names = [last.name, first.name] if first and last else []
     if not names:
         whole = next(
-            (f for f in fields if f.profile and f.profile.kind == TEXT and has_hint(f.column or "", NAME_HINTS)), None
+            (f for f in fields if f.profile and f.profile.kind is TEXT and has_hint(f.column or "", NAME_HINTS)), None
         )
         names = [whole.name] if whole else []
     births = [
         f
         for f in fields
         if f.profile
-        and f.profile.kind == DATE
+        and f.profile.kind.dates
         and (has_hint(f.column or "", BIRTH_HINTS) or f.profile.date_role == BIRTH)
     ]
     if names:
@@ -288,7 +289,7 @@ def review_date(fields: list[DraftField], today: dt.date) -> str | None:
     candidates = [
         f
         for f in fields
-        if f.profile and f.profile.kind == DATE and f.profile.dates and has_hint(f.column or "", REVIEW_HINTS)
+        if f.profile and f.profile.kind is DATE and f.profile.dates and has_hint(f.column or "", REVIEW_HINTS)
     ]
     if not candidates:
         return None

@@ -7,6 +7,7 @@ import re
 
 from generator.draft.plan import Draft, DraftField
 from generator.mapping.load import DEFAULT_OUT
+from generator.mapping.types import TEXT
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ ./()#&-]*[A-Za-z0-9_.)#]|[A-Za-z_]")
 _YAML_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off", "null", "~"}
@@ -24,8 +25,8 @@ def field_line(spec: DraftField) -> str:
         body = "{value: " + json.dumps(spec.value, ensure_ascii=False) + "}"
     else:
         parts = [f"column: {scalar(spec.column or '')}"]
-        if spec.type != "text":
-            parts.append(f"type: {spec.type}")
+        if spec.type is not TEXT:
+            parts.append(f"type: {spec.type.name}")
         if spec.separator not in (None, ";"):
             parts.append(f"separator: {json.dumps(spec.separator)}")
         if spec.pattern:

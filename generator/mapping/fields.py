@@ -15,10 +15,10 @@ from typing import Any
 import regex
 
 from generator.mapping.suggest import suggest
+from generator.mapping.types import ITEM_TYPES, LIST, RECORDS, TEXT, TYPES, FieldType, field_type
 from generator.mapping.yamlfile import LineDict, YamlReader
 from generator.sources.cells import normalize_value, split_code
 
-FIELD_TYPES = ("text", "date", "integer", "yesno", "list", "records")
 FIELD_KEYS = (
     "column",
     "columns",
@@ -109,6 +109,11 @@ class FieldSpec:
     unique_by: list[str] = field(default_factory=list)
     repeat: list[str] = field(default_factory=list)  # records from column groups: "Goal {n}" for n in 1, 2, 3
     conflicts: str | None = None  # first|last|error when a student's rows differ; None: the mapping's setting
+
+    @property
+    def kind(self) -> FieldType:
+        """The entry of ``type`` in the field-type registry (``generator.mapping.types``)."""
+        return field_type(self.type)
 
     @property
     def is_computed(self) -> bool:
@@ -250,15 +255,15 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     raw_value = spec.get("value")  # an empty text is a constant: a blank area to write in
     result.value = raw_value if isinstance(raw_value, str) else reader.string(spec, "value", f"{what}:")
     result.source = reader.string(spec, "source", f"{what}:")
-    default_type = "records" if "item" in spec else "list" if result.columns else "text"
-    result.type = reader.string(spec, "type", f"{what}:", default_type)
-    if result.type not in FIELD_TYPES or (in_item and result.type == "records"):
-        allowed = FIELD_TYPES[:-1] if in_item else FIELD_TYPES
+    default_type = RECORDS if "item" in spec else LIST if result.columns else TEXT
+    result.type = reader.string(spec, "type", f"{what}:", default_type.name)
+    allowed = ITEM_TYPES if in_item else tuple(TYPES)
+    if result.type not in allowed:
         raise reader.fail(
             spec.line_of("type"),
             f"{what}: type must be one of {', '.join(allowed)}, not {result.type!r}.{suggest(result.type, allowed)}",
         )
-    if result.type == "records":
+    if result.kind.items:
         _read_records(reader, result, spec, what)
     else:
         _read_value_source(reader, result, spec, what, line)
@@ -278,7 +283,7 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     pattern = reader.string(spec, "pattern", f"{what}:")
     if pattern is not None:
         result.pattern = _compile(reader, spec.line_of("pattern"), pattern, what)
-        if result.pattern.groupindex and (result.type != "text" or "map" in spec):
+        if result.pattern.groupindex and (result.kind is not TEXT or "map" in spec):
             raise reader.fail(
                 spec.line_of("pattern"),
                 f"{what}: a pattern with named groups makes a small record "
@@ -304,7 +309,7 @@ def _read_value_source(reader: YamlReader, result: FieldSpec, spec: LineDict, wh
         raise reader.fail(
             line, f"{what} needs exactly one of 'column', 'columns' or 'value' (found {', '.join(sources) or 'none'})."
         )
-    if result.columns and result.type != "list":
+    if result.columns and result.kind is not LIST:
         raise reader.fail(spec.line_of("type"), f"{what}: 'columns' makes a list; use type: list.")
     for key in ("sort_by", "unique_by"):
         if key in spec:

@@ -19,6 +19,7 @@ from generator.mapping.fields import BUILTIN_NAMES, PERIOD_MARK, Condition, Fiel
 from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
 from generator.mapping.source_options import SOURCE_OPTION_KEYS, SourceOptions, read_source_options
 from generator.mapping.suggest import suggest
+from generator.mapping.types import DATE
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
 
 CONFLICT_RULES = ("first", "last", "error")
@@ -180,7 +181,7 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
                 data.line_of(setting), f"{setting} {name!r} is not one of the fields.{suggest(name, fields)}"
             )
         setattr(mapping, setting, name)
-    if mapping.review_date and fields[mapping.review_date].type != "date":
+    if mapping.review_date and fields[mapping.review_date].kind is not DATE:
         raise reader.fail(
             data.line_of("review_date"), f"review_date {mapping.review_date!r} must be a field of type date."
         )
@@ -237,7 +238,7 @@ def _read_key_fields(reader: YamlReader, data: LineDict, fields: dict[str, Field
         if name not in fields:
             raise reader.fail(data.line_of("key"), f"key {name!r} is not one of the fields.{suggest(name, fields)}")
         spec = fields[name]
-        if spec.is_computed or spec.type in ("list", "records") or spec.column is None:
+        if spec.is_computed or spec.kind.many or spec.column is None:
             raise reader.fail(
                 spec.line,
                 f"the key field {name!r} must read one column (e.g. 'column: Student ID'), not be computed or a list.",
@@ -258,13 +259,13 @@ def _read_identity(reader: YamlReader, data: LineDict, mapping: Mapping) -> list
                     data.line_of("identity"),
                     f"identity names {name!r}, which is not one of the fields.{suggest(name, mapping.fields)}",
                 )
-            if spec.is_computed or spec.type == "records" or not spec.source_columns():
+            if spec.is_computed or spec.kind.items or not spec.source_columns():
                 raise reader.fail(data.line_of("identity"), f"identity field {name!r} must read a column.")
         return names
     for name, spec in mapping.fields.items():
         if name in mapping.key_fields or spec.is_computed or spec.column is None:
             continue
-        if name.lower() in BIRTH_DATE_NAMES or (spec.type == "date" and "birth" in spec.column.lower()):
+        if name.lower() in BIRTH_DATE_NAMES or (spec.kind.dates and "birth" in spec.column.lower()):
             return [name]
     return []
 
@@ -280,7 +281,7 @@ def _read_service_period(reader: YamlReader, data: LineDict, fields: dict[str, F
             "of the plan, e.g. 'service_period: [iep_date, annual_review]'.",
         )
     for name in names:
-        if name not in fields or fields[name].type != "date":
+        if name not in fields or fields[name].kind is not DATE:
             raise reader.fail(
                 data.line_of("service_period"),
                 f"service_period {name!r} must be a field of type "

@@ -97,7 +97,7 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
                 f"{source_what} key" if len(tables) > 1 else f"{mapping.where(field_name)}: field {field_name!r}",
             )
             if column is None or all(part.column != column for part in parts):  # "Last, First" split: read once
-                parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].type == "date"))
+                parts.append(KeyPart(cast(Column, column), mapping.fields[field_name].kind.dates))
         rows = SourceRows(
             spec,
             table,

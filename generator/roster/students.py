@@ -20,6 +20,7 @@ from generator.errors import RowError, SourceError
 from generator.jinja import make_environment, render_in
 from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
+from generator.mapping.types import TEXT
 from generator.roster.current import current_rows
 from generator.roster.join import (
     SourceRows,
@@ -33,7 +34,7 @@ from generator.roster.join import (
 )
 from generator.roster.keys import iso_date
 from generator.roster.school_year import school_year, service_school_year
-from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
+from generator.roster.values import CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
     is_blank,
@@ -211,7 +212,7 @@ class _StudentBuilder:
                 values[spec.name] = self.field_value(spec, identity, values, warnings)
             except CellError as exc:
                 errors.append(str(exc))
-                values[spec.name] = EMPTY[spec.type]()  # lets later fields and the name still render
+                values[spec.name] = spec.kind.empty()  # lets later fields and the name still render
             if spec.name in self.mapping.service_period:  # fields listed later see the plan's school year
                 values["school_year"] = self.plan_school_year(values)
         display = self.display_name(key, values)
@@ -250,12 +251,12 @@ class _StudentBuilder:
             return self.computed(spec, values)
         name = self.mapping.source_of(spec)
         if name not in self.sources:  # an optional report that was not given
-            return EMPTY[spec.type]()
+            return spec.kind.empty()
         rows = self.sources[name]
         student_rows = self._rows[name]
         if spec.where:
             student_rows = [row for row in student_rows if passes(spec.where, rows, row)]
-        if spec.type == "records":
+        if spec.kind.items:
             return self.records(spec, rows, student_rows, values)
         cells = [
             (row, column, value)
@@ -263,7 +264,7 @@ class _StudentBuilder:
             for column in self.columns_of(spec, rows)
             if not is_blank(value := row.get(column))
         ]
-        if spec.type == "list":
+        if spec.kind.many:
             return self.list_value(spec, cells)
         if not cells:
             return convert(spec, None, None, self.mapping)
@@ -308,7 +309,7 @@ class _StudentBuilder:
         for _row, _column, value in cells:
             parts = to_list(value, spec.separator) if spec.column else [to_text(value)]
             for part in parts:
-                item = convert(spec, part, None, self.mapping, as_type="text")
+                item = convert(spec, part, None, self.mapping, as_type=TEXT)
                 if item and item not in items:
                     items.append(item)
         if not items and spec.default is not None:
@@ -369,7 +370,7 @@ class _StudentBuilder:
                 f"computed: {exc}. Fields are computed in the order they are listed; "
                 "a field can only use fields listed above it."
             ) from None
-        if spec.type == "list":
+        if spec.kind.many:
             return [item for item in to_list(text, spec.separator) if item]
         return convert(spec, text.strip(), f"{self.mapping.where(spec.name)} (computed)", self.mapping)
 
@@ -380,7 +381,7 @@ def _item_sort_key(name: str, item: dict[str, Any]) -> tuple:
 
 def _identity_value(spec: FieldSpec, value: Any) -> str:
     """Birth dates compare as dates (a typed date and the same date as text agree); other fields as text."""
-    if spec.type == "date":
+    if spec.kind.dates:
         return iso_date(value) or normalize_value(value)
     return normalize_value(value)
 

@@ -13,17 +13,8 @@ from typing import Any
 
 from generator.mapping.fields import FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
-from generator.sources.cells import (
-    FormattedDate,
-    UncachedFormula,
-    is_blank,
-    normalize_value,
-    split_code,
-    to_bool,
-    to_date,
-    to_integer,
-    to_text,
-)
+from generator.mapping.types import FieldType
+from generator.sources.cells import UncachedFormula, is_blank, normalize_value, split_code, to_text
 
 
 class CellError(Exception):
@@ -32,18 +23,10 @@ class CellError(Exception):
 
 EXCEL_ERRORS = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 
-EMPTY: dict[str, Callable[[], Any]] = {
-    "text": str,
-    "date": lambda: None,
-    "integer": lambda: None,
-    "yesno": lambda: False,
-    "list": list,
-    "records": list,
-}
 
-
-def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as_type: str | None = None) -> Any:
-    """A cell as its field's type; a located CellError says what to fix in the sheet."""
+def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as_type: FieldType | None = None) -> Any:
+    """A cell as its field's type (or ``as_type``: a list's items are text); a located CellError says what to
+    fix in the sheet."""
     if isinstance(value, UncachedFormula):
         raise CellError(
             f"{where}: {spec.name} is a formula saved without its result (the file was written "
@@ -68,9 +51,9 @@ def convert(spec: FieldSpec, value: Any, where: str | None, mapping: Mapping, as
     if is_blank(value):
         if spec.required:
             raise CellError((f"{cell}: " if cell else "") + required_message(spec))
-        return EMPTY[as_type or spec.type]()
+        return (as_type or spec.kind).empty()
     try:
-        return converter(spec, as_type or spec.type, mapping)(value)
+        return converter(spec, as_type or spec.kind, mapping)(value)
     except ValueError as exc:
         raise CellError(f"{where}: {spec.name} is {exc}.") from None
 
@@ -116,24 +99,9 @@ def reshape(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _formatted_date(value: Any, date_format: str) -> FormattedDate:
-    date = to_date(value)
-    if date is None:  # blanks never reach a converter; a None here would print as an empty date silently
-        raise ValueError("not a date")
-    return FormattedDate(date, date_format)
-
-
-def converter(spec: FieldSpec, kind: str, mapping: Mapping) -> Callable[[Any], Any]:
-    date_format = spec.format or mapping.date_format
-    if kind == "date":
-        return lambda v: _formatted_date(v, date_format)
-    if kind == "integer":
-        return to_integer
-    if kind == "yesno":
-        return to_bool
-    if spec.format:  # the field's own date pattern wins over the date format the cell has in the sheet
-        return lambda v: to_text(FormattedDate(v, date_format) if isinstance(v, dt.date) else v, date_format)
-    return lambda v: to_text(v, date_format)  # what the sheet shows (80%, $12.50); plain dates in date_format
+def converter(spec: FieldSpec, kind: FieldType, mapping: Mapping) -> Callable[[Any], Any]:
+    """How ``kind`` reads a cell of this field: in the field's own date format when it has one."""
+    return kind.converter(spec.format or mapping.date_format, bool(spec.format))
 
 
 def required_message(spec: FieldSpec) -> str:

@@ -206,6 +206,49 @@ def to_integer(value: Any) -> int | None:
     return int(number)
 
 
+class ShownNumber(float):
+    """A number that compares and adds as one but prints as the sheet shows it (``80%``, ``1,234.50``).
+
+    A ``number`` field keeps the therapist's formatting in the plan while ``{% if score > 2.5 %}``
+    still compares numbers; arithmetic gives a plain float.
+    """
+
+    __slots__ = ("shown",)
+    shown: str
+
+    def __new__(cls, value: float, shown: str) -> ShownNumber:
+        instance = super().__new__(cls, value)
+        instance.shown = shown
+        return instance
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __reduce__(self):  # keep the shown text across pickling (parallel rendering)
+        return (ShownNumber, (float(self), self.shown))
+
+
+def to_number(value: Any) -> ShownNumber:
+    """A number with or without decimals, printed as the sheet shows it; thousands commas allowed."""
+    if isinstance(value, bool):
+        raise ValueError(f"{BOOLEAN_CELL}, not a number")
+    shown = to_text(value)
+    if isinstance(value, (int, float)):
+        return ShownNumber(float(value), shown)
+    text = shown
+    if "," in text:
+        if not THOUSANDS.fullmatch(text):  # "45,0" is a decimal comma, not forty-five thousand
+            raise ValueError("not a number with a decimal point (a decimal comma needs 'number_locale' in the mapping)")
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("not a number")
+    return ShownNumber(number, shown)
+
+
 def to_bool(value: Any) -> bool:
     if value is None:
         return False

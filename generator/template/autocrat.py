@@ -60,7 +60,7 @@ class AutocratTags:
         fields: dict[str, str] = {}
         headers: dict[str, str] = {}
         for spec in mapping.fields.values():
-            if spec.column is None or spec.type == "records":
+            if spec.column is None or spec.kind.items:
                 continue
             key = header_key(spec.column)
             if key not in fields:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.draft.columns import DATE, INTEGER, LIST, TEXT, YESNO, profile_columns
+from generator.draft.columns import DATE, INTEGER, LIST, NUMBER, TEXT, YESNO, profile_columns
 from generator.draft.init import document_title, init_mapping
 from generator.draft.names import field_name, similarity
 from generator.draft.plan import plan_draft
@@ -191,3 +191,10 @@ def test_a_loop_reading_item_fields_is_left_blank_rather_than_fed_plain_texts(tm
     assert (services.value, services.column) == ("", None) and "services" in result.draft.blanks
     assert "reads fields of each item (services[].end" in services.comment
     assert (goals.column, goals.type) == ("Goals", LIST)  # its template gives defaults: g.text|default(g)
+
+
+def test_a_column_of_decimals_drafts_a_number_field_that_prints_as_the_sheet_shows(tmp_path: Path):
+    write_xlsx(tmp_path / "c.xlsx", [["Student ID", "Score"], [1, 2.5], [2, 3.75], [3, None]], sheet="Caseload")
+    init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
+    assert "score: {column: Score, type: number}" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    assert load_mapping(tmp_path / "m.yaml").fields["score"].kind is NUMBER

@@ -125,7 +125,7 @@ def test_builtin_names_are_refused_as_fields_but_fine_in_items(tmp_path: Path) -
         ("x: true\n", "line 1: field 'x' must be a column name or a mapping with 'column:'."),
         (
             "x:\n  column: X\n  type: yes-no\n",
-            "line 3: field 'x': type must be one of text, date, integer, yesno, list, records, not 'yes-no'. "
+            "line 3: field 'x': type must be one of text, date, integer, number, yesno, list, records, not 'yes-no'. "
             "Did you mean 'yesno'?",
         ),
         ("x:\n  columns: [A, B]\n  type: text\n", "line 3: field 'x': 'columns' makes a list; use type: list."),
@@ -161,7 +161,7 @@ def test_builtin_names_are_refused_as_fields_but_fine_in_items(tmp_path: Path) -
         ("x:\n  item:\n    a: {columns: [A, B]}\n", "line 3: field 'a': an item field reads one 'column'."),
         (
             "x:\n  item:\n    a: {column: A, type: records}\n",
-            "line 3: field 'a': type must be one of text, date, integer, yesno, list, not 'records'.",
+            "line 3: field 'a': type must be one of text, date, integer, number, yesno, list, not 'records'.",
         ),
         (
             "x:\n  item:\n    a: {column: A, source: other}\n",

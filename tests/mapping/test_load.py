@@ -50,8 +50,8 @@ MINIMAL = "key: id\nfields:\n  id: Student ID\n"
         ),
         (
             "key: id\nfields:\n  id: {column: ID, type: datetime}\n",
-            "line 3: field 'id': type must be one of text, date, integer, yesno, list, records, not 'datetime'. "
-            "Did you mean 'date'?",
+            "line 3: field 'id': type must be one of text, date, integer, number, yesno, list, records, "
+            "not 'datetime'. Did you mean 'date'?",
         ),
         (
             "key: student\nfields:\n  student_id: ID\n",

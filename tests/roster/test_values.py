@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from generator.mapping.load import Mapping, load_mapping
-from generator.roster.values import EMPTY, CellError, convert, required_message, reshape, sort_key
+from generator.mapping.types import TEXT, TYPES
+from generator.roster.values import CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import FormattedDate
 from generator.sources.tables import UncachedFormula
 
@@ -101,16 +102,17 @@ def test_text_reads_as_the_sheet_shows_it(mapping: Mapping) -> None:
     assert typed(mapping, "note", 1001.0) == "1001"
     assert typed(mapping, "note", dt.datetime(2026, 3, 4)) == "03/04/2026"
     assert typed(mapping, "note", "  likes\x0bpuzzles ") == "likes\npuzzles"
-    assert typed(mapping, "minutes", "30", as_type="text") == "30"  # a list item is read as text
+    assert typed(mapping, "minutes", "30", as_type=TEXT) == "30"  # a list item is read as text
 
 
 def test_blank_cells_become_each_type_s_empty_value(mapping: Mapping) -> None:
     for name, empty in (("dob", None), ("minutes", None), ("ota", False), ("note", "")):
         assert typed(mapping, name, "   ") == empty and typed(mapping, name, None) == empty
-    assert {kind: make() for kind, make in EMPTY.items()} == {
+    assert {name: kind.empty() for name, kind in TYPES.items()} == {
         "text": "",
         "date": None,
         "integer": None,
+        "number": None,
         "yesno": False,
         "list": [],
         "records": [],
