@@ -7,7 +7,9 @@ reported even when the mapping is broken too), and problems are grouped so the f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
 from generator.mapping.load import load_mapping
@@ -16,6 +18,7 @@ from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
 ERROR, WARNING = "error", "warning"
+T = TypeVar("T")
 
 
 @dataclass
@@ -83,7 +86,7 @@ def check(options: RunOptions) -> CheckResult:
     return result
 
 
-def _load(result: CheckResult, group: str, func, *args):
+def _load(result: CheckResult, group: str, func: Callable[..., T], *args: Any) -> T | None:
     try:
         return func(*args)
     except ConfigError as error:

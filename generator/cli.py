@@ -6,8 +6,11 @@ written); 2 bad invocation, configuration, mapping or template (nothing written)
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -21,6 +24,9 @@ from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, 
 from generator.pipeline import Locations, RunOptions, generate
 from generator.template.fields import template_fields
 
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 class PlangenClickError(click.ClickException):
     """A PlangenError as the CLI shows it: the message alone, exit code 2."""
@@ -31,7 +37,7 @@ class PlangenClickError(click.ClickException):
         return self.message
 
 
-def run_library(func, *args, **kwargs):
+def run_library(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call into the library; expected failures become clean messages, not tracebacks."""
     debug = click.get_current_context().find_root().params.get("debug", False)
     try:
@@ -76,7 +82,7 @@ def cli(debug: bool) -> None:
     """
 
 
-def input_options(func):
+def input_options(func: F) -> F:
     """Options shared by commands that read a caseload (generate, check)."""
     options = [
         click.option(
@@ -133,7 +139,16 @@ def input_options(func):
     return func
 
 
-def run_options(mapping, source, template, keys, due_within, today, sign_in: GoogleSignIn, **extra) -> RunOptions:
+def run_options(
+    mapping: Path,
+    source: Sequence[str],
+    template: str | None,
+    keys: Sequence[str],
+    due_within: int | None,
+    today: dt.datetime | None,
+    sign_in: GoogleSignIn,
+    **extra: Any,
+) -> RunOptions:
     return RunOptions(
         mapping=mapping,
         source=[as_location(s) or s for s in source],
@@ -147,7 +162,13 @@ def run_options(mapping, source, template, keys, due_within, today, sign_in: Goo
 
 
 def sign_in_from(
-    token_file, service_account, impersonate, scope, *, drive: bool = False, write_back: bool = False
+    token_file: Path | None,
+    service_account: Path | None,
+    impersonate: str | None,
+    scope: str | None,
+    *,
+    drive: bool = False,
+    write_back: bool = False,
 ) -> GoogleSignIn:
     """The run's one Google sign-in, from the flags; credentials load when something first needs them."""
     return GoogleSignIn(
@@ -160,7 +181,7 @@ def sign_in_from(
     )
 
 
-def google_options(func):
+def google_options(func: F) -> F:
     """Which Google sign-in to use (generate, auth status)."""
     options = [
         click.option(
@@ -258,36 +279,30 @@ scope_option = click.option(
 )
 @click.option("-v", "--verbose", is_flag=True, help="Print every student's outcome.")
 def generate_command(
-    mapping,
-    source,
-    template,
-    keys,
-    due_within,
-    today,
-    period,
-    out_dir,
-    drive_root,
-    create_folders,
-    write_back,
-    pdf,
-    token_file,
-    service_account,
-    impersonate,
-    scope,
-    dry_run,
-    replace_edited,
-    jobs,
-    skip_invalid,
-    verbose,
-):
+    mapping: Path,
+    source: tuple[str, ...],
+    template: str | None,
+    keys: tuple[str, ...],
+    due_within: int | None,
+    today: dt.datetime | None,
+    period: int | None,
+    out_dir: Path | None,
+    drive_root: str | None,
+    create_folders: bool,
+    write_back: bool,
+    pdf: bool,
+    token_file: Path | None,
+    service_account: Path | None,
+    impersonate: str | None,
+    scope: str | None,
+    dry_run: bool,
+    replace_edited: bool,
+    jobs: int | None,
+    skip_invalid: bool,
+    verbose: bool,
+) -> None:
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
-    if drive_root is None and create_folders:
-        raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
-    if write_back and period is not None:
-        raise PlangenClickError(
-            "--write-back fills in each student's plan link; with --period it would replace it "
-            "by the progress report's. Run the progress reports without --write-back."
-        )
+    refuse_conflicting_flags(drive_root, create_folders, write_back, period)
     drive = None
     if drive_root is not None:
         from generator.google.drive import DriveOptions
@@ -319,6 +334,19 @@ def generate_command(
     progress.finish()
     print_report(report, overview_written=period is None)
     sys.exit(report.exit_code)
+
+
+def refuse_conflicting_flags(
+    drive_root: str | None, create_folders: bool, write_back: bool, period: int | None
+) -> None:
+    """Flags that cannot work together are refused before anything is read."""
+    if drive_root is None and create_folders:
+        raise PlangenClickError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    if write_back and period is not None:
+        raise PlangenClickError(
+            "--write-back fills in each student's plan link; with --period it would replace it "
+            "by the progress report's. Run the progress reports without --write-back."
+        )
 
 
 class Progress:
@@ -395,8 +423,18 @@ def print_report(report: Report, overview_written: bool = True) -> None:
 @google_options
 @scope_option
 def check_command(
-    mapping, source, template, keys, due_within, today, period, token_file, service_account, impersonate, scope
-):
+    mapping: Path,
+    source: tuple[str, ...],
+    template: str | None,
+    keys: tuple[str, ...],
+    due_within: int | None,
+    today: dt.datetime | None,
+    period: int | None,
+    token_file: Path | None,
+    service_account: Path | None,
+    impersonate: str | None,
+    scope: str | None,
+) -> None:
     """Report every template, mapping, data and output problem at once; write nothing."""
     options = run_options(
         mapping,
@@ -437,16 +475,11 @@ def check_command(
     metavar="N",
     help="The column names are on row N. Default: found below any title rows.",
 )
-def columns_command(source, sheet, header_row):
+def columns_command(source: str, sheet: str | None, header_row: int | None) -> None:
     """List a caseload's sheets, its header row, and what each column reads as; never a cell value."""
-    from generator.mapping.layout import Layout
-    from generator.sources.excel import workbook_sheets
-    from generator.sources.profile import describe_table, profile_table
+    from generator.columns import describe_columns
 
-    location = as_location(source)
-    sheets = run_library(workbook_sheets, location) if isinstance(location, Path) else []
-    table = run_library(Locations().read_source, location, sheet, Layout(header_row=header_row))
-    for line in describe_table(table, profile_table(table), [(s.title, s.hidden) for s in sheets]):
+    for line in run_library(describe_columns, as_location(source), sheet, header_row):
         click.echo(line)
 
 
@@ -472,7 +505,9 @@ def columns_command(source, sheet, header_row):
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Pretend today is YYYY-MM-DD (the review date is the next one after today).",
 )
-def init_command(source, template, output, sheet, today):
+def init_command(
+    source: str, template: str | None, output: Path | None, sheet: str | None, today: dt.datetime | None
+) -> None:
     """Write a commented draft mapping for your own caseload sheet (SOURCE: .xlsx, .csv or a Google Sheet)."""
     from generator.draft.init import init_mapping
 
@@ -503,7 +538,7 @@ def init_command(source, template, output, sheet, today):
 
 @cli.command("fields")
 @click.argument("template")
-def fields_command(template):
+def fields_command(template: str) -> None:
     """List the fields a template (a .docx file, or a Google Docs link or ID) uses, one per line."""
     plan_template = run_library(Locations().open_template, as_location(template), None)
     for name in template_fields(plan_template):  # sorted; loop item fields as goals[].area
@@ -529,7 +564,7 @@ def fields_command(template):
     "plans/ next to the mapping file.",
 )
 @click.option("--print", "print_only", is_flag=True, help="Print the link or path instead of opening it.")
-def open_command(key, mapping, out_dir, print_only):
+def open_command(key: str, mapping: Path, out_dir: Path | None, print_only: bool) -> None:
     """Open student KEY's plan: the Google Doc, or the local .docx, from the last run."""
     from generator.open_plan import plan_location
 
@@ -569,7 +604,7 @@ def auth_group() -> None:
     "--create-folders; no Google Docs/Sheets inputs).",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
-def auth_login_command(client_secrets, token_file, scope, no_browser):
+def auth_login_command(client_secrets: Path, token_file: Path | None, scope: str, no_browser: bool) -> None:
     """Sign in to Google in the browser and save the sign-in for later runs."""
     from generator.google import signin as auth
 
@@ -580,7 +615,7 @@ def auth_login_command(client_secrets, token_file, scope, no_browser):
 
 @auth_group.command("status")
 @google_options
-def auth_status_command(token_file, service_account, impersonate):
+def auth_status_command(token_file: Path | None, service_account: Path | None, impersonate: str | None) -> None:
     """Show which Google credentials plangen would use (no secrets), without contacting Google."""
     from generator.google import signin as auth
 
@@ -600,7 +635,13 @@ def auth_status_command(token_file, service_account, impersonate):
 )
 @google_options
 @scope_option
-def doctor_command(drive_root, token_file, service_account, impersonate, scope):
+def doctor_command(
+    drive_root: str | None,
+    token_file: Path | None,
+    service_account: Path | None,
+    impersonate: str | None,
+    scope: str | None,
+) -> None:
     """Check, on your real Google account, what plangen assumes about Google (run once before the first run)."""
     from generator.google.doctor import diagnose
 

@@ -24,6 +24,7 @@ LAYERS = [
     "pipeline",
     "check",
     "open_plan",
+    "columns",
     "draft",
     "cli",
     "__main__",

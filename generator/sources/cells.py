@@ -224,7 +224,7 @@ class ShownNumber(float):
     def __str__(self) -> str:
         return self.shown
 
-    def __reduce__(self):  # keep the shown text across pickling (parallel rendering)
+    def __reduce__(self) -> tuple[type[ShownNumber], tuple[float, str]]:  # keep the shown text across pickling
         return (ShownNumber, (float(self), self.shown))
 
 
@@ -319,7 +319,9 @@ class FormattedDate(dt.date):
     def __str__(self) -> str:
         return format_date(self, self.fmt)
 
-    def __reduce__(self):  # keep the format across pickling (parallel rendering)
+    def __reduce__(
+        self,
+    ) -> tuple[type[FormattedDate], tuple[dt.date, str]]:  # keep the format across pickling (parallel rendering)
         return (FormattedDate, (dt.date(self.year, self.month, self.day), self.fmt))
 
     def strftime(self, fmt: str) -> str:

@@ -127,13 +127,13 @@ def _damaged_file_is_an_error(path: Path) -> Iterator[None]:
         ) from None
 
 
-def _open(path: Path):
+def _open(path: Path) -> Any:  # an openpyxl Workbook (loaded lazily, so not named here)
     import openpyxl  # imported here: a CSV-only run should not pay for it
 
     return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
-def _choose(path: Path, workbook, sheet: str | None):
+def _choose(path: Path, workbook: Any, sheet: str | None) -> Any:
     if sheet is not None:
         if sheet in workbook.sheetnames:
             return workbook[sheet]
@@ -155,12 +155,12 @@ def _choose(path: Path, workbook, sheet: str | None):
     return visible[0]
 
 
-def _epoch(workbook) -> dt.date:
+def _epoch(workbook: Any) -> dt.date:
     epoch = getattr(workbook, "epoch", None)
     return epoch.date() if isinstance(epoch, dt.datetime) else EXCEL_EPOCH
 
 
-def _numbered_rows(worksheet, epoch: dt.date) -> Iterator[tuple[int, list[Any]]]:
+def _numbered_rows(worksheet: Any, epoch: dt.date) -> Iterator[tuple[int, list[Any]]]:
     """Each row's values, those whose number format changes what Excel shows carrying that format."""
     formats: dict[int, tuple[str | None, int]] = {}
     for number, cells in _cell_rows(worksheet):
@@ -171,7 +171,7 @@ def _numbered_rows(worksheet, epoch: dt.date) -> Iterator[tuple[int, list[Any]]]
         yield number, values
 
 
-def _with_format(cell, value: Any, formats: dict[int, tuple[str | None, int]], epoch: dt.date) -> Any:
+def _with_format(cell: Any, value: Any, formats: dict[int, tuple[str | None, int]], epoch: dt.date) -> Any:
     if isinstance(value, (str, bool)):
         return value
     style = cell._style_id
@@ -242,7 +242,7 @@ def _mark_uncached_formulas(path: Path, title: str, numbered: list[tuple[int, li
                 values[index] = UncachedFormula(formula)
 
 
-def _cell_rows(worksheet) -> Iterator[tuple[int, tuple]]:
+def _cell_rows(worksheet: Any) -> Iterator[tuple[int, tuple]]:
     """Rows of cells with the number Excel shows (read-only sheets pad gaps with cells that have no row).
 
     Every row and column the sheet holds, whatever its ``<dimension>`` claims: a read-only sheet stops

@@ -23,7 +23,7 @@ from typing import Any
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
-from jinja2 import Template
+from jinja2 import Environment, Template
 from lxml import etree
 
 from generator.jinja import make_environment
@@ -52,7 +52,7 @@ class CompiledPart:
     encoding: str = "utf-8"
 
 
-def _compile_xml(env, xml: str) -> Template:
+def _compile_xml(env: Environment, xml: str) -> Template:
     return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
 from generator.errors import RenderError, TemplateError
@@ -62,7 +62,7 @@ _UNRENDERED_PARTS = {
 }
 
 
-def _syntax_advice(message: str, env) -> str:
+def _syntax_advice(message: str, env: Environment) -> str:
     if message.startswith("No filter named"):
         return "Filters you can use: " + ", ".join(sorted(env.filters)) + "."
     if message.startswith("No test named"):
@@ -145,7 +145,7 @@ class PlanTemplate:
             ) from exc
         return parts
 
-    def _parse(self, part: TemplatePart):
+    def _parse(self, part: TemplatePart) -> nodes.Template:
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", part.xml)
         env = make_environment(autoescape=True)
         try:
