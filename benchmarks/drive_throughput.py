@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from google.oauth2.credentials import Credentials  # noqa: E402
 
-from generator.google import drive  # noqa: E402
-from generator.google.client import ENV_API_ROOT  # noqa: E402
+from generator.google.auth.client import ENV_API_ROOT  # noqa: E402
+from generator.google.drive import sink as drive  # noqa: E402
 from generator.output.sink import Delivery, PlanJob  # noqa: E402
 from generator.roster.naming import PlanName  # noqa: E402
 from generator.roster.students import Student  # noqa: E402

@@ -17,8 +17,8 @@ import click
 from generator import __version__
 from generator.check import GROUPS, check
 from generator.errors import PlangenError
-from generator.google.ids import as_location
-from generator.google.options import FULL, SCOPE_CHOICES, GoogleSignIn
+from generator.google.auth.ids import as_location
+from generator.google.auth.options import FULL, SCOPE_CHOICES, GoogleSignIn
 from generator.output import overview
 from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, STALE, Outcome, Report
 from generator.pipeline import Locations, RunOptions, generate
@@ -305,7 +305,7 @@ def generate_command(
     refuse_conflicting_flags(drive_root, create_folders, write_back, period)
     drive = None
     if drive_root is not None:
-        from generator.google.drive import DriveOptions
+        from generator.google.drive.sink import DriveOptions
 
         drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders)
     sign_in = sign_in_from(
@@ -606,7 +606,7 @@ def auth_group() -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets: Path, token_file: Path | None, scope: str, no_browser: bool) -> None:
     """Sign in to Google in the browser and save the sign-in for later runs."""
-    from generator.google import signin as auth
+    from generator.google.auth import signin as auth
 
     scopes = (auth.DRIVE_SCOPE if scope in (FULL, "drive") else auth.DRIVE_FILE_SCOPE,)
     run_library(auth.login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
@@ -617,7 +617,7 @@ def auth_login_command(client_secrets: Path, token_file: Path | None, scope: str
 @google_options
 def auth_status_command(token_file: Path | None, service_account: Path | None, impersonate: str | None) -> None:
     """Show which Google credentials plangen would use (no secrets), without contacting Google."""
-    from generator.google import signin as auth
+    from generator.google.auth import signin as auth
 
     state = run_library(auth.status, token_file, service_account, impersonate)
     click.echo(state.describe())

@@ -6,7 +6,7 @@ the inputs, ``build`` turns them into named students. ``generate``, ``check`` an
 those steps. After that, each student succeeds or fails on their own.
 
 Google is behind one door: a location is a local path unless ``google.ids`` says it names a Google
-file, and only then is ``generator.google.inputs`` (and Google's libraries) imported.
+file, and only then is ``generator.google.sheets.inputs`` (and Google's libraries) imported.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import ConfigError, DataError, PlangenError, StudentError, TemplateError
-from generator.google.ids import google_ref
-from generator.google.options import GoogleSignIn
+from generator.google.auth.ids import google_ref
+from generator.google.auth.options import GoogleSignIn
 from generator.jinja import make_environment
 from generator.mapping.layout import Layout
 from generator.mapping.load import Mapping, load_mapping
@@ -42,8 +42,8 @@ from generator.template.loader import PlanTemplate
 from generator.template.parallel import RenderWorkers, choose_jobs, render_jobs
 
 if TYPE_CHECKING:
-    from generator.google.drive import DriveOptions
-    from generator.google.inputs import GoogleInputs
+    from generator.google.drive.sink import DriveOptions
+    from generator.google.sheets.inputs import GoogleInputs
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Locations:
     def google(self) -> GoogleInputs:
         """The run's one Google reader (and write-back sign-in), made on first use."""
         if self._google is None:
-            from generator.google.inputs import GoogleInputs
+            from generator.google.sheets.inputs import GoogleInputs
 
             self._google = GoogleInputs(self.sign_in)
         return self._google
@@ -344,17 +344,17 @@ def _generate(
         if soffice is not None:
             add_pdfs(soffice, out_dir, report)
         elif options.pdf:  # on Drive: each Doc exported as PDF beside it
-            from generator.google.drive_pdf import publish_pdfs
+            from generator.google.drive.pdf import publish_pdfs
 
             publish_pdfs(sink, report)
     if not options.dry_run and options.period is None:  # the overview lists plans, not progress reports
         overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
         if options.drive is not None:
-            from generator.google.drive_overview import publish_overview
+            from generator.google.drive.overview import publish_overview
 
             publish_overview(sink, overview, report)
     if targets:
-        from generator.google.writeback import write_back
+        from generator.google.sheets.writeback import write_back
 
         write_back(targets, report, prepared.locations.google())
     return report
@@ -390,7 +390,7 @@ def output_folder(options: RunOptions, mapping: Mapping) -> Path:
 
 def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Any]:
     """The Google Sheets --write-back fills in, checked before anything is written."""
-    from generator.google.writeback import write_back_targets as targets_in
+    from generator.google.sheets.writeback import write_back_targets as targets_in
 
     return targets_in(prepared.mapping, prepared.tables, out_dir)
 
@@ -416,7 +416,7 @@ def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
         return LocalSink(
             out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run, data_fields=data_fields
         )
-    from generator.google.drive import open_drive_sink  # Google libraries load only when needed
+    from generator.google.drive.sink import open_drive_sink  # Google libraries load only when needed
 
     return open_drive_sink(
         options.drive,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import ConfigError
-from generator.google.ids import as_location
+from generator.google.auth.ids import as_location
 from generator.mapping.layout import Layout
 from generator.mapping.load import Mapping
 from generator.mapping.suggest import suggest

@@ -32,6 +32,10 @@ LAYERS = [
 ]
 CORE = {"sources", "mapping", "roster", "template", "output"}
 
+# Inside google/, by job: auth/ first; sheets/ and drive/ each build on auth/ and never on each other;
+# doctor.py checks all three. A subpackage may import its own rank and the ranks before it.
+GOOGLE_RANKS = {"auth": 0, "sheets": 1, "drive": 1, "doctor": 2}
+
 
 def _layer(module: str) -> str:
     parts = module.split(".")
@@ -76,6 +80,23 @@ def test_core_never_imports_google(module):
     assert not any(_layer(name) == "google" for name in _imports(MODULES[module]))
     text = MODULES[module].read_text(encoding="utf-8")
     assert "googleapiclient" not in text and "google.auth" not in text
+
+
+def _google_part(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "google" else None
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _google_part(m)))
+def test_google_subpackages_import_only_their_own_job_and_auth(module):
+    part = _google_part(module)
+    assert part in GOOGLE_RANKS, f"{module}: put it in google/auth, google/sheets or google/drive"
+    wrong = sorted(
+        name
+        for name in _imports(MODULES[module])
+        if (other := _google_part(name)) and other != part and GOOGLE_RANKS.get(other, 99) >= GOOGLE_RANKS[part]
+    )
+    assert wrong == [], f"{module} imports {wrong}; see docs/architecture.md (google/ by job)"
 
 
 def test_no_import_cycles():

@@ -1,6 +1,6 @@
 """Where a student's plan is: from the last run's manifest first, else where the mapping would put it.
 
-tests/google/test_cli_drive.py checks ``plangen open`` launching; these check the answers and refusals.
+tests/google/drive/test_cli_drive.py checks ``plangen open`` launching; these check the answers and refusals.
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import cli
-from generator.google import signin as auth
+from generator.google.auth import signin as auth
+from tests.google.auth.test_signin import token_json
 from tests.google.fakegoogle.files import docx_text
-from tests.google.test_signin import token_json
 from tests.helpers import SAMPLES, make_template
 
 NOT_ENTERED = "________________________  (nothing entered for period {period}: write it in)"

@@ -20,7 +20,7 @@ from generator.draft.columns import LIST, TEXT, profile_columns
 from generator.draft.plan import Draft, plan_draft
 from generator.draft.write import draft_text
 from generator.errors import ConfigError, PlangenError
-from generator.google.ids import google_ref
+from generator.google.auth.ids import google_ref
 from generator.mapping.load import BUILTIN_NAMES, load_mapping
 from generator.pipeline import Locations
 from generator.roster.school_year import school_year

@@ -1,7 +1,7 @@
 """``plangen doctor``: check, on the real account, the Google behaviour plangen relies on.
 
 The Drive sink is tested against a fake written from Google's documentation, but a few of its
-assumptions rest on behaviour the documentation leaves loose (see ``drive_modes``). A therapist or
+assumptions rest on behaviour the documentation leaves loose (see ``drive.modes``). A therapist or
 IT runs this once before the first real run: it signs in, reads which scopes were granted, and in
 ROOT makes one scratch Google Doc through the very code path of a plan (a converting create with a
 generated ID, ``modifiedTime`` and the marks), updates it, reads it back and trashes it. Each
@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import PlangenError
-from generator.google import signin as auth
-from generator.google.drive import DriveOptions, DriveSink, connect
-from generator.google.drive_folders import Folder
-from generator.google.drive_modes import DriveModes
-from generator.google.drive_plans import DOC_FIELDS, MARKER, PLAN, PLAN_QUERY, ExistingPlan, content_hash
-from generator.google.ids import DOC_MIME
-from generator.google.options import GoogleSignIn
+from generator.google.auth import signin as auth
+from generator.google.auth.ids import DOC_MIME
+from generator.google.auth.options import GoogleSignIn
+from generator.google.drive.folders import Folder
+from generator.google.drive.modes import DriveModes
+from generator.google.drive.plans import DOC_FIELDS, MARKER, PLAN, PLAN_QUERY, ExistingPlan, content_hash
+from generator.google.drive.sink import DriveOptions, DriveSink, connect
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
 from generator.template.parallel import PlanJob
@@ -133,7 +133,7 @@ def _sign_in(sign_in: GoogleSignIn, result: Diagnosis) -> Any:
 
 def _about(credentials: Any) -> str:
     """The account's email, from one Drive call: the sign-in works for Drive, not just on paper."""
-    from generator.google import client as google
+    from generator.google.auth import client as google
 
     about = google.execute(google.build_service(*google.DRIVE, credentials).about().get(fields="user(emailAddress)"))
     return str(about.get("user", {}).get("emailAddress") or "")

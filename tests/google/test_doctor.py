@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.google.auth.options import GoogleSignIn
 from generator.google.doctor import Diagnosis, diagnose
-from generator.google.options import GoogleSignIn
+from tests.google.auth.test_signin import EMAIL, rsa_key_pair, service_account_file, token_json
+from tests.google.drive.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
+from tests.google.drive.test_cli_drive import run, writes
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DOCUMENT
-from tests.google.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
-from tests.google.test_cli_drive import run, writes
-from tests.google.test_signin import EMAIL, rsa_key_pair, service_account_file, token_json
 
 TIMES_THEN = (
     "        plangen will: record the time Drive returns after each write in the --out folder "

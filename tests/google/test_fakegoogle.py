@@ -18,7 +18,7 @@ from googleapiclient.http import MediaInMemoryUpload
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.google import client as g
+from generator.google.auth import client as g
 from tests.google.fakegoogle import FakeGoogle, fixtures
 from tests.google.fakegoogle import query as q
 from tests.google.fakegoogle.common import ApiError

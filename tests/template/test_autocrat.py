@@ -15,11 +15,11 @@ from generator.jinja import make_environment
 from generator.template.autocrat import AutocratDocxTemplate, AutocratTags
 from generator.template.compiled import CompiledTemplate
 from generator.template.tags import PlanDocxTemplate
+from tests.google.auth.test_signin import token_json
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.gdocs_export import AUTOCRAT_PARAGRAPHS, docs_like_docx
-from tests.google.test_inputs import doc_url, lines, run, sheet_url
-from tests.google.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
-from tests.google.test_signin import token_json
+from tests.google.sheets.test_inputs import doc_url, lines, run, sheet_url
+from tests.google.sheets.test_inputs import isolated_dirs as isolated_dirs  # noqa: F401  (autouse fixture)
 from tests.helpers import docx_text, write_xlsx
 
 HEADER = ["Student ID", "First Name", "Last Name", "Plan Type", "Review Date", "Parent's Email", "Notes"]
