@@ -606,20 +606,22 @@ def auth_group() -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the sign-in link instead.")
 def auth_login_command(client_secrets: Path, token_file: Path | None, scope: str, no_browser: bool) -> None:
     """Sign in to Google in the browser and save the sign-in for later runs."""
-    from generator.google.auth import signin as auth
+    from generator.google.auth.credentials import default_token_path
+    from generator.google.auth.scopes import DRIVE_FILE_SCOPE, DRIVE_SCOPE
+    from generator.google.auth.signin import login
 
-    scopes = (auth.DRIVE_SCOPE if scope in (FULL, "drive") else auth.DRIVE_FILE_SCOPE,)
-    run_library(auth.login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
-    click.echo(f"Signed in. Saved the sign-in to {token_file or auth.default_token_path()} (readable only by you).")
+    scopes = (DRIVE_SCOPE if scope in (FULL, "drive") else DRIVE_FILE_SCOPE,)
+    run_library(login, client_secrets, token_file, scopes=scopes, open_browser=not no_browser)
+    click.echo(f"Signed in. Saved the sign-in to {token_file or default_token_path()} (readable only by you).")
 
 
 @auth_group.command("status")
 @google_options
 def auth_status_command(token_file: Path | None, service_account: Path | None, impersonate: str | None) -> None:
     """Show which Google credentials plangen would use (no secrets), without contacting Google."""
-    from generator.google.auth import signin as auth
+    from generator.google.auth.status import status
 
-    state = run_library(auth.status, token_file, service_account, impersonate)
+    state = run_library(status, token_file, service_account, impersonate)
     click.echo(state.describe())
     if state.kind == "none":
         sys.exit(EXIT_CONFIG)

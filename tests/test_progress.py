@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from generator.cli import cli
-from generator.google.auth import signin as auth
+from generator.google.auth import credentials as gcreds
 from tests.google.auth.test_signin import token_json
 from tests.google.fakegoogle.files import docx_text
 from tests.helpers import SAMPLES, make_template
@@ -230,7 +230,7 @@ def test_progress_reports_on_drive_one_doc_per_period_in_the_students_folder(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     token = tmp_path / "token.json"
     token.write_text(json.dumps(token_json(fake_google)))
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(token))
     root = fake_google.add_folder("OT Caseload")
     folder = fake_google.add_folder("Garcia, Ana", root)
     (tmp_path / "c.csv").write_text(

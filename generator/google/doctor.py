@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import PlangenError
-from generator.google.auth import signin as auth
 from generator.google.auth.ids import DOC_MIME
 from generator.google.auth.options import GoogleSignIn
+from generator.google.auth.scopes import FILE_SCOPE_LIMITS, granted_scopes, only_file_scope
+from generator.google.auth.status import lifetime, status
 from generator.google.drive.folders import Folder
 from generator.google.drive.modes import DriveModes
 from generator.google.drive.plans import DOC_FIELDS, MARKER, PLAN, PLAN_QUERY, ExistingPlan, content_hash
@@ -108,7 +109,7 @@ _SHA = hashlib.sha256(b"plangen doctor").hexdigest()
 
 
 def _sign_in(sign_in: GoogleSignIn, result: Diagnosis) -> Any:
-    state = auth.status(sign_in.token_file, sign_in.service_account, sign_in.impersonate)
+    state = status(sign_in.token_file, sign_in.service_account, sign_in.impersonate)
     try:
         credentials = sign_in.credentials()
         about = _about(credentials)
@@ -119,14 +120,14 @@ def _sign_in(sign_in: GoogleSignIn, result: Diagnosis) -> Any:
     label = "service account" if state.kind == "service_account" else "saved sign-in"
     who = f", account {about}" if about else ""
     result.add(OK, f"sign-in: {label} from {state.path} ({state.source}){who}")
-    granted = auth.granted_scopes(credentials)
-    if auth.only_file_scope(credentials):
-        result.add(OK, f"scopes granted: {', '.join(granted)}", "see only what it created: " + auth.FILE_SCOPE_LIMITS)
+    granted = granted_scopes(credentials)
+    if only_file_scope(credentials):
+        result.add(OK, f"scopes granted: {', '.join(granted)}", "see only what it created: " + FILE_SCOPE_LIMITS)
     elif granted:
         result.add(OK, f"scopes granted: {', '.join(granted)}")
     else:
         result.add(INFO, "scopes granted: not recorded by Google's answer")
-    for line in auth.lifetime(state.kind, state.signed_in, state.refresh_ends):
+    for line in lifetime(state.kind, state.signed_in, state.refresh_ends):
         result.add(INFO, line)
     return credentials
 

@@ -308,65 +308,87 @@ def execute(
     ``limiter`` is acquired before every write attempt, retries included (once per write
     inside a batch). Failures of single calls inside a batch reach the batch's callbacks.
     """
-    api_name, method_id = _describe(request)
-    last: str = ""
-    paced = limiter is not None and _writes_in(request) > 0
+    call = _Call(request, limiter if limiter is not None and _writes_in(request) > 0 else None)
     for attempt in range(retries + 1):
-        asked = 0.0
-        if limiter is not None and paced:
-            asked = limiter.now()  # a slot reserved before a slow-down was given at the old pace
-            for _ in range(_writes_in(request)):
-                limiter.acquire()
+        asked = call.reserve()
+        last = attempt >= retries
         try:
-            if hasattr(request, "resumable") or hasattr(request, "methodId"):
-                result = request.execute(num_retries=0)
-            else:
-                result = request.execute()
-            if limiter is not None and paced:
-                limiter.succeeded()
-            return result
+            return call.send()
         except HttpError as exc:
-            status, reason, message = error_details(exc)
-            if status == 401:
-                raise AuthError(
-                    f"{api_name} rejected the credentials ({message}). "
-                    "Sign in again with `plangen auth login`, or check the service-account key."
-                ) from exc
-            if status == 409 and on_conflict is not None:
+            if error_details(exc)[0] == 409 and on_conflict is not None:
                 return on_conflict()
-            after = _retry_after(exc)
-            if limiter is not None and paced and (status == 429 or reason in _RATE_LIMIT_REASONS):
-                limiter.refused(asked, after)
-            if is_retryable(status, reason) and attempt < retries:
-                delay = backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng)
-                sleep(max(delay, after) if after is not None else delay)
-                continue
-            tries = f" after {attempt + 1} attempts" if attempt else ""
-            message = message.rstrip(".")
-            raise GoogleApiError(
-                f"{api_name} call {method_id} failed{tries}: {status} "
-                f"{reason or 'error'}: {message}.{_hint(status, reason)}",
-                status=status,
-                reason=reason,
-            ) from exc
+            wait = call.refused(exc, attempt, asked, last)
+            delay = backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng)
+            sleep(max(delay, wait) if wait is not None else delay)
         except google.auth.exceptions.RefreshError as exc:
             raise AuthError(
                 f"Google refused to renew the sign-in ({refresh_detail(exc)}). "
                 "Run `plangen auth login` again, or check the service-account key."
             ) from exc
         except _CONNECTION_ERRORS as exc:
-            last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            if attempt < retries:
-                sleep(backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng))
-                continue
-            raise GoogleApiError(
-                f"{api_name} call {method_id} failed after {attempt + 1} attempts: the "
-                f"connection to Google kept failing ({last}). Check the internet connection "
-                "and run again.",
-                status=None,
-                reason="connectionError",
-            ) from exc
+            if last:
+                raise call.connection_failed(exc, attempt) from exc
+            sleep(backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Call:
+    """One request as :func:`execute` sends it: paced when it writes, its failures worded for a therapist."""
+
+    def __init__(self, request: Any, limiter: RateLimiter | None) -> None:
+        self.request = request
+        self.limiter = limiter
+        self.api_name, self.method_id = _describe(request)
+
+    def reserve(self) -> float:
+        """Wait for the pace's slots (one per write); returns when they were asked for."""
+        if self.limiter is None:
+            return 0.0
+        asked = self.limiter.now()  # a slot reserved before a slow-down was given at the old pace
+        for _ in range(_writes_in(self.request)):
+            self.limiter.acquire()
+        return asked
+
+    def send(self) -> Any:
+        if hasattr(self.request, "resumable") or hasattr(self.request, "methodId"):
+            result = self.request.execute(num_retries=0)
+        else:
+            result = self.request.execute()
+        if self.limiter is not None:
+            self.limiter.succeeded()
+        return result
+
+    def refused(self, exc: HttpError, attempt: int, asked: float, last: bool) -> float | None:
+        """A retryable HTTP error: the Retry-After Google asked for (None: none). A final one is raised,
+        worded for a therapist."""
+        status, reason, message = error_details(exc)
+        if status == 401:
+            raise AuthError(
+                f"{self.api_name} rejected the credentials ({message}). "
+                "Sign in again with `plangen auth login`, or check the service-account key."
+            ) from exc
+        after = _retry_after(exc)
+        if self.limiter is not None and (status == 429 or reason in _RATE_LIMIT_REASONS):
+            self.limiter.refused(asked, after)
+        if is_retryable(status, reason) and not last:
+            return after
+        tries = f" after {attempt + 1} attempts" if attempt else ""
+        raise GoogleApiError(
+            f"{self.api_name} call {self.method_id} failed{tries}: {status} "
+            f"{reason or 'error'}: {message.rstrip('.')}.{_hint(status, reason)}",
+            status=status,
+            reason=reason,
+        ) from exc
+
+    def connection_failed(self, exc: BaseException, attempt: int) -> GoogleApiError:
+        last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return GoogleApiError(
+            f"{self.api_name} call {self.method_id} failed after {attempt + 1} attempts: the "
+            f"connection to Google kept failing ({last}). Check the internet connection "
+            "and run again.",
+            status=None,
+            reason="connectionError",
+        )
 
 
 class RateLimiter:

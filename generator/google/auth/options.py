@@ -2,7 +2,7 @@
 
 The CLI builds a :class:`GoogleSignIn` once from its flags and the pipeline carries it; the Google
 inputs reader, the Drive sink, the write-back and ``doctor`` all ask it for credentials, which are
-loaded (and the scopes chosen, in ``signin.choose_scopes``) the first time one of them does.
+loaded (and the scopes chosen, in ``scopes.choose_scopes``) the first time one of them does.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ class GoogleSignIn:
 
     def credentials(self, *, inputs: bool = False) -> Any:
         """The run's credentials, loaded once; ``inputs``: a Google Doc or Sheet is read with them."""
-        from generator.google.auth import signin
+        from generator.google.auth.credentials import check_scopes, load_for_run
 
         with self._lock:
             if self._credentials is None:
-                self._credentials = signin.load_for_run(self, inputs=inputs)
+                self._credentials = load_for_run(self, inputs=inputs)
                 self._inputs = inputs
             elif inputs and not self._inputs:  # loaded for Drive alone; reading inputs may need more
-                signin.check_scopes(self._credentials, self, inputs=True)
+                check_scopes(self._credentials, self, inputs=True)
                 self._inputs = True
             return self._credentials

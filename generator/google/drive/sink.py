@@ -33,10 +33,11 @@ from typing import Any
 from googleapiclient.http import MediaInMemoryUpload
 
 from generator.errors import ConfigError, GoogleApiError, OutputError, StudentError
-from generator.google.auth import signin as auth
 from generator.google.auth.client import RateLimiter
+from generator.google.auth.credentials import service_account_email
 from generator.google.auth.ids import DOC_MIME, DOCX_MIME, web_link
 from generator.google.auth.options import GoogleSignIn
+from generator.google.auth.scopes import only_file_scope
 from generator.google.drive.api import DriveApi, IdPool
 from generator.google.drive.folders import Folder, FolderResolver, join_links, open_root
 from generator.google.drive.modes import ID_REFUSED, DriveModes, create_once
@@ -404,7 +405,7 @@ def connect(
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
     api = DriveApi(credentials, limiter=limiter, base_delay=base_delay)
     root = open_root(api, options.root) if options.root else None
-    owner = auth.service_account_email(credentials)
+    owner = service_account_email(credentials)
     if owner and root is not None and root.drive_id is None:
         where = (
             "root is the service account's own My Drive"
@@ -430,7 +431,7 @@ def connect(
         dry_run=dry_run,
         workers=options.workers,
         owner=owner,
-        file_only=auth.only_file_scope(credentials),
+        file_only=only_file_scope(credentials),
         modes=DriveModes(None if dry_run else journal),
         data_fields=data_fields,
     )

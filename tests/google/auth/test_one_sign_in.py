@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ConfigError
-from generator.google.auth import signin as auth
-from generator.google.auth.options import FILE, FULL, GoogleSignIn
+from generator.google.auth import credentials as gcreds
+from generator.google.auth import scopes as gscopes
+from generator.google.auth import status as gstatus
+from generator.google.auth.options import FILE, GoogleSignIn
 from tests.google.auth.test_signin import EMAIL, rsa_key_pair, service_account_file, token_json
 from tests.google.drive.test_cli_drive import Project as DriveProject
 from tests.google.drive.test_cli_drive import plans_in, writes
@@ -41,22 +43,6 @@ def sheet_project(tmp_path: Path, fake_google: FakeGoogle) -> SheetProject:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("sign_in", "inputs", "scopes"),
-    [
-        (GoogleSignIn(drive=True), False, (auth.DRIVE_FILE_SCOPE,)),  # a drive or drive.file sign-in will do
-        (GoogleSignIn(drive=True), True, (auth.DRIVE_SCOPE,)),  # a Doc or Sheet someone else made
-        (GoogleSignIn(write_back=True), False, (auth.DRIVE_SCOPE,)),
-        (GoogleSignIn(drive=True, scope=FULL), False, (auth.DRIVE_SCOPE,)),
-        (GoogleSignIn(drive=True, scope=FILE), False, (auth.DRIVE_FILE_SCOPE,)),
-        (GoogleSignIn(drive=True, service_account=Path("sa.json")), False, (auth.DRIVE_SCOPE,)),
-        (GoogleSignIn(drive=True, service_account=Path("sa.json"), scope=FILE), False, (auth.DRIVE_FILE_SCOPE,)),
-    ],
-)
-def test_scopes_follow_what_the_run_needs(sign_in: GoogleSignIn, inputs: bool, scopes: tuple[str, ...]) -> None:
-    assert auth.choose_scopes(sign_in, inputs=inputs) == scopes
-
-
 def test_scope_file_says_its_limits_before_anything_is_read(
     sheet_project: SheetProject, fake_google: FakeGoogle
 ) -> None:
@@ -71,12 +57,12 @@ def test_scope_file_says_its_limits_before_anything_is_read(
     )
     assert fake_google.count(api="drive") == 0 and fake_google.count(api="oauth") == 0
     with pytest.raises(ConfigError, match="^--scope file cannot write plan links into the Google Sheet"):
-        auth.choose_scopes(GoogleSignIn(scope=FILE, write_back=True), inputs=False)
+        gscopes.choose_scopes(GoogleSignIn(scope=FILE, write_back=True), inputs=False)
 
 
 def test_scope_file_end_to_end(drive_project: DriveProject, fake_google: FakeGoogle, tmp_path: Path) -> None:
     narrow = tmp_path / "narrow.json"
-    narrow.write_text(json.dumps(token_json(fake_google, scopes=[auth.DRIVE_FILE_SCOPE])))
+    narrow.write_text(json.dumps(token_json(fake_google, scopes=[gscopes.DRIVE_FILE_SCOPE])))
     first = drive_project.generate("--token-file", str(narrow), "--scope", "file", "--create-folders", drive="root")
     assert first.exit_code == 1
     kim = f"https://drive.google.com/drive/folders/{drive_project.kim}"
@@ -174,7 +160,7 @@ def test_the_fake_refuses_what_google_refuses(
     """Without plangen's check, Google itself would refuse each create (so the check is not theory)."""
     from generator.google.auth import client as g
 
-    creds = auth.load_credentials(service_account=service_key)
+    creds = gcreds.load_credentials(service_account=service_key)
     files = g.build_service(*g.DRIVE, creds).files()
     with pytest.raises(Exception, match="storageQuotaExceeded"):
         g.execute(files.create(body={"name": "x", "parents": [drive_project.root]}, supportsAllDrives=True), retries=0)
@@ -187,18 +173,18 @@ def test_the_fake_refuses_what_google_refuses(
 
 def test_lifetime_lines() -> None:
     now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
-    assert auth.lifetime("authorized_user", now - dt.timedelta(days=2), None, now) == [
+    assert gstatus.lifetime("authorized_user", now - dt.timedelta(days=2), None, now) == [
         "sign-in lifetime: signed in on 2026-11-28. With an Internal or In-production OAuth app it lasts until "
         "revoked or unused for 6 months; an External app left in Testing ends it 7 days after sign-in (on "
         "2026-12-05): publish the app or make it Internal to avoid a weekly sign-in."
     ]
-    assert auth.lifetime("authorized_user", now - dt.timedelta(days=30), None, now) == [
+    assert gstatus.lifetime("authorized_user", now - dt.timedelta(days=30), None, now) == [
         "sign-in lifetime: signed in on 2026-10-31, over 7 days ago, so the OAuth app is not in Testing if it "
         "still works: it lasts until revoked or unused for 6 months."
     ]
-    assert auth.lifetime("authorized_user", None, now + dt.timedelta(days=5), now) == [
+    assert gstatus.lifetime("authorized_user", None, now + dt.timedelta(days=5), now) == [
         "sign-in lifetime: Google said at sign-in that it ends on 2026-12-05 (an External OAuth app in Testing, or "
         "a time limit set by the Workspace admin). Sign in again before then; to stop it, publish the app (In "
         "production) or make it Internal."
     ]
-    assert auth.lifetime("service_account", None, None, now)[0].startswith("sign-in lifetime: no expiry to watch")
+    assert gstatus.lifetime("service_account", None, None, now)[0].startswith("sign-in lifetime: no expiry to watch")

@@ -16,7 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.google.auth import signin as auth
+from generator.google.auth import credentials as gcreds
+from generator.google.auth import scopes as gscopes
+from generator.google.auth import signin
 from generator.google.drive.overview import OVERVIEW
 from generator.google.drive.plans import MARKER
 from tests.google.auth.test_signin import EMAIL, client_secrets, rsa_key_pair, service_account_file, token_json
@@ -81,7 +83,7 @@ def writes(fake: FakeGoogle) -> list:
 def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never read or write the real user's sign-in."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv(auth.ENV_TOKEN_FILE, raising=False)
+    monkeypatch.delenv(gcreds.ENV_TOKEN_FILE, raising=False)
     monkeypatch.setattr("generator.google.drive.sink.RETRY_BASE_DELAY", 0.001)
     return tmp_path / "config"
 
@@ -190,7 +192,7 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
 def test_drive_without_root_uses_the_folder_column(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     result = run("generate", "-m", str(project.mapping), "--out", str(project.out), "--drive", "-v")
     assert result.exit_code == 1
     (kim,) = plans_in(fake_google, project.kim)
@@ -211,7 +213,7 @@ def test_drive_without_root_uses_the_folder_column(
 def test_missing_folder_fails_that_student_until_create_folders(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     project.rows.append(["1004", "Eva", "Diaz", "", None])
     project.save()
     result = project.generate()
@@ -232,7 +234,7 @@ def test_missing_folder_fails_that_student_until_create_folders(
 
 
 def test_a_google_failure_fails_only_that_student(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     project.rows[1][4] = "1GoneFolder000000000000000"
     project.save()
     result = project.generate()
@@ -264,7 +266,7 @@ def test_service_account_with_impersonation(project: Project, fake_google: FakeG
     result = project.generate("--service-account", str(key), "--impersonate", "therapist@school.org")
     assert result.exit_code == 0, result.output
     assert {(r.grant_type, r.subject, r.scope) for r in fake_google.oauth.token_requests} == {
-        ("jwt-bearer", "therapist@school.org", auth.DRIVE_SCOPE)
+        ("jwt-bearer", "therapist@school.org", gscopes.DRIVE_SCOPE)
     }
 
 
@@ -332,7 +334,7 @@ def click_allow(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
             failures.append(exc)
 
     monkeypatch.setattr(
-        auth, "_print_url", lambda url: threading.Thread(target=visit, args=(url,), daemon=True).start()
+        signin, "_print_url", lambda url: threading.Thread(target=visit, args=(url,), daemon=True).start()
     )
     return failures
 
@@ -452,7 +454,7 @@ def overview_cells(data: bytes) -> list[tuple]:
 def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     result = project.generate()
     assert result.exit_code == 0, result.output
     (sheet,) = overview_sheets(fake_google, project.root)
@@ -481,7 +483,7 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
 def test_a_failed_overview_upload_is_an_error_after_the_plans(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     fake_google.fail(
         403,
         method="POST",

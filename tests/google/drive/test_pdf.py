@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from generator.google.auth import signin as auth
+from generator.google.auth import credentials as gcreds
 from generator.google.drive.pdf import PDF_MARK, PDF_MIME
 from generator.google.drive.plans import MARKER
 from tests.google.drive.test_cli_drive import Project, plans_in, writes
@@ -47,7 +47,7 @@ def test_a_pdf_beside_every_doc_remade_only_when_the_doc_changed(
     tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ):
     project = Project(tmp_path / "project", fake_google)
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     result = project.generate("--pdf")
     assert result.exit_code == 0, result.output
     assert "PDFs on Drive: 3 made, 0 unchanged.\n" in result.output
@@ -87,7 +87,7 @@ def test_a_pdf_google_cannot_export_is_an_error_and_the_plan_stays(
     tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ):
     project = Project(tmp_path / "project", fake_google)
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     fake_google.fail(
         403,
         method="GET",

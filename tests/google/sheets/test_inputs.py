@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import AuthError, GoogleError, SourceError, TemplateError
-from generator.google.auth import signin as auth
+from generator.google.auth import credentials as gcreds
+from generator.google.auth import scopes as gscopes
 from generator.google.auth.ids import GoogleRef
 from generator.google.auth.options import GoogleSignIn
 from generator.google.sheets import export_cache as doc_cache
@@ -89,7 +90,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(doc_cache.ENV_CACHE_DIR, raising=False)
-    monkeypatch.delenv(auth.ENV_TOKEN_FILE, raising=False)
+    monkeypatch.delenv(gcreds.ENV_TOKEN_FILE, raising=False)
     return tmp_path / "cache"
 
 
@@ -223,7 +224,7 @@ def test_check_and_fields_read_the_doc(
     assert result.exit_code == 0, result.output
     assert "Checked OT Caseload (Google Sheet), sheet 'Fall 2026': 3 student(s) ready" in result.output
     assert exports(fake_google, project.doc) == 1
-    monkeypatch.setenv(auth.ENV_TOKEN_FILE, str(project.token))
+    monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
     result = run("fields", doc_url(project.doc))
     assert result.output == "first_name\ngoals\nlast_name\nnotes\nplan_type\nreview_date\n"
     assert exports(fake_google, project.doc) == 1
@@ -339,12 +340,12 @@ def test_an_empty_tab_is_named(project: Project, fake_google: FakeGoogle) -> Non
 
 
 def test_a_drive_file_sign_in_cannot_read_other_people_s_files(project: Project, fake_google: FakeGoogle) -> None:
-    project.token.write_text(json.dumps(token_json(fake_google, scopes=[auth.DRIVE_FILE_SCOPE])))
+    project.token.write_text(json.dumps(token_json(fake_google, scopes=[gscopes.DRIVE_FILE_SCOPE])))
     result = project.generate()
     assert result.exit_code == 2
     assert result.output == (
-        f"Error: The sign-in saved in {project.token} grants {auth.DRIVE_FILE_SCOPE} but plangen needs "
-        f"{auth.DRIVE_SCOPE}. Run `plangen auth login --client-secrets FILE` to sign in again.\n"
+        f"Error: The sign-in saved in {project.token} grants {gscopes.DRIVE_FILE_SCOPE} but plangen needs "
+        f"{gscopes.DRIVE_SCOPE}. Run `plangen auth login --client-secrets FILE` to sign in again.\n"
     )
     assert fake_google.count(api="drive") == 0
 
