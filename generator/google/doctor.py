@@ -28,7 +28,7 @@ from generator.google.drive.plans import DOC_FIELDS, MARKER, PLAN, PLAN_QUERY, E
 from generator.google.drive.sink import DriveOptions, DriveSink, connect
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 
 OK, FAILED, INFO = "ok", "FAILED", ""
 

@@ -20,7 +20,7 @@ from generator.errors import ConfigError, GoogleApiError, OutputError
 from generator.google.auth.ids import FOLDER_MIME, parse_drive_id, web_link
 from generator.google.drive.api import DriveApi, IdPool
 from generator.sources.cells import is_blank
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 
 FOLDER_FIELDS = "id,name,mimeType,driveId,webViewLink"
 MY_DRIVE = "root"  # Drive's alias for the top of My Drive; with drive.file, the one ROOT plangen can see

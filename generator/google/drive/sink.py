@@ -58,7 +58,7 @@ from generator.mapping.load import Mapping
 from generator.output.fingerprint import changed_fields, fingerprint, stale_message
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 
 # Where the learned write pace starts: above the ~3 writes/s folklore, well below Drive's documented
 # quota; a refusal or two costs less than a run held at a pace Google does not need

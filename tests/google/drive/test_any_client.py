@@ -161,7 +161,7 @@ def test_names_are_looked_up_in_a_few_queries_whatever_they_hold(fake_google: Fa
     from google.oauth2.credentials import Credentials
 
     from generator.google.drive import sink as d
-    from generator.template.parallel import PlanJob
+    from generator.template.job import PlanJob
     from tests.google.drive.test_sink import job
 
     root = fake_google.add_folder("Caseload")

@@ -24,7 +24,7 @@ from generator.google.drive.folders import (
 )
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import FOLDER
 

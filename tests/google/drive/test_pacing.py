@@ -12,7 +12,7 @@ from generator.output.report import CREATED
 from generator.output.sink import Delivery
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 from tests.google.fakegoogle import FakeGoogle
 
 

@@ -16,7 +16,7 @@ from generator.output.report import CREATED, KEPT_EDITED, REPLACED, UNCHANGED, U
 from generator.output.sink import Delivery
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
-from generator.template.parallel import PlanJob
+from generator.template.job import PlanJob
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.common import rfc3339
 from tests.google.fakegoogle.files import DOCUMENT, DOCX, FOLDER, DriveFile
