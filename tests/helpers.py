@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -145,3 +147,39 @@ def chromium_run(page: Path, *args: str) -> str:
 def run_footer(out: Path) -> str:
     """The lines `plangen generate` ends with: where the caseload overview and the manifest are."""
     return f"Caseload overview: {out / 'caseload.xlsx'} and {out / 'caseload.html'}\nManifest: {out / 'manifest.csv'}\n"
+
+
+def docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    """A small .docx as bytes (see make_template)."""
+    buffer = io.BytesIO()
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if table:
+        grid = doc.add_table(rows=len(table), cols=len(table[0]))
+        for row, texts in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
+                cell.text = text
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def edit_parts(data: bytes, **edits: Callable[[str], str]) -> bytes:
+    """The package with some parts' text changed: ``edit_parts(data, word__document_xml=lambda xml: ...)``
+    (``__`` for ``/``, ``_xml`` for ``.xml``, ``content_types`` for ``[Content_Types].xml``, ``rels`` for
+    ``_rels/.rels``); a real package from other tools, written as those tools write it."""
+    parts = zip_parts(data)
+    for key, edit in edits.items():
+        name = {"content_types": "[Content_Types].xml", "rels": "_rels/.rels"}.get(key)
+        name = name or key.replace("__", "/").removesuffix("_xml") + ".xml"
+        parts[name] = edit(parts[name].decode("utf-8")).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    return buffer.getvalue()

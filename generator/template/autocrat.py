@@ -39,6 +39,9 @@ _RUN_BREAK = re.compile(r"</w:t>.*?(?:<w:t>|<w:t [^>]*>)", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 MAX_HEADER = 200
+# A column header has a letter or digit and none of the brackets and angle quotes that make "<<" text
+# something else (a shift in a code sample, quoted guillemets, a Jinja tag inside angle brackets).
+_HEADER_LIKE = re.compile(r"^(?=.*\w)[^<>‹›«»{}]+$", re.DOTALL)
 
 
 def header_key(text: str) -> str:
@@ -122,8 +125,8 @@ def _tag_text(xml: str, match: re.Match) -> str | None:
     if _ANY_TAG.search(inner):
         return None  # spans something other than runs of text: leave it alone
     header = html.unescape(inner).strip()
-    if not header or len(header) > MAX_HEADER:
-        return None
+    if not header or len(header) > MAX_HEADER or not _HEADER_LIKE.match(header):
+        return None  # "a << b >> c", "<<‹x›>>", "<<{{ name }}>>": typed text, not a column's name
     return header
 
 

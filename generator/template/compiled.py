@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from docx.document import Document as DocxDocument
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
@@ -28,11 +29,12 @@ from lxml import etree
 
 from generator.jinja import make_environment
 from generator.template.autocrat import AutocratTags, docx_template
+from generator.template.grids import mark_tables, refit_grids
+from generator.template.package import CORE_TYPE, normalize_package
 from generator.template.zipwriter import ZipEntry, deflate, write_zip
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the pattern resolve_listing uses
-_CELL_TAGS = re.compile(r"\{%-?\s*(tc|hm|vm)\b|\b(colspan|cellbg)\b")  # tags that add or merge cells
 _TBL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"
 _TR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr"
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
@@ -52,83 +54,87 @@ class CompiledPart:
     encoding: str = "utf-8"
 
 
+@dataclass(frozen=True)
+class SourcePart:
+    """One part Jinja renders, as docxtpl's clean-up left it: what the loader checks and this compiles."""
+
+    where: str  # "document body", "header (word/header1.xml)", ...
+    name: str  # the zip member
+    xml: str
+    kind: str  # "body", "header/footer" or "footnotes"
+    encoding: str = "utf-8"
+
+
 def _compile_xml(env: Environment, xml: str) -> Template:
     return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
 
 
 class CompiledTemplate:
-    """Everything about a template that does not depend on the student, computed once."""
+    """Everything about a template that does not depend on the student, computed once.
 
-    def __init__(self, data: bytes, autocrat: AutocratTags | None = None):
+    ``compile=False`` stops after reading the package and patching its parts (``sources``), so the
+    loader can check them and name a syntax error's paragraph before Jinja compiles them (``compile()``).
+    """
+
+    def __init__(
+        self, data: bytes, autocrat: AutocratTags | None = None, where: str = "template", compile: bool = True
+    ):
         self.env = make_environment(autoescape=True)
         self.text_env = make_environment(autoescape=False)  # document properties are plain text, not XML
-        self.tpl = docx_template(data, autocrat, "template")
+        self.data = normalize_package(data, where)
+        self.tpl = docx_template(self.data, autocrat, where)
         self.tpl.init_docx()
         document = self.tpl.docx
-        raw_body = self.tpl.get_xml()
-        patched_body = self.tpl.patch_xml(raw_body)
-        self.body = _compile_xml(self.env, patched_body)
-        self.tables_need_fixing = self._tables_need_fixing(raw_body, patched_body)
-        self.parts = self._compile_parts()
-        self.core = {name: getattr(document.core_properties, name) for name in CORE_PROPERTIES}
+        root = document.element
+        self.tables_need_fixing = mark_tables(root.body) > 0
+        self.document_name = document.part.partname.lstrip("/")
+        self.sources = [SourcePart("document body", self.document_name, self.tpl.patch_xml(self.tpl.get_xml()), "body")]
+        self.sources += self._patched_parts()
+        self.core_name = _core_part_name(document)
+        self.core = _core_values(document) if self.core_name else {}
         self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
+        self.core_element = document.core_properties._element if self.core_name else None
+        self._core_by_day: dict[tuple[int, int, int] | None, bytes] = {}  # without tags: one per run date
+        self.body_index = list(root).index(root.body)
+        self.shell = _shell(root)
+        if compile:
+            self.compile()
+
+    def compile(self) -> None:
+        """The Jinja templates of every rendered part, and the unrendered parts compressed once."""
+        self.body = _compile_xml(self.env, self.sources[0].xml)
+        self.parts = [
+            CompiledPart(source.name, _compile_xml(self.env, source.xml), source.kind, source.encoding)
+            for source in self.sources[1:]
+        ]
         self.core_templates = (
             {name: self.text_env.from_string(value) for name, value in self.core.items()} if self.core_has_tags else {}
         )
-        self._core_by_day: dict[tuple[int, int, int] | None, bytes] = {}  # without tags: one per run date
-        self.core_element = document.core_properties._element
-        root = document.element
-        self.body_index = list(root).index(root.body)
-        self.shell = copy.deepcopy(root)
-        self.shell.remove(self.shell[self.body_index])
-        self.document_name = document.part.partname.lstrip("/")
-        self.core_name = document.part.package._core_properties_part.partname.lstrip("/")
         self.entries = self._canonical_entries()
 
-    def _tables_need_fixing(self, raw_body: str, patched_body: str) -> bool:
-        """docxtpl's fix_tables only changes tables whose rows disagree with their grid.
-
-        Row loops and row conditions copy or drop whole rows, so when no tag adds or merges cells and
-        every table of the template already agrees with its grid, fixing is a no-op for every student
-        whose tables all keep at least one row.
-        """
-        if _CELL_TAGS.search(raw_body):
-            return True
-        parser = etree.XMLParser(recover=True)
-        before = etree.tostring(etree.fromstring(patched_body, parser=parser))
-        return etree.tostring(self.tpl.fix_tables(patched_body)) != before
-
-    def _compile_parts(self) -> list[CompiledPart]:
+    def _patched_parts(self) -> list[SourcePart]:
         parts = []
-        for uri in (self.tpl.HEADER_URI, self.tpl.FOOTER_URI):
+        for uri, kind in ((self.tpl.HEADER_URI, "header"), (self.tpl.FOOTER_URI, "footer")):
             for _rel, part in self.tpl.get_headers_footers(uri):
                 xml = self.tpl.get_part_xml(part)
+                name = part.partname.lstrip("/")
                 encoding = self.tpl.get_headers_footers_encoding(xml)
-                parts.append(
-                    CompiledPart(
-                        part.partname.lstrip("/"),
-                        _compile_xml(self.env, self.tpl.patch_xml(xml)),
-                        "header/footer",
-                        encoding,
-                    )
-                )
+                parts.append(SourcePart(f"{kind} ({name})", name, self.tpl.patch_xml(xml), "header/footer", encoding))
         for part in self.tpl.docx.part.package.iter_parts():
             if part.content_type == FOOTNOTES_TYPE:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(
-                    CompiledPart(
-                        part.partname.lstrip("/"), _compile_xml(self.env, self.tpl.patch_xml(blob)), "footnotes"
-                    )
-                )
+                name = part.partname.lstrip("/")
+                parts.append(SourcePart(f"footnotes ({name})", name, self.tpl.patch_xml(blob), "footnotes"))
         return parts
 
     def _canonical_entries(self) -> list[ZipEntry | str]:
         """The template as python-docx saves it, compressed once; rendered parts are placeholders."""
-        for name, value in self.core.items():  # docxtpl sets every property, which normalizes the XML
-            setattr(self.tpl.docx.core_properties, name, value)
+        if self.core_name:
+            for name, value in self.core.items():  # docxtpl sets every property, which normalizes the XML
+                set_property(self.tpl.docx.core_properties, name, value)
         buffer = io.BytesIO()
         self.tpl.docx.save(buffer)
-        rendered = {self.document_name, self.core_name, *(p.name for p in self.parts)}
+        rendered = {self.document_name, *(p.name for p in self.parts)} | ({self.core_name} if self.core_name else set())
         entries: list[ZipEntry | str] = []
         with zipfile.ZipFile(buffer) as archive:
             for info in archive.infolist():
@@ -160,7 +166,7 @@ class CompiledTemplate:
         body_xml = self.render_xml(self.body, context)
         tree = etree.fromstring(body_xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
         if self.tables_need_fixing or any(t.find(_TR) is None for t in tree.iter(_TBL)):
-            tree = self.tpl.fix_tables(body_xml)  # a table left with no rows loses its grid, as in docxtpl
+            refit_grids(tree)  # tables whose cells a tag changed; a table left with no rows loses its grid
         self.tpl.docx_ids_index = 1000
         self.tpl.fix_docpr_ids(tree)
         document = copy.deepcopy(self.shell)
@@ -172,7 +178,8 @@ class CompiledTemplate:
                 rendered[part.name] = xml.encode("utf-8")
             else:
                 rendered[part.name] = serialize_part_xml(parse_xml(xml.encode(part.encoding)))
-        rendered[self.core_name] = self.render_properties(context)
+        if self.core_name:
+            rendered[self.core_name] = self.render_properties(context)
         return rendered
 
     def render_properties(self, context: dict[str, Any]) -> bytes:
@@ -188,9 +195,10 @@ class CompiledTemplate:
         return self._core_by_day[day]
 
     def _properties(self, context: dict[str, Any]) -> bytes:
+        assert self.core_element is not None
         properties = CoreProperties(copy.deepcopy(self.core_element))
         for name, value in self.core.items():  # every one set, as docxtpl does, which normalizes the XML
-            setattr(properties, name, self.core_templates[name].render(context) if self.core_has_tags else value)
+            set_property(properties, name, self.core_templates[name].render(context) if self.core_has_tags else value)
         today = context.get("today")
         if isinstance(today, dt.date):
             stamp = dt.datetime(today.year, today.month, today.day)
@@ -201,3 +209,42 @@ class CompiledTemplate:
         rendered = self.render_parts(context)
         entries = [deflate(e, rendered[e], RENDERED_LEVEL) if isinstance(e, str) else e for e in self.entries]
         return write_zip(entries)
+
+
+_CORE_ELEMENTS = {"author": "creator", "comments": "description"}  # python-docx's name -> the XML element's
+
+
+def set_property(properties: CoreProperties, name: str, value: str) -> None:
+    """Set a document property as docxtpl does; python-docx refuses text over 255 characters, which Word
+    writes (a long Comments property), so such a value is written to its element directly."""
+    if len(value) <= 255:
+        setattr(properties, name, value)
+        return
+    element = properties._element._get_or_add(_CORE_ELEMENTS.get(name, name))
+    element.text = value
+
+
+def _shell(root: etree._Element) -> etree._Element:
+    """The document element without its body, which each student's rendered body goes into. Built child
+    by child: copying the whole element, or detaching the body to copy the rest, took seconds on a long
+    template (linear only in the parts that are not the body)."""
+    shell = root.makeelement(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    shell.text, shell.tail = root.text, root.tail
+    for child in root:
+        if child is not root.body:
+            shell.append(copy.deepcopy(child))
+    return shell
+
+
+def _core_part_name(document: DocxDocument) -> str | None:
+    """The template's core-properties part; None when it has none (python-docx would invent one, authored
+    'python-docx', in every plan)."""
+    package = document.part.package
+    if not any(rel.reltype == CORE_TYPE for rel in package.rels.values()):
+        return None
+    return package._core_properties_part.partname.lstrip("/")
+
+
+def _core_values(document: DocxDocument) -> dict[str, str]:
+    properties = document.core_properties
+    return {name: getattr(properties, name) or "" for name in CORE_PROPERTIES}

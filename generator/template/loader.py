@@ -8,7 +8,6 @@ gives the same bytes, which is what lets a re-run say "unchanged" instead of rew
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
@@ -17,19 +16,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from generator.errors import RenderError, TemplateError
 from generator.jinja import RenderTimeout, make_environment, time_limit, unsafe_constructs
-from generator.template.autocrat import AutocratTags, docx_template
-from generator.template.compiled import CORE_PROPERTIES, FOOTNOTES_TYPE, CompiledTemplate
+from generator.template.autocrat import AutocratTags
+from generator.template.compiled import CompiledTemplate
 from generator.template.locate import locate_paragraph
 from generator.template.placement import check_tag_placement
 
 _TAG = re.compile(r"<[^>]+>")
+_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-fA-F]+>'?")
+
+
+def describe_error(exc: Exception) -> str:
+    """A library's message about the package without the internal names it may hold
+    (``file '<_io.BytesIO object at 0x7f...>' is not a Word file``)."""
+    text = _OBJECT_REPR.sub("the file", str(exc)).strip() or type(exc).__name__
+    return text[:300]
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,15 @@ class PlanTemplate:
         self.path = Path(path)
         self.autocrat = autocrat
         self.data = data if data is not None else self._read_bytes()
-        self.parts = self._load_parts()
         self.sha256 = hashlib.sha256(self.data).hexdigest()
+        # Compiled here, once, not on the first student's render: a long template's compile then neither
+        # counts against that student's time limit nor happens again in each worker forked from this process.
+        self.compiled = self._open()
+        self.parts = self._load_parts()
         self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
         for part in self.parts:
             check_tag_placement(self.path, part.name, part.xml)
+        self._compile()
 
     @property
     def name(self) -> str:
@@ -96,7 +106,7 @@ class PlanTemplate:
 
     def _read_bytes(self) -> bytes:
         suffix = self.path.suffix.lower()
-        if suffix in (".doc", ".odt", ".rtf"):
+        if suffix in (".doc", ".dot", ".odt", ".ott", ".rtf"):
             raise TemplateError(
                 f"{self.path}: {suffix} templates are not supported. Open it in Word or LibreOffice "
                 "and save it as Word Document (.docx)."
@@ -116,33 +126,41 @@ class PlanTemplate:
             )
         return data
 
-    def _load_parts(self) -> list[TemplatePart]:
-        doc = docx_template(self.data, self.autocrat, str(self.path))
+    def _open(self) -> CompiledTemplate:
         try:
-            doc.init_docx()
-            parts = [TemplatePart("document body", doc.patch_xml(doc.get_xml()))]
-            for uri, kind in ((doc.HEADER_URI, "header"), (doc.FOOTER_URI, "footer")):
-                for _rel, part in doc.get_headers_footers(uri):
-                    xml = doc.patch_xml(doc.get_part_xml(part))
-                    parts.append(TemplatePart(f"{kind} ({part.partname.lstrip('/')})", xml))
-            for package_part in doc.docx.part.package.iter_parts():
-                blob = package_part.blob
-                text = blob.decode("utf-8", "replace") if isinstance(blob, bytes) else str(blob)
-                if package_part.content_type == FOOTNOTES_TYPE:  # rendered like the body, so checked like it
-                    parts.append(TemplatePart(f"footnotes ({package_part.partname.lstrip('/')})", doc.patch_xml(text)))
-                elif package_part.content_type in _UNRENDERED_PARTS and ("{{" in text or "{%" in text):
-                    raise TemplateError(
-                        f"{self.path}: the {_UNRENDERED_PARTS[package_part.content_type]} hold a {{{{ }}}} or {{% %}} "
-                        "tag, which plangen does not fill in there (it would print as typed in every plan). Move "
-                        "the tag into the body, a header, a footer or a footnote."
-                    )
+            return CompiledTemplate(self.data, self.autocrat, str(self.path), compile=False)
         except TemplateError:
             raise
         except Exception as exc:  # python-docx raises many types for a broken package
-            raise TemplateError(
-                f"{self.path}: the Word document cannot be opened ({exc}). "
-                "Open it in Word, repair it if asked, and save it again."
-            ) from exc
+            raise self._cannot_open(exc) from exc
+
+    def _compile(self) -> None:
+        try:
+            self.compiled.compile()
+        except (TemplateError, JinjaTemplateError):
+            raise
+        except Exception as exc:  # saving the package once, as every plan will be saved
+            raise self._cannot_open(exc) from exc
+
+    def _cannot_open(self, exc: Exception) -> TemplateError:
+        return TemplateError(
+            f"{self.path}: the Word document cannot be opened ({describe_error(exc)}). "
+            "Open it in Word, repair it if asked, and save it again as Word Document (.docx)."
+        )
+
+    def _load_parts(self) -> list[TemplatePart]:
+        parts = [TemplatePart(source.where, source.xml) for source in self.compiled.sources]
+        for package_part in self.compiled.tpl.docx.part.package.iter_parts():
+            if package_part.content_type not in _UNRENDERED_PARTS:
+                continue
+            blob = package_part.blob
+            text = blob.decode("utf-8", "replace") if isinstance(blob, bytes) else str(blob)
+            if "{{" in text or "{%" in text:
+                raise TemplateError(
+                    f"{self.path}: the {_UNRENDERED_PARTS[package_part.content_type]} hold a {{{{ }}}} or {{% %}} "
+                    "tag, which plangen does not fill in there (it would print as typed in every plan). Move "
+                    "the tag into the body, a header, a footer or a footnote."
+                )
         return parts
 
     def _parse(self, part: TemplatePart) -> nodes.Template:
@@ -157,7 +175,7 @@ class PlanTemplate:
             if (exc.message or "").startswith("Unexpected end of template"):
                 lineno = _unclosed_block_line(lines) or lineno  # point at the opening tag, not the end
             line = paragraph_text(lines[lineno - 1]) if lineno and lineno <= len(lines) else ""
-            place = locate_paragraph(self.data, line) if part.name == "document body" else None
+            place = locate_paragraph(self.compiled.data, line) if part.name == "document body" else None
             place = place or f"paragraph {max((lineno or 1) - 1, 1)}"
             raise TemplateError(
                 f"{self.path}: {part.name}, {place} "
@@ -169,18 +187,16 @@ class PlanTemplate:
             lineno, problem = problems[0]
             lines = source.splitlines()
             line = paragraph_text(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
-            place = locate_paragraph(self.data, line) if part.name == "document body" else None
+            place = locate_paragraph(self.compiled.data, line) if part.name == "document body" else None
             place = place or f"paragraph {max(lineno - 1, 1)}"
             raise TemplateError(f'{self.path}: {part.name}, {place} ("{line[:120]}"): {problem}.')
         return ast
 
     def _parse_properties(self) -> list:
         """docxtpl renders the document properties (File > Properties) too; a stray tag there fails every plan."""
-        properties = DocxTemplate(io.BytesIO(self.data)).get_docx().core_properties
         env = make_environment(autoescape=True)
         asts = []
-        for name in CORE_PROPERTIES:
-            text = getattr(properties, name) or ""
+        for name, text in self.compiled.core.items():
             try:
                 ast = env.parse(text)
                 env.compile(text)
@@ -201,10 +217,6 @@ class PlanTemplate:
         for ast in self._asts:
             names |= meta.find_undeclared_variables(ast)
         return names
-
-    @functools.cached_property
-    def compiled(self) -> CompiledTemplate:
-        return CompiledTemplate(self.data, self.autocrat)
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The student's plan as .docx bytes; identical context gives identical bytes."""

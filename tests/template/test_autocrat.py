@@ -109,6 +109,21 @@ def test_the_compiled_renderer_matches_docxtpl_for_an_autocrat_template() -> Non
     assert document.tables[0].rows[0].cells[0].text == "Zoë <O'Brien>"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&lt;&lt;‹x›&gt;&gt;",
+        "&lt;&lt;«First Name»&gt;&gt;",
+        "a &lt;&lt;&gt;&gt; b",
+        "&lt;&lt; -- &gt;&gt;",
+        "&lt;&lt;{{ x }}&gt;&gt;",
+    ],
+)
+def test_angle_bracket_text_that_names_no_column_is_left_as_typed(text: str) -> None:
+    xml = body(f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    assert TAGS.translate(xml, "t.docx") == xml
+
+
 def test_without_a_mapping_no_autocrat_tags_are_translated() -> None:
     data = docs_like_docx([["<<First Name>>"]])
     assert type(CompiledTemplate(data).tpl) is PlanDocxTemplate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from docx import Document
 from docx.opc.coreprops import CoreProperties
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from generator.jinja import make_environment
 from generator.pipeline import RunOptions, prepare
 from generator.template.compiled import CORE_PROPERTIES, CompiledTemplate
-from tests.helpers import MAPPINGS, TODAY, make_template
+from tests.helpers import MAPPINGS, TODAY, docx_bytes, edit_parts, make_template, zip_parts
 
 CORE = "docProps/core.xml"
 
@@ -160,3 +162,41 @@ def test_column_loops_still_get_docxtpl_table_fixing(tmp_path: Path):
     assert compiled.tables_need_fixing
     for cols in (["x", "y", "z", "w"], []):
         assert_same_as_docxtpl(compiled_parts(compiled, {"cols": cols}), docxtpl_parts(data, {"cols": cols}))
+
+
+def test_a_comments_property_over_255_characters_is_kept_as_word_wrote_it():
+    long_comment = "Reviewed with the team. " * 20
+    data = edit_parts(
+        docx_bytes(["Hello {{ name }}"]),
+        docProps__core_xml=lambda xml: re.sub(
+            r"<dc:description/>|<dc:description>.*?</dc:description>",
+            f"<dc:description>{long_comment}</dc:description>",
+            xml,
+        ),
+    )
+    plan = CompiledTemplate(data).render({"name": "Ann", "today": TODAY})
+    assert Document(io.BytesIO(plan)).core_properties.comments == long_comment
+
+
+def test_a_template_without_document_properties_gets_none_invented():
+    parts = zip_parts(docx_bytes(["Hello {{ name }}"]))
+    del parts["docProps/core.xml"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in parts.items():
+            if name == "_rels/.rels":
+                blob = re.sub(rb'<Relationship [^>]*core-properties"[^>]*/>', b"", blob)
+            archive.writestr(name, blob)
+    plan = zip_parts(CompiledTemplate(buffer.getvalue()).render({"name": "Ann", "today": TODAY}))
+    assert "docProps/core.xml" not in plan and b"core-properties" not in plan["_rels/.rels"]
+    assert set(plan) == set(parts)
+
+
+def test_a_template_without_tags_comes_out_with_the_same_parts_and_the_same_body():
+    rows = [["a", "b"], ["c", "d"]]
+    data = docx_bytes(["Plain text", "more text"], rows)
+    template = zip_parts(data)
+    plan = zip_parts(CompiledTemplate(data).render({"today": TODAY}))
+    assert list(plan) == list(template)
+    canonical = [etree.tostring(etree.fromstring(p["word/document.xml"]), method="c14n") for p in (template, plan)]
+    assert canonical[0] == canonical[1]

@@ -9,7 +9,7 @@ from docx import Document
 
 from generator.errors import RenderError, TemplateError
 from generator.template.loader import PlanTemplate
-from tests.helpers import TEMPLATES, document_xml, make_template
+from tests.helpers import TEMPLATES, document_xml, docx_bytes, edit_parts, make_template
 
 
 def render_to(tmp_path: Path, template: PlanTemplate, context: dict) -> Path:
@@ -176,3 +176,27 @@ def test_syntax_error_in_a_table_cell_names_table_row_and_column(tmp_path: Path)
         f'{path}: document body, table 1, row 2, column 2 ("{{{{ goal.text }}"): '
         "template syntax error: unexpected '}'."
     )
+
+
+def _long_template(path: Path, paragraphs: int) -> Path:
+    """A template of many paragraphs, written as XML (python-docx takes seconds to add 30,000)."""
+    body = "".join(
+        f"<w:p><w:r><w:t>Paragraph {i}{' for {{ name }}' if i % 1000 == 0 else ''}.</w:t></w:r></w:p>"
+        for i in range(paragraphs)
+    )
+    path.write_bytes(
+        edit_parts(
+            docx_bytes(["start"]), word__document_xml=lambda xml: xml.replace("<w:sectPr", body + "<w:sectPr", 1)
+        )
+    )
+    return path
+
+
+def test_a_30000_paragraph_template_is_compiled_once_on_load_outside_the_students_time_limit(tmp_path, monkeypatch):
+    template = PlanTemplate(_long_template(tmp_path / "long.docx", 30_000))
+    monkeypatch.setenv(
+        "PLANGEN_RENDER_SECONDS", "5"
+    )  # the compile took longer than this under load; the render does not
+    plan = Document(io.BytesIO(template.render({"name": "Ann"})))
+    assert len(plan.paragraphs) == 30_001
+    assert plan.paragraphs[1].text == "Paragraph 0 for Ann."
