@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
+from generator.locations import Locations
 from generator.mapping.load import load_mapping
-from generator.pipeline import Locations, Prepared, RunOptions, build, check_template_fields, read_sources
+from generator.pipeline import Prepared, RunOptions, build, check_template_fields, read_sources
 from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
@@ -64,6 +65,8 @@ def check(options: RunOptions) -> CheckResult:
     result = CheckResult()
     locations = Locations(options.google)  # one sign-in, and one export of a Google Doc, for the whole check
     mapping = _load(result, "mapping", load_mapping, options.mapping, options.period)
+    for note in mapping.deprecations if mapping is not None else ():
+        result.add("mapping", WARNING, note)
     template_path = options.template or (mapping.template if mapping else None)
     template = _load(result, "template", locations.open_template, template_path, mapping) if template_path else None
     if mapping is not None and template_path is None:

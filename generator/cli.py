@@ -19,9 +19,11 @@ from generator.check import GROUPS, check
 from generator.errors import PlangenError
 from generator.google.auth.ids import as_location
 from generator.google.auth.options import FULL, SCOPE_CHOICES, GoogleSignIn
+from generator.locations import Locations
 from generator.output import overview
 from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, STALE, Outcome, Report
-from generator.pipeline import Locations, RunOptions, generate
+from generator.output.sink import Destination
+from generator.pipeline import RunOptions, generate
 from generator.template.fields import template_fields
 
 T = TypeVar("T")
@@ -236,7 +238,7 @@ scope_option = click.option(
     default=None,
     metavar="[ROOT]",
     help="Upload each plan as a Google Doc into the student's Drive folder: the link in the "
-    "mapping's drive_folder field, else the folder of the same name in ROOT (a folder link or ID, "
+    "mapping's destination_folder field, else the folder of the same name in ROOT (a folder link or ID, "
     "or 'root' for My Drive).",
 )
 @click.option(
@@ -303,13 +305,8 @@ def generate_command(
 ) -> None:
     """Write one plan per student into OUT/<student folder>/<file>.docx, or into Google Drive."""
     refuse_conflicting_flags(drive_root, create_folders, write_back, period)
-    drive = None
-    if drive_root is not None:
-        from generator.google.drive.sink import DriveOptions
-
-        drive = DriveOptions(root=drive_root.strip() or None, create_folders=create_folders)
     sign_in = sign_in_from(
-        token_file, service_account, impersonate, scope, drive=drive is not None, write_back=write_back
+        token_file, service_account, impersonate, scope, drive=drive_root is not None, write_back=write_back
     )
     options = run_options(
         mapping,
@@ -323,7 +320,7 @@ def generate_command(
         dry_run=dry_run,
         replace_edited=replace_edited,
         jobs=jobs,
-        drive=drive,
+        destination=destination_from(drive_root, create_folders, sign_in),
         skip_invalid=skip_invalid,
         write_back=write_back,
         pdf=pdf,
@@ -334,6 +331,15 @@ def generate_command(
     progress.finish()
     print_report(report, overview_written=period is None)
     sys.exit(report.exit_code)
+
+
+def destination_from(drive_root: str | None, create_folders: bool, sign_in: GoogleSignIn) -> Destination | None:
+    """Where --drive sends the plans; None: the local output folder (the pipeline's default)."""
+    if drive_root is None:
+        return None
+    from generator.google.drive.sink import DriveDestination, DriveOptions  # Google libraries load only for Drive
+
+    return DriveDestination(DriveOptions(root=drive_root.strip() or None, create_folders=create_folders), sign_in)
 
 
 def refuse_conflicting_flags(

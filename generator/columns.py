@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.locations import Locations
 from generator.mapping.layout import Layout
-from generator.pipeline import Locations
 from generator.sources.excel import workbook_sheets
 from generator.sources.profile import describe_table, profile_table
 

@@ -12,9 +12,10 @@ import shlex
 from pathlib import Path
 
 from generator.errors import ConfigError
+from generator.locations import Locations
 from generator.mapping.load import load_mapping
 from generator.output.report import FAILED
-from generator.pipeline import Locations, RunOptions, build, read_sources
+from generator.pipeline import RunOptions, build, read_sources
 
 MANIFEST = "manifest.csv"
 

@@ -5,8 +5,9 @@ template needs but the mapping lacks) is checked before a single file is written
 the inputs, ``build`` turns them into named students. ``generate``, ``check`` and ``open`` compose
 those steps. After that, each student succeeds or fails on their own.
 
-Google is behind one door: a location is a local path unless ``google.ids`` says it names a Google
-file, and only then is ``generator.google.sheets.inputs`` (and Google's libraries) imported.
+The pipeline knows no particular place: inputs are opened through ``Locations`` (local files, or
+Google Docs/Sheets behind it), and plans go to the ``Destination`` the CLI chose (local folders by
+default), whose sink also finishes the run (PDF copies, the caseload overview) where it keeps them.
 """
 
 from __future__ import annotations
@@ -17,33 +18,25 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.errors import ConfigError, DataError, PlangenError, StudentError, TemplateError
-from generator.google.auth.ids import google_ref
-from generator.google.auth.options import GoogleSignIn
 from generator.jinja import make_environment
-from generator.mapping.layout import Layout
+from generator.locations import GoogleSignIn, Locations
 from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
-from generator.output.local import STATE_DIR, LocalSink, ensure_out_dir
+from generator.output.local import STATE_DIR, LocalFolders, ensure_out_dir
 from generator.output.lock import OutDirLock
-from generator.output.overview import write_overview
-from generator.output.pdf import add_pdfs, find_soffice
 from generator.output.report import FAILED, Outcome, Report
-from generator.output.sink import Sink
+from generator.output.sink import Delivery, Destination, RunEnd, Sink, SinkRequest
 from generator.roster.naming import PlanName, plan_names
 from generator.roster.select import select
-from generator.roster.students import Roster, Student, build_roster
+from generator.roster.students import Roster, Student, StudentFailure, build_roster
 from generator.source_choice import choose_sources
-from generator.sources.tables import Table, read_table
-from generator.template.autocrat import AutocratTags
+from generator.sources.tables import Table
+from generator.template.job import PlanJob
 from generator.template.loader import PlanTemplate
 from generator.template.parallel import RenderWorkers, choose_jobs, render_jobs
-
-if TYPE_CHECKING:
-    from generator.google.drive.sink import DriveOptions
-    from generator.google.sheets.inputs import GoogleInputs
 
 
 @dataclass
@@ -61,44 +54,11 @@ class RunOptions:
     replace_edited: bool = False
     jobs: int | None = None  # worker processes; None: the machine's cores for large runs, else 1
     skip_invalid: bool = False  # write the valid students' plans even when others have data errors
-    drive: DriveOptions | None = None  # deliver to students' Google Drive folders instead of out_dir
-    google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, Drive, write-back); None: default
+    destination: Destination | None = None  # where the plans go, as the CLI chose it; None: folders in out_dir
+    google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, write-back); None: the saved one
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
     period: int | None = None  # a progress-report run: the grading period (1, 2, 3...)
-    pdf: bool = False  # a PDF copy beside each plan (LibreOffice locally, Drive's export on Drive)
-
-
-class Locations:
-    """Opens the run's inputs: local files directly, Google Docs/Sheets through one lazy sign-in."""
-
-    def __init__(self, sign_in: GoogleSignIn | None = None):
-        self.sign_in = sign_in or GoogleSignIn()  # the run's one sign-in: inputs, Drive and write-back share it
-        self._google: GoogleInputs | None = None
-
-    def google(self) -> GoogleInputs:
-        """The run's one Google reader (and write-back sign-in), made on first use."""
-        if self._google is None:
-            from generator.google.sheets.inputs import GoogleInputs
-
-            self._google = GoogleInputs(self.sign_in)
-        return self._google
-
-    def read_source(self, location: str | Path, sheet: str | None, layout: Layout | None = None) -> Table:
-        """A caseload or report: a local file, or a Google Sheet's tab."""
-        layout = layout or Layout()
-        ref = google_ref(location, "Google Sheets")
-        if ref is None:
-            return read_table(Path(location), sheet, header_row=layout.header_row, decimal=layout.decimal)
-        return self.google().read_sheet(ref, sheet, header_row=layout.header_row)
-
-    def open_template(self, location: str | Path, mapping: Mapping | None) -> PlanTemplate:
-        """A .docx file or a Google Doc; with a mapping, Autocrat tags are understood too."""
-        tags = AutocratTags.from_mapping(mapping) if mapping is not None else None
-        ref = google_ref(location, "Google Docs")
-        if ref is None:
-            return PlanTemplate(Path(location), autocrat=tags)
-        label, data = self.google().template_docx(ref)
-        return PlanTemplate(Path(label), data=data, autocrat=tags)
+    pdf: bool = False  # a PDF copy beside each plan, made by the destination (LibreOffice locally, Drive's export)
 
 
 @dataclass
@@ -260,104 +220,138 @@ def generate(
 
         prepared = prepare(options, on_loaded=start_workers)
         refuse_invalid_data(prepared, options)
-        soffice = find_soffice() if options.pdf and options.drive is None else None
+        destination = options.destination or LocalFolders()
+        destination.check(options.pdf)
         out_dir = output_folder(options, prepared.mapping)
-        targets = write_back_targets(prepared, out_dir) if options.write_back else []
+        targets = (
+            prepared.locations.write_back_targets(prepared.mapping, prepared.tables, out_dir)
+            if options.write_back
+            else []
+        )
         prepared.tables.clear()  # students are built: the caseload's cells (~50 MB at 10,000 students) can go
         if not options.dry_run:
             ensure_out_dir(out_dir)
             held.enter_context(OutDirLock(out_dir / STATE_DIR, out_dir))
-        return _generate(
-            options, prepared, out_dir, soffice, targets, on_outcome, on_start, workers[0] if workers else None
+        run = Run(options, prepared, out_dir, Recorder(options, prepared, on_outcome))
+        return run.write(destination, targets, on_start, workers[0] if workers else None)
+
+
+class Recorder:
+    """Each student's outcome into the report as it happens, and to the caller (the CLI's progress)."""
+
+    def __init__(self, options: RunOptions, prepared: Prepared, on_outcome: Callable[[Outcome], None] | None):
+        self.report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings), notes=list(prepared.notes))
+        self.template_name = prepared.template.name
+        self.names = prepared.names
+        self.on_outcome = on_outcome
+
+    def add(self, outcome: Outcome) -> None:
+        self.report.add(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+    def unusable(self, failure: StudentFailure) -> None:
+        """A student whose data could not be read (--skip-invalid): failed, with no plan."""
+        self.add(
+            Outcome(
+                failure.key,
+                failure.display_name,
+                FAILED,
+                template=self.template_name,
+                time=_now(),
+                message=failure.message,
+            )
         )
 
+    def failed(self, student: Student, error: StudentError) -> None:
+        """A plan that could not be rendered or delivered; the other students go on."""
+        relpath = str(self.names[student.key].relpath)
+        self.add(Outcome(student.key, student.display_name, FAILED, relpath, self.template_name, _now(), str(error)))
 
-def _generate(
-    options: RunOptions,
-    prepared: Prepared,
-    out_dir: Path,
-    soffice: str | None,
-    targets: list[Any],
-    on_outcome: Callable[[Outcome], None] | None,
-    on_start: Callable[[int], None] | None,
-    workers: RenderWorkers | None = None,
-) -> Report:
-    """The writing half of ``generate``, run while this process holds the output folder's lock."""
-    if on_start is not None:
-        on_start(len(prepared.roster.students) + len(prepared.roster.failures))
-    report = Report(dry_run=options.dry_run, warnings=list(prepared.warnings), notes=list(prepared.notes))
-    report.manifest = out_dir / "manifest.csv"
-    sink = open_sink(options, prepared, out_dir)
-    template_name = prepared.template.name
-
-    def record(outcome: Outcome) -> None:
-        report.add(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-
-    def render_failed(student: Student, error: StudentError) -> None:
-        record(
+    def delivered(self, job: PlanJob, delivery: Delivery) -> None:
+        student = job.student
+        self.add(
             Outcome(
                 student.key,
                 student.display_name,
-                FAILED,
-                str(prepared.names[student.key].relpath),
-                template_name,
+                delivery.status,
+                delivery.output,
+                self.template_name,
                 _now(),
-                str(error),
+                delivery.message,
             )
         )
 
-    students = prepared.roster.students
-    jobs = choose_jobs(options.jobs, len(students))
-    try:
+
+@dataclass
+class Run:
+    """The writing half of ``generate``, run while this process holds the output folder's lock."""
+
+    options: RunOptions
+    prepared: Prepared
+    out_dir: Path
+    recorder: Recorder
+
+    def write(
+        self,
+        destination: Destination,
+        targets: list[Any],
+        on_start: Callable[[int], None] | None,
+        workers: RenderWorkers | None,
+    ) -> Report:
+        """Deliver every plan, record it (manifest), let the sink finish the run, then fill in the Sheet."""
+        roster, report = self.prepared.roster, self.recorder.report
+        if on_start is not None:
+            on_start(len(roster.students) + len(roster.failures))
+        report.manifest = self.out_dir / "manifest.csv"
+        sink = destination.open(self.sink_request())
+        try:
+            self.deliver(sink, workers)
+        finally:
+            close_and_record(sink, report, self.out_dir, self.options.dry_run)
+        if not self.options.dry_run:
+            sink.finish(self.run_end())
+        if targets:
+            self.prepared.locations.write_back(targets, report)
+        return report
+
+    def sink_request(self) -> SinkRequest:
+        return SinkRequest(
+            out_dir=self.out_dir,
+            mapping=self.prepared.mapping,
+            template_sha256=self.prepared.template.sha256,
+            names=[self.prepared.names[student.key] for student in self.prepared.roster.students],
+            replace_edited=self.options.replace_edited,
+            dry_run=self.options.dry_run,
+        )
+
+    def run_end(self) -> RunEnd:
+        built = self.prepared.built
+        return RunEnd(
+            self.recorder.report,
+            self.out_dir,
+            self.prepared.mapping,
+            built.everyone,
+            built.today,
+            pdf=self.options.pdf,
+            overview=self.options.period is None,  # the overview lists plans, not progress reports
+        )
+
+    def deliver(self, sink: Sink, workers: RenderWorkers | None) -> None:
+        """Students with unusable data first, then each plan as it is rendered (here or in the workers)."""
+        recorder, prepared = self.recorder, self.prepared
         for failure in prepared.roster.failures:
-            record(
-                Outcome(
-                    failure.key,
-                    failure.display_name,
-                    FAILED,
-                    template=template_name,
-                    time=_now(),
-                    message=failure.message,
-                )
-            )
-        rendered = render_jobs(prepared.template, students, prepared.names, jobs, render_failed, sink.writer(), workers)
+            recorder.unusable(failure)
+        students = prepared.roster.students
+        jobs = choose_jobs(self.options.jobs, len(students))
+        rendered = render_jobs(
+            prepared.template, students, prepared.names, jobs, recorder.failed, sink.writer(), workers
+        )
         for job, delivery in sink.deliver_all(rendered):
             if isinstance(delivery, StudentError):
-                render_failed(job.student, delivery)
-                continue
-            record(
-                Outcome(
-                    job.student.key,
-                    job.student.display_name,
-                    delivery.status,
-                    delivery.output,
-                    template_name,
-                    _now(),
-                    delivery.message,
-                )
-            )
-    finally:
-        close_and_record(sink, report, out_dir, options.dry_run)
-    if not options.dry_run:
-        if soffice is not None:
-            add_pdfs(soffice, out_dir, report)
-        elif options.pdf:  # on Drive: each Doc exported as PDF beside it
-            from generator.google.drive.pdf import publish_pdfs
-
-            publish_pdfs(sink, report)
-    if not options.dry_run and options.period is None:  # the overview lists plans, not progress reports
-        overview = write_overview(out_dir, prepared.mapping, prepared.built.everyone, report, prepared.built.today)
-        if options.drive is not None:
-            from generator.google.drive.overview import publish_overview
-
-            publish_overview(sink, overview, report)
-    if targets:
-        from generator.google.sheets.writeback import write_back
-
-        write_back(targets, report, prepared.locations.google())
-    return report
+                recorder.failed(job.student, delivery)
+            else:
+                recorder.delivered(job, delivery)
 
 
 def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -> None:
@@ -388,13 +382,6 @@ def output_folder(options: RunOptions, mapping: Mapping) -> Path:
     return Path(options.out_dir) if options.out_dir is not None else mapping.default_out_dir
 
 
-def write_back_targets(prepared: Prepared, out_dir: Path) -> list[Any]:
-    """The Google Sheets --write-back fills in, checked before anything is written."""
-    from generator.google.sheets.writeback import write_back_targets as targets_in
-
-    return targets_in(prepared.mapping, prepared.tables, out_dir)
-
-
 def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
     """Data errors stop the whole run before anything is written, unless the therapist says otherwise."""
     failures = prepared.roster.failures
@@ -406,29 +393,6 @@ def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
         + "\n".join(lines)
         + "\nFix them in the sheet ('plangen check' lists every problem), or add --skip-invalid to write the "
         "other students' plans now."
-    )
-
-
-def open_sink(options: RunOptions, prepared: Prepared, out_dir: Path) -> Sink:
-    """Local folders by default; Drive (signed in, ROOT checked) before anything is rendered."""
-    data_fields = prepared.mapping.data_fields()
-    if options.drive is None:
-        return LocalSink(
-            out_dir, replace_edited=options.replace_edited, dry_run=options.dry_run, data_fields=data_fields
-        )
-    from generator.google.drive.sink import open_drive_sink  # Google libraries load only when needed
-
-    return open_drive_sink(
-        options.drive,
-        prepared.locations.sign_in,
-        prepared.mapping,
-        template_sha256=prepared.template.sha256,
-        replace_edited=options.replace_edited,
-        dry_run=options.dry_run,
-        expected=len(prepared.roster.students),
-        names=[name.filename for name in prepared.names.values()],
-        journal=out_dir / ".plangen" / "drive-times.jsonl",
-        data_fields=data_fields,
     )
 
 

@@ -20,6 +20,7 @@ LAYERS = [
     "template",
     "output",
     "google",
+    "locations",
     "source_choice",
     "pipeline",
     "check",

@@ -184,3 +184,15 @@ def test_problems_are_plain_records_in_the_known_groups() -> None:
     result.add("data", ERROR, "e")
     assert result.problems == [Problem("template", WARNING, "w"), Problem("data", ERROR, "e")]
     assert {p.group for p in result.problems} <= set(GROUPS) and GROUPS == ("template", "mapping", "data", "output")
+
+
+def test_an_old_setting_name_still_works_and_check_says_to_rename_it(project: Path) -> None:
+    mapping = project / "m.yaml"
+    mapping.write_text(MAPPING.replace("fields:\n", "drive_folder: link\nfields:\n") + "  link: Folder\n")
+    result = check(RunOptions(mapping=mapping))
+    assert (
+        "mapping",
+        WARNING,
+        f"{mapping}, line 7: 'drive_folder:' is the old name of 'destination_folder:'; it still works, but rename it.",
+    ) in problems(result)
+    assert result.in_group("template") == [] and "error" not in {p.level for p in result.in_group("mapping")}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ConfigError, MappingError, SourceError
+from generator.locations import Locations
 from generator.mapping.load import load_mapping
-from generator.pipeline import Locations
 from generator.roster.students import build_roster
 from generator.source_choice import choose_sources as choose_with
 from generator.sources.assign import assign_tables

@@ -21,8 +21,8 @@ from generator.draft.plan import Draft, plan_draft
 from generator.draft.write import draft_text
 from generator.errors import ConfigError, PlangenError
 from generator.google.auth.ids import google_ref
+from generator.locations import Locations
 from generator.mapping.load import BUILTIN_NAMES, load_mapping
-from generator.pipeline import Locations
 from generator.roster.school_year import school_year
 from generator.template.fields import ITEM, looped_fields, template_fields
 from generator.template.loader import PlanTemplate

@@ -234,14 +234,7 @@ def _compile(reader: YamlReader, line: int, pattern: str, what: str) -> BoundedP
 
 def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: bool = False) -> FieldSpec:
     what = f"field {name!r}"
-    if not name.isidentifier():
-        raise reader.fail(
-            line,
-            f"field name {name!r} must be a single word of letters, digits and "
-            "underscores (it is typed in the template as {{ " + name + " }}).",
-        )
-    if name in BUILTIN_NAMES and not in_item:
-        raise reader.fail(line, f"field name {name!r} is built in; choose another name.")
+    _check_field_name(reader, name, line, in_item)
     if isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
         return FieldSpec(name=name, line=line, column=str(spec))
     if not isinstance(spec, LineDict):
@@ -273,6 +266,35 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
         raise reader.fail(spec.line_of("separator"), f"{what}: 'separator' must be text such as ';' or '\\n'.")
     result.default = spec.get("default")
     result.required = reader.boolean(spec, "required", f"{what}:")
+    _read_cell_cleanup(reader, result, spec, what)
+    value_map = spec.get("map", {})
+    if not isinstance(value_map, dict):
+        raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
+    result.value_map = {normalize_value(k): v for k, v in value_map.items()}
+    result.where = read_conditions(reader, spec, what)
+    result.conflicts = reader.string(spec, "conflicts", f"{what}:")
+    if result.conflicts not in (None, "first", "last", "error"):
+        raise reader.fail(
+            spec.line_of("conflicts"), f"{what}: conflicts must be first, last or error, not {result.conflicts!r}."
+        )
+    return result
+
+
+def _check_field_name(reader: YamlReader, name: str, line: int, in_item: bool) -> None:
+    """A field name is typed in Word as {{ name }}: one word, and not one of the built-in names."""
+    if not name.isidentifier():
+        raise reader.fail(
+            line,
+            f"field name {name!r} must be a single word of letters, digits and "
+            "underscores (it is typed in the template as {{ " + name + " }}).",
+        )
+    if name in BUILTIN_NAMES and not in_item:
+        raise reader.fail(line, f"field name {name!r} is built in; choose another name.")
+
+
+def _read_cell_cleanup(reader: YamlReader, result: FieldSpec, spec: LineDict, what: str) -> None:
+    """``part`` (the code or the label of '450 - Occupational therapy') and ``pattern`` (the part of a cell
+    a regular expression finds; named groups make a small record)."""
     result.part = reader.string(spec, "part", f"{what}:")
     if result.part is not None and result.part not in PARTS:
         raise reader.fail(
@@ -290,17 +312,6 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
                 "(e.g. {{ sessions.minutes }}); leave out 'type' and 'map' here and type each part "
                 'in a computed field, e.g. minutes: {value: "{{ sessions.minutes }}", type: integer}.',
             )
-    value_map = spec.get("map", {})
-    if not isinstance(value_map, dict):
-        raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
-    result.value_map = {normalize_value(k): v for k, v in value_map.items()}
-    result.where = read_conditions(reader, spec, what)
-    result.conflicts = reader.string(spec, "conflicts", f"{what}:")
-    if result.conflicts not in (None, "first", "last", "error"):
-        raise reader.fail(
-            spec.line_of("conflicts"), f"{what}: conflicts must be first, last or error, not {result.conflicts!r}."
-        )
-    return result
 
 
 def _read_value_source(reader: YamlReader, result: FieldSpec, spec: LineDict, what: str, line: int) -> None:

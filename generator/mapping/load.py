@@ -33,7 +33,7 @@ TOP_LEVEL_KEYS = (
     "key",
     "display_name",
     "review_date",
-    "drive_folder",
+    "destination_folder",
     "date_format",
     "conflicts",
     "output",
@@ -61,6 +61,9 @@ OVERVIEW_DEFAULTS = {
     "provider": ("provider", "therapist"),
 }
 MAIN_SOURCE = "main"
+# Settings renamed when their meaning outgrew one destination (old -> new): the old name still works,
+# and ``plangen check`` says to rename it.
+RENAMED_KEYS = {"drive_folder": "destination_folder"}
 
 DEFAULT_DATE_FORMAT = "%m/%d/%Y"
 DEFAULT_FOLDER = "{{ student_key }}"
@@ -104,7 +107,7 @@ class Mapping:
     template: Path | str | None = None
     display_name: str = "{{ student_key }}"
     review_date: str | None = None
-    drive_folder: str | None = None
+    destination_folder: str | None = None  # the field holding each student's folder at the destination (a link)
     date_format: str = DEFAULT_DATE_FORMAT
     conflicts: str = "first"
     folder_pattern: str = DEFAULT_FOLDER
@@ -114,6 +117,7 @@ class Mapping:
     out_dir: Path | None = None  # where local plans go; None: plans/ next to the mapping file
     hints: bool = True  # the {{ hints }} builtin: templates show their guidance text only when true
     service_period: list[str] = field(default_factory=list)  # date fields {{ school_year }} is taken from
+    deprecations: list[str] = field(default_factory=list)  # old setting names used, each with its line and new name
 
     @property
     def default_out_dir(self) -> Path:
@@ -146,22 +150,13 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     path = Path(path)
     data = load_yaml_mapping(path)
     reader = YamlReader(path)
+    spelled = _rename_old_keys(reader, data)
     reader.check_keys(data, TOP_LEVEL_KEYS, "the mapping")
-
-    raw_fields = data.get("fields")
-    if not isinstance(raw_fields, LineDict) or not raw_fields:
-        raise reader.fail(
-            data.line_of("fields"),
-            "'fields' must be a mapping of template field names to columns, e.g.\n"
-            "  fields:\n    first_name: First Name",
-        )
-    fields = {
-        str(name): read_field(reader, str(name), spec, raw_fields.line_of(name)) for name, spec in raw_fields.items()
-    }
-
+    fields = _read_fields(reader, data)
     _fill_period(reader, fields, period)
     key_fields = _read_key_fields(reader, data, fields)
     mapping = Mapping(path=path, key=key_fields[0], fields=fields, key_fields=key_fields, period=period)
+    mapping.deprecations = [_renamed_message(reader, data, old, new) for new, old in spelled.items()]
     mapping.key_ignore_case = reader.string(data, "key_case", "setting", "ignore") == "ignore"
     if "key_case" in data and data["key_case"] not in KEY_CASES:
         raise reader.fail(
@@ -174,17 +169,7 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.template = reader.location(data, "template")
     mapping.display_name = reader.string(data, "display_name", "setting", mapping.display_name)
     mapping.date_format = reader.string(data, "date_format", "setting", DEFAULT_DATE_FORMAT)
-    for setting in ("review_date", "drive_folder"):
-        name = reader.string(data, setting, "setting")
-        if name is not None and name not in fields:
-            raise reader.fail(
-                data.line_of(setting), f"{setting} {name!r} is not one of the fields.{suggest(name, fields)}"
-            )
-        setattr(mapping, setting, name)
-    if mapping.review_date and fields[mapping.review_date].kind is not DATE:
-        raise reader.fail(
-            data.line_of("review_date"), f"review_date {mapping.review_date!r} must be a field of type date."
-        )
+    _read_field_settings(reader, data, mapping, spelled)
     conflicts = reader.string(data, "conflicts", "setting", "first")
     if conflicts not in CONFLICT_RULES:
         raise reader.fail(
@@ -204,6 +189,61 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.out_dir = out
     _check_expressions(reader, data, mapping)
     return mapping
+
+
+def _read_fields(reader: YamlReader, data: LineDict) -> dict[str, FieldSpec]:
+    """Every template field and where it comes from (``fields:``), each checked on its own line."""
+    raw_fields = data.get("fields")
+    if not isinstance(raw_fields, LineDict) or not raw_fields:
+        raise reader.fail(
+            data.line_of("fields"),
+            "'fields' must be a mapping of template field names to columns, e.g.\n"
+            "  fields:\n    first_name: First Name",
+        )
+    return {
+        str(name): read_field(reader, str(name), spec, raw_fields.line_of(name)) for name, spec in raw_fields.items()
+    }
+
+
+def _read_field_settings(reader: YamlReader, data: LineDict, mapping: Mapping, spelled: dict[str, str]) -> None:
+    """The settings that name a field: ``review_date`` (a date field) and ``destination_folder``; a message
+    uses the name the file used (``drive_folder`` before its rename)."""
+    fields = mapping.fields
+    for setting in ("review_date", "destination_folder"):
+        name = reader.string(data, setting, "setting")
+        if name is not None and name not in fields:
+            raise reader.fail(
+                data.line_of(setting),
+                f"{spelled.get(setting, setting)} {name!r} is not one of the fields.{suggest(name, fields)}",
+            )
+        setattr(mapping, setting, name)
+    if mapping.review_date and fields[mapping.review_date].kind is not DATE:
+        raise reader.fail(
+            data.line_of("review_date"), f"review_date {mapping.review_date!r} must be a field of type date."
+        )
+
+
+def _rename_old_keys(reader: YamlReader, data: LineDict) -> dict[str, str]:
+    """Settings written under their old name are read under the new one (new -> old, for messages)."""
+    spelled = {}
+    for old, new in RENAMED_KEYS.items():
+        if old not in data:
+            continue
+        if new in data:
+            raise reader.fail(
+                data.line_of(old),
+                f"'{old}' and '{new}' are one setting ('{old}' is its old name): keep only '{new}'.",
+            )
+        data[new] = data.pop(old)
+        data.key_lines[new] = data.line_of(old)
+        spelled[new] = old
+    return spelled
+
+
+def _renamed_message(reader: YamlReader, data: LineDict, old: str, new: str) -> str:
+    return (
+        f"{reader.path}, line {data.line_of(new)}: '{old}:' is the old name of '{new}:'; it still works, but rename it."
+    )
 
 
 def _fill_period(reader: YamlReader, fields: dict[str, FieldSpec], period: int | None) -> None:

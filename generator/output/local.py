@@ -28,8 +28,9 @@ from typing import Any, TextIO, cast
 from generator.errors import ConfigError, OutputError, StudentError
 from generator.output.fileio import atomic_write
 from generator.output.fingerprint import changed_fields, fingerprint, stale_message
+from generator.output.pdf import add_pdfs, find_soffice
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
-from generator.output.sink import Delivery
+from generator.output.sink import Delivery, RunEnd, SinkRequest
 from generator.roster.naming import PlanName
 from generator.template.job import PlanJob
 
@@ -122,13 +123,40 @@ class Journal:
         atomic_write(self.path, ("\n".join(kept) + "\n").encode("utf-8"))
 
 
+class LocalFolders:
+    """The default destination: one sub-folder per student in the run's output folder."""
+
+    def __init__(self) -> None:
+        self.soffice: str | None = None  # LibreOffice, found by ``check`` when --pdf asks for copies
+
+    def check(self, pdf: bool) -> None:
+        """--pdf needs LibreOffice: a missing one stops the run before anything is written."""
+        self.soffice = find_soffice() if pdf else None
+
+    def open(self, request: SinkRequest) -> LocalSink:
+        return LocalSink(
+            request.out_dir,
+            replace_edited=request.replace_edited,
+            dry_run=request.dry_run,
+            data_fields=request.mapping.data_fields(),
+            soffice=self.soffice,
+        )
+
+
 class LocalSink:
     """Delivers rendered plans into a folder tree; writes nothing at all in a dry run."""
 
     def __init__(
-        self, out_dir: Path, *, replace_edited: bool = False, dry_run: bool = False, data_fields: tuple[str, ...] = ()
+        self,
+        out_dir: Path,
+        *,
+        replace_edited: bool = False,
+        dry_run: bool = False,
+        data_fields: tuple[str, ...] = (),
+        soffice: str | None = None,
     ):
         self.out_dir = Path(out_dir).resolve()
+        self.soffice = soffice  # the LibreOffice that makes --pdf copies at the end of the run
         self.data_fields = data_fields  # the fields read from the sheet, fingerprinted with each plan
         self.replace_edited = replace_edited
         self.dry_run = dry_run
@@ -219,6 +247,12 @@ class LocalSink:
     def close(self) -> None:
         if not self.dry_run:
             self.journal.close()
+
+    def finish(self, end: RunEnd) -> None:
+        """PDF copies beside the plans (one LibreOffice call), then the caseload overview in the same folder."""
+        if end.pdf:
+            add_pdfs(self.soffice or find_soffice(), end.out_dir, end.report)
+        end.write_overview()
 
 
 @dataclass

@@ -187,13 +187,7 @@ def _format_number(value: float, fmt: str) -> str | None:
     section, signed = _pick_section(fmt, value)
     general = re.search(r"general", section, re.IGNORECASE)
     if general:  # '"ID "General', '[Blue]General': literals around the plain number
-        number = general_number(abs(value))
-        return (
-            ("-" if signed else "")
-            + _literals(section[: general.start()])
-            + number
-            + _literals(section[general.end() :])
-        )
+        return _format_general(value, section, signed, general)
     compiled = _compile(section)
     if compiled is None:
         return None
@@ -207,17 +201,8 @@ def _format_number(value: float, fmt: str) -> str | None:
     number = abs(value) * 100 ** kinds.count("pct")
     last_digit = max(i for i, kind in enumerate(kinds) if kind in ("int", "dec"))
     first_digit = min(i for i, kind in enumerate(kinds) if kind in ("int", "dec"))
-    scaling = [
-        i
-        for i, kind in enumerate(kinds)
-        if kind == "comma" and i > last_digit and all(k in ("comma", "lit", "pct") for k in kinds[last_digit + 1 : i])
-    ]
+    scaling, grouped = _comma_roles(kinds, first_digit, last_digit)
     number /= 1000 ** len(scaling)
-    grouped = any(
-        kind == "comma" and first_digit < i < last_digit and i not in scaling
-        for i, kind in enumerate(kinds)
-        if "dot" not in kinds[:i]
-    )
     decimals = [text for kind, text in tokens if kind == "dec"]
     rounded = Decimal(f"{number:.15g}").quantize(Decimal(1).scaleb(-len(decimals)), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{rounded:f}".partition(".")
@@ -242,6 +227,32 @@ def _format_number(value: float, fmt: str) -> str | None:
             out.append(fraction_out[dec_index])
             dec_index += 1
     return "".join(out)
+
+
+def _format_general(value: float, section: str, signed: bool, general: re.Match[str]) -> str:
+    """'General' with literals around it: the plain number as Excel shows it, the literals kept."""
+    return (
+        ("-" if signed else "")
+        + _literals(section[: general.start()])
+        + general_number(abs(value))
+        + _literals(section[general.end() :])
+    )
+
+
+def _comma_roles(kinds: list[str], first_digit: int, last_digit: int) -> tuple[list[int], bool]:
+    """What each comma of a format does: after the last digit placeholder it divides by 1,000 ('0.0,,'
+    shows millions: the indexes returned); between digit placeholders it turns on thousands grouping."""
+    scaling = [
+        i
+        for i, kind in enumerate(kinds)
+        if kind == "comma" and i > last_digit and all(k in ("comma", "lit", "pct") for k in kinds[last_digit + 1 : i])
+    ]
+    grouped = any(
+        kind == "comma" and first_digit < i < last_digit and i not in scaling
+        for i, kind in enumerate(kinds)
+        if "dot" not in kinds[:i]
+    )
+    return scaling, grouped
 
 
 def _fraction(digits: str, placeholders: list[str]) -> list[str]:

@@ -144,3 +144,23 @@ def test_empty_file_asks_for_fields_on_line_1(tmp_path: Path):
     with pytest.raises(MappingError) as err:
         load_mapping(path)
     assert str(err.value).startswith(f"{path}, line 1: 'fields' must be a mapping")
+
+
+def test_the_destination_folder_setting_reads_under_its_old_name_too(tmp_path: Path) -> None:
+    base = "key: id\nfields:\n  id: ID\n  link: Folder Link\n"
+    path = tmp_path / "m.yaml"
+    path.write_text(base + "destination_folder: link\n", encoding="utf-8")
+    new = load_mapping(path)
+    assert new.destination_folder == "link" and new.deprecations == []
+    path.write_text(base + "drive_folder: link\n", encoding="utf-8")
+    old = load_mapping(path)
+    assert old.destination_folder == "link"
+    assert old.deprecations == [
+        f"{path}, line 5: 'drive_folder:' is the old name of 'destination_folder:'; it still works, but rename it."
+    ]
+    path.write_text(base + "drive_folder: lnk\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="line 5: drive_folder 'lnk' is not one of the fields. Did you mean 'link'"):
+        load_mapping(path)
+    path.write_text(base + "drive_folder: link\ndestination_folder: link\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="line 5: 'drive_folder' and 'destination_folder' are one setting"):
+        load_mapping(path)

@@ -1,6 +1,6 @@
 """Each student's Drive folder: the link in the caseload, else the folder named like theirs in ROOT.
 
-A caseload column (the mapping's ``drive_folder``) wins because the therapist chose it. Without
+A caseload column (the mapping's ``destination_folder``) wins because the therapist chose it. Without
 one, the folder is the child of ROOT whose name matches the plan's folder name after trimming,
 collapsing spaces and ignoring case -- names typed by people differ in exactly those ways. Two
 such folders make that student fail (plangen cannot pick the right one); a missing one is created

@@ -15,11 +15,11 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from generator.errors import GoogleError
 from generator.google.auth.ids import SHEET_MIME, XLSX_MIME, web_link
+from generator.google.drive.api import DriveApi
+from generator.google.drive.folders import Root
 from generator.google.drive.plans import MARKER, marked, markers
-from generator.google.drive.sink import DriveSink
 from generator.output.overview import OverviewFiles
 from generator.output.report import Report
-from generator.output.sink import Sink
 
 OVERVIEW = "overview"
 FIELDS = "id,name,webViewLink,properties,appProperties"
@@ -31,11 +31,9 @@ def overview_query(root_id: str) -> str:
     return f"'{root_id}' in parents and trashed = false and (properties {has} or appProperties {has})"
 
 
-def publish_overview(sink: Sink, files: OverviewFiles, report: Report) -> None:
-    """Upload the overview; its link becomes a note, a Google failure an error (the plans are written: exit 1)."""
-    if not isinstance(sink, DriveSink):
-        raise TypeError("the caseload overview goes to Drive through the run's Drive sink")
-    root = sink.folders.root
+def publish_overview(api: DriveApi, root: Root | None, files: OverviewFiles, report: Report) -> None:
+    """Upload the overview into ROOT (``DriveSink.finish``); its link becomes a note, a Google failure an error
+    (the plans are written: exit 1)."""
     if root is None:
         report.notes.append(
             "Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it "
@@ -43,34 +41,34 @@ def publish_overview(sink: Sink, files: OverviewFiles, report: Report) -> None:
         )
         return
     try:
-        report.notes.append(_upload(sink, root.id, files))
+        report.notes.append(_upload(api, root.id, files))
     except GoogleError as exc:
         report.errors.append(f"could not upload the caseload overview to {root.link}: {exc}")
 
 
-def _upload(sink: DriveSink, root_id: str, files: OverviewFiles) -> str:
+def _upload(api: DriveApi, root_id: str, files: OverviewFiles) -> str:
     name = f"Caseload overview - {files.title}"
     mapping_name = files.title.encode("utf-8")[:MAX_NAME].decode("utf-8", "ignore")
     content = files.fingerprint[:32]
     found = [
-        f for f in sink.api.list_all(overview_query(root_id), FIELDS).items if markers(f).get("mapping") == mapping_name
+        f for f in api.list_all(overview_query(root_id), FIELDS).items if markers(f).get("mapping") == mapping_name
     ]
     if found and markers(found[0]).get("content") == content:
         return f"Caseload overview (Google Sheet, unchanged): {_link(found[0])}"
     properties = {MARKER: OVERVIEW, "mapping": mapping_name, "content": content}
     media = MediaInMemoryUpload(files.xlsx, mimetype=XLSX_MIME, resumable=False)
     if found:
-        request = sink.api.files().update(
+        request = api.files().update(
             fileId=found[0]["id"],
             body={"name": name, **marked(properties)},
             media_body=media,
             fields=FIELDS,
             supportsAllDrives=True,
         )
-        return f"Caseload overview (Google Sheet, updated): {_link(sink.api.run(request))}"
+        return f"Caseload overview (Google Sheet, updated): {_link(api.run(request))}"
     body = {"name": name, "mimeType": SHEET_MIME, "parents": [root_id], **marked(properties)}
-    request = sink.api.files().create(body=body, media_body=media, fields=FIELDS, supportsAllDrives=True)
-    return f"Caseload overview (Google Sheet, created): {_link(sink.api.run(request))}"
+    request = api.files().create(body=body, media_body=media, fields=FIELDS, supportsAllDrives=True)
+    return f"Caseload overview (Google Sheet, created): {_link(api.run(request))}"
 
 
 def _link(resource: dict[str, Any]) -> str:

@@ -14,10 +14,9 @@ from googleapiclient.http import MediaInMemoryUpload
 
 from generator.errors import GoogleError, PlangenError
 from generator.google.auth.ids import parse_drive_id
+from generator.google.drive.api import DriveApi
 from generator.google.drive.plans import MARKER, marked, markers
-from generator.google.drive.sink import DriveSink
 from generator.output.report import FAILED, Outcome, Report
-from generator.output.sink import Sink
 
 PDF_MIME = "application/pdf"
 PDF_MARK = "pdf"
@@ -26,19 +25,18 @@ _HAS = f"has {{ key='{MARKER}' and value='{PDF_MARK}' }}"
 PDF_QUERY = f"(properties {_HAS} or appProperties {_HAS}) and trashed = false"
 
 
-def publish_pdfs(sink: Sink, report: Report) -> None:
-    """A PDF beside every Doc this run delivered; a PDF that cannot be made is an error (exit 1), the plan stays."""
-    if not isinstance(sink, DriveSink):
-        raise TypeError("PDF copies on Drive go through the run's Drive sink")
+def publish_pdfs(api: DriveApi, report: Report) -> None:
+    """A PDF beside every Doc this run delivered (``DriveSink.finish``, through the run's Drive client and
+    write pace); a PDF that cannot be made is an error (exit 1), the plan stays."""
     existing: dict[str, dict] = {}
-    for resource in sink.api.list_all(PDF_QUERY, PDF_FIELDS, corpora="allDrives").items:
+    for resource in api.list_all(PDF_QUERY, PDF_FIELDS, corpora="allDrives").items:
         existing.setdefault(markers(resource).get("doc", ""), resource)
     made = unchanged = 0
     for outcome in report.outcomes:
         if outcome.status == FAILED or "/document/d/" not in outcome.output:
             continue
         try:
-            if _publish(sink, outcome, existing):
+            if _publish(api, outcome, existing):
                 made += 1
             else:
                 unchanged += 1
@@ -47,18 +45,18 @@ def publish_pdfs(sink: Sink, report: Report) -> None:
     report.notes.append(f"PDFs on Drive: {made} made, {unchanged} unchanged.")
 
 
-def _publish(sink: DriveSink, outcome: Outcome, existing: dict[str, dict]) -> bool:
+def _publish(api: DriveApi, outcome: Outcome, existing: dict[str, dict]) -> bool:
     """True when a PDF was written, False when the one there was made from the Doc as it is now."""
     doc_id = parse_drive_id(outcome.output)
-    doc = sink.api.get(doc_id, "id,name,parents,modifiedTime")
+    doc = api.get(doc_id, "id,name,parents,modifiedTime")
     source = str(doc.get("modifiedTime") or "")
     pdf = existing.get(doc_id)
     if pdf is not None and source and markers(pdf).get("source") == source:
         return False
-    data = sink.api.run(sink.api.files().export(fileId=doc_id, mimeType=PDF_MIME))
+    data = api.run(api.files().export(fileId=doc_id, mimeType=PDF_MIME))
     media = MediaInMemoryUpload(data if isinstance(data, bytes) else bytes(data), mimetype=PDF_MIME)
     marks = marked({MARKER: PDF_MARK, "doc": doc_id, "source": source})
-    files = sink.api.files()
+    files = api.files()
     if pdf is not None:
         request = files.update(
             fileId=pdf["id"],
@@ -70,5 +68,5 @@ def _publish(sink: DriveSink, outcome: Outcome, existing: dict[str, dict]) -> bo
     else:
         body = {"name": f"{doc['name']}.pdf", "mimeType": PDF_MIME, "parents": doc.get("parents", [])[:1], **marks}
         request = files.create(body=body, media_body=media, fields="id", supportsAllDrives=True)
-    sink.api.run(request)
+    api.run(request)
     return True

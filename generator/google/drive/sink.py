@@ -41,6 +41,8 @@ from generator.google.auth.scopes import only_file_scope
 from generator.google.drive.api import DriveApi, IdPool
 from generator.google.drive.folders import Folder, FolderResolver, join_links, open_root
 from generator.google.drive.modes import ID_REFUSED, DriveModes, create_once
+from generator.google.drive.overview import publish_overview
+from generator.google.drive.pdf import publish_pdfs
 from generator.google.drive.plans import (
     DOC_FIELDS,
     EDITED_COPY,
@@ -56,8 +58,9 @@ from generator.google.drive.plans import (
 )
 from generator.mapping.load import Mapping
 from generator.output.fingerprint import changed_fields, fingerprint, stale_message
+from generator.output.local import STATE_DIR
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
-from generator.output.sink import Delivery
+from generator.output.sink import Delivery, RunEnd, SinkRequest
 from generator.template.job import PlanJob
 
 # Where the learned write pace starts: above the ~3 writes/s folklore, well below Drive's documented
@@ -74,6 +77,32 @@ UNMARKED_MESSAGE = (
 )
 KEPT_MESSAGE = "edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc beside it)"
 UNKEPT_STAMP = " Drive did not keep plangen's write time, so later runs will treat this Doc as edited and keep it."
+
+
+class DriveDestination:
+    """--drive: each student's plan a Google Doc in their Drive folder, through the run's one sign-in."""
+
+    def __init__(self, options: DriveOptions, sign_in: GoogleSignIn):
+        self.options = options
+        self.sign_in = sign_in
+
+    def check(self, pdf: bool) -> None:
+        """Nothing to find on this computer: Google makes the PDFs (an export of each Doc)."""
+
+    def open(self, request: SinkRequest) -> DriveSink:
+        """Signed in, ROOT checked, folders listed and existing plans found, before anything is rendered."""
+        return open_drive_sink(
+            self.options,
+            self.sign_in,
+            request.mapping,
+            template_sha256=request.template_sha256,
+            replace_edited=request.replace_edited,
+            dry_run=request.dry_run,
+            expected=len(request.names),
+            names=[name.filename for name in request.names],
+            journal=request.out_dir / STATE_DIR / "drive-times.jsonl",
+            data_fields=request.mapping.data_fields(),
+        )
 
 
 @dataclass
@@ -162,6 +191,15 @@ class DriveSink:
 
     def close(self) -> None:
         """Nothing to flush: everything plangen needs next time is stored on the Docs."""
+
+    def finish(self, end: RunEnd) -> None:
+        """Each Doc exported as PDF beside it (--pdf), then the caseload overview: written in the run's local
+        folder as on every run, and kept in ROOT as a Google Sheet."""
+        if end.pdf:
+            publish_pdfs(self.api, end.report)
+        files = end.write_overview()
+        if files is not None:
+            publish_overview(self.api, self.folders.root, files, end.report)
 
     def deliver(self, job: PlanJob) -> Delivery:
         """One plan; a Google failure fails this student only (auth problems stop the run)."""
@@ -342,10 +380,10 @@ def _link(resource: dict[str, Any]) -> str:
 
 def folder_column(mapping: Mapping) -> str:
     """How messages name the caseload column holding students' folder links."""
-    if mapping.drive_folder is None:
+    if mapping.destination_folder is None:
         return "Drive folder column"
-    spec = mapping.fields[mapping.drive_folder]
-    return f"'{spec.column}' column" if spec.column else f"'{mapping.drive_folder}' field"
+    spec = mapping.fields[mapping.destination_folder]
+    return f"'{spec.column}' column" if spec.column else f"'{mapping.destination_folder}' field"
 
 
 def open_drive_sink(
@@ -362,10 +400,10 @@ def open_drive_sink(
     data_fields: tuple[str, ...] = (),
 ) -> DriveSink:
     """Check the options and sign in before anything is rendered: these problems stop the run."""
-    if options.root is None and mapping.drive_folder is None:
+    if options.root is None and mapping.destination_folder is None:
         raise ConfigError(
             f"--drive without a folder needs each student's folder link in the caseload: set "
-            f"'drive_folder:' in {mapping.path.name} to the field holding it, or give --drive "
+            f"'destination_folder:' in {mapping.path.name} to the field holding it, or give --drive "
             "ROOT (the link of the folder that holds the students' folders)."
         )
     if options.create_folders and options.root is None:
@@ -373,7 +411,7 @@ def open_drive_sink(
     return connect(
         sign_in.credentials(),
         options,
-        field=mapping.drive_folder,
+        field=mapping.destination_folder,
         column=folder_column(mapping),
         template_sha256=template_sha256,
         replace_edited=replace_edited,

@@ -302,7 +302,7 @@ def test_drive_without_root_needs_a_folder_field(project: Project) -> None:
     result = project.generate("--token-file", str(project.token), drive="")
     assert result.exit_code == 2
     assert result.output == (
-        "Error: --drive without a folder needs each student's folder link in the caseload: set 'drive_folder:' "
+        "Error: --drive without a folder needs each student's folder link in the caseload: set 'destination_folder:' "
         "in mapping.yaml to the field holding it, or give --drive ROOT (the link of the folder that holds the "
         "students' folders).\n"
     )

@@ -5,6 +5,7 @@ tests/google/drive/test_cli_drive.py checks the run's output lines; these check 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +16,11 @@ from google.oauth2.credentials import Credentials
 
 from generator.google.drive import sink as d
 from generator.google.drive.overview import MAX_NAME, overview_query, publish_overview
-from generator.output.local import LocalSink
-from generator.output.overview import OverviewFiles
-from generator.output.report import Report
+from generator.mapping.load import load_mapping
+from generator.output.overview import HTML_NAME, XLSX_NAME, OverviewFiles
+from generator.output.report import CREATED, Outcome, Report
+from generator.output.sink import RunEnd
+from generator.roster.students import Roster, Student
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DriveFile
 
@@ -66,7 +69,7 @@ def overviews(fake: FakeGoogle, root: str) -> list[DriveFile]:
 
 def published(sink: d.DriveSink, overview: OverviewFiles) -> Report:
     report = Report()
-    publish_overview(sink, overview, report)
+    publish_overview(sink.api, sink.folders.root, overview, report)
     return report
 
 
@@ -119,6 +122,28 @@ def test_a_long_title_is_cut_to_fit_app_properties_on_a_character_boundary(
     assert len(overviews(fake_google, root)) == 1  # found again by the cut name
 
 
-def test_only_a_drive_sink_can_publish(tmp_path: Path) -> None:
-    with pytest.raises(TypeError):
-        publish_overview(LocalSink(tmp_path), files("ot"), Report())
+def test_without_root_the_overview_stays_local_and_a_note_says_so(fake_google: FakeGoogle, sink: d.DriveSink) -> None:
+    report = Report()
+    publish_overview(sink.api, None, files("ot", ("Ana", "1001")), report)
+    assert report.errors == [] and report.notes == [
+        "Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it "
+        "(give --drive ROOT to keep it there as a Google Sheet)."
+    ]
+    assert fake_google.count("POST") + fake_google.count("PATCH") == 0
+
+
+def test_the_drive_sink_finishes_its_run_with_the_overview_in_the_folder_and_in_root(
+    fake_google: FakeGoogle, root: str, sink: d.DriveSink, tmp_path: Path
+) -> None:
+    (tmp_path / "m.yaml").write_text("key: id\nsource: c.csv\nfields:\n  id: ID\n  name: Name\n", encoding="utf-8")
+    report = Report()
+    report.add(Outcome("1001", "Ana", CREATED, "https://docs.google.com/document/d/abc/edit"))
+    everyone = Roster([Student("1001", "Ana", {"id": "1001", "name": "Ana"}, [])])
+    end = RunEnd(report, tmp_path, load_mapping(tmp_path / "m.yaml"), everyone, dt.date(2026, 11, 22))
+    sink.finish(end)
+    assert (tmp_path / XLSX_NAME).is_file() and (tmp_path / HTML_NAME).is_file()  # kept locally, as on every run
+    (sheet,) = overviews(fake_google, root)
+    assert report.errors == [] and report.notes[-1].startswith("Caseload overview (Google Sheet, created): ")
+    assert ("Ana", "1001") in {
+        row[:2] for row in openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    }
