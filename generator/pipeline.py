@@ -58,7 +58,7 @@ class RunOptions:
     google: GoogleSignIn | None = None  # the run's one Google sign-in (inputs, write-back); None: the saved one
     write_back: bool = False  # fill in plan link/status/time on each student's row of the Google Sheet
     period: int | None = None  # a progress-report run: the grading period (1, 2, 3...)
-    pdf: bool = False  # a PDF copy beside each plan, made by the destination (LibreOffice locally, Drive's export)
+    pdf: bool = False  # a PDF copy beside each plan, made by the destination when it finishes
 
 
 @dataclass
@@ -364,7 +364,7 @@ def close_and_record(sink: Sink, report: Report, out_dir: Path, dry_run: bool) -
             f"({getattr(exc, 'strerror', None) or exc}); the plans above are written. Free some "
             "disk space and run again: unchanged plans are recognised."
         )
-    report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a Drive sink switched to
+    report.notes.extend(getattr(sink, "notes", ()))  # e.g. the fallback a remote sink switched to
     if dry_run:
         return
     manifest = out_dir / "manifest.csv"

@@ -100,6 +100,13 @@ def test_google_subpackages_import_only_their_own_job_and_auth(module):
     assert wrong == [], f"{module} imports {wrong}; see docs/architecture.md (google/ by job)"
 
 
+def test_the_pipeline_names_no_destination():
+    """A new destination is a new Destination class chosen by the CLI, never an edit of the pipeline."""
+    pipeline = MODULES["generator.pipeline"]
+    assert [name for name in _imports(pipeline) if _layer(name) == "google"] == []
+    assert "drive" not in pipeline.read_text(encoding="utf-8").casefold()
+
+
 def test_no_import_cycles():
     graph = {name: _imports(path) - {name} for name, path in MODULES.items()}
     state: dict[str, int] = {}
