@@ -19,8 +19,13 @@ from generator.cli import cli
 from generator.google.auth import credentials as gcreds
 from generator.google.auth import scopes as gscopes
 from generator.google.auth import signin
+from generator.google.auth.options import GoogleSignIn
 from generator.google.drive.overview import OVERVIEW
 from generator.google.drive.plans import MARKER
+from generator.google.drive.sink import DriveDestination, DriveOptions, DriveSink
+from generator.mapping.load import load_mapping
+from generator.output.sink import SinkRequest
+from generator.roster.naming import PlanName
 from tests.google.auth.test_signin import EMAIL, client_secrets, rsa_key_pair, service_account_file, token_json
 from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import docx_text
@@ -499,3 +504,23 @@ def test_a_failed_overview_upload_is_an_error_after_the_plans(
     assert "error: could not upload the caseload overview to https://drive.google.com/drive/folders/" in result.output
     assert overview_sheets(fake_google, project.root) == []
     assert (project.out / "caseload.xlsx").is_file()
+
+
+def test_the_drive_destination_reads_the_folder_setting_under_its_new_name(
+    project: Project, fake_google: FakeGoogle
+) -> None:
+    project.mapping.write_text(MAPPING.replace("drive_folder: drive_folder\n", "destination_folder: drive_folder\n"))
+    mapping = load_mapping(project.mapping)
+    assert mapping.destination_folder == "drive_folder" and mapping.deprecations == []
+    destination = DriveDestination(DriveOptions(root=project.root), GoogleSignIn(token_file=project.token, drive=True))
+    destination.check(pdf=True)  # Google exports the PDFs: nothing to find on this computer
+    names = [PlanName("Garcia, Ana", "OT Plan - Ana Garcia")]
+    sink = destination.open(SinkRequest(project.out, mapping, "ab" * 32, names, dry_run=True))
+    assert isinstance(sink, DriveSink) and sink.dry_run and sink.folders.root is not None
+    assert sink.folders.root.id == project.root and sink.data_fields == mapping.data_fields()
+    assert writes(fake_google) == []  # opening reads Drive; a dry run writes nothing
+
+    result = project.generate("--token-file", str(project.token), drive="")  # no ROOT: every folder from the sheet
+    assert result.exit_code == 1  # Ana and Bao have no folder link in the sheet
+    (kim,) = plans_in(fake_google, project.kim)  # Kim's link, read through destination_folder
+    assert kim.name == "OT Plan - Kim Lee"
