@@ -172,10 +172,15 @@ def zip_parts(data: bytes) -> dict[str, bytes]:
 def edit_parts(data: bytes, **edits: Callable[[str], str]) -> bytes:
     """The package with some parts' text changed: ``edit_parts(data, word__document_xml=lambda xml: ...)``
     (``__`` for ``/``, ``_xml`` for ``.xml``, ``content_types`` for ``[Content_Types].xml``, ``rels`` for
-    ``_rels/.rels``); a real package from other tools, written as those tools write it."""
+    ``_rels/.rels``, ``document_rels`` for ``word/_rels/document.xml.rels``); a real package from other
+    tools, written as those tools write it."""
     parts = zip_parts(data)
     for key, edit in edits.items():
-        name = {"content_types": "[Content_Types].xml", "rels": "_rels/.rels"}.get(key)
+        name = {
+            "content_types": "[Content_Types].xml",
+            "rels": "_rels/.rels",
+            "document_rels": "word/_rels/document.xml.rels",
+        }.get(key)
         name = name or key.replace("__", "/").removesuffix("_xml") + ".xml"
         parts[name] = edit(parts[name].decode("utf-8")).encode("utf-8")
     buffer = io.BytesIO()

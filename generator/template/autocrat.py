@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 
 from generator.errors import TemplateError
 from generator.sources.cells import normalize_header
+from generator.template.mergefields import default_field_name
 from generator.template.tags import PlanDocxTemplate
 
 if TYPE_CHECKING:
@@ -35,7 +36,13 @@ _INLINE_TAGS = r"(?:<(?!/?w:(?:p|tc|tr|tbl)\b)[^>]*>)+"
 _SPLIT_OPEN = re.compile(rf"&lt;{_INLINE_TAGS}(?=&lt;)")
 _SPLIT_CLOSE = re.compile(rf"&gt;{_INLINE_TAGS}(?=&gt;)")
 _TAG = re.compile(r"&lt;&lt;((?:(?!&lt;|&gt;|</w:p>).)*?)&gt;&gt;", re.DOTALL)
-_RUN_BREAK = re.compile(r"</w:t>.*?(?:<w:t>|<w:t [^>]*>)", re.DOTALL)
+# Between two runs of one typed tag: run boundaries, formatting, spelling marks, bookmarks; not a
+# hyperlink's or a field's edge, which a tag typed by hand never straddles.
+_RUN_BREAK = re.compile(
+    r"</w:t>(?:</w:r>|<w:r(?: [^>]*)?>|<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>|<w:proofErr[^>]*/>"
+    r"|<w:bookmark(?:Start|End)[^>]*/>|<w:lastRenderedPageBreak/>|\s)*<w:t(?: [^>]*)?>",
+    re.DOTALL,
+)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 MAX_HEADER = 200
@@ -56,6 +63,7 @@ class AutocratTags:
     mapping_name: str
     fields: dict[str, str] = field(default_factory=dict)  # header key -> field name
     headers: dict[str, str] = field(default_factory=dict)  # header key -> header as the mapping writes it
+    names: frozenset[str] = frozenset()  # every field of the mapping, which a Word merge field may name too
 
     @classmethod
     def from_mapping(cls, mapping: Mapping) -> AutocratTags:
@@ -69,7 +77,19 @@ class AutocratTags:
             if key not in fields:
                 fields[key] = spec.name
                 headers[key] = spec.column
-        return cls(mapping.path.name, fields, headers)
+        return cls(mapping.path.name, fields, headers, frozenset(mapping.fields))
+
+    def merge_field(self, name: str) -> str | None:
+        """The field a Word merge field names: a column's header as Word writes it in a merge field
+        (``First_Name`` for "First Name"), or a field of the mapping by name."""
+        for candidate in (name, name.replace("_", " ")):
+            found = self.fields.get(header_key(candidate))
+            if found is not None:
+                return found
+        for candidate in (name, default_field_name(name)):
+            if candidate in self.names:
+                return candidate
+        return None
 
     def translate(self, xml: str, where: str) -> str:
         """``<<Header>>`` -> ``{{ field }}`` in one XML part; unknown headers are a TemplateError."""
@@ -142,6 +162,10 @@ class AutocratDocxTemplate(PlanDocxTemplate):
         super().__init__(template_file)
         self.autocrat = tags
         self.where = where
+        self.mapping_name = tags.mapping_name
+
+    def merge_field(self, name: str) -> str | None:
+        return self.autocrat.merge_field(name)
 
     def patch_xml(self, src_xml: str) -> str:
         return super().patch_xml(self.autocrat.translate(src_xml, self.where))
@@ -150,5 +174,7 @@ class AutocratDocxTemplate(PlanDocxTemplate):
 def docx_template(data: bytes, tags: AutocratTags | None, where: str) -> DocxTemplate:
     """Without a mapping no Autocrat tags are translated, so a template read on its own is as before."""
     if tags is None:
-        return PlanDocxTemplate(io.BytesIO(data))
+        template = PlanDocxTemplate(io.BytesIO(data))
+        template.where = where
+        return template
     return AutocratDocxTemplate(io.BytesIO(data), tags, where)

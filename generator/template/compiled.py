@@ -29,7 +29,9 @@ from lxml import etree
 
 from generator.jinja import make_environment
 from generator.template.autocrat import AutocratTags, docx_template
+from generator.template.carry import Carrier
 from generator.template.grids import mark_tables, refit_grids
+from generator.template.links import HYPERLINK, LinkTargets, check_address, compile_links, has_tag, rels_name
 from generator.template.package import CORE_TYPE, normalize_package
 from generator.template.zipwriter import ZipEntry, deflate, write_zip
 
@@ -82,6 +84,7 @@ class CompiledTemplate:
         self.env = make_environment(autoescape=True)
         self.text_env = make_environment(autoescape=False)  # document properties are plain text, not XML
         self.data = normalize_package(data, where)
+        self.where = where
         self.tpl = docx_template(self.data, autocrat, where)
         self.tpl.init_docx()
         document = self.tpl.docx
@@ -90,6 +93,7 @@ class CompiledTemplate:
         self.document_name = document.part.partname.lstrip("/")
         self.sources = [SourcePart("document body", self.document_name, self.tpl.patch_xml(self.tpl.get_xml()), "body")]
         self.sources += self._patched_parts()
+        self.link_addresses = self._link_addresses()  # (where, address) of links whose address holds a tag
         self.core_name = _core_part_name(document)
         self.core = _core_values(document) if self.core_name else {}
         self.core_has_tags = any("{{" in v or "{%" in v for v in self.core.values())
@@ -111,6 +115,13 @@ class CompiledTemplate:
             {name: self.text_env.from_string(value) for name, value in self.core.items()} if self.core_has_tags else {}
         )
         self.entries = self._canonical_entries()
+        names = {source.name for source in self.sources}
+        package = self.tpl.docx.part.package
+        self.docx_parts = {p.partname.lstrip("/"): p for p in package.iter_parts() if p.partname.lstrip("/") in names}
+        self.carrier = Carrier(
+            package, self.docx_parts, {source.name: source.xml.encode("utf-8") for source in self.sources}
+        )
+        self.carrier.content_types = self._content_types
 
     def _patched_parts(self) -> list[SourcePart]:
         parts = []
@@ -127,6 +138,20 @@ class CompiledTemplate:
                 parts.append(SourcePart(f"footnotes ({name})", name, self.tpl.patch_xml(blob), "footnotes"))
         return parts
 
+    def _link_addresses(self) -> list[tuple[str, str]]:
+        found = []
+        package = self.tpl.docx.part.package
+        names = {source.name for source in self.sources}
+        for part in package.iter_parts():
+            name = part.partname.lstrip("/")
+            if name not in names:
+                continue
+            for rel in part.rels.values():
+                if rel.reltype == HYPERLINK and rel.is_external and has_tag(rel.target_ref):
+                    where = f"{self.where}: hyperlink in {name}"
+                    found.append((where, check_address(rel.target_ref, where)))
+        return found
+
     def _canonical_entries(self) -> list[ZipEntry | str]:
         """The template as python-docx saves it, compressed once; rendered parts are placeholders."""
         if self.core_name:
@@ -135,8 +160,17 @@ class CompiledTemplate:
         buffer = io.BytesIO()
         self.tpl.docx.save(buffer)
         rendered = {self.document_name, *(p.name for p in self.parts)} | ({self.core_name} if self.core_name else set())
+        self.links: list[LinkTargets] = []
         entries: list[ZipEntry | str] = []
         with zipfile.ZipFile(buffer) as archive:
+            if self.link_addresses:
+                for source in self.sources:
+                    name = rels_name(source.name)
+                    links = compile_links(name, archive.read(name), f"{self.where}: hyperlink in {source.name}")
+                    if links is not None:
+                        self.links.append(links)
+                        rendered.add(name)
+            self._content_types = archive.read("[Content_Types].xml")
             for info in archive.infolist():
                 if info.filename in rendered:
                     entries.append(info.filename)
@@ -163,6 +197,7 @@ class CompiledTemplate:
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Zip member name -> bytes of every part that depends on the student."""
+        self.tpl.current_rendering_part = self.tpl.docx.part  # where an InlineImage adds its picture
         body_xml = self.render_xml(self.body, context)
         tree = etree.fromstring(body_xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
         if self.tables_need_fixing or any(t.find(_TR) is None for t in tree.iter(_TBL)):
@@ -173,6 +208,7 @@ class CompiledTemplate:
         document.insert(self.body_index, tree)
         rendered = {self.document_name: serialize_part_xml(document)}
         for part in self.parts:
+            self.tpl.current_rendering_part = self.docx_parts[part.name]
             xml = self.render_xml(part.template, context)
             if part.kind == "footnotes":
                 rendered[part.name] = xml.encode("utf-8")
@@ -180,6 +216,10 @@ class CompiledTemplate:
                 rendered[part.name] = serialize_part_xml(parse_xml(xml.encode(part.encoding)))
         if self.core_name:
             rendered[self.core_name] = self.render_properties(context)
+        addresses = {links.rels_name: links.addresses(context) for links in self.links}
+        for links in self.links:
+            rendered[links.rels_name] = links.render(addresses[links.rels_name])
+        rendered.update(self.carrier.extra_parts(rendered, self.where, addresses))
         return rendered
 
     def render_properties(self, context: dict[str, Any]) -> bytes:
@@ -207,8 +247,18 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, Any]) -> bytes:
         rendered = self.render_parts(context)
-        entries = [deflate(e, rendered[e], RENDERED_LEVEL) if isinstance(e, str) else e for e in self.entries]
+        entries = [
+            e
+            if isinstance(e, ZipEntry) and e.name not in rendered
+            else deflate(_name(e), rendered.pop(_name(e)), RENDERED_LEVEL)
+            for e in self.entries
+        ]
+        entries += [deflate(name, blob, RENDERED_LEVEL) for name, blob in rendered.items()]  # parts carried in
         return write_zip(entries)
+
+
+def _name(entry: ZipEntry | str) -> str:
+    return entry if isinstance(entry, str) else entry.name
 
 
 _CORE_ELEMENTS = {"author": "creator", "comments": "description"}  # python-docx's name -> the XML element's

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
@@ -24,6 +25,7 @@ from generator.errors import RenderError, TemplateError
 from generator.jinja import RenderTimeout, make_environment, time_limit, unsafe_constructs
 from generator.template.autocrat import AutocratTags
 from generator.template.compiled import CompiledTemplate
+from generator.template.links import syntax_error
 from generator.template.locate import locate_paragraph
 from generator.template.placement import check_tag_placement
 
@@ -95,7 +97,7 @@ class PlanTemplate:
         # counts against that student's time limit nor happens again in each worker forked from this process.
         self.compiled = self._open()
         self.parts = self._load_parts()
-        self._asts = [self._parse(part) for part in self.parts] + self._parse_properties()
+        self._asts = [self._parse(part) for part in self.parts] + self._parse_properties() + self._parse_links()
         for part in self.parts:
             check_tag_placement(self.path, part.name, part.xml)
         self._compile()
@@ -103,6 +105,14 @@ class PlanTemplate:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def docx_template(self) -> DocxTemplate:
+        """The docxtpl template the plans are made from, for library code that builds docxtpl objects for the
+        context: ``RichText().add(..., url_id=t.docx_template.build_url_id(url))``,
+        ``InlineImage(t.docx_template, path)``, ``t.docx_template.new_subdoc(path)``. What they add to the
+        package is carried into the plans that refer to it (``carry``)."""
+        return self.compiled.tpl
 
     def _read_bytes(self) -> bytes:
         suffix = self.path.suffix.lower()
@@ -208,6 +218,21 @@ class PlanTemplate:
                 ) from None
             for _line, problem in unsafe_constructs(ast)[:1]:
                 raise TemplateError(f"{self.path}: document property {name!r} (File > Properties): {problem}.")
+            asts.append(ast)
+        return asts
+
+    def _parse_links(self) -> list:
+        """Tags in hyperlink addresses: checked like the document's, and the fields they read are the template's."""
+        env = make_environment(autoescape=False)
+        asts = []
+        for where, address in self.compiled.link_addresses:
+            try:
+                ast = env.parse(address)
+                env.compile(ast)
+            except TemplateSyntaxError as exc:
+                raise syntax_error(where, address, exc) from None
+            for _line, problem in unsafe_constructs(ast)[:1]:
+                raise TemplateError(f"{where}: the address {address[:120]!r}: {problem}.")
             asts.append(ast)
         return asts
 

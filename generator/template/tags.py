@@ -14,6 +14,8 @@ import re
 
 from docxtpl import DocxTemplate
 
+from generator.template.mergefields import default_field_name, translate_merge_fields
+
 _INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")  # the span docxtpl's own clean-up works on
 _ENTITIES = (("&quot;", '"'), ("&apos;", "'"), ("&#39;", "'"), ("&#34;", '"'), ("&amp;", "&"))
 
@@ -34,7 +36,16 @@ def unescape_tags(xml: str) -> str:
 
 
 class PlanDocxTemplate(DocxTemplate):
-    """docxtpl whose ``patch_xml`` also unescapes the text typed inside tags."""
+    """docxtpl whose ``patch_xml`` also fills Word merge fields in as tags (``mergefields``) and unescapes
+    the text typed inside tags."""
+
+    where = "template"
+    mapping_name = "the mapping"
+
+    def merge_field(self, name: str) -> str | None:
+        """The plangen field a Word merge field stands for; without a mapping, the field of its own name."""
+        return default_field_name(name)
 
     def patch_xml(self, src_xml: str) -> str:
+        src_xml = translate_merge_fields(src_xml, self.merge_field, self.where, self.mapping_name)
         return unescape_tags(super().patch_xml(src_xml))

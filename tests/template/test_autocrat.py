@@ -124,6 +124,14 @@ def test_angle_bracket_text_that_names_no_column_is_left_as_typed(text: str) -> 
     assert TAGS.translate(xml, "t.docx") == xml
 
 
+def test_angle_brackets_around_a_hyperlinks_edge_are_not_a_tag() -> None:
+    xml = body(
+        "<w:p><w:hyperlink><w:r><w:t>&lt;&lt;this hyperlink</w:t></w:r></w:hyperlink>"
+        "<w:r><w:t> and another one here&gt;&gt;</w:t></w:r></w:p>"
+    )
+    assert TAGS.translate(xml, "t.docx") == xml
+
+
 def test_without_a_mapping_no_autocrat_tags_are_translated() -> None:
     data = docs_like_docx([["<<First Name>>"]])
     assert type(CompiledTemplate(data).tpl) is PlanDocxTemplate
