@@ -16,30 +16,36 @@ from generator.locations import Locations
 from generator.mapping.load import load_mapping
 from generator.output.report import FAILED
 from generator.pipeline import RunOptions, build, read_sources
+from generator.roster.select import name_form
 
 MANIFEST = "manifest.csv"
 
 
-def plan_location(key: str, mapping: Path, out_dir: Path | None = None) -> str:
-    """The URL or path to open for student ``key``; a ConfigError says why there is none."""
-    key = key.strip()
+def plan_location(given: str, mapping: Path, out_dir: Path | None = None) -> str:
+    """The URL or path to open for the student the therapist typed (key, name, "Last, First");
+    a ConfigError says why there is none, and lists namesakes with what tells them apart."""
+    given = given.strip()
     if out_dir is None:
         out_dir = load_mapping(mapping).default_out_dir
-    row = _manifest_row(Path(out_dir) / MANIFEST, key)
-    if row is not None:
-        return _from_manifest(row, key, Path(out_dir))
-    return _from_mapping(key, mapping, Path(out_dir))
+    rows = _manifest_rows(Path(out_dir) / MANIFEST)
+    by_key = [row for row in rows if (row.get("key") or "").strip() == given]
+    if len(by_key) == 1:
+        return _from_manifest(by_key[0], given, Path(out_dir))
+    wanted = name_form(given)
+    by_name = [row for row in rows if wanted and name_form(row.get("display_name") or "") == wanted]
+    if len(by_name) == 1:
+        return _from_manifest(by_name[0], by_name[0]["key"], Path(out_dir))
+    return _from_mapping(given, mapping, Path(out_dir))
 
 
-def _manifest_row(path: Path, key: str) -> dict[str, str] | None:
+def _manifest_rows(path: Path) -> list[dict[str, str]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            return list(csv.DictReader(handle))
     except FileNotFoundError:
-        return None
+        return []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ConfigError(f"cannot read {path}: {exc}. Run plangen generate again to rewrite it.") from exc
-    return next((row for row in rows if (row.get("key") or "").strip() == key), None)
 
 
 def _from_manifest(row: dict[str, str], key: str, out_dir: Path) -> str:
@@ -55,15 +61,24 @@ def _from_manifest(row: dict[str, str], key: str, out_dir: Path) -> str:
     return str(path)
 
 
-def _from_mapping(key: str, mapping: Path, out_dir: Path) -> str:
-    """Where the mapping would put the plan: the roster is built, the template is never opened."""
-    options = RunOptions(mapping=mapping, keys=(key,))
+def _from_mapping(given: str, mapping: Path, out_dir: Path) -> str:
+    """Where the mapping would put the plan: the roster is built (the typed key or name chooses one
+    student, namesakes are listed), the template is never opened."""
+    options = RunOptions(mapping=mapping, keys=(given,))
     loaded = load_mapping(mapping)
     built = build(loaded, read_sources(loaded, None, Locations()), options)
-    path = out_dir / built.names[key].relpath
+    if not built.roster.students:
+        failure = built.roster.failures[0] if built.roster.failures else None
+        detail = f": {failure.message}" if failure is not None else ""
+        raise ConfigError(
+            f"student {given} has data errors, so plangen makes no plan for them{detail}. "
+            f"Fix the sheet; 'plangen check -m {shlex.quote(str(mapping))}' lists every problem."
+        )
+    student = built.roster.students[0]
+    path = out_dir / built.names[student.key].relpath
     if not path.is_file():
         raise ConfigError(
-            f"no plan for student {key} in {out_dir}. Make it with: plangen generate -m "
-            f"{shlex.quote(str(mapping))} --student {shlex.quote(key)}"
+            f"no plan for student {given} in {out_dir}. Make it with: plangen generate -m "
+            f"{shlex.quote(str(mapping))} --student {shlex.quote(student.key)}"
         )
     return str(path)

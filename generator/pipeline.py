@@ -128,7 +128,8 @@ def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Bu
     today = options.today or dt.date.today()
     everyone = build_roster(mapping, tables, today)
     roster = select(everyone, mapping, keys=options.keys, due_within=options.due_within, today=today)
-    names = plan_names(mapping, roster.students)
+    named = plan_names(mapping, everyone.students)  # the roster decides names, never the selection
+    names = {student.key: named[student.key] for student in roster.students}
     warnings = [w for table in tables.values() for w in table.warnings] + list(roster.warnings)
     warnings += student_warnings(roster.students)
     return Built(roster, names, today, warnings, everyone)

@@ -138,3 +138,52 @@ def test_the_command_to_run_is_quoted_for_the_shell(project: Path, tmp_path: Pat
 
 def test_without_out_the_mapping_s_plans_folder_is_searched(project: Path) -> None:
     assert refusal("1001", project, None).startswith(f"no plan for student 1001 in {project / 'plans'}.")
+
+
+NAMESAKES = """\
+template: t.docx
+source: c.xlsx
+key: [last, first, dob]
+display_name: "{{ first }} {{ last }}"
+output: {folder: "{{ first }} {{ last }}", filename: Plan}
+fields:
+  first: First Name
+  last: Last Name
+  dob: {column: DOB, type: date}
+"""
+
+
+@pytest.fixture
+def namesakes(tmp_path: Path) -> Path:
+    (tmp_path / "m.yaml").write_text(NAMESAKES, encoding="utf-8")
+    write_xlsx(
+        tmp_path / "c.xlsx",
+        [
+            ["First Name", "Last Name", "DOB"],
+            ["José", "Ramírez", dt.date(2016, 3, 1)],
+            ["Liam", "Smith", dt.date(2016, 10, 2)],
+            ["Liam", "Smith", dt.date(2017, 4, 9)],
+        ],
+    )
+    make_template(tmp_path / "t.docx", ["Plan for {{ first }}"])
+    return tmp_path
+
+
+def test_a_student_is_opened_by_the_name_the_therapist_types(namesakes: Path) -> None:
+    out = run(namesakes)
+    plan = str(out / "José Ramírez" / "Plan.docx")
+    for typed in ("José Ramírez", "jose ramirez", "Ramírez, José", "Ramírez · José · 2016-03-01"):
+        assert plan_location(typed, namesakes / "m.yaml", out) == plan
+    (out / MANIFEST).unlink()  # through the mapping too, never a KeyError on a name
+    for typed in ("José Ramírez", "Ramirez, Jose"):
+        assert plan_location(typed, namesakes / "m.yaml", out) == plan
+
+
+def test_namesakes_are_listed_with_what_tells_them_apart(namesakes: Path) -> None:
+    out = run(namesakes)
+    message = refusal("Liam Smith", namesakes, out)
+    assert "2 students are named 'Liam Smith'; choose one by its key:" in message
+    assert "'Smith · Liam · 2016-10-02'" in message and "'Smith · Liam · 2017-04-09'" in message
+    assert plan_location("Smith · Liam · 2017-04-09", namesakes / "m.yaml", out) == str(
+        out / "Liam Smith (Smith · Liam · 2017-04-09)" / "Plan.docx"
+    )

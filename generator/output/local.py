@@ -59,6 +59,8 @@ class Journal:
         self.path = path
         self.known: dict[str, list[str]] = {}
         self.fields: dict[tuple[str, str], str] = {}  # (path, sha256) -> the sheet fields' fingerprint
+        self.paths: dict[str, list[str]] = {}  # student key -> the paths written for that student, oldest first
+        self.owners: dict[str, str] = {}  # path -> the student key it was last written for
         self._handle: TextIO | None = None
         if path.exists():
             self._load()
@@ -67,11 +69,17 @@ class Journal:
         for line in self.path.read_text(encoding="utf-8").splitlines():
             try:
                 entry = json.loads(line)
-                self._remember(entry["path"], entry["sha256"], entry.get("fields", ""))
+                self._remember(entry["path"], entry["sha256"], entry.get("fields", ""), entry.get("key", ""))
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a kill; the entries before it still count
 
-    def _remember(self, relpath: str, digest: str, fields: str = "") -> None:
+    def _remember(self, relpath: str, digest: str, fields: str = "", key: str = "") -> None:
+        if key:
+            written = self.paths.setdefault(key, [])
+            if relpath in written:
+                written.remove(relpath)
+            written.append(relpath)
+            self.owners[relpath] = key
         hashes = self.known.setdefault(relpath, [])
         if digest in hashes:
             hashes.remove(digest)
@@ -91,16 +99,29 @@ class Journal:
         entry = {"path": relpath, "sha256": digest}
         if (relpath, digest) in self.fields:
             entry["fields"] = self.fields[(relpath, digest)]
+        if relpath in self.owners:
+            entry["key"] = self.owners[relpath]
         return json.dumps(entry)
+
+    def earlier_path(self, key: str, relpath: str) -> str | None:
+        """Where plangen last wrote this same plan of student ``key`` in another folder (a namesake joined
+        the sheet, or the folder pattern changed), no other student written there since. Only the folder
+        may differ: another file name is another document (a progress report for another period, a plan
+        from another template), never to be moved onto this one."""
+        name = PurePosixPath(relpath).name
+        for earlier in reversed(self.paths.get(key, []) if key else []):
+            if earlier != relpath and PurePosixPath(earlier).name == name and self.owners.get(earlier) == key:
+                return earlier
+        return None
 
     def wrote(self, relpath: str, digest: str) -> bool:
         return digest in self.known.get(relpath, [])
 
-    def record(self, relpath: str, digest: str, fields: str = "") -> None:
+    def record(self, relpath: str, digest: str, fields: str = "", key: str = "") -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
-        self._remember(relpath, digest, fields)
+        self._remember(relpath, digest, fields, key)
         self._handle.write(self._entry(relpath, digest) + "\n")
         self._handle.flush()
 
@@ -177,35 +198,38 @@ class LocalSink:
             if job.delivered is not None:  # a worker process wrote it, journal line included
                 outcome, digest = cast(tuple[Delivery | StudentError, str | None], job.delivered)
                 if digest is not None:
-                    self.journal._remember(str(job.name.relpath), digest)
+                    self.journal._remember(str(job.name.relpath), digest, key=job.name.key)
                 yield job, outcome
                 continue
             try:
-                yield job, self.deliver(job.name.relpath, job.data, job.student.values)
+                yield job, self.deliver(job.name.relpath, job.data, job.student.values, job.name.key)
             except StudentError as exc:
                 yield job, exc
 
-    def deliver(self, relpath: PurePosixPath, data: bytes, values: dict | None = None) -> Delivery:
+    def deliver(self, relpath: PurePosixPath, data: bytes, values: dict | None = None, key: str = "") -> Delivery:
         target = self.target(relpath)
         folder_existed = target.parent.exists()
         digest = sha256(data)
         fields = fingerprint(values, self.data_fields) if values is not None else ""
         shown = str(relpath)
         try:
-            if not target.exists():
-                self._write(relpath, target, data, digest, fields)
+            moved = "" if target.exists() else self._move_earlier(key, relpath, target)
+            if not target.exists() and not (self.dry_run and moved):
+                self._write(relpath, target, data, digest, fields, key)
                 return Delivery(CREATED, shown)
-            current = target.read_bytes()
+            earlier = self.journal.earlier_path(key, str(relpath)) if self.dry_run and moved else None
+            known_as = PurePosixPath(earlier) if earlier else relpath
+            current = self.target(known_as).read_bytes()
             current_digest = sha256(current)
             if current_digest == digest:
-                return Delivery(UNCHANGED, shown)
-            if self.journal.wrote(str(relpath), current_digest):
-                self._write(relpath, target, data, digest, fields)
-                return Delivery(UPDATED, shown)
+                return Delivery(UNCHANGED, shown, moved)
+            if self.journal.wrote(str(known_as), current_digest):
+                self._write(relpath, target, data, digest, fields, key)
+                return Delivery(UPDATED, shown, moved)
             if not is_docx(current):  # Word always saves a zip; this is damage, not an edit
-                self._write(relpath, target, data, digest, fields)
+                self._write(relpath, target, data, digest, fields, key)
                 return Delivery(UPDATED, shown, "the old file was damaged (not a .docx); written again")
-            changed = changed_fields(self.journal.last_fields(str(relpath)), values or {}, self.data_fields)
+            changed = changed_fields(self.journal.last_fields(str(known_as)), values or {}, self.data_fields)
             if not self.replace_edited:
                 if changed:
                     return Delivery(STALE, shown, stale_message(changed))
@@ -218,7 +242,7 @@ class LocalSink:
             backup = self._backup_path(target)
             if not self.dry_run:
                 atomic_write(backup, current)
-            self._write(relpath, target, data, digest, fields)
+            self._write(relpath, target, data, digest, fields, key)
             changes = f" (the sheet changed since: {', '.join(changed)})" if changed else ""
             return Delivery(REPLACED, shown, f"edited copy kept as {backup.name}{changes}")
         except OSError as exc:
@@ -229,11 +253,30 @@ class LocalSink:
                 "close it and run again; if the disk is full, free some space."
             ) from exc
 
-    def _write(self, relpath: PurePosixPath, target: Path, data: bytes, digest: str, fields: str = "") -> None:
+    def _write(
+        self, relpath: PurePosixPath, target: Path, data: bytes, digest: str, fields: str = "", key: str = ""
+    ) -> None:
         if self.dry_run:
             return
-        self.journal.record(str(relpath), digest, fields)
+        self.journal.record(str(relpath), digest, fields, key)
         atomic_write(target, data, durable=False)
+
+    def _move_earlier(self, key: str, relpath: PurePosixPath, target: Path) -> str:
+        """A plan plangen wrote for this student under an older name is moved to the new name (edits and
+        all), so a changed name never leaves a second plan beside the first. Returns what to say of it."""
+        earlier = self.journal.earlier_path(key, str(relpath))
+        if earlier is None:
+            return ""
+        old = self.target(PurePosixPath(earlier))
+        if not old.is_file():
+            return ""
+        if not self.dry_run:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, target)
+            for hashes in self.journal.known.get(earlier, []):  # the moved bytes stay plangen's own
+                self.journal.record(str(relpath), hashes, self.journal.fields.get((earlier, hashes), ""), key)
+            remove_if_empty(old.parent)
+        return f"moved from {earlier} (its name changed)"
 
     def _backup_path(self, target: Path) -> Path:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
@@ -272,7 +315,7 @@ class LocalWriter:
                 self.out_dir, replace_edited=self.replace_edited, dry_run=self.dry_run, data_fields=self.data_fields
             )
         try:
-            delivery = self._sink.deliver(name.relpath, data, values)
+            delivery = self._sink.deliver(name.relpath, data, values, name.key)
         except StudentError as exc:
             return exc, None
         written = not self.dry_run and delivery.status in (CREATED, UPDATED, REPLACED)

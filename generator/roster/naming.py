@@ -68,6 +68,7 @@ class PlanName:
     folder: str
     filename: str
     collided: bool = False  # another student's name gave the same path; the key was appended
+    key: str = ""  # the student's key: the journal remembers which student a path was written for
 
     @property
     def relpath(self) -> PurePosixPath:
@@ -75,7 +76,9 @@ class PlanName:
 
 
 def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]:
-    """Student key -> safe, unique folder and file name."""
+    """Student key -> safe, unique folder and file name. Pass the whole roster, not a selection: two
+    namesakes are told apart (by their keys) whether or not both are in this run, so a student's plan
+    keeps one name whoever else is selected."""
     env = make_environment(autoescape=False)
     try:
         folder_tpl = env.from_string(mapping.folder_pattern)
@@ -93,8 +96,7 @@ def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]
                 f"not provide: {exc}. Use field names from 'fields:'."
             ) from None
         names[student.key] = PlanName(
-            safe_component(folder, safe_component(student.key)),
-            safe_component(filename, "Plan"),
+            safe_component(folder, safe_component(student.key)), safe_component(filename, "Plan"), key=student.key
         )
     return _disambiguate(names)
 
@@ -113,5 +115,5 @@ def _disambiguate(names: dict[str, PlanName]) -> dict[str, PlanName]:
             room = cut_to_bytes(
                 name.folder[: MAX_COMPONENT - len(suffix)], MAX_COMPONENT_BYTES - len(suffix.encode("utf-8"))
             )
-            result[key] = PlanName(safe_component(room.rstrip(" .") + suffix), name.filename, collided=True)
+            result[key] = PlanName(safe_component(room.rstrip(" .") + suffix), name.filename, collided=True, key=key)
     return result

@@ -59,6 +59,18 @@ def _closest(given: str, everyone: Sequence[Student | StudentFailure]) -> str:
     return hint
 
 
+BIRTH_FIELDS = ("dob", "birth_date", "date_of_birth", "birthdate", "birthday", "born")
+
+
+def _told_apart(person: Student | StudentFailure) -> str:
+    """What tells a namesake apart besides the key: the birth date, when the key does not already show it."""
+    values = getattr(person, "values", {})
+    born = next((values[n] for n in BIRTH_FIELDS if isinstance(values.get(n), dt.date)), None)
+    if born is None or born.isoformat() in person.key:
+        return ""
+    return f" (born {born.isoformat()})"
+
+
 def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[StudentFailure]]:
     """Each --student value is a key, else a display name (the name plangen prints everywhere)."""
     everyone: list[Student | StudentFailure] = [*roster.students, *(f for f in roster.failures if f.key)]
@@ -68,7 +80,7 @@ def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[S
         by_key = [p for p in everyone if _same_key(p.key) == _same_key(given)]
         by_name = by_key or [p for p in everyone if name_form(p.display_name) == name_form(given) and name_form(given)]
         if len(by_name) > 1:
-            choices = ", ".join(f"--student {shlex.quote(p.key)}" for p in by_name)
+            choices = "; ".join(f"{shlex.quote(p.key)}{_told_apart(p)}" for p in by_name)
             problems.append(f"{len(by_name)} students are named {given!r}; choose one by its key: {choices}.")
         elif not by_name:
             hint = _closest(given, everyone)

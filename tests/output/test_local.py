@@ -101,3 +101,42 @@ def test_paths_outside_the_output_folder_are_refused(tmp_path: Path):
     with pytest.raises(OutputError, match="refusing to write outside the output folder"):
         sink.deliver(PurePosixPath("../escape.docx"), b"x")
     assert not (tmp_path / "escape.docx").exists()
+
+
+def deliver_as(out: Path, relpath: str, data: bytes, key: str, **options) -> tuple[str, str]:
+    sink = LocalSink(out, **options)
+    try:
+        delivery = sink.deliver(PurePosixPath(relpath), data, None, key)
+    finally:
+        sink.close()
+    return delivery.status, delivery.message
+
+
+def test_a_plan_written_under_an_older_name_is_moved_not_duplicated(tmp_path: Path):
+    assert deliver_as(tmp_path, "Liam Smith/Plan.docx", b"v1", "A")[0] == CREATED
+    status, message = deliver_as(tmp_path, "Liam Smith (A)/Plan.docx", b"v1", "A", dry_run=True)
+    assert (status, message) == (UNCHANGED, "moved from Liam Smith/Plan.docx (its name changed)")
+    assert (tmp_path / "Liam Smith" / "Plan.docx").is_file()  # a dry run moves nothing
+    assert deliver_as(tmp_path, "Liam Smith (A)/Plan.docx", b"v1", "A")[0] == UNCHANGED
+    assert not (tmp_path / "Liam Smith").exists()
+    assert (tmp_path / "Liam Smith (A)" / "Plan.docx").read_bytes() == b"v1"
+    assert deliver_as(tmp_path, "Liam Smith (A)/Plan.docx", b"v2", "A") == (UPDATED, "")  # still plangen's own
+    assert deliver_as(tmp_path, "Liam Smith/Plan.docx", b"v1", "B")[0] == CREATED  # another student: no move
+    assert (tmp_path / "Liam Smith (A)" / "Plan.docx").read_bytes() == b"v2"
+
+
+def test_an_edited_plan_under_an_older_name_keeps_its_edits_when_moved(tmp_path: Path):
+    deliver_as(tmp_path, "Old/Plan.docx", docx_bytes("v1"), "A")
+    (tmp_path / "Old" / "Plan.docx").write_bytes(docx_bytes("edited"))
+    status, _ = deliver_as(tmp_path, "New/Plan.docx", docx_bytes("v2"), "A")
+    assert status == KEPT_EDITED
+    assert (tmp_path / "New" / "Plan.docx").read_bytes() == docx_bytes("edited")
+    assert not (tmp_path / "Old").exists()
+
+
+def test_another_document_of_the_same_student_is_never_moved_onto_this_one(tmp_path: Path):
+    assert deliver_as(tmp_path, "Ana/Progress P1.docx", b"p1", "A")[0] == CREATED
+    assert deliver_as(tmp_path, "Ana/Progress P2.docx", b"p2", "A")[0] == CREATED  # another period: a new file
+    assert deliver_as(tmp_path, "Ana (A)/Progress P2.docx", b"p2", "A")[0] == UNCHANGED  # the same one, moved
+    assert (tmp_path / "Ana" / "Progress P1.docx").read_bytes() == b"p1"
+    assert not (tmp_path / "Ana" / "Progress P2.docx").exists()
