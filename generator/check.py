@@ -15,6 +15,8 @@ from generator.errors import ConfigError, MappingError, SourceError, TemplateErr
 from generator.locations import Locations
 from generator.mapping.load import load_mapping
 from generator.pipeline import Prepared, RunOptions, build, check_template_fields, read_sources
+from generator.sources.cells import is_blank, normalize_header
+from generator.sources.meaning import resemblance
 from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
@@ -93,7 +95,8 @@ def _load(result: CheckResult, group: str, func: Callable[..., T], *args: Any) -
     try:
         return func(*args)
     except ConfigError as error:
-        result.add(_group_of(error) if group == "data" else group, ERROR, str(error))
+        mapped = group == "data" or isinstance(error, MappingError)  # a template check's fix in the mapping
+        result.add(_group_of(error) if mapped else group, ERROR, str(error))
         return None
 
 
@@ -102,6 +105,8 @@ def add_data_problems(result: CheckResult, prepared: Prepared) -> None:
         result.add("data", ERROR, f"{failure.display_name}: {failure.message}")
     for warning in prepared.warnings:
         result.add("data", WARNING, warning)
+    for warning in blank_field_warnings(prepared):
+        result.add("mapping", WARNING, warning)
     by_folder: dict[str, list[str]] = {}
     for student in prepared.roster.students:
         name = prepared.names[student.key]
@@ -116,6 +121,50 @@ def add_data_problems(result: CheckResult, prepared: Prepared) -> None:
             "these students' plans would have the same name, so each folder gets the "
             "student key: " + "; ".join(names) + ".",
         )
+
+
+def unread_columns(prepared: Prepared) -> list[str]:
+    """Columns with data in the students' sheets that no field reads (headers as the sheet has them)."""
+    found: list[str] = []
+    for name in prepared.mapping.roster or list(prepared.tables):
+        table = prepared.tables.get(name)
+        if table is None:
+            continue
+        read = prepared.mapping.columns_read(name)
+        for column in table.columns:
+            if normalize_header(column.name) in read or column.name in found:
+                continue
+            if any(not is_blank(row.get(column)) for row in table.rows):
+                found.append(column.name)
+    return found
+
+
+def blank_field_warnings(prepared: Prepared) -> list[str]:
+    """A template field blank for every student while sheet columns that look like it go unread is, most
+    often, a column the mapping missed ('Goal 1' not matched to goals): said once per field, naming the
+    columns, before any plan is written."""
+    students = prepared.roster.students
+    unread = unread_columns(prepared)
+    if not students or not unread:
+        return []
+    used = prepared.template.fields() & set(prepared.mapping.fields)
+    blank = sorted(n for n in used if all(is_blank(s.values.get(n)) for s in students))
+    lines = []
+    for name in blank:
+        alike = [c for c in unread if resemblance(name, c) >= RESEMBLES]
+        if not alike:
+            continue  # columns unlike the field (another period's, a billing code) are no sign of a miss
+        said = ", ".join(alike)
+        columns = f"columns {said} are" if len(alike) > 1 else f"column {said} is"
+        lines.append(
+            f"template field '{name}' is empty for all {len(students)} students; {columns} not read. "
+            f"Map them in {prepared.mapping.path.name} (or run plangen init again), e.g. "
+            + (f"{name}: {{columns: [{said}], type: list}}." if len(alike) > 1 else f"{name}: {alike[0]}.")
+        )
+    return lines
+
+
+RESEMBLES = 0.85
 
 
 def describe(prepared: Prepared) -> str:

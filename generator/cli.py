@@ -474,7 +474,9 @@ def check_command(
 
 @cli.command("columns")
 @click.argument("source")
-@click.option("--sheet", metavar="NAME", help="The sheet to read. Default: the first visible sheet.")
+@click.option(
+    "--sheet", metavar="NAME", help="The sheet to read. Default: the sheet holding the students (see plangen init)."
+)
 @click.option(
     "--header-row",
     type=click.IntRange(min=1),
@@ -505,7 +507,12 @@ def columns_command(source: str, sheet: str | None, header_row: int | None) -> N
     metavar="MAPPING",
     help="Where to write the draft mapping (never overwritten). Default: SOURCE's name with .yaml.",
 )
-@click.option("--sheet", metavar="NAME", help="The sheet (tab) with the caseload. Default: the first one.")
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The sheet (tab) with the caseload. Default: the sheet open when the workbook was saved, else the one "
+    "with the most student rows (never an instructions sheet).",
+)
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -528,6 +535,8 @@ def init_command(
         today=today.date() if today else None,
     )
     draft = result.draft
+    for line in result.sheet_choice.lines() if result.sheet_choice else []:
+        click.echo(line)
     click.echo(
         f"Wrote {result.path}: {len(draft.fields)} fields from {result.columns} columns of "
         f"{result.source_label}; key: {' + '.join(draft.key)}; rows_per_student: {draft.rows_per_student}."
@@ -537,9 +546,36 @@ def init_command(
             f"Template fields: {draft.matched} matched to columns, {len(draft.blanks)} left blank"
             + (f" ({', '.join(draft.blanks)})." if draft.blanks else ".")
         )
+    if draft.unused:
+        click.echo(f"Columns no field reads ({len(draft.unused)}): {', '.join(draft.unused)}.")
     click.echo("Check the guesses in its comments, then run:")
     for command in result.next_commands():
         click.echo(f"  {command}")
+
+
+@cli.command("explain")
+@click.argument("student")
+@click.option("-m", "--mapping", required=True, type=click.Path(path_type=Path), help="The mapping file.")
+@click.option("-s", "--source", multiple=True, metavar="PATH", help="Caseload file(s), as for generate.")
+@click.option("-t", "--template", metavar="PATH|DOC", help="Word template or Google Doc (default: the mapping's).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend today is YYYY-MM-DD.")
+def explain_command(
+    student: str, mapping: Path, source: tuple[str, ...], template: str | None, today: dt.datetime | None
+) -> None:
+    """Show where each field of STUDENT's plan comes from: sheet, cell and value (this student's values are
+    printed: keep the output private), and every column no field reads. STUDENT: key, name or "Last, First"."""
+    from generator.explain import explain
+
+    result = run_library(
+        explain,
+        student,
+        mapping,
+        source=[as_location(s) or s for s in source] or None,
+        template=as_location(template),
+        today=today.date() if today else None,
+    )
+    for line in result.lines():
+        click.echo(line)
 
 
 @cli.command("fields")

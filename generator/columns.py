@@ -13,6 +13,7 @@ from generator.locations import Locations
 from generator.mapping.layout import Layout
 from generator.sources.excel import workbook_sheets
 from generator.sources.profile import describe_table, profile_table
+from generator.sources.student_sheet import choose_student_sheet
 
 
 def describe_columns(
@@ -23,7 +24,10 @@ def describe_columns(
 ) -> list[str]:
     """The lines ``plangen columns`` prints for a local file or a Google Sheet: its sheets (a local
     workbook's, hidden ones marked), where the header row is, and one line per column (kinds and
-    counts only)."""
+    counts only); without ``sheet``, a workbook's sheet that holds the students, and why."""
     sheets = workbook_sheets(location) if isinstance(location, Path) else []
-    table = (locations or Locations()).read_source(location, sheet, Layout(header_row=header_row))
-    return describe_table(table, profile_table(table), [(s.title, s.hidden) for s in sheets])
+    choice = choose_student_sheet(location, header_row) if sheet is None and isinstance(location, Path) else None
+    chosen = choice.title if choice is not None else sheet
+    table = (locations or Locations()).read_source(location, chosen, Layout(header_row=header_row))
+    lines = describe_table(table, profile_table(table), [(s.title, s.hidden) for s in sheets])
+    return lines + (choice.lines() if choice is not None else [])

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import ConfigError, DataError, PlangenError, StudentError, TemplateError
+from generator.errors import ConfigError, DataError, MappingError, PlangenError, StudentError, TemplateError
 from generator.jinja import make_environment
 from generator.locations import GoogleSignIn, Locations
 from generator.mapping.load import Mapping, load_mapping
 from generator.mapping.suggest import suggest
+from generator.mapping.types import LIST
 from generator.output.local import STATE_DIR, LocalFolders, ensure_out_dir
 from generator.output.lock import OutDirLock
 from generator.output.report import FAILED, Outcome, Report
@@ -34,6 +35,7 @@ from generator.roster.select import select
 from generator.roster.students import Roster, Student, StudentFailure, build_roster
 from generator.source_choice import choose_sources
 from generator.sources.tables import Table
+from generator.template.fields import required_item_fields
 from generator.template.job import PlanJob
 from generator.template.loader import PlanTemplate
 from generator.template.parallel import RenderWorkers, choose_jobs, render_jobs
@@ -187,6 +189,7 @@ def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
     provided = mapping.provided_names() | set(make_environment().globals)
     missing = sorted(template.fields() - provided)
     if not missing:
+        check_item_fields(template, mapping)
         return
     lines = [
         f"  {name}"
@@ -202,6 +205,34 @@ def check_template_fields(template: PlanTemplate, mapping: Mapping) -> None:
         + "\n".join(lines)
         + f"\nAdd them under 'fields:' in {mapping.path.name}, or fix the spelling in the template."
     )
+
+
+def check_item_fields(template: PlanTemplate, mapping: Mapping) -> None:
+    """Stop before rendering when the template reads an item field (``s.location`` in a loop over
+    ``services``) with no fallback that the mapping's list does not give: every plan would fail on it.
+    The message points at the mapping's line, where the fix goes."""
+    problems = []
+    for path in sorted(required_item_fields(template)):
+        listed, _, item = path.partition("[].")
+        spec = mapping.fields.get(listed)
+        if spec is None or not item or "[]" in item or spec.is_computed:
+            continue
+        item = item.split(".")[0]
+        where = mapping.where(listed)
+        if spec.kind.items and item not in spec.item:
+            problems.append(
+                f"{where}: field {listed!r} has no item field {item!r}, which the template reads for each "
+                f"item ({path}). Add '{item}: COLUMN' under its 'item:' (or '{item}: {{value: \"\"}}' for a "
+                "blank to fill in)."
+            )
+        elif spec.kind is LIST:
+            problems.append(
+                f"{where}: field {listed!r} is a list of texts, but the template reads {path} for each item. "
+                f"Map {listed!r} as type: records with an item field {item!r} (docs/mappings.md), or write "
+                f"{{{{ x.{item}|default(x) }}}} in the template."
+            )
+    if problems:
+        raise MappingError("\n".join(problems))
 
 
 def generate(

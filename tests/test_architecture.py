@@ -26,6 +26,7 @@ LAYERS = [
     "check",
     "open_plan",
     "columns",
+    "explain",
     "draft",
     "cli",
     "__main__",

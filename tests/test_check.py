@@ -196,3 +196,62 @@ def test_an_old_setting_name_still_works_and_check_says_to_rename_it(project: Pa
         f"{mapping}, line 7: 'drive_folder:' is the old name of 'destination_folder:'; it still works, but rename it.",
     ) in problems(result)
     assert result.in_group("template") == [] and "error" not in {p.level for p in result.in_group("mapping")}
+
+
+BLANK_GOALS = """\
+template: t.docx
+source: c.xlsx
+key: id
+display_name: "{{ first }}"
+fields:
+  id: Student ID
+  first: First
+  goals: {value: ""}
+  notes: {value: ""}
+"""
+SERVICES = """\
+  services:
+    type: records
+    item:
+      name: {value: "OT"}
+"""
+
+
+def test_a_template_field_blank_for_everyone_names_the_unread_columns_once(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(BLANK_GOALS, encoding="utf-8")
+    write_xlsx(
+        tmp_path / "c.xlsx",
+        [
+            ["Student ID", "First", "Goal 1", "Goal 2", "Goal 3", "Bus"],
+            [1, "Ana", "a", "b", None, "x"],
+            [2, "Ben", "c", None, None, None],
+        ],
+    )
+    make_template(tmp_path / "t.docx", ["{{ first }} {{ notes }}", "{% for g in goals %}{{ g }}{% endfor %}"])
+    result = check(RunOptions(mapping=tmp_path / "m.yaml"))
+    assert [(p.group, p.level, p.message) for p in result.problems if p.level == WARNING] == [
+        (
+            "mapping",
+            WARNING,
+            "template field 'goals' is empty for all 2 students; columns Goal 1, Goal 2 are not read. Map them in "
+            "m.yaml (or run plangen init again), e.g. goals: {columns: [Goal 1, Goal 2], type: list}.",
+        ),
+    ]
+
+
+def test_an_item_field_the_template_reads_and_the_records_lack_is_told_at_the_mapping_line(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(BLANK_GOALS + SERVICES, encoding="utf-8")
+    write_xlsx(tmp_path / "c.xlsx", [["Student ID", "First"], [1, "Ana"]])
+    make_template(
+        tmp_path / "t.docx",
+        ["{{ first }} {{ goals }} {{ notes }}", "{% for s in services %}{{ s.name }} {{ s.location }}{% endfor %}"],
+    )
+    result = check(RunOptions(mapping=tmp_path / "m.yaml"))
+    assert [(p.group, p.message) for p in result.problems if p.level == ERROR] == [
+        (
+            "mapping",
+            f"{tmp_path / 'm.yaml'}, line 10: field 'services' has no item field 'location', which the template "
+            "reads for each item (services[].location). Add 'location: COLUMN' under its 'item:' (or "
+            "'location: {value: \"\"}' for a blank to fill in).",
+        )
+    ]

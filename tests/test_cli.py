@@ -196,7 +196,8 @@ def test_student_by_the_name_plangen_prints_in_either_order_without_accents(samp
     result = generate(sample_copy, out, "--student", "Sofia Martinez", "--student", "Jose Ramires")
     assert result.exit_code == 2
     assert result.output == (
-        "Error: 2 students are named 'Sofia Martinez'; choose one by its key: --student 1006, --student 1007.\n"
+        "Error: 2 students are named 'Sofia Martinez'; choose one by its key: --student 1006 (born 2017-02-17), "
+        "--student 1007 (born 2014-08-30).\n"
         "no student with key or name 'Jose Ramires' in the source. Did you mean 'José Ramírez'? Use the key column's "
         "value or the name plangen prints (either name order).\n"
     )

@@ -42,3 +42,14 @@ def test_a_csv_has_no_sheets(tmp_path: Path):
 def test_a_missing_file_is_a_source_error_naming_it(tmp_path: Path):
     with pytest.raises(SourceError, match="gone.xlsx"):
         describe_columns(tmp_path / "gone.xlsx")
+
+
+def test_without_sheet_the_one_holding_the_students_is_read_and_said(tmp_path: Path):
+    notes = [["How to use this workbook"], ["One row per student."]]
+    path = write_workbook(tmp_path / "c.xlsx", {"Instructions": notes, "Caseload": ROWS})
+    lines = describe_columns(path)
+    assert lines[2] == "Sheet 'Caseload': column headers on row 1; 2 data row(s)."
+    assert lines[-2:] == [
+        "Reading sheet 'Caseload': the sheet with the most student rows (2).",
+        "Other sheets: 'Instructions' (instructions, notes or lists, not students). Choose one with --sheet NAME.",
+    ]

@@ -183,7 +183,7 @@ def test_namesakes_are_listed_with_what_tells_them_apart(namesakes: Path) -> Non
     out = run(namesakes)
     message = refusal("Liam Smith", namesakes, out)
     assert "2 students are named 'Liam Smith'; choose one by its key:" in message
-    assert "'Smith · Liam · 2016-10-02'" in message and "'Smith · Liam · 2017-04-09'" in message
+    assert "--student 'Smith · Liam · 2016-10-02'" in message and "'Smith · Liam · 2017-04-09'" in message
     assert plan_location("Smith · Liam · 2017-04-09", namesakes / "m.yaml", out) == str(
         out / "Liam Smith (Smith · Liam · 2017-04-09)" / "Plan.docx"
     )

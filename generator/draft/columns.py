@@ -9,6 +9,7 @@ kinds and counts reach the draft, never a cell value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from generator.mapping.types import DATE, INTEGER, LIST, NUMBER, TEXT, YESNO, FieldType, drafted_type
@@ -33,6 +34,10 @@ class ColumnProfile:
     name_order: str | None = None  # "last, first" when cells read like "Alvarez, Mia"
     multiline: bool = False  # some cell holds several lines
     date_role: str | None = None  # birth, future or past (see generator.sources.profile)
+    plan_kinds: float = 0.0  # share of cells naming a kind of plan (IEP, 504, Section 504, IFSP): a plan-type column
+    separator_seen: str | None = None  # the first list separator any cell holds (a list the template loops over)
+    whole_names: float = 0.0  # share of cells that read like "First Last" (two or more capitalised words)
+    long_names: int = 0  # cells of three or more words: where a first and a last name cannot be told apart
 
     @property
     def name(self) -> str:
@@ -60,7 +65,19 @@ def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> Colu
     )
     if kind.dates:
         profile.dates = [d for d in map(_date, cells) if d is not None]
+    texts = [to_text(v).strip() for v in cells]
+    if texts and (kind is TEXT or kind is INTEGER):
+        profile.plan_kinds = sum(len(t) <= 20 and bool(_PLAN_KIND.search(t)) for t in texts) / len(texts)
+    profile.separator_seen = next((sep for sep in shared.LIST_SEPARATORS if any(sep in t for t in texts)), None)
+    if kind is TEXT and texts and not found.last_first:
+        named = [t for t in texts if _FIRST_LAST.fullmatch(t)]
+        profile.whole_names = len(named) / len(texts)
+        profile.long_names = sum(len(t.split()) > 2 for t in named)
     return profile
+
+
+_PLAN_KIND = re.compile(r"(?<![\w.])(504|iep|ifsp)(?![\w.])", re.IGNORECASE)
+_FIRST_LAST = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,4}")
 
 
 def _date(value: object) -> dt.date | None:

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.draft.columns import LIST, TEXT, profile_columns
-from generator.draft.plan import Draft, plan_draft
+from generator.draft.plan import Draft, plan_draft, unused_columns
 from generator.draft.write import draft_text
 from generator.errors import ConfigError, PlangenError
 from generator.google.auth.ids import google_ref
 from generator.locations import Locations
 from generator.mapping.load import BUILTIN_NAMES, load_mapping
 from generator.roster.school_year import school_year
-from generator.template.fields import ITEM, looped_fields, template_fields
+from generator.sources.student_sheet import SheetChoice, choose_student_sheet
+from generator.template.fields import ITEM, looped_fields, required_item_fields, template_fields
 from generator.template.loader import PlanTemplate
 
 
@@ -35,6 +36,7 @@ class InitResult:
     columns: int
     source_label: str
     template_given: bool
+    sheet_choice: SheetChoice | None = None  # how the students' sheet was chosen (no --sheet given)
 
     def next_commands(self) -> list[str]:
         """What to run next, quoted so a pasted line works whatever the folder and file names hold."""
@@ -62,17 +64,23 @@ def init_mapping(
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise ConfigError(f"{output}: a mapping file ends in .yaml; choose a name like my-caseload.yaml.")
     locations = locations or Locations()
-    table = locations.read_source(source, sheet)
-    wanted, looped = None, None
+    choice = choose_student_sheet(Path(source)) if sheet is None and google_ref(source, "Google") is None else None
+    table = locations.read_source(source, choice.title if choice else sheet)
+    wanted, looped, required = None, None, None
     title = "Plan"
     if template is not None:
         plan_template = locations.open_template(template, None)
         wanted, looped = template_fields(plan_template), looped_fields(plan_template)
+        required = required_item_fields(plan_template)
         title = document_title(plan_template.name)
     today = today or dt.date.today()
-    draft = plan_draft(table, profile_columns(table, today), wanted, title, today, looped)
+    profiles = profile_columns(table, today)
+    draft = plan_draft(table, profiles, wanted, title, today, looped, required)
+    if choice is not None:
+        draft.notes += choice.lines()
     if template is not None and wanted is not None:
         probe_lists(plan_template, draft, wanted, today)
+        draft.unused = unused_columns(draft.fields, profiles, draft.reaching(wanted))
     folder = output.resolve().parent
     text = draft_text(
         draft,
@@ -83,7 +91,7 @@ def init_mapping(
         source_label=table.label,
     )
     _write_checked(output, text)
-    return InitResult(output, draft, len(table.columns), table.label, template is not None)
+    return InitResult(output, draft, len(table.columns), table.label, template is not None, choice)
 
 
 def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], today: dt.date) -> None:
@@ -110,6 +118,7 @@ def probe_lists(plan_template: PlanTemplate, draft: Draft, wanted: list[str], to
                 f"blank; map it as a records field (docs/mappings.md), e.g. from column '{spec.column}'"
             )
             spec.column, spec.type, spec.separator, spec.value, spec.pattern = None, TEXT, None, "", None
+            spec.columns = []
             spec.required = False
             draft.matched -= 1
             draft.blanks.append(spec.name)

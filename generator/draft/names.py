@@ -1,73 +1,31 @@
 """Names a template would use for a sheet's columns, and how alike a template field and a column are.
 
-A therapist's headers are typed by hand (``DOB``, ``Date of Birth``, ``Annual IEP``); templates use
-short flat names (``dob``, ``annual_review``). The aliases below are the spellings seen on real
-caseloads; anything else is compared by its words and letters.
+A therapist's headers are typed by hand (``DOB``, ``Date of Birth``, ``Annual IEP``, ``Accoms``, ``Tri
+Due``); templates use short flat names (``dob``, ``annual_review``). The vocabulary of spellings seen
+on real caseloads is ``generator.sources.meaning`` (shared with ``plangen check``); anything else is
+compared by its words and letters.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from difflib import SequenceMatcher
 
 from generator.mapping.fields import BUILTIN_NAMES
+from generator.sources.meaning import HEADERS, field_concept, header_concept, resemblance, words
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "student_id": (
-        "id",
-        "student id",
-        "student number",
-        "student no",
-        "student #",
-        "ssid",
-        "stn",
-        "sis id",
-        "local id",
-        "id number",
-    ),
-    "first_name": ("first", "first name", "given name", "firstname"),
-    "last_name": ("last", "last name", "surname", "family name", "lastname"),
-    "dob": ("dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born"),
-    "annual_review": (
-        "annual review",
-        "annual iep",
-        "annual iep date",
-        "annual review date",
-        "iep annual",
-        "iep annual review",
-        "next annual",
-        "annual due",
-        "next annual review",
-        "annual",
-    ),
-    "triennial": ("triennial", "tri", "triennial review", "triennial date", "3 year", "re eval", "reevaluation"),
-    "iep_date": ("iep date", "iep meeting", "iep meeting date", "last iep", "iep"),
-    "grade": ("grade", "gr", "grade level"),
-    "goals": ("goals", "goal", "iep goals", "annual goals", "ot goals"),
-    "case_manager": ("case manager", "cm", "case mgr"),
-    "session_minutes": ("minutes", "session minutes", "min", "mins", "minutes per session", "session length"),
-    "sessions_per_week": ("sessions week", "sessions per week", "frequency", "times per week", "x week"),
-}
+ALIASES = HEADERS  # concept -> the headers typed for it (generator.sources.meaning)
 NAME_HINTS = ("name", "student", "child", "pupil", "client")
 REVIEW_HINTS = ("review", "annual", "iep")
 BIRTH_HINTS = ("dob", "birth", "born")
 MATCH_CUTOFF = 0.85
 
 
-def words(text: str) -> str:
-    """``Date of Birth`` -> ``date of birth``; accents, punctuation and case dropped."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("_", " ")
-    return " ".join(re.sub(r"[^a-z0-9#]+", " ", text).split())
-
-
 def field_name(header: str) -> str:
     """The name a template would use for a column: an alias's name, else the header in snake_case."""
     plain = words(header)
-    for name, spellings in ALIASES.items():
-        if plain in spellings:
-            return name
+    concept = header_concept(header)
+    if concept is not None:
+        return concept
     name = "_".join(plain.replace("#", "number").split()) or "column"
     if name[0].isdigit():
         name = "col_" + name
@@ -81,9 +39,11 @@ def has_hint(header: str, hints: tuple[str, ...]) -> bool:
 def similarity(template_field: str, candidate: str, header: str | None) -> float:
     """How likely a template field means this candidate field (named ``candidate``, reading ``header``)."""
     wanted = words(template_field)
-    best = 0.0
+    if field_concept(template_field) == field_concept(candidate):
+        return 1.0
+    best = resemblance(template_field, header) if header else 0.0
     for other in filter(None, (words(candidate), words(header) if header else None)):
-        if other == wanted or other in ALIASES.get(template_field, ()):
+        if other == wanted or other in ALIASES.get(field_concept(template_field), ()):
             return 1.0
         best = max(best, SequenceMatcher(None, wanted, other).ratio(), _shared_words(wanted, other))
     return best

@@ -20,11 +20,27 @@ def scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def field_lines(spec: DraftField) -> list[str]:
+    """One line per field; a records field as a block with its item fields under ``item:``."""
+    if not spec.item:
+        return [field_line(spec)]
+    lines = [f"  {spec.name}:{'':<{57 - len(spec.name)}}  # {spec.comment}", "    type: records"]
+    if spec.repeat:
+        lines.append(f"    repeat: [{', '.join(spec.repeat)}]")
+    lines.append("    item:")
+    for name, column, value in spec.item:
+        body = scalar(column) if column is not None else "{value: " + json.dumps(value or "", ensure_ascii=False) + "}"
+        lines.append(f"      {name}: {body}")
+    return lines
+
+
 def field_line(spec: DraftField) -> str:
     if spec.value is not None:
         body = "{value: " + json.dumps(spec.value, ensure_ascii=False) + "}"
     else:
         parts = [f"column: {scalar(spec.column or '')}"]
+        if spec.columns:
+            parts = ["columns: [" + ", ".join(scalar(c) for c in spec.columns) + "]"]
         if spec.type is not TEXT:
             parts.append(f"type: {spec.type.name}")
         if spec.separator not in (None, ";"):
@@ -86,5 +102,21 @@ def draft_text(
         "",
         "fields:",
     ]
-    lines += [field_line(spec) for spec in draft.fields]
+    lines += [line for spec in draft.fields for line in field_lines(spec)]
+    lines += leftovers(draft)
     return "\n".join(lines) + "\n"
+
+
+def leftovers(draft: Draft) -> list[str]:
+    """What the draft leaves out, said at its end: columns no field reads, template fields left blank."""
+    lines = []
+    if draft.unused:
+        lines += ["", "# Columns no field reads (add a field for any the plans should show):"]
+        lines += [f"#   {name}" for name in draft.unused]
+    if draft.blanks:
+        lines += [
+            "",
+            "# Template fields left blank (no column found; give each a column above, or leave it to fill in):",
+        ]
+        lines += [f"#   {name}" for name in draft.blanks]
+    return lines

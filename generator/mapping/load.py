@@ -21,6 +21,7 @@ from generator.mapping.source_options import SOURCE_OPTION_KEYS, SourceOptions, 
 from generator.mapping.suggest import suggest
 from generator.mapping.types import DATE
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
+from generator.sources.cells import normalize_header
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
@@ -139,6 +140,20 @@ class Mapping:
     def data_fields(self) -> tuple[str, ...]:
         """The fields read from the sheet (not computed: 'today' changes daily, the sheet does not)."""
         return tuple(name for name, spec in self.fields.items() if not spec.is_computed)
+
+    def columns_read(self, source: str) -> set[str]:
+        """The headers (normalized) this mapping reads from one source: fields, item fields, keys, filters.
+        ``plangen check`` and ``plangen explain`` name the other columns as not read."""
+        headers: set[str] = set()
+        spec_of = self.sources.get(source)
+        if spec_of is not None:
+            headers |= set(spec_of.key_columns) | {c for cond in spec_of.where for c in cond.columns()}
+        for spec in self.fields.values():
+            if self.source_of(spec) != source or spec.is_computed:
+                continue
+            headers |= set(spec.source_columns()) | set(spec.item_columns())
+            headers |= {c for cond in spec.where for c in cond.columns()}
+        return {normalize_header(h) for h in headers}
 
     def where(self, name: str) -> str:
         spec = self.fields.get(name)

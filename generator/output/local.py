@@ -1,8 +1,10 @@
 """Writing plans into ``<out>/<student folder>/<file>.docx`` without ever losing a therapist's edits.
 
 plangen keeps a small journal (``<out>/.plangen/written.jsonl``) of the SHA-256 of every file it
-wrote. On a re-run a plan whose bytes plangen wrote is plangen's to replace; a plan whose bytes are
-not in the journal was edited (or is unknown), so it is kept. The journal line is written *before*
+wrote, and the student key it was written for. On a re-run a plan whose bytes plangen wrote is
+plangen's to replace; a plan whose bytes are not in the journal was edited (or is unknown), so it is
+kept. A plan plangen wrote for a student under an older name (the name pattern changed, a namesake
+joined the sheet) is moved to the new name rather than left beside a second plan. The journal line is written *before*
 the file is renamed into place, so a run killed between the two still recognises the file.
 
 With render workers, each worker process writes the plans it renders through its own

@@ -80,7 +80,7 @@ def _by_keys(roster: Roster, keys: Sequence[str]) -> tuple[list[Student], list[S
         by_key = [p for p in everyone if _same_key(p.key) == _same_key(given)]
         by_name = by_key or [p for p in everyone if name_form(p.display_name) == name_form(given) and name_form(given)]
         if len(by_name) > 1:
-            choices = "; ".join(f"{shlex.quote(p.key)}{_told_apart(p)}" for p in by_name)
+            choices = ", ".join(f"--student {shlex.quote(p.key)}{_told_apart(p)}" for p in by_name)
             problems.append(f"{len(by_name)} students are named {given!r}; choose one by its key: {choices}.")
         elif not by_name:
             hint = _closest(given, everyone)

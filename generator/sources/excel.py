@@ -61,6 +61,19 @@ def list_sheets(path: Path) -> list[SheetInfo]:
             workbook.close()
 
 
+def active_sheet(path: Path) -> str | None:
+    """The sheet that was open when the workbook was last saved (None when it is hidden or unknown)."""
+    with _damaged_file_is_an_error(path):
+        workbook = _open(path)
+        try:
+            active = workbook.active
+            if active is None or (getattr(active, "sheet_state", None) or VISIBLE) != VISIBLE:
+                return None
+            return str(active.title)
+        finally:
+            workbook.close()
+
+
 def workbook_sheets(path: Path) -> list[SheetInfo]:
     """The sheets of an .xlsx/.xlsm file; nothing for other files (a CSV has no sheets)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():

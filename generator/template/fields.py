@@ -36,28 +36,64 @@ def item_fields(tree: nodes.Node) -> set[str]:
     return found
 
 
-def _walk(node: nodes.Node, scope: dict[str, str], found: set[str]) -> None:
+def required_item_fields(template: PlanTemplate) -> set[str]:
+    """The item fields a template reads with no fallback: not through ``|default``, never asked ``is
+    defined``. A records field must give each of these (``services[].location``), or every plan fails
+    to render; ``plangen check`` says so at the mapping's line, before any plan is written."""
+    environment = make_environment(autoescape=True)
+    names: set[str] = set()
+    for part in template.parts:
+        tree = environment.parse(part.xml)
+        guarded: set[str] = set()
+        found: set[str] = set()
+        _walk(tree, {}, found, guarded)
+        names |= found - guarded
+    return names
+
+
+_FALLBACK_FILTERS = ("default", "d")
+_FALLBACK_TESTS = ("defined", "undefined")
+
+
+def _walk(node: nodes.Node, scope: dict[str, str], found: set[str], guarded: set[str] | None = None) -> None:
+    """Collect item field paths into ``found``; with ``guarded``, paths read behind a fallback go there and
+    are not collected from that place."""
     if isinstance(node, nodes.For):
-        _walk_for(node, scope, found)
+        _walk_for(node, scope, found, guarded)
+        return
+    if guarded is not None and _is_fallback(node):
+        path = _path(node.node, scope)  # type: ignore[attr-defined]
+        if path is not None:
+            guarded.add(path)
+        for child in node.iter_child_nodes():
+            if child is not node.node:  # type: ignore[attr-defined]
+                _walk(child, scope, found, guarded)
         return
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
         # g.text.upper(): 'upper' is a method, not an item field; the object it is called on may be one.
-        _walk(node.node.node, scope, found)
+        _walk(node.node.node, scope, found, guarded)
         for argument in (*node.args, *node.kwargs, node.dyn_args, node.dyn_kwargs):
             if argument is not None:
-                _walk(argument, scope, found)
+                _walk(argument, scope, found, guarded)
         return
     if isinstance(node, (nodes.Getattr, nodes.Getitem)):
         path = _path(node, scope)
         if path is not None and ITEM in path and not path.endswith(ITEM):
             found.add(path)
     for child in node.iter_child_nodes():
-        _walk(child, scope, found)
+        _walk(child, scope, found, guarded)
 
 
-def _walk_for(node: nodes.For, scope: dict[str, str], found: set[str]) -> None:
+def _is_fallback(node: nodes.Node) -> bool:
+    """``x|default(...)`` or ``x is defined``: reading ``x`` there cannot fail."""
+    if isinstance(node, nodes.Filter):
+        return node.name in _FALLBACK_FILTERS and node.node is not None
+    return isinstance(node, nodes.Test) and node.name in _FALLBACK_TESTS
+
+
+def _walk_for(node: nodes.For, scope: dict[str, str], found: set[str], guarded: set[str] | None = None) -> None:
     """The loop's body sees its variable as 'an item of' the list it iterates over."""
-    _walk(node.iter, scope, found)
+    _walk(node.iter, scope, found, guarded)
     inner = dict(scope)
     listed = _path(node.iter, scope)
     if isinstance(node.target, nodes.Name) and listed is not None:
@@ -68,9 +104,9 @@ def _walk_for(node: nodes.For, scope: dict[str, str], found: set[str]) -> None:
         for name in node.target.find_all(nodes.Name):
             inner.pop(name.name, None)
     for child in (*node.body, *([node.test] if node.test is not None else [])):
-        _walk(child, inner, found)
+        _walk(child, inner, found, guarded)
     for child in node.else_:
-        _walk(child, scope, found)
+        _walk(child, scope, found, guarded)
 
 
 def _path(node: nodes.Node, scope: dict[str, str]) -> str | None:

@@ -12,7 +12,7 @@ from generator.draft.columns import DATE, INTEGER, LIST, NUMBER, TEXT, YESNO, pr
 from generator.draft.init import document_title, init_mapping
 from generator.draft.names import field_name, similarity
 from generator.draft.plan import plan_draft
-from generator.draft.write import scalar
+from generator.draft.write import draft_text, scalar
 from generator.errors import ConfigError
 from generator.mapping.load import load_mapping
 from generator.sources.tables import read_table
@@ -61,7 +61,18 @@ def test_columns_read_as_dates_numbers_yes_no_lists_and_last_first_names(tmp_pat
         ("Date of Birth", "dob"),
         ("Student #", "student_id"),
         ("Sessions/Week", "sessions_per_week"),
-        ("Minutes/Week", "minutes_week"),
+        ("Minutes/Week", "minutes_per_week"),
+        ("Mins/Month", "minutes_per_month"),
+        ("Accoms", "accommodations"),
+        ("Gr", "grade"),
+        ("Tri Due", "triennial"),
+        ("Re-eval", "triennial"),
+        ("504/IEP", "plan_type"),
+        ("Student Name", "full_name"),
+        ("Freq", "frequency"),
+        ("Loc", "location"),
+        ("IEP Due", "annual_review"),
+        ("Birthdate", "dob"),
         ("Annual IEP", "annual_review"),
         ("2nd Goal", "col_2nd_goal"),
         ("Today", "today_column"),
@@ -177,7 +188,7 @@ def test_id_columns_by_their_header_and_a_report_s_repeated_ids_mean_many_rows(t
     draft = draft_for(tmp_path, rows)
     assert (draft.key, draft.rows_per_student) == (["seis_id"], "many")
     names = [["Name", "Grade"], ["Ana Ruiz", "1"], ["Ana Ruiz", "2"], ["Ben Ode", "3"]]
-    assert draft_for(tmp_path, names).key == ["name"]
+    assert draft_for(tmp_path, names).key == ["full_name"]  # "First Last" names, kept whole as the key
     assert draft_for(tmp_path, names).rows_per_student == "one"  # a name repeated: refused later, never merged
 
 
@@ -193,8 +204,76 @@ def test_a_loop_reading_item_fields_is_left_blank_rather_than_fed_plain_texts(tm
     assert (goals.column, goals.type) == ("Goals", LIST)  # its template gives defaults: g.text|default(g)
 
 
+def test_numbered_columns_first_last_names_and_a_plan_type_column_are_read_by_meaning(tmp_path: Path):
+    rows = [
+        ["Parent Name", "Student Name", "DOB", "504/IEP", "Goal 1", "Goal 2", "Accommodation 1", "Bus"],
+        ["Ann Ruiz", "Mia Ruiz", dt.datetime(2017, 1, 2), "IEP", "a", "b", "x", "Y"],
+        ["Bo Ode", "Mary Kate Ode", dt.datetime(2016, 2, 3), "504", "c", None, None, "N"],
+    ]
+    table = table_of(tmp_path, rows)
+    wanted = ["full_name", "goals", "plan_type", "accommodations"]
+    draft = plan_draft(table, profile_columns(table, TODAY), wanted, "Plan", TODAY, {"goals", "accommodations"})
+    fields = {f.name: f for f in draft.fields}
+    assert fields["goals"].columns == ["Goal 1", "Goal 2"] and fields["goals"].type == LIST
+    assert fields["accommodations"].columns == ["Accommodation 1"]
+    assert fields["plan_type"].column == "504/IEP" and fields["plan_type"].type == TEXT
+    assert fields["full_name"].column == "Student Name"  # the parent's name column is never the student's
+    assert "1 name(s) of three or more words are kept whole" in fields["first_name"].comment
+    assert (draft.display_name, draft.key) == ("{{ full_name }}", ["full_name", "dob"])
+    assert draft.unused == ["Parent Name", "Bus"]
+    text = draft_text(draft, source="c.xlsx", sheet="Caseload", template=None, header_row=1, source_label="c.xlsx")
+    assert "# Columns no field reads (add a field for any the plans should show):\n#   Parent Name\n#   Bus" in text
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    load_mapping(mapping)  # the draft loads as written
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "name"),
+    [
+        ("Plan Type", ["IEP", "Section 504", "Gen Ed"], "plan_type"),  # the header says so: one plan cell is enough
+        ("Status", ["IEP", "504 Plan", "iep"], "plan_type"),  # the cells say so
+        ("Type", ["pull-out", "push-in", "consult"], "plan_type_column"),  # "Type" of something else
+        ("Bus Route", ["12", "14", "504"], "bus_route"),
+    ],
+)
+def test_a_plan_type_column_is_found_by_its_header_or_its_cells(tmp_path: Path, header: str, cells, name: str):
+    rows = [["Student ID", header], *([n, c] for n, c in enumerate(cells, start=1))]
+    table = table_of(tmp_path, rows)
+    draft = plan_draft(table, profile_columns(table, TODAY), None, "Plan", TODAY)
+    assert [f.name for f in draft.fields] == ["student_id", name]
+
+
+def test_numbered_column_groups_become_records_read_with_repeat(tmp_path: Path):
+    rows = [
+        ["Student ID", "Goal 1", "Goal 1 Area", "Goal 2", "Goal 2 Area", "Goal 3 Notes"],
+        [1, "Write name", "Fine motor", "Zip coat", "Self-care", "x"],
+        [2, "Type", "Keyboarding", None, None, None],
+    ]
+    table = table_of(tmp_path, rows)
+    wanted = ["goals", "goals[].text", "goals[].area"]
+    draft = plan_draft(table, profile_columns(table, TODAY), wanted, "Plan", TODAY, {"goals"})
+    goals = next(f for f in draft.fields if f.name == "goals")
+    assert (goals.type.name, goals.repeat) == ("records", ["1", "2"])
+    assert goals.item == [("text", "Goal {n}", None), ("area", "Goal {n} Area", None)]
+    assert draft.unused == ["Goal 3 Notes"]
+    text = draft_text(draft, source="c.xlsx", sheet="Caseload", template=None, header_row=1, source_label="c.xlsx")
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    spec = load_mapping(tmp_path / "m.yaml").fields["goals"]
+    assert spec.repeat == ["1", "2"] and spec.item_columns() == ["Goal 1", "Goal 1 Area", "Goal 2", "Goal 2 Area"]
+
+
 def test_a_column_of_decimals_drafts_a_number_field_that_prints_as_the_sheet_shows(tmp_path: Path):
     write_xlsx(tmp_path / "c.xlsx", [["Student ID", "Score"], [1, 2.5], [2, 3.75], [3, None]], sheet="Caseload")
     init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", today=TODAY)
     assert "score: {column: Score, type: number}" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
     assert load_mapping(tmp_path / "m.yaml").fields["score"].kind is NUMBER
+
+
+def test_a_column_the_template_loops_over_is_split_at_the_separator_its_cells_hold(tmp_path: Path):
+    rows = [["Student ID", "Accoms"], [1, "slant board, pencil grip"], [2, "breaks"], [3, "fidget, timer"]]
+    table = table_of(tmp_path, rows)
+    draft = plan_draft(table, profile_columns(table, TODAY), ["accommodations"], "Plan", TODAY, {"accommodations"})
+    spec = next(f for f in draft.fields if f.name == "accommodations")
+    assert (spec.type, spec.separator) == (LIST, ",")
+    assert spec.comment.endswith("a list, as the template loops over it (items split at ',')")

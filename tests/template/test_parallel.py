@@ -77,7 +77,7 @@ def test_workers_write_the_same_plans_and_journal_as_one_process(sample_copy: Pa
         relpath = run.names[student.key].relpath
         data = (tmp_path / "a" / relpath).read_bytes()
         assert data == run.template.render(student.context())
-        assert {"path": str(relpath), "sha256": sha256(data)} in journal
+        assert {"path": str(relpath), "sha256": sha256(data), "key": student.key} in journal
     delivered, failures = deliver(sample_copy, tmp_path / "a", LocalWriter(tmp_path / "a", False, False))
     assert delivered == [(s.key, UNCHANGED) for s in run.roster.students] and failures == []
 

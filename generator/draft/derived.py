@@ -1,0 +1,111 @@
+"""Fields a draft builds from other fields: the service line a plan prints, minutes per week, and
+records (one item per student row) for a template that loops over items with fields of their own.
+
+A caseload keeps a service as a few columns (``Freq``, ``Mins/Month``, ``Loc``); a template prints it
+as one line (``services[].summary``) or one row of a table (``s.location``). The draft writes the
+Jinja that joins them, so the plan shows what the sheet holds without a hand-written block. Minutes
+are converted to a per-week figure only when the header states the unit (``Mins/Month``,
+``Daily Minutes``): a bare ``Mins`` is per session and is never multiplied by a guess.
+"""
+
+from __future__ import annotations
+
+from generator.draft.columns import INTEGER
+from generator.draft.entries import DraftField, fields_named
+from generator.mapping.types import RECORDS
+from generator.sources.meaning import field_concept
+
+PER_WEEK = {  # stated unit -> how a per-week figure is made from it, and what the comment says
+    "minutes_per_month": ("(minutes_per_month * 12 / 52)|round|int", "12 months / 52 weeks"),
+    "minutes_per_day": ("minutes_per_day * 5", "5 school days a week"),
+}
+SERVICE_PARTS = (  # field -> how the service line says it
+    ("frequency", "{}"),
+    ("sessions_per_week", "{}x weekly"),
+    ("session_minutes", "{} min per session"),
+    ("minutes_per_week", "{} min per week"),
+    ("minutes_per_month", "{} min per month"),
+    ("minutes_per_day", "{} min per day"),
+)
+ITEM_CONCEPTS = {  # a loop's item field -> the column concept it reads
+    "name": "service",
+    "service": "service",
+    "type": "service",
+    "location": "location",
+    "setting": "location",
+    "where": "location",
+    "provider": "provider",
+    "frequency": "frequency",
+    "minutes": "session_minutes",
+}
+SUMMARY_ITEMS = ("summary", "frequency_and_duration", "duration", "service_line", "description")
+
+
+def per_week(fields: list[DraftField]) -> DraftField | None:
+    """``minutes_per_week`` from minutes whose unit the header states, or minutes per session times
+    sessions per week (both whole numbers); None when the sheet has it or the unit is not stated."""
+    if fields_named(fields, "minutes_per_week") is not None:
+        return None
+    for name, (expression, basis) in PER_WEEK.items():
+        spec = fields_named(fields, name)
+        if spec is not None and spec.column is not None:
+            spec.type = INTEGER
+            return DraftField(
+                "minutes_per_week",
+                value=f"{{% if {name} %}}{{{{ {expression} }}}}{{% endif %}}",
+                comment=f"from '{spec.column}' ({basis}); the overview's minutes per week",
+            )
+    session, weekly = fields_named(fields, "session_minutes"), fields_named(fields, "sessions_per_week")
+    if session and weekly and session.type is INTEGER and weekly.type is INTEGER:
+        return DraftField(
+            "minutes_per_week",
+            value="{% if session_minutes and sessions_per_week %}{{ session_minutes * sessions_per_week }}{% endif %}",
+            comment=f"'{session.column}' x '{weekly.column}'; the overview's minutes per week",
+        )
+    return None
+
+
+def service_line(fields: list[DraftField]) -> str | None:
+    """A Jinja expression joining the service columns the sheet has (blank parts left out), or None."""
+    parts = []
+    for name, wording in SERVICE_PARTS:
+        spec = fields_named(fields, name)
+        if spec is None or spec.column is None:  # what the sheet says, not a figure plangen worked out
+            continue
+        said = wording.format("' ~ " + name + " ~ '").strip()
+        said = ("'" + said + "'").replace("'' ~ ", "").replace(" ~ ''", "")
+        parts.append(f"({said}) if {name} else ''")
+    if not parts:
+        return None
+    return "{{ [" + ", ".join(parts) + "]|select|join(', ') }}"
+
+
+def records_field(
+    name: str, items: list[str], required: set[str], fields: list[DraftField], used: set[str]
+) -> DraftField | None:
+    """A records field (one item per student row) whose item fields read the columns that mean them; the
+    item fields the template reads with no fallback and no column are blanks to fill in. None when no
+    column means any of them."""
+    lines: list[tuple[str, str | None, str | None]] = []  # item field, its column or its value
+    read: list[str] = []
+    for item in items:
+        concept = ITEM_CONCEPTS.get(item, field_concept(item))
+        source = next(
+            (f for f in fields if f.column and not f.pattern and not f.columns and field_concept(f.name) == concept),
+            None,
+        )
+        if source is not None and concept not in ("full_name", "first_name", "last_name", "student_id"):
+            lines.append((item, source.column, None))
+            read.append(f"{item} <- '{source.column}'")
+            used.add(source.column or "")
+        elif item in SUMMARY_ITEMS and (line := service_line(fields)) is not None:
+            lines.append((item, None, line))
+            read.append(f"{item} <- the service columns")
+    if not lines:
+        return None
+    blank = sorted(set(required) - {item for item, _, _ in lines})
+    lines += [(item, None, "") for item in blank]
+    comment = f"template field '{name}': one item per student row; " + ", ".join(read)
+    if blank:
+        comment += f"; blank to fill in: {', '.join(blank)}"
+    return DraftField(name, type=RECORDS, item=lines, comment=comment)
