@@ -23,6 +23,7 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.oxml import parse_xml
 from jinja2 import Environment, Template
 from lxml import etree
@@ -292,7 +293,10 @@ def _core_part_name(document: DocxDocument) -> str | None:
     package = document.part.package
     if not any(rel.reltype == CORE_TYPE for rel in package.rels.values()):
         return None
-    return package._core_properties_part.partname.lstrip("/")
+    part = package.part_related_by(CORE_TYPE)
+    if not isinstance(part, CorePropertiesPart):  # listed, but not a properties part: left as it is
+        return None
+    return part.partname.lstrip("/")
 
 
 def _core_values(document: DocxDocument) -> dict[str, str]:

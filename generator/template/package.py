@@ -54,6 +54,7 @@ def normalize_package(data: bytes, where: str) -> bytes:
         parts = {name: archive.read(name) for name in names if not name.endswith("/")}
     changed = _main_content_type(parts, where)
     changed |= _core_relationship(parts)
+    changed |= _missing_targets(parts, where)
     changed |= _mail_merge_source(parts)
     for name, blob in list(parts.items()):
         if name.endswith((".xml", ".rels")) and _needs_w_prefix(blob):
@@ -129,6 +130,54 @@ def _core_relationship(parts: dict[str, bytes]) -> bool:
     if changed:
         parts[PACKAGE_RELS] = _serialize(rels)
     return changed
+
+
+def _missing_targets(parts: dict[str, bytes], where: str) -> bool:
+    """Relationships to parts the zip does not hold (a thumbnail or docProps/app.xml a tool listed but did
+    not write; a link to ``#bookmark`` written as an internal part), which python-docx cannot open. Word
+    opens such files; here a package-level one is dropped and a part's link is made the external address
+    it was meant to be, so the XML that refers to it still finds it."""
+    changed = False
+    by_lower = {name.lower(): name for name in parts}
+    for name in [n for n in parts if n.endswith(".rels") and (n == PACKAGE_RELS or "/_rels/" in n)]:
+        source_folder = "" if name == PACKAGE_RELS else name.split("/_rels/")[0]
+        rels = _parse(parts[name], where, name)
+        edited = False
+        for rel in list(rels.iter(f"{{{_PKG_RELS_NS}}}Relationship")):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = _resolve(source_folder, rel.get("Target", ""))
+            if target in parts:
+                continue
+            if target.lower() in by_lower:  # part names are case-insensitive; python-docx's lookups are not
+                rel.set("Target", "/" + by_lower[target.lower()])
+            elif name != PACKAGE_RELS and rel.get("Type", "").endswith("/hyperlink"):
+                rel.set("TargetMode", "External")
+            else:
+                rels.remove(rel)
+            edited = True
+        if edited:
+            parts[name] = _serialize(rels)
+            changed = True
+    return changed
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a zip member name (targets are relative to the source part's folder)."""
+    target = target.split("#", 1)[0]
+    path = (
+        target.lstrip("/").split("/")
+        if target.startswith("/")
+        else [*filter(None, folder.split("/")), *target.split("/")]
+    )
+    resolved: list[str] = []
+    for step in path:
+        if step == "..":
+            if resolved:
+                resolved.pop()
+        elif step not in ("", "."):
+            resolved.append(step)
+    return "/".join(resolved)
 
 
 def _mail_merge_source(parts: dict[str, bytes]) -> bool:

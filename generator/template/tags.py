@@ -35,6 +35,23 @@ def unescape_tags(xml: str) -> str:
     return _INSIDE_TAG.sub(clean, xml)
 
 
+# docxtpl's first clean-up joins ``{`` and ``}`` typed in separate runs by deleting the XML between them;
+# between two paragraphs (a code sample's closing braces, one per line) that deleted the paragraph break.
+_JOINED_BRACES = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.DOTALL)
+
+
+def keep_paragraphs_apart(xml: str) -> str:
+    """A space (ignorable between paragraphs) after the paragraph end inside each brace pair that straddles
+    paragraphs, so docxtpl does not join them: no tag spans paragraphs, so none is lost."""
+    if "}" not in xml and "{" not in xml:
+        return xml
+
+    def apart(match: re.Match) -> str:
+        return match.group(0).replace("</w:p>", "</w:p> ", 1)
+
+    return _JOINED_BRACES.sub(apart, xml)
+
+
 class PlanDocxTemplate(DocxTemplate):
     """docxtpl whose ``patch_xml`` also fills Word merge fields in as tags (``mergefields``) and unescapes
     the text typed inside tags."""
@@ -48,4 +65,4 @@ class PlanDocxTemplate(DocxTemplate):
 
     def patch_xml(self, src_xml: str) -> str:
         src_xml = translate_merge_fields(src_xml, self.merge_field, self.where, self.mapping_name)
-        return unescape_tags(super().patch_xml(src_xml))
+        return unescape_tags(super().patch_xml(keep_paragraphs_apart(src_xml)))

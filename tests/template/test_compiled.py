@@ -200,3 +200,44 @@ def test_a_template_without_tags_comes_out_with_the_same_parts_and_the_same_body
     assert list(plan) == list(template)
     canonical = [etree.tostring(etree.fromstring(p["word/document.xml"]), method="c14n") for p in (template, plan)]
     assert canonical[0] == canonical[1]
+
+
+def test_closing_braces_on_lines_of_their_own_keep_their_paragraphs():
+    """A code sample in a template: docxtpl's clean-up joined "}" and "}" across the paragraph break."""
+    lines = ["for (i = 0; i < n; i++) {", "  if (x) {", "    y();", "  }", "}", "Student: {{ name }}"]
+    data = docx_bytes(lines)
+    plan = CompiledTemplate(data).render({"name": "Ann", "today": TODAY})
+    assert [p.text for p in Document(io.BytesIO(plan)).paragraphs] == [*lines[:-1], "Student: Ann"]
+
+
+def test_relationships_to_parts_the_zip_does_not_hold_or_holds_in_other_capitals_are_mended():
+    parts = zip_parts(docx_bytes(["Hello {{ name }}"]))
+    thumbnail = parts.pop("docProps/thumbnail.jpeg")
+    parts["docProps/Thumbnail.jpeg"] = thumbnail
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdApp" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'extended-properties" Target="docProps/app.xml"/></Relationships>',
+    )
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'hyperlink" Target="#_Goals"/></Relationships>',
+    )
+    del parts["docProps/app.xml"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    plan = zip_parts(CompiledTemplate(buffer.getvalue()).render({"name": "Ann", "today": TODAY}))
+    assert plan["docProps/Thumbnail.jpeg"] == thumbnail
+    assert b"app.xml" not in plan["_rels/.rels"]
+    assert b'Target="#_Goals" TargetMode="External"' in plan["word/_rels/document.xml.rels"]
+
+
+def test_a_core_properties_relationship_to_a_part_of_another_kind_is_left_alone():
+    data = edit_parts(
+        docx_bytes(["Hello {{ name }}"]), rels=lambda xml: xml.replace("docProps/core.xml", "docProps/app.xml")
+    )
+    plan = CompiledTemplate(data).render({"name": "Ann", "today": TODAY})
+    assert Document(io.BytesIO(plan)).paragraphs[0].text == "Hello Ann"
