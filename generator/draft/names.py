@@ -18,6 +18,8 @@ NAME_HINTS = ("name", "student", "child", "pupil", "client")
 REVIEW_HINTS = ("review", "annual", "iep")
 BIRTH_HINTS = ("dob", "birth", "born")
 MATCH_CUTOFF = 0.85
+# a template field a column of another concept may feed when no column of its own does (scored below a true match)
+NEAR = {("goals", "objectives"): 0.9}
 
 
 def field_name(header: str) -> str:
@@ -42,6 +44,7 @@ def similarity(template_field: str, candidate: str, header: str | None) -> float
     if field_concept(template_field) == field_concept(candidate):
         return 1.0
     best = resemblance(template_field, header) if header else 0.0
+    best = max(best, NEAR.get((field_concept(template_field), field_concept(candidate)), 0.0))
     for other in filter(None, (words(candidate), words(header) if header else None)):
         if other == wanted or other in ALIASES.get(field_concept(template_field), ()):
             return 1.0

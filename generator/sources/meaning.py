@@ -13,6 +13,16 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+
+def _per(unit: str, short: str, adjective: str) -> tuple[str, ...]:
+    """``Mins/Month``, ``Minutes per Month``, ``Monthly Mins``, ``Min/Mo``...: minutes with a stated unit."""
+    units = tuple(dict.fromkeys((unit, short)))
+    minutes = ("minutes", "mins", "min")
+    spelled = [f"{m} {u}" for m in minutes for u in units] + [f"{m} per {u}" for m in minutes for u in units]
+    spelled += [f"{adjective} {m}" for m in minutes] + [f"{m} {adjective}" for m in minutes]
+    return tuple(dict.fromkeys(spelled))
+
+
 # concept -> headers typed for it (compared as words(): "Mins/Month" -> "mins month")
 HEADERS: dict[str, tuple[str, ...]] = {
     "student_id": (
@@ -138,20 +148,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "frequency": ("frequency", "freq", "service frequency", "how often", "sessions", "times"),
     "sessions_per_week": ("sessions week", "sessions per week", "times per week", "x week", "x wk", "sessions wk"),
     "session_minutes": ("minutes", "session minutes", "min", "mins", "minutes per session", "session length"),
-    "minutes_per_week": (
-        "minutes week",
-        "mins week",
-        "min week",
-        "mins wk",
-        "min wk",
-        "weekly minutes",
-        "min wk total",
-    ),
-    "minutes_per_month": ("minutes month", "mins month", "min month", "mins mo", "min mo", "monthly minutes"),
-    "minutes_per_day": ("minutes day", "mins day", "min day", "daily minutes"),
+    "minutes_per_week": (*_per("week", "wk", "weekly"), "min wk total", "mins wk total"),
+    "minutes_per_month": _per("month", "mo", "monthly"),
+    "minutes_per_day": _per("day", "day", "daily"),
     "location": ("location", "loc", "setting", "service location", "service setting", "where", "place", "room"),
     "service": ("service", "services", "service type", "discipline", "related service"),
-    "provider": ("provider", "therapist", "service provider", "ot", "clinician"),
+    "provider": ("provider", "therapist", "service provider", "clinician"),
 }
 # template-side names that mean a concept (a template may say {{ student_name }} or {{ birth_date }})
 TEMPLATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -166,7 +168,6 @@ TEMPLATE_NAMES: dict[str, tuple[str, ...]] = {
     "student_id": ("student_id", "id", "ssid"),
     "location": ("location", "setting", "service_location"),
 }
-PER_WEEK = {"minutes_per_month": "month", "minutes_per_day": "day"}  # a stated unit that converts to a week
 
 
 def words(text: str) -> str:

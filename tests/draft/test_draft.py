@@ -277,3 +277,14 @@ def test_a_column_the_template_loops_over_is_split_at_the_separator_its_cells_ho
     spec = next(f for f in draft.fields if f.name == "accommodations")
     assert (spec.type, spec.separator) == (LIST, ",")
     assert spec.comment.endswith("a list, as the template loops over it (items split at ',')")
+
+
+def test_objective_columns_feed_a_template_s_goals_when_no_goal_column_does(tmp_path: Path):
+    rows = [["Student ID", "Objective 1", "Objective 2", "Daily Mins"], [1, "o1", "o2", 15], [2, "o3", None, 20]]
+    table = table_of(tmp_path, rows)
+    draft = plan_draft(table, profile_columns(table, TODAY), ["goals", "minutes_per_week"], "Plan", TODAY, {"goals"})
+    fields = {f.name: f for f in draft.fields}
+    assert fields["goals"].columns == ["Objective 1", "Objective 2"]
+    assert fields["minutes_per_day"].column == "Daily Mins"
+    assert fields["minutes_per_week"].value == "{% if minutes_per_day %}{{ minutes_per_day * 5 }}{% endif %}"
+    assert draft.unused == []

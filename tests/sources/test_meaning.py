@@ -77,3 +77,18 @@ def test_a_numbered_group_s_columns_give_their_pattern() -> None:
     assert numbered_pattern("Goal 2 Area") == ("Goal", "2", "Goal {n} Area")
     assert numbered_pattern("Goal #3 Baseline") == ("Goal", "3", "Goal #{n} Baseline")
     assert numbered_pattern("Mins/Month") is None and numbered_pattern("2026 Goals") is None
+
+
+@pytest.mark.parametrize(
+    ("header", "concept"),
+    [
+        ("Daily Mins", "minutes_per_day"),
+        ("Minutes per Month", "minutes_per_month"),
+        ("Monthly Mins", "minutes_per_month"),
+        ("Min/Mo", "minutes_per_month"),
+        ("Mins/Wk", "minutes_per_week"),
+        ("OT", None),
+    ],
+)
+def test_minutes_are_read_with_the_unit_their_header_states(header: str, concept: str | None) -> None:
+    assert header_concept(header) == concept
