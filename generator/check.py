@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.errors import ConfigError, MappingError, SourceError, TemplateError
+from generator.google.auth.options import GoogleSignIn
 from generator.locations import Locations
 from generator.mapping.load import load_mapping
 from generator.pipeline import Prepared, RunOptions, build, check_template_fields, read_sources
@@ -60,6 +62,23 @@ def _group_of(error: ConfigError) -> str:
     if isinstance(error, SourceError):
         return "data"
     return "mapping"
+
+
+def folder_links(mapping_path: Path, sign_in: GoogleSignIn) -> list[tuple[str, str]]:
+    """Each student's name and Drive folder link from the caseload (the mapping's ``destination_folder`` field),
+    for ``plangen doctor`` to check before a run."""
+    mapping = load_mapping(mapping_path)
+    if mapping.destination_folder is None:
+        raise ConfigError(
+            f"{mapping_path} names no destination_folder field, so its caseload holds no folder links to check."
+        )
+    built = build(mapping, read_sources(mapping, None, Locations(sign_in)), RunOptions(mapping=mapping_path))
+    links = []
+    for student in built.everyone.students:
+        value = student.values.get(mapping.destination_folder)
+        if value is not None and str(value).strip():
+            links.append((student.display_name, str(value).strip()))
+    return links
 
 
 def check(options: RunOptions) -> CheckResult:

@@ -247,6 +247,13 @@ scope_option = click.option(
     help="With --drive ROOT: create a student's folder in ROOT when none has their folder name.",
 )
 @click.option(
+    "--overview-sheet",
+    is_flag=True,
+    help="With --drive ROOT: also keep the caseload overview (every student's name, ID, plan type and "
+    "review dates) as a Google Sheet in ROOT, seen by everyone ROOT is shared with (the run names them). "
+    "Same as 'overview_sheet: true' in the mapping.",
+)
+@click.option(
     "--write-back",
     is_flag=True,
     help="With a Google Sheet caseload: fill in the columns Plan Link, Plan Status and Plan Updated on "
@@ -291,6 +298,7 @@ def generate_command(
     out_dir: Path | None,
     drive_root: str | None,
     create_folders: bool,
+    overview_sheet: bool,
     write_back: bool,
     pdf: bool,
     token_file: Path | None,
@@ -320,7 +328,7 @@ def generate_command(
         dry_run=dry_run,
         replace_edited=replace_edited,
         jobs=jobs,
-        destination=destination_from(drive_root, create_folders, sign_in),
+        destination=destination_from(drive_root, create_folders, sign_in, overview_sheet),
         skip_invalid=skip_invalid,
         write_back=write_back,
         pdf=pdf,
@@ -333,13 +341,16 @@ def generate_command(
     sys.exit(report.exit_code)
 
 
-def destination_from(drive_root: str | None, create_folders: bool, sign_in: GoogleSignIn) -> Destination | None:
+def destination_from(
+    drive_root: str | None, create_folders: bool, sign_in: GoogleSignIn, overview_sheet: bool = False
+) -> Destination | None:
     """Where --drive sends the plans; None: the local output folder (the pipeline's default)."""
     if drive_root is None:
         return None
     from generator.google.drive.sink import DriveDestination, DriveOptions  # Google libraries load only for Drive
 
-    return DriveDestination(DriveOptions(root=drive_root.strip() or None, create_folders=create_folders), sign_in)
+    options = DriveOptions(drive_root.strip() or None, create_folders, overview_sheet=overview_sheet)
+    return DriveDestination(options, sign_in)
 
 
 def refuse_conflicting_flags(
@@ -657,15 +668,30 @@ def auth_login_command(client_secrets: Path, token_file: Path | None, scope: str
     click.echo(f"Signed in. Saved the sign-in to {token_file or default_token_path()} (readable only by you).")
 
 
+@auth_group.command("logout")
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="The saved sign-in to revoke and delete. Default: $PLANGEN_TOKEN_FILE, else the one `plangen auth "
+    "login` saved.",
+)
+def auth_logout_command(token_file: Path | None) -> None:
+    """Sign out: revoke the saved sign-in at Google and delete it from this computer."""
+    from generator.google.auth.signin import logout
+
+    click.echo(run_library(logout, token_file))
+
+
 @auth_group.command("status")
 @google_options
 def auth_status_command(token_file: Path | None, service_account: Path | None, impersonate: str | None) -> None:
-    """Show which Google credentials plangen would use (no secrets), without contacting Google."""
+    """Show which Google credentials plangen would use (no secrets), checked with Google by renewing them once."""
     from generator.google.auth.status import status
 
     state = run_library(status, token_file, service_account, impersonate)
     click.echo(state.describe())
-    if state.kind == "none":
+    if state.kind == "none" or (state.problem and not state.refreshable):
         sys.exit(EXIT_CONFIG)
 
 
@@ -677,20 +703,30 @@ def auth_status_command(token_file: Path | None, service_account: Path | None, i
     help="Also make, update, read back and trash one scratch Google Doc in ROOT (a folder link or ID you "
     "can write in, or 'root' for My Drive), through the same code as a plan.",
 )
+@click.option(
+    "-m",
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also check every student's folder link in this mapping's caseload (its destination_folder field): "
+    "found, not in the trash, writable.",
+)
 @google_options
 @scope_option
 def doctor_command(
     drive_root: str | None,
+    mapping: Path | None,
     token_file: Path | None,
     service_account: Path | None,
     impersonate: str | None,
     scope: str | None,
 ) -> None:
     """Check, on your real Google account, what plangen assumes about Google (run once before the first run)."""
+    from generator.check import folder_links
     from generator.google.doctor import diagnose
 
     sign_in = sign_in_from(token_file, service_account, impersonate, scope, drive=True)
-    diagnosis = run_library(diagnose, sign_in, drive_root)
+    links = run_library(folder_links, mapping, sign_in) if mapping is not None else []
+    diagnosis = run_library(diagnose, sign_in, drive_root, links)
     for line in diagnosis.lines():
         click.echo(line)
     sys.exit(diagnosis.exit_code)

@@ -2,10 +2,13 @@
 
 The Drive sink is tested against a fake written from Google's documentation, but a few of its
 assumptions rest on behaviour the documentation leaves loose (see ``drive.modes``). A therapist or
-IT runs this once before the first real run: it signs in, reads which scopes were granted, and in
-ROOT makes one scratch Google Doc through the very code path of a plan (a converting create with a
-generated ID, ``modifiedTime`` and the marks), updates it, reads it back and trashes it. Each
-assumption is reported ok or failed, with what ``generate`` does about a failure.
+IT runs this once before the first real run: it signs in, reads which scopes were granted, checks
+that each API plangen uses is turned on in the OAuth client's Cloud project (Drive, Sheets; a Doc's
+export), checks every student's folder link in the caseload (found, not in the trash, writable), and
+in ROOT makes one scratch Google Doc through the very code path of a plan (a create sent once with
+its create token, ``modifiedTime`` and the marks), exports it, updates it, reads it back and trashes
+it -- or, where the account may not trash (a shared-drive Contributor), says who can. Each assumption
+is reported ok or failed, with what ``generate`` does about a failure.
 """
 
 from __future__ import annotations
@@ -13,18 +16,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import PlangenError
-from generator.google.auth.ids import DOC_MIME
+from generator.errors import GoogleApiError, PlangenError
+from generator.google.auth.client import DISABLED_REASONS
+from generator.google.auth.ids import DOC_MIME, DOCX_MIME, FOLDER_MIME, parse_drive_id, web_link
 from generator.google.auth.options import GoogleSignIn
 from generator.google.auth.scopes import FILE_SCOPE_LIMITS, granted_scopes, only_file_scope
 from generator.google.auth.status import lifetime, status
-from generator.google.drive.folders import Folder
+from generator.google.drive.api import DriveApi, IdPool
+from generator.google.drive.folders import Folder, FolderResolver
 from generator.google.drive.modes import DriveModes
-from generator.google.drive.plans import DOC_FIELDS, MARKER, PLAN, PLAN_QUERY, ExistingPlan, content_hash
+from generator.google.drive.plans import (
+    DOC_FIELDS,
+    MARKER,
+    PLAN,
+    PLAN_QUERY,
+    PUBLIC_MARKS,
+    ExistingPlan,
+    PlanIdentity,
+    content_hash,
+)
 from generator.google.drive.sink import DriveOptions, DriveSink, connect
 from generator.roster.naming import PlanName
 from generator.roster.students import Student
@@ -71,12 +86,17 @@ class Diagnosis:
         return 2 if not self.usable else 1 if self.failed else 0
 
 
-def diagnose(sign_in: GoogleSignIn, root: str | None) -> Diagnosis:
-    """Every check; a failure that leaves nothing to check further ends the list (and the run)."""
+def diagnose(sign_in: GoogleSignIn, root: str | None, folders: Sequence[tuple[str, str]] = ()) -> Diagnosis:
+    """Every check; a failure that leaves nothing to check further ends the list (and the run).
+
+    ``folders``: each student's display name and the folder link the caseload holds for them."""
     result = Diagnosis()
     credentials = _sign_in(sign_in, result)
     if credentials is None:
         return result
+    _sheets_api(credentials, result)
+    if folders:
+        _folder_links(credentials, folders, result)
     if root is None:
         result.add(
             INFO,
@@ -113,6 +133,13 @@ def _sign_in(sign_in: GoogleSignIn, result: Diagnosis) -> Any:
     try:
         credentials = sign_in.credentials()
         about = _about(credentials)
+    except GoogleApiError as exc:
+        result.usable = False
+        if exc.reason in DISABLED_REASONS:
+            result.add(FAILED, f"Google Drive API: {disabled(exc)}", "no fallback: nothing works on Drive until then")
+        else:
+            result.add(FAILED, f"sign-in: {exc}")
+        return None
     except PlangenError as exc:
         result.usable = False
         result.add(FAILED, f"sign-in: {exc}")
@@ -130,6 +157,55 @@ def _sign_in(sign_in: GoogleSignIn, result: Diagnosis) -> Any:
     for line in lifetime(state.kind, state.signed_in, state.refresh_ends):
         result.add(INFO, line)
     return credentials
+
+
+def disabled(exc: GoogleApiError) -> str:
+    """A disabled API said as such, with the console link from Google's answer."""
+    link = re.search(r"https://console\.(?:developers|cloud)\.google\.com/\S+?(?=[\s)]|\.?\s|$)", str(exc))
+    where = f": {link.group(0).rstrip('.')}" if link else " (APIs & Services > Library in the Cloud console)"
+    return (
+        "turned off in the Google Cloud project of plangen's OAuth client (or service account). Whoever manages "
+        f"that project turns it on{where}"
+    )
+
+
+def _sheets_api(credentials: Any, result: Diagnosis) -> None:
+    """Sheets answers 404 for a spreadsheet that does not exist when the API is on, 403 when it is off."""
+    from generator.google.auth import client as google
+
+    sheets = google.build_service(*google.SHEETS, credentials).spreadsheets()
+    try:
+        google.execute(sheets.get(spreadsheetId="plangen-doctor-no-such-sheet", fields="spreadsheetId"), retries=1)
+    except GoogleApiError as exc:
+        if exc.reason in DISABLED_REASONS:
+            result.add(
+                FAILED,
+                f"Google Sheets API: {disabled(exc)}",
+                "fail runs that read a Google Sheets caseload or write links back (--write-back); Drive plans work",
+            )
+            return
+        if exc.status not in (400, 404):
+            result.add(FAILED, f"Google Sheets API: {exc}", "fail runs that read or write a Google Sheet")
+            return
+    result.add(OK, "Google Sheets API is on (Google Sheets caseloads, --write-back)")
+
+
+def _folder_links(credentials: Any, folders: Sequence[tuple[str, str]], result: Diagnosis) -> None:
+    """Each student's folder link as ``generate`` will use it: found, a folder, not in the trash, writable."""
+    api = DriveApi(credentials, limiter=None)
+    resolver = FolderResolver(api, IdPool(api, 1), root=None, field=None, column="caseload", create=False, dry_run=True)
+    bad = 0
+    for name, link in folders:
+        try:
+            folder_id = parse_drive_id(link)
+            resolver.checked(Folder(folder_id, web_link(folder_id, FOLDER_MIME), drive_known=False, checked=False))
+        except (PlangenError, ValueError) as exc:
+            bad += 1
+            result.add(FAILED, f"folder link of {name}: {exc}", "fail this student until the link is fixed")
+    if bad < len(folders):
+        result.add(
+            OK, f"{len(folders) - bad} student folder link(s) in the caseload: found, not in the trash, writable"
+        )
 
 
 def _about(credentials: Any) -> str:
@@ -151,7 +227,7 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
     first = PlanJob(student, name, _docx("plangen doctor: first version"))
     sink.modes = DriveModes()
     try:
-        created = sink._create(first, folder, content_hash(first.data), "created")
+        created = sink._create(first, folder, sink.key.mark("content", content_hash(first.data)), "created")
     except PlangenError as exc:
         result.usable = False
         result.add(FAILED, f"creating a Google Doc from a .docx in ROOT: {exc}")
@@ -159,6 +235,7 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
     doc_id = created.output.rstrip("/").split("/d/")[-1].split("/")[0]
     try:
         _check_create(sink, result)
+        _exports(sink, doc_id, result)
         plan = _read_back(sink, doc_id, result, "create")
         if plan is None:
             return
@@ -176,7 +253,8 @@ def _scratch_doc(sink: DriveSink, result: Diagnosis) -> None:
             return
         sink.modes = DriveModes()
         second = PlanJob(student, name, _docx("plangen doctor: second version"))
-        updated = sink._update(second, plan, content_hash(second.data))
+        identity = PlanIdentity.of(sink.key, student.key, name.filename)
+        updated = sink._update(second, plan, identity, sink.key.mark("content", content_hash(second.data)))
         same = updated.output == created.output
         kept = not sink.modes.times_dropped
         if same and kept:
@@ -200,19 +278,22 @@ _TIMES_THEN = (
 )
 
 
+def _exports(sink: DriveSink, doc_id: str, result: Diagnosis) -> None:
+    """A Doc exported as .docx (Google Docs templates) and as PDF (--pdf on Drive)."""
+    for mime, use in ((DOCX_MIME, "Google Docs templates"), ("application/pdf", "--pdf on Drive")):
+        try:
+            data = sink.api.run(sink.api.files().export(fileId=doc_id, mimeType=mime))
+        except PlangenError as exc:
+            result.add(FAILED, f"exporting a Google Doc as {mime}: {exc}", f"fail {use}")
+            return
+        if not data:
+            result.add(FAILED, f"exporting a Google Doc as {mime} gave nothing", f"fail {use}")
+            return
+    result.add(OK, "a Google Doc exports as .docx and as PDF (Google Docs templates, --pdf on Drive)")
+
+
 def _check_create(sink: DriveSink, result: Diagnosis) -> None:
-    if sink.modes.ids_refused:
-        result.add(
-            FAILED,
-            "Drive refused a generated ID on a converting create (generatedIdNotSupported)",
-            "create without generated IDs, send each create once, and look for a create whose answer "
-            "was lost by its marks before sending it again",
-        )
-    else:
-        result.add(
-            OK,
-            "a .docx becomes a Google Doc in a create with a generated ID (a retried create cannot make a second Doc)",
-        )
+    result.add(OK, "a .docx becomes a Google Doc in a create sent once with a create token (never a second Doc)")
     if sink.modes.times_dropped:
         result.add(FAILED, "on a create Drive set its own modification time instead of plangen's", _TIMES_THEN)
     else:
@@ -230,8 +311,9 @@ def _read_back(sink: DriveSink, doc_id: str, result: Diagnosis, after: str, repo
         )
         return None
     public, private = dict(resource.get("properties") or {}), dict(resource.get("appProperties") or {})
-    if report and public.get(MARKER) == PLAN and private == public:
-        result.add(OK, "plangen's marks read back, public (any sign-in finds the plans) and private")
+    identity = {key: private.get(key) for key in PUBLIC_MARKS}
+    if report and public.get(MARKER) == PLAN and public == identity and "written" in private:
+        result.add(OK, "plangen's marks read back: the plan's keyed identity public, the rest private")
     elif report:
         result.add(
             FAILED,
@@ -249,9 +331,25 @@ def _trash(sink: DriveSink, doc_id: str, result: Diagnosis) -> None:
         )
         result.add(OK, "the scratch Doc is in the trash")
     except PlangenError as exc:
-        result.add(
-            FAILED, f"could not move the scratch Doc {doc_id} to the trash ({exc})", "nothing: delete it by hand"
-        )
+        result.add(INFO, f"could not move the scratch Doc {web_link(doc_id, DOC_MIME)} to the trash ({exc})")
+        result.add(INFO, f"it is named 'plangen doctor check ... (safe to delete)': {who_can_trash(sink, doc_id)}")
+
+
+def who_can_trash(sink: DriveSink, doc_id: str) -> str:
+    """Who may delete the scratch Doc where this account may not (a shared drive's Contributor cannot trash)."""
+    try:
+        resource = sink.api.get(doc_id, "driveId,permissions(type,role,emailAddress,domain)")
+    except PlangenError:
+        resource = {}
+    managers = [
+        str(p.get("emailAddress"))
+        for p in resource.get("permissions") or []
+        if p.get("role") in ("organizer", "fileOrganizer", "owner") and p.get("emailAddress")
+    ]
+    if resource.get("driveId"):
+        named = f" ({', '.join(managers)})" if managers else ""
+        return f"in a shared drive only a Content manager or Manager of the drive{named} can move it to the trash"
+    return f"its owner{f' ({managers[0]})' if managers else ''} can move it to the trash"
 
 
 def _docx(text: str) -> bytes:

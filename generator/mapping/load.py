@@ -46,6 +46,7 @@ TOP_LEVEL_KEYS = (
     *LAYOUT_KEYS,
     "hints",
     "service_period",
+    "overview_sheet",
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
@@ -119,6 +120,7 @@ class Mapping:
     hints: bool = True  # the {{ hints }} builtin: templates show their guidance text only when true
     service_period: list[str] = field(default_factory=list)  # date fields {{ school_year }} is taken from
     deprecations: list[str] = field(default_factory=list)  # old setting names used, each with its line and new name
+    overview_sheet: bool = False  # with --drive: the caseload overview also as a Google Sheet in ROOT
 
     @property
     def default_out_dir(self) -> Path:
@@ -193,6 +195,7 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.conflicts = conflicts
     mapping.identity = _read_identity(reader, data, mapping)
     mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else True
+    mapping.overview_sheet = reader.boolean(data, "overview_sheet", "setting") if "overview_sheet" in data else False
     mapping.service_period = _read_service_period(reader, data, fields)
     _read_output(reader, data, mapping)
     mapping.overview = _read_overview(reader, data, mapping)

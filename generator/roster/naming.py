@@ -69,6 +69,7 @@ class PlanName:
     filename: str
     collided: bool = False  # another student's name gave the same path; the key was appended
     key: str = ""  # the student's key: the journal remembers which student a path was written for
+    title: str = ""  # the folder name as the pattern gave it, before it was made safe for file systems
 
     @property
     def relpath(self) -> PurePosixPath:
@@ -96,7 +97,10 @@ def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]
                 f"not provide: {exc}. Use field names from 'fields:'."
             ) from None
         names[student.key] = PlanName(
-            safe_component(folder, safe_component(student.key)), safe_component(filename, "Plan"), key=student.key
+            safe_component(folder, safe_component(student.key)),
+            safe_component(filename, "Plan"),
+            key=student.key,
+            title=" ".join(unicodedata.normalize("NFC", folder).split()),
         )
     return _disambiguate(names)
 

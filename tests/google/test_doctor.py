@@ -46,11 +46,12 @@ def test_all_ok_on_a_drive_that_behaves_as_documented(fake_google: FakeGoogle, t
         "ok      scopes granted: https://www.googleapis.com/auth/drive",
         "        sign-in lifetime: signed in on 2026-11-01, over 7 days ago, so the OAuth app is not in Testing if "
         "it still works: it lasts until revoked or unused for 6 months.",
+        "ok      Google Sheets API is on (Google Sheets caseloads, --write-back)",
         f"ok      ROOT: https://drive.google.com/drive/folders/{root} opened",
-        "ok      a .docx becomes a Google Doc in a create with a generated ID (a retried create cannot make a "
-        "second Doc)",
+        "ok      a .docx becomes a Google Doc in a create sent once with a create token (never a second Doc)",
         "ok      Drive kept the modification time plangen set on create (edits are told apart by it)",
-        "ok      plangen's marks read back, public (any sign-in finds the plans) and private",
+        "ok      a Google Doc exports as .docx and as PDF (Google Docs templates, --pdf on Drive)",
+        "ok      plangen's marks read back: the plan's keyed identity public, the rest private",
         "ok      the plan is found by its marks (one query finds every plan)",
         "ok      updated in place (same Doc, same link) and Drive kept the modification time plangen set",
         "ok      an untouched plan is told from an edited one (it would be updated, not kept)",
@@ -75,18 +76,79 @@ def test_a_drive_that_drops_the_modified_time(fake_google: FakeGoogle, token: Pa
     assert all(doc.trashed for doc in scratch_docs(fake_google))
 
 
-def test_a_drive_that_refuses_generated_ids(fake_google: FakeGoogle, token: Path) -> None:
-    fake_google.drive.generated_ids_on_convert = False
-    result = doctor(token, "--drive", "root")
-    assert result.exit_code == 1
-    lines = result.output.splitlines()
-    index = lines.index("FAILED  Drive refused a generated ID on a converting create (generatedIdNotSupported)")
-    assert lines[index + 1] == (
-        "        plangen will: create without generated IDs, send each create once, and "
-        "look for a create whose answer was lost by its marks before sending it again"
+def test_a_disabled_api_is_said_as_such_with_its_console_link(fake_google: FakeGoogle, token: Path) -> None:
+    fake_google.disable_api("sheets")
+    lines = doctor(token).output.splitlines()
+    console = "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=plangen-project"
+    assert lines[3] == (
+        "FAILED  Google Sheets API: turned off in the Google Cloud project of plangen's OAuth client (or service "
+        f"account). Whoever manages that project turns it on: {console}"
     )
-    assert "ok      the scratch Doc is in the trash" in lines
-    assert len(scratch_docs(fake_google)) == 1 and scratch_docs(fake_google)[0].trashed
+    assert lines[4] == (
+        "        plangen will: fail runs that read a Google Sheets caseload or write links back (--write-back); "
+        "Drive plans work"
+    )
+    fake_google.disable_api("drive")
+    result = doctor(token, "--drive", "root")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0].startswith(
+        "FAILED  Google Drive API: turned off in the Google Cloud project of plangen's OAuth client (or service "
+        "account). Whoever manages that project turns it on: https://console.developers.google.com/apis/api/"
+        "drive.googleapis.com/overview?project=plangen-project"
+    )
+    assert "sign-in" not in result.output and "share" not in result.output
+
+
+def test_a_contributor_who_cannot_trash_is_told_who_can(fake_google: FakeGoogle, token: Path) -> None:
+    drive = fake_google.add_shared_drive("Related services")
+    fake_google.join_shared_drive(drive, "writer", members=(("lead@district.org", "organizer"),))
+    root = fake_google.add_folder("OT Caseload", drive)
+    result = doctor(token, "--drive", root)
+    lines = result.output.splitlines()
+    (doc,) = scratch_docs(fake_google)
+    assert not doc.trashed
+    index = lines.index(
+        f"        could not move the scratch Doc https://docs.google.com/document/d/{doc.id}/edit to the trash "
+        f"(Google Drive call drive.files.update failed: 403 insufficientFilePermissions: The user does not have "
+        f"sufficient permissions for file {doc.id}. The signed-in account lacks permission: ask the owner to share "
+        "it with you (with edit access to write).)"
+    )
+    assert lines[index + 1] == (
+        "        it is named 'plangen doctor check ... (safe to delete)': in a shared drive only a Content manager "
+        "or Manager of the drive (lead@district.org) can move it to the trash"
+    )
+
+
+def test_the_caseload_s_folder_links_are_checked(fake_google: FakeGoogle, token: Path, tmp_path: Path) -> None:
+    from tests.google.drive.test_cli_drive import Project
+
+    project = Project(tmp_path / "project", fake_google)
+    gone = fake_google.add_folder("Old Ana", project.root)
+    fake_google.trash(gone)
+    viewer = fake_google.add_folder("Bao (view only)")
+    fake_google.share_as(viewer, "reader")
+    project.rows[0][4] = folder_link(gone)
+    project.rows[2][4] = folder_link(viewer)
+    project.save()
+    result = run("doctor", "--token-file", str(project.token), "-m", str(project.mapping))
+    lines = result.output.splitlines()
+    assert result.exit_code == 1, result.output
+    assert (
+        f"FAILED  folder link of Ana Garcia: the student's folder {folder_link(gone)} is in the trash (it, or a folder "
+        "it is in, was moved there). Restore it from the trash in Google Drive, or put the link of the student's "
+        "current folder in the caseload."
+    ) in lines
+    assert (
+        f"FAILED  folder link of Bao Nguyen: the signed-in Google account can open the student's folder "
+        f"{folder_link(viewer)} but not add files to it. Ask its owner for Editor access (Contributor in a shared "
+        "drive)."
+    ) in lines
+    assert "ok      1 student folder link(s) in the caseload: found, not in the trash, writable" in lines
+    assert writes(fake_google) == []
+
+
+def folder_link(folder_id: str) -> str:
+    return f"https://drive.google.com/drive/folders/{folder_id}"
 
 
 def test_without_drive_only_the_sign_in_is_checked(fake_google: FakeGoogle, token: Path) -> None:

@@ -14,6 +14,7 @@ import zipfile
 import pytest
 from google.oauth2.credentials import Credentials
 from googleapiclient import discovery
+from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 from hypothesis import given
 from hypothesis import strategies as st
@@ -598,9 +599,10 @@ def test_write_rate_limit(fake_google: FakeGoogle, status: int, reason: str) -> 
     run(svc.files().create(body={"name": "1"}))
     run(svc.files().create(body={"name": "2"}))
     run(svc.files().list())  # reads are not limited
-    with pytest.raises(g.GoogleApiError) as info:
-        run(svc.files().create(body={"name": "3"}))
-    assert (info.value.status, info.value.reason) == (status, reason)
+    with pytest.raises(HttpError) as info:  # the raw answer: plangen's execute would wait it out
+        svc.files().create(body={"name": "3"}).execute(num_retries=0)
+    assert g.error_details(info.value)[:2] == (status, reason)
+    assert info.value.resp.get("retry-after") is None  # Drive says nothing of when to try again
     time.sleep(1.0)
     run(svc.files().create(body={"name": "3"}))
     assert len(fake_google.files()) == 3
@@ -694,3 +696,101 @@ def test_sheets_dates_read_as_shown_or_as_serial_numbers(fake_google: FakeGoogle
         )
     )
     assert as_text["values"] == [["3/15/2027"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Documented behaviour issue 26 relies on: shortcuts, trash, search lag, roles, sharing, disabled APIs, revoke
+# --------------------------------------------------------------------------------------------
+
+
+def test_shortcuts_name_their_target(fake_google: FakeGoogle) -> None:
+    target = fake_google.add_folder("Garcia, Ana")
+    svc = drive()
+    made = run(
+        svc.files().create(
+            body={
+                "name": "Ana",
+                "mimeType": "application/vnd.google-apps.shortcut",
+                "shortcutDetails": {"targetId": target},
+            },
+            fields="id,mimeType,shortcutDetails",
+        )
+    )
+    assert made["shortcutDetails"] == {"targetId": target, "targetMimeType": "application/vnd.google-apps.folder"}
+    with pytest.raises(g.GoogleApiError) as missing:
+        run(svc.files().create(body={"name": "x", "mimeType": "application/vnd.google-apps.shortcut"}))
+    assert missing.value.status == 400
+
+
+def test_trash_is_inherited_by_what_a_folder_holds(fake_google: FakeGoogle) -> None:
+    parent = fake_google.add_folder("Last year")
+    child = fake_google.add_folder("Garcia, Ana", parent)
+    fake_google.trash(parent)
+    got = run(drive().files().get(fileId=child, fields="trashed,explicitlyTrashed"))
+    assert got == {"trashed": True, "explicitlyTrashed": False}
+    listed = run(drive().files().list(q=f"'{parent}' in parents and trashed = false", fields="files(id)"))
+    assert listed["files"] == []
+
+
+def test_search_lags_behind_creates_but_get_does_not(fake_google: FakeGoogle) -> None:
+    fake_google.drive.search_lag = 0.5
+    made = run(drive().files().create(body={"name": "new"}, fields="id"))
+    assert run(drive().files().list(q="name = 'new'", fields="files(id)"))["files"] == []
+    assert run(drive().files().get(fileId=made["id"], fields="id"))["id"] == made["id"]
+    time.sleep(0.6)
+    assert run(drive().files().list(q="name = 'new'", fields="files(id)"))["files"] == [{"id": made["id"]}]
+
+
+def test_a_shared_drive_contributor_cannot_trash_and_sees_who_can(fake_google: FakeGoogle) -> None:
+    team = fake_google.add_shared_drive("Related services")
+    fake_google.join_shared_drive(team, "writer", members=(("lead@district.org", "organizer"),))
+    folder = fake_google.add_folder("Caseload", team)
+    svc = drive()
+    made = run(
+        svc.files().create(body={"name": "x", "parents": [folder]}, fields="id,capabilities", supportsAllDrives=True)
+    )
+    assert made["capabilities"]["canTrash"] is False and made["capabilities"]["canEdit"] is True
+    with pytest.raises(g.GoogleApiError) as refused:
+        run(svc.files().update(fileId=made["id"], body={"trashed": True}, supportsAllDrives=True))
+    assert (refused.value.status, refused.value.reason) == (403, "insufficientFilePermissions")
+    perms = run(svc.files().get(fileId=made["id"], fields="permissions(role,emailAddress)", supportsAllDrives=True))
+    assert perms["permissions"] == [{"role": "organizer", "emailAddress": "lead@district.org"}]
+
+
+def test_sharing_is_inherited_from_the_folders_above(fake_google: FakeGoogle) -> None:
+    root = fake_google.add_folder("OT Caseload")
+    fake_google.share(root, "reader", domain="district.org")
+    inner = fake_google.add_folder("Garcia, Ana", root)
+    got = run(drive().files().get(fileId=inner, fields="shared,permissions(type,role,domain,emailAddress)"))
+    assert got["shared"] is True
+    assert got["permissions"] == [
+        {"type": "user", "role": "owner", "emailAddress": "me@example.org"},
+        {"type": "domain", "role": "reader", "domain": "district.org"},
+    ]
+    fake_google.share_as(inner, "reader")  # a viewer may not see the sharing
+    assert "permissions" not in run(drive().files().get(fileId=inner, fields="permissions"))
+
+
+def test_a_disabled_api_answers_every_call_with_its_console_link(fake_google: FakeGoogle) -> None:
+    fake_google.disable_api("sheets")
+    status, _, body = raw(fake_google, "GET", "/v4/spreadsheets/no-such-sheet")
+    error = json.loads(body)["error"]
+    assert status == 403 and error["errors"][0]["reason"] == "accessNotConfigured"  # before any 404
+    assert "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=" in error["message"]
+    assert raw(fake_google, "GET", "/drive/v3/files")[0] == 200  # Drive is still on
+
+
+def test_revoke_ends_the_refresh_token_and_its_access_tokens(fake_google: FakeGoogle) -> None:
+    refresh = fake_google.oauth.issue_refresh_token()
+    form = urllib.parse.urlencode(
+        {"grant_type": "refresh_token", "refresh_token": refresh, "client_id": "c", "client_secret": "s"}
+    ).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    access = json.loads(raw(fake_google, "POST", "/token", form, headers)[2])["access_token"]
+    assert raw(fake_google, "GET", "/drive/v3/files", headers={"Authorization": f"Bearer {access}"})[0] == 200
+    revoke = urllib.parse.urlencode({"token": refresh}).encode()
+    assert raw(fake_google, "POST", "/revoke", revoke, headers)[0] == 200
+    assert raw(fake_google, "GET", "/drive/v3/files", headers={"Authorization": f"Bearer {access}"})[0] == 401
+    status, _, body = raw(fake_google, "POST", "/revoke", revoke, headers)
+    assert status == 400 and json.loads(body)["error"] == "invalid_token"  # already revoked
+    assert raw(fake_google, "POST", "/token", form, headers)[0] == 400  # invalid_grant

@@ -55,6 +55,11 @@ DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 6
 
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+DISABLED_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED"})
+# Google's guidance for rate limits: back off exponentially up to a maximum delay, then keep retrying at
+# that delay. A rate-limited request was not carried out, so waiting is always safe; it is bounded only
+# so a run whose quota is gone for the day ends. Refusals do not count against ``retries``.
+RATE_LIMIT_PATIENCE = 15 * 60.0  # seconds of waiting on rate limits per request
 _SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientScopes"})
 _API_NAMES = {"drive": "Google Drive", "sheets": "Google Sheets", "docs": "Google Docs"}
 
@@ -82,6 +87,12 @@ def token_uri_override() -> str | None:
     """Where OAuth token requests go when the API root is overridden (tests, emulators)."""
     root = api_root()
     return None if root is None else root + "token"
+
+
+def revoke_uri() -> str:
+    """Google's token revocation endpoint (under the overridden root in tests and emulators)."""
+    root = api_root()
+    return "https://oauth2.googleapis.com/revoke" if root is None else root + "revoke"
 
 
 def auth_uri_override() -> str | None:
@@ -263,6 +274,11 @@ def _hint(status: int, reason: str | None) -> str:
         )
     if status == 403 and reason in _RATE_LIMIT_REASONS:
         return " Google kept rate-limiting; wait a few minutes and run again."
+    if status == 403 and reason in DISABLED_REASONS:
+        return (
+            " The API is turned off in the Google Cloud project of plangen's OAuth client (or service account): "
+            "whoever manages that project enables it at the link above; this is not about sharing."
+        )
     if status == 403 and reason in _SCOPE_REASONS:
         return " The sign-in lacks a scope this needs: sign in again with `plangen auth login --scope full`."
     if status == 403:
@@ -309,27 +325,35 @@ def execute(
     inside a batch). Failures of single calls inside a batch reach the batch's callbacks.
     """
     call = _Call(request, limiter if limiter is not None and _writes_in(request) > 0 else None)
-    for attempt in range(retries + 1):
+    attempt = limited = 0  # failures counted against ``retries``; rate-limit refusals, which are not
+    waited = 0.0
+    while True:
         asked = call.reserve()
-        last = attempt >= retries
         try:
             return call.send()
         except HttpError as exc:
-            if error_details(exc)[0] == 409 and on_conflict is not None:
+            status, reason, _ = error_details(exc)
+            if status == 409 and on_conflict is not None:
                 return on_conflict()
-            wait = call.refused(exc, attempt, asked, last)
-            delay = backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng)
-            sleep(max(delay, wait) if wait is not None else delay)
+            rate = status == 429 or reason in _RATE_LIMIT_REASONS
+            last = waited >= RATE_LIMIT_PATIENCE if rate else attempt >= retries
+            wait = call.refused(exc, attempt + limited, asked, last)
+            delay = backoff_delay(attempt + limited, base=base_delay, maximum=max_delay, rng=rng)
+            delay = max(delay, wait) if wait is not None else delay
         except google.auth.exceptions.RefreshError as exc:
             raise AuthError(
                 f"Google refused to renew the sign-in ({refresh_detail(exc)}). "
                 "Run `plangen auth login` again, or check the service-account key."
             ) from exc
         except _CONNECTION_ERRORS as exc:
-            if last:
+            if attempt >= retries:
                 raise call.connection_failed(exc, attempt) from exc
-            sleep(backoff_delay(attempt, base=base_delay, maximum=max_delay, rng=rng))
-    raise AssertionError("unreachable")  # pragma: no cover
+            rate, delay = False, backoff_delay(attempt + limited, base=base_delay, maximum=max_delay, rng=rng)
+        if rate:
+            limited, waited = limited + 1, waited + delay
+        else:
+            attempt += 1
+        sleep(delay)
 
 
 class _Call:

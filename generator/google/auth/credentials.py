@@ -165,7 +165,8 @@ def user_from_info(path: Path, data: dict[str, Any]) -> user_credentials.Credent
     return creds
 
 
-def _refresh(creds: Any, path: Path) -> None:
+def refresh(creds: Any, path: Path) -> None:
+    """Renew the access token at Google; a refusal (revoked, expired) is an AuthError naming the fix."""
     try:
         creds.refresh(google_auth_httplib2.Request(new_http()))
     except google.auth.exceptions.RefreshError as exc:
@@ -214,7 +215,7 @@ def load_credentials(
             f"{', '.join(scopes)}. {LOGIN_FIX}"
         )
     if not creds.valid:
-        _refresh(creds, path)
+        refresh(creds, path)
         try:
             write_private(path, json.dumps({**data, **json.loads(creds.to_json())}))
         except OSError as exc:  # the token still works for this run

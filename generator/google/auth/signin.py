@@ -1,4 +1,5 @@
-"""Browser sign-in (the installed-app flow): a therapist signs in once and the token is saved.
+"""Browser sign-in (the installed-app flow): a therapist signs in once and the token is saved; and
+signing out: the token revoked at Google and the saved file deleted.
 
 Where the token is kept and how it is loaded later: ``credentials``; which scopes: ``scopes``.
 """
@@ -9,19 +10,30 @@ import contextlib
 import datetime as dt
 import os
 import sys
+import urllib.parse
 import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import httplib2
 from google.oauth2 import credentials as user_credentials
 
 from generator.errors import AuthError
-from generator.google.auth.client import auth_uri_override, token_uri_override
-from generator.google.auth.credentials import REFRESH_ENDS, SIGNED_IN, kind_of, read_json, save_token, wrong_kind
+from generator.google.auth.client import auth_uri_override, new_http, revoke_uri, token_uri_override
+from generator.google.auth.credentials import (
+    REFRESH_ENDS,
+    SIGNED_IN,
+    kind_of,
+    read_json,
+    resolve_token_path,
+    save_token,
+    wrong_kind,
+)
 from generator.google.auth.scopes import DEFAULT_SCOPES
 
 LOOPBACK_HOST = "127.0.0.1"
+PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
 
 
 def _is_loopback(url: str) -> bool:
@@ -136,6 +148,39 @@ def login(
         )
     save_token(creds, token_file, _lifetime_notes(getattr(flow, "oauth2session", None)))
     return creds
+
+
+def logout(token_file: Path | None = None) -> str:
+    """Revoke the saved sign-in at Google (its refresh token, and with it every access token made from
+    it) and delete the file; what happened, said for the therapist."""
+    path, _ = resolve_token_path(token_file)
+    if not path.exists():
+        raise AuthError(f"No saved Google sign-in at {path}: nothing to sign out of.")
+    try:
+        data = read_json(path, "saved Google sign-in", "")
+    except AuthError:
+        data = {}
+    token = str(data.get("refresh_token") or data.get("token") or "")
+    said = _revoke(token) if token else "it held no token to revoke"
+    try:
+        path.unlink()
+    except OSError as exc:
+        raise AuthError(f"{said}; but {path} could not be deleted ({exc.strerror or exc}): delete it by hand.") from exc
+    return f"Signed out: {said}; {path} deleted."
+
+
+def _revoke(token: str) -> str:
+    body = urllib.parse.urlencode({"token": token})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        response, content = new_http().request(revoke_uri(), "POST", body=body, headers=headers)
+    except (OSError, httplib2.HttpLib2Error) as exc:
+        return f"Google could not be reached to revoke it ({exc}), so remove plangen's access at {PERMISSIONS_PAGE}"
+    if response.status == 200:
+        return "Google revoked the sign-in (plangen can no longer open your Drive with it)"
+    if response.status == 400 and b"invalid_token" in content:
+        return "Google no longer knew the sign-in (already revoked or expired)"
+    return f"Google did not revoke it (HTTP {response.status}), so remove plangen's access at {PERMISSIONS_PAGE}"
 
 
 def _lifetime_notes(session: Any) -> dict[str, str]:

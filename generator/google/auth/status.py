@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import AuthError
+from generator.errors import AuthError, GoogleError
 from generator.google.auth.credentials import (
     LOGIN_FIX,
     REFRESH_ENDS,
     SIGNED_IN,
     load_service_account,
     read_json,
+    refresh,
     resolve_token_path,
     user_from_info,
 )
@@ -68,8 +69,10 @@ def status(
     token_file: Path | None = None,
     service_account: Path | None = None,
     impersonate: str | None = None,
+    check: bool = True,
 ) -> AuthStatus:
-    """Describe the credentials the same precedence would pick, offline and without raising."""
+    """Describe the credentials the same precedence would pick, without raising; a saved sign-in is renewed
+    once at Google (``check``), so a sign-in revoked there is not called valid."""
     if service_account is not None:
         path = Path(service_account)
         try:
@@ -92,18 +95,31 @@ def status(
         creds = user_from_info(path, data)
     except AuthError as exc:
         return AuthStatus("none", source, path, problem=str(exc))
+    problem, refused = _try_refresh(creds, path) if check else (None, False)
     return AuthStatus(
         kind="authorized_user",
+        problem=problem,
         source=source,
         path=path,
         scopes=tuple(creds.scopes or ()),
         expiry=creds.expiry,
-        valid=bool(creds.valid),
-        refreshable=bool(creds.refresh_token),
+        valid=bool(creds.valid) and not refused,
+        refreshable=bool(creds.refresh_token) and not refused,
         account=data.get("account") or None,
         signed_in=_when(data.get(SIGNED_IN)),
         refresh_ends=_when(data.get(REFRESH_ENDS)),
     )
+
+
+def _try_refresh(creds: Any, path: Path) -> tuple[str | None, bool]:
+    """Renew the access token once, as a run would: what went wrong (or None), and whether Google refused."""
+    try:
+        refresh(creds, path)
+    except AuthError as exc:
+        return str(exc), True
+    except GoogleError as exc:
+        return f"not checked with Google: {exc}", False
+    return None, False
 
 
 def _when(value: Any) -> dt.datetime | None:

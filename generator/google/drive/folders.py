@@ -1,15 +1,22 @@
-"""Each student's Drive folder: the link in the caseload, else the folder named like theirs in ROOT.
+r"""Each student's Drive folder: the link in the caseload, else the folder named like theirs in ROOT.
 
-A caseload column (the mapping's ``destination_folder``) wins because the therapist chose it. Without
-one, the folder is the child of ROOT whose name matches the plan's folder name after trimming,
-collapsing spaces and ignoring case -- names typed by people differ in exactly those ways. Two
-such folders make that student fail (plangen cannot pick the right one); a missing one is created
-only with ``--create-folders``, once however many students share it. One paginated listing of
-ROOT serves the whole run, so lookups do not cost a request per student.
+A caseload column (the mapping's ``destination_folder``) wins because the therapist chose it; the linked
+folder is looked up once (a shortcut followed to its folder) and a student fails, saying why, when it
+is missing, in the trash (itself or a folder above it), not a folder, or not writable.
+
+Without a link, the folder is the child of ROOT -- or the folder a shortcut in ROOT points to -- whose
+name matches the student's folder name as people type it: Unicode-normalised (NFKC), curly quotes and
+apostrophes as straight ones (Drive's web UI types ’), spaces collapsed, case ignored, and the
+characters a file system refuses but Drive allows (``/``, ``\``, ``:``, a trailing dot...) taken as
+the same as plangen's stand-in for them. Two such folders make that student fail, naming both; a
+missing one is created only with ``--create-folders`` (named as the pattern gave it: Drive allows
+every character), once however many students share it. One paginated listing of ROOT serves the whole
+run, so matching by name does not cost a request per student.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from concurrent.futures import Future
@@ -23,6 +30,16 @@ from generator.sources.cells import is_blank
 from generator.template.job import PlanJob
 
 FOLDER_FIELDS = "id,name,mimeType,driveId,webViewLink"
+SHORTCUT_MIME = "application/vnd.google-apps.shortcut"
+LISTED_FIELDS = FOLDER_FIELDS + ",shortcutDetails"
+CHECK_FIELDS = FOLDER_FIELDS + ",trashed,shortcutDetails,capabilities(canAddChildren)"
+_QUOTES = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    }
+)
+_REFUSED_BY_FILE_SYSTEMS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u2215\u2216]')
 MY_DRIVE = "root"  # Drive's alias for the top of My Drive; with drive.file, the one ROOT plangen can see
 
 
@@ -33,12 +50,16 @@ class Folder:
     id: str | None
     link: str
     drive_id: str | None = None  # the shared drive it is in; None: My Drive
-    drive_known: bool = True  # False for links from the caseload (not looked up)
+    drive_known: bool = True  # False: the shared drive it is in was not looked up
     created: bool = False
+    checked: bool = True  # False: a shortcut's target, not looked up yet (trash, access)
 
 
 def folder_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    """A folder or file name as compared: the same for every way people and plangen write one name."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    text = _REFUSED_BY_FILE_SYSTEMS.sub("_", " ".join(text.split()))
+    return text.strip(" .").casefold()
 
 
 def folder_link(resource: dict[str, Any]) -> str:
@@ -95,8 +116,11 @@ class FolderResolver:
         column: str,
         create: bool,
         dry_run: bool,
+        file_only: bool = False,
     ):
         self.api = api
+        self.file_only = file_only  # drive.file: folders people made cannot be seen
+        self._checked: dict[str, Future[Folder]] = {}
         self.ids = ids
         self.root = root
         self.field = field
@@ -111,11 +135,21 @@ class FolderResolver:
         """List ROOT's sub-folders once, for every student matched by name."""
         if self.root is None:
             return
-        query = f"'{self.root.id}' in parents and mimeType = '{FOLDER_MIME}' and trashed = false"
+        kinds = f"(mimeType = '{FOLDER_MIME}' or mimeType = '{SHORTCUT_MIME}')"
+        query = f"'{self.root.id}' in parents and {kinds} and trashed = false"
         corpus = {"corpora": "drive", "driveId": self.root.drive_id} if self.root.drive_id else {}
-        for item in self.api.list_all(query, FOLDER_FIELDS, **corpus).items:
-            folder = Folder(item["id"], folder_link(item), item.get("driveId"))
-            self.by_name.setdefault(folder_key(item.get("name", "")), []).append(folder)
+        for item in self.api.list_all(query, LISTED_FIELDS, **corpus).items:
+            target = item.get("shortcutDetails") or {}
+            if item.get("mimeType") == SHORTCUT_MIME and target.get("targetMimeType") != FOLDER_MIME:
+                continue  # a shortcut to a file
+            if item.get("mimeType") == SHORTCUT_MIME:
+                goal = str(target.get("targetId"))
+                folder = Folder(goal, web_link(goal, FOLDER_MIME), drive_known=False, checked=False)
+            else:
+                folder = Folder(item["id"], folder_link(item), item.get("driveId"))
+            known = self.by_name.setdefault(folder_key(item.get("name", "")), [])
+            if all(f.id != folder.id for f in known):
+                known.append(folder)
 
     def resolve(self, job: PlanJob) -> Folder:
         value = job.student.values.get(self.field) if self.field else None
@@ -126,7 +160,7 @@ class FolderResolver:
                 f"no Drive folder: the {self.column} is blank. Fill it in, or run with "
                 "--drive ROOT to find the student's folder by name in ROOT."
             )
-        return self._by_name(job.name.folder)
+        return self._by_name(job.name.title if job.name.title and not job.name.collided else job.name.folder)
 
     def _from_caseload(self, value: str) -> Folder:
         try:
@@ -136,13 +170,64 @@ class FolderResolver:
                 f"the {self.column} does not hold a Google Drive folder link or ID. Copy "
                 "the link from the browser's address bar while the folder is open."
             ) from None
-        return Folder(folder_id, web_link(folder_id, FOLDER_MIME), drive_known=False)
+        return self.checked(Folder(folder_id, web_link(folder_id, FOLDER_MIME), drive_known=False, checked=False))
+
+    def checked(self, folder: Folder) -> Folder:
+        """The folder looked up (once per run): a shortcut followed, and refused when it is gone, in the
+        trash, not a folder or not writable."""
+        if folder.checked or folder.id is None:
+            return folder
+        with self._lock:
+            pending = self._checked.get(folder.id)
+            owner = pending is None
+            if pending is None:
+                pending = self._checked[folder.id] = Future()
+        if owner:
+            try:
+                pending.set_result(self._look_up(folder.id, folder.link))
+            except BaseException as exc:
+                pending.set_exception(exc)
+        return pending.result()
+
+    def _look_up(self, file_id: str, link: str, shortcut: bool = False) -> Folder:
+        try:
+            item = self.api.get(file_id, CHECK_FIELDS)
+        except GoogleApiError as exc:
+            if exc.status != 404:
+                raise
+            if self.file_only:
+                raise OutputError(
+                    f"the student's folder {link} cannot be seen with the drive.file scope: plangen sees only "
+                    "folders it created. Clear the folder link so plangen makes the folder in ROOT "
+                    "(--create-folders), or sign in with the full drive scope."
+                ) from exc
+            raise OutputError(
+                f"the student's folder {link} was not found, or the signed-in Google account cannot open it. "
+                f"Check the link in the {self.column}, and that the folder is shared with the account."
+            ) from exc
+        details = item.get("shortcutDetails") or {}
+        if item.get("mimeType") == SHORTCUT_MIME and not shortcut:
+            return self._look_up(str(details.get("targetId")), link, shortcut=True)
+        if item.get("mimeType") != FOLDER_MIME:
+            raise OutputError(f"{link} is not a folder. Put the link of the student's folder in the {self.column}.")
+        if item.get("trashed"):
+            raise OutputError(
+                f"the student's folder {folder_link(item)} is in the trash (it, or a folder it is in, was moved "
+                f"there). Restore it from the trash in Google Drive, or put the link of the student's current "
+                f"folder in the {self.column}."
+            )
+        if not (item.get("capabilities") or {}).get("canAddChildren", True):
+            raise OutputError(
+                f"the signed-in Google account can open the student's folder {folder_link(item)} but not add "
+                "files to it. Ask its owner for Editor access (Contributor in a shared drive)."
+            )
+        return Folder(item["id"], folder_link(item), item.get("driveId"))
 
     def _by_name(self, name: str) -> Folder:
         assert self.root is not None
         matches = self.by_name.get(folder_key(name), [])
         if len(matches) == 1:
-            return matches[0]
+            return self.checked(matches[0])
         if matches:
             raise OutputError(
                 f"{len(matches)} folders in {self.root.link} are named '{name}': "

@@ -1,33 +1,35 @@
 """Which Google Docs are plangen's plans, whose plan each is, and whether someone edited it.
 
-plangen marks every Doc it writes twice, with the same keys and values (at most 124 bytes per key
-and value): as public ``properties``, which any OAuth client that can see the Doc reads, so a plan
-is found whoever signs in (a new OAuth client, a district's own client, a service account); and as
-``appProperties``, private to the OAuth client's Cloud project, which older plangen versions wrote
-alone and still read (an untouched plan with only private marks gets public ones on its next run).
-When both are there the public ones are the newer (every write sets both):
+Every Doc plangen writes carries two sets of marks (at most 124 bytes per key and value):
 
-``plangen``  ``plan`` -- found by one ``appProperties has`` query per run; ``edited-copy`` once an
-             edited Doc was set aside by ``--replace-edited``, so it is never matched again
-``student``  keyed hash of the student key
-``plan``     keyed hash of the student key and the plan's file name: which of the student's plans
-             (another template or school year has another file name, so another Doc)
-``template`` SHA-256 prefix of the template, ``content`` SHA-256 of the rendered .docx
-``written``  the ``modifiedTime`` plangen gave the Doc in the same request that wrote it
+* public ``properties``, which any app and anyone who can open the Doc reads, hold only the plan's
+  identity: ``plangen`` (``plan``; ``edited-copy`` once ``--replace-edited`` set an edited Doc
+  aside), ``student`` and ``plan`` -- HMACs of the student key (and the plan's file name) under the
+  mark key (``drive.marks``), a secret that is never in Drive. Nothing in them can be turned back
+  into a student's data, and any sign-in on a computer holding the key finds the plan by them.
+* ``appProperties``, private to the OAuth client's Cloud project, add what tells an edit or a stale
+  plan: ``template`` (SHA-256 prefix of the template), ``content`` (keyed hash of the rendered
+  .docx), ``written`` (the ``modifiedTime`` plangen gave the Doc in the same request that wrote it)
+  and ``fields0``, ``fields1``... (each sheet field's keyed 24-bit token).
 
-Student keys are personal data, so they are hashed with HMAC-SHA256 keyed by the student's Drive
-folder ID: a folder ID is long, random and stable through renames and moves, and a per-folder key
-means nobody can tabulate hashes of all possible student IDs once and look every plan up.
+Under another OAuth client (another Cloud project) the private marks are invisible: the plan is still
+found by its public identity, and, with no proof that nobody edited it, it is kept as is (never
+overwritten). The identity does not depend on the folder, so a plan moved to the student's new
+folder is found there.
 
-A Doc in the student's folder that carries no marker this sign-in can read (written under another
-OAuth client by an older plangen, or made by a person) but has the plan's file name is taken as the
-plan and kept: never overwritten, and no second plan is made beside it (``PlanIndex.unmarked``).
+Plans written by older plangen versions carry the identity keyed by the folder ID (readable by
+anyone who sees the folder) and unkeyed field hashes in public ``properties``. They are still found
+(by the old identity in the student's current folder) and their marks are rewritten the first time
+plangen sees them: public ones cleared down to the new identity, keeping the Doc's modification time.
+
+A Doc in the student's folder with the plan's file name whose marks this sign-in cannot match
+(made by a person, or written with another mark key or by an older plangen under another OAuth
+client) is taken as the plan and kept: never overwritten, and no second plan is made beside it.
 
 Edits are told apart by ``modifiedTime``. Drive lets a create or update set it, so plangen sets it
-and records the same value in the same request: one write per plan, and nothing to reconcile if
-the run dies between two calls. Any later change by anyone moves ``modifiedTime`` to the time of
-that change. A Doc whose ``modifiedTime`` differs from ``written`` -- or lacks ``written``, or
-carries a time plangen cannot read -- counts as edited: when plangen cannot tell, it keeps the Doc.
+and records the same value in the same request. Any later change by anyone moves ``modifiedTime``.
+A Doc whose ``modifiedTime`` differs from ``written`` -- or lacks ``written``, or carries a time
+plangen cannot read -- counts as edited: when plangen cannot tell, it keeps the Doc.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ import hmac
 import threading
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.google.auth.ids import DOC_MIME
 from generator.google.drive.api import DriveApi
-from generator.google.drive.folders import Folder, folder_key
+from generator.google.drive.folders import Folder, folder_key, join_links
+from generator.google.drive.marks import MarkKey
 
 MARKER = "plangen"
 PLAN = "plan"
@@ -57,17 +60,33 @@ DOC_FIELDS = "id,name,parents,driveId,modifiedTime,webViewLink,properties,appPro
 NAMES_PER_QUERY = 1200
 
 
+FORMAT = "marks"  # private: KEYED when content and fields are keyed by the mark key (older plangen: unkeyed)
+KEYED = "keyed"
+PUBLIC_MARKS = frozenset({MARKER, "student", "plan"})  # a plan's identity: all its public properties hold
+
+
 def markers(resource: dict[str, Any]) -> dict[str, str]:
-    """The plangen marks of a Doc as this sign-in reads them: public ones first (any client wrote them)."""
+    """The plangen marks of a file as this sign-in reads them: private ones over public ones."""
     public = dict(resource.get("properties") or {})
-    if public.get(MARKER):
-        return public
-    return dict(resource.get("appProperties") or {})
+    private = dict(resource.get("appProperties") or {})
+    if not public.get(MARKER) and not private.get(MARKER):
+        return {}
+    return {**public, **private}
 
 
-def marked(properties: Mapping[str, str | None]) -> dict[str, Any]:
-    """A request body's marks: the same keys public and private (see the module docstring)."""
-    return {"properties": dict(properties), "appProperties": dict(properties)}
+def marked(
+    marks: Mapping[str, str | None], old_public: Mapping[str, str] | None = None, public: frozenset[str] = PUBLIC_MARKS
+) -> dict[str, Any]:
+    """A request body's marks: all of them private, only ``public`` keys public; any other key an older
+    plangen left public is cleared (Drive deletes a property set to null)."""
+    shown: dict[str, str | None] = {k: v for k, v in marks.items() if k in public}
+    shown.update({k: None for k in old_public or {} if k not in public})
+    return {"properties": shown, "appProperties": dict(marks)}
+
+
+def leaks(resource_or_public: Mapping[str, Any]) -> bool:
+    """True when a file's public properties hold more than an identity (an older plangen's marks)."""
+    return any(key not in PUBLIC_MARKS for key in resource_or_public)
 
 
 def quote(text: str) -> str:
@@ -105,7 +124,7 @@ FIELDS_CHUNK = 110  # Drive allows 124 bytes per property, key and value togethe
 FIELDS_CHUNKS = 20  # 30 properties per app and file; plangen's own markers use 6
 
 
-def field_properties(fields: str, old: dict[str, str]) -> dict[str, str | None]:
+def field_properties(fields: str, old: Mapping[str, str]) -> dict[str, str | None]:
     """The sheet fields' fingerprint as properties ``fields0``, ``fields1``...; leftovers of a longer one cleared."""
     chunks = [fields[i : i + FIELDS_CHUNK] for i in range(0, len(fields), FIELDS_CHUNK)][:FIELDS_CHUNKS]
     properties: dict[str, str | None] = {f"{FIELDS_PREFIX}{i}": chunk for i, chunk in enumerate(chunks)}
@@ -126,15 +145,23 @@ class PlanIdentity:
     plan: str
 
     @classmethod
-    def of(cls, folder_id: str, key: str, filename: str) -> PlanIdentity:
+    def of(cls, key: MarkKey, student_key: str, filename: str) -> PlanIdentity:
+        """The identity under the mark key: the same wherever the Doc or the student's folder is."""
         name = " ".join(filename.split()).casefold()
-        return cls(keyed_hash(folder_id, "student", key), keyed_hash(folder_id, "plan", key, name))
+        return cls(key.mark("student", student_key), key.mark("plan", student_key, name))
+
+    @classmethod
+    def legacy(cls, folder_id: str, student_key: str, filename: str) -> PlanIdentity:
+        """The identity older plangen versions wrote, keyed by the folder ID (which readers see)."""
+        name = " ".join(filename.split()).casefold()
+        return cls(keyed_hash(folder_id, "student", student_key), keyed_hash(folder_id, "plan", student_key, name))
 
     def properties(self, *, template: str, content: str, written: str) -> dict[str, str]:
         return {
             MARKER: PLAN,
             "student": self.student,
             "plan": self.plan,
+            FORMAT: KEYED,
             "template": template,
             "content": content,
             "written": written,
@@ -150,7 +177,8 @@ class ExistingPlan:
     link: str
     modified: str
     properties: dict[str, str]
-    public: bool = True  # False: only private marks (an older plangen), which other sign-ins cannot read
+    public: dict[str, str] = field(default_factory=dict)  # the public properties as they are now
+    parents: tuple[str, ...] = ()
 
     @classmethod
     def from_resource(cls, resource: dict[str, Any]) -> ExistingPlan:
@@ -160,7 +188,8 @@ class ExistingPlan:
             resource.get("webViewLink", ""),
             resource.get("modifiedTime", ""),
             markers(resource),
-            bool((resource.get("properties") or {}).get(MARKER)),
+            dict(resource.get("properties") or {}),
+            tuple(resource.get("parents") or ()),
         )
 
     @property
@@ -241,8 +270,8 @@ class PlanIndex:
             if item["id"] in seen:
                 continue
             seen.add(item["id"])
-            if markers(item).get(MARKER):
-                continue  # plangen's: found by its marker, or an edited copy set aside
+            if markers(item).get(MARKER) == EDITED_COPY:
+                continue  # an edited Doc set aside by --replace-edited: never the plan again
             plan = ExistingPlan.from_resource(item)
             for parent in item.get("parents", []):
                 self.by_name.setdefault((parent, folder_key(plan.name)), []).append(plan)
@@ -259,12 +288,27 @@ class PlanIndex:
             if all(p.id != plan.id for p in known):
                 known.append(plan)
 
-    def find(self, identity: PlanIdentity, folder: Folder) -> list[ExistingPlan]:
-        """Plans with this identity, searching the folder's shared drive first if need be."""
+    def find(self, identities: list[PlanIdentity], folder: Folder) -> list[ExistingPlan]:
+        """The plan with one of these identities, searching the folder's shared drive first if need be.
+
+        Plans in the student's folder come first; a single plan elsewhere is the plan moved (or the
+        student's folder made anew). Several anywhere: that student fails, naming them."""
         if not self.complete:
             with self._lock:
                 drive_id = folder.drive_id
                 if not folder.drive_known:
                     drive_id = self.api.get(folder.id or "", "id,driveId").get("driveId")
                 self._search(drive_id)
-        return list(self.by_plan.get(identity.plan, []))
+        found: list[ExistingPlan] = []
+        for identity in identities:
+            found.extend(p for p in self.by_plan.get(identity.plan, []) if all(p.id != f.id for f in found))
+        here = [p for p in found if folder.id in p.parents]
+        return here or found
+
+
+def several(found: list[ExistingPlan]) -> str:
+    """Why a student with more than one plan Doc fails, naming them."""
+    return (
+        f"{len(found)} Google Docs are this student's plan: {join_links([p.link for p in found])}. "
+        "Move all but one to the trash and run again."
+    )

@@ -7,7 +7,8 @@ calls are mostly waiting -- under one shared write pace, and outcomes come back 
 
 For each plan:
 
-* no plan yet: ``files.create`` (multipart, converted to a Doc) with a pre-generated ID: created
+* no plan yet: ``files.create`` (multipart, converted to a Doc), sent once with a create token
+  (``drive.create``): created
 * same content as plangen last wrote: nothing: unchanged
 * new content, Doc untouched since plangen wrote it: ``files.update`` with media, which keeps
   the Doc's ID, link and sharing: updated
@@ -15,13 +16,15 @@ For each plan:
   ``--replace-edited`` the edited Doc is renamed "... (edited <time>)" and retired, and a new Doc
   is created: replaced
 
-Every write is one request carrying its own bookkeeping, and creates reuse their generated ID
-when retried, so a run killed at any point leaves work undone but never a second plan: the next
-run finds what the killed one wrote. plangen never changes sharing; a Doc inherits its folder's.
+Every write is one request carrying its own bookkeeping, and a create whose answer is lost is looked
+for before it is sent again, so a run killed at any point leaves work undone but never a second plan:
+the next run finds what the killed one wrote. plangen never changes sharing; a Doc inherits its
+folder's. What the marks hold, and why nothing in them tells about a student: ``drive.plans``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -39,25 +42,31 @@ from generator.google.auth.ids import DOC_MIME, DOCX_MIME, web_link
 from generator.google.auth.options import GoogleSignIn
 from generator.google.auth.scopes import only_file_scope
 from generator.google.drive.api import DriveApi, IdPool
-from generator.google.drive.folders import Folder, FolderResolver, join_links, open_root
-from generator.google.drive.modes import ID_REFUSED, DriveModes, create_once
+from generator.google.drive.create import create_once
+from generator.google.drive.folders import Folder, FolderResolver, Root, join_links, open_root
+from generator.google.drive.marks import MarkKey
+from generator.google.drive.modes import DriveModes
 from generator.google.drive.overview import publish_overview
 from generator.google.drive.pdf import publish_pdfs
 from generator.google.drive.plans import (
     DOC_FIELDS,
     EDITED_COPY,
+    FORMAT,
+    KEYED,
     MARKER,
     ExistingPlan,
     PlanIdentity,
     PlanIndex,
     content_hash,
     field_properties,
+    leaks,
     marked,
+    several,
     stored_fields,
     write_stamp,
 )
 from generator.mapping.load import Mapping
-from generator.output.fingerprint import changed_fields, fingerprint, stale_message
+from generator.output.fingerprint import changed_fields, stale_message
 from generator.output.local import STATE_DIR
 from generator.output.report import CREATED, KEPT_EDITED, REPLACED, STALE, UNCHANGED, UPDATED
 from generator.output.sink import Delivery, RunEnd, SinkRequest
@@ -71,11 +80,17 @@ DEFAULT_WORKERS = 8  # uploads in flight: enough that 150 ms per request does no
 RETRY_BASE_DELAY = 1.0
 RESUMABLE_ABOVE = 5 * 1024 * 1024  # Drive's limit for multipart uploads
 UNMARKED_MESSAGE = (
-    "a Google Doc with this plan's name is already in the folder, without a plangen marker this "
-    "sign-in can read (written by plangen under another OAuth client, or made by a person); kept "
-    "as is and no second plan made (use --replace-edited to put a new Doc beside it)"
+    "a Google Doc with this plan's name is already in the folder, without plangen marks this "
+    "sign-in can match (made by a person, or written by plangen on another computer, whose Drive mark "
+    "key this one lacks, or by an older plangen under another OAuth client); kept as is and no second "
+    "plan made (use --replace-edited to put a new Doc beside it)"
 )
 KEPT_MESSAGE = "edited since plangen wrote it; kept as is (use --replace-edited to put a new Doc beside it)"
+UNREADABLE_MESSAGE = (
+    "written by plangen under another OAuth client (another Cloud project), whose private marks this sign-in "
+    "cannot read, so plangen cannot tell whether it was edited; kept as is (sign in through the OAuth client "
+    "that wrote it to update it, or use --replace-edited to put a new Doc beside it)"
+)
 UNKEPT_STAMP = " Drive did not keep plangen's write time, so later runs will treat this Doc as edited and keep it."
 
 
@@ -114,6 +129,7 @@ class DriveOptions:
     writes_per_second: float = DEFAULT_WRITES_PER_SECOND  # the starting pace
     workers: int = DEFAULT_WORKERS
     adaptive: bool = True  # learn the pace from Google's answers; False: hold writes_per_second
+    overview_sheet: bool = False  # the caseload overview as a Google Sheet in ROOT (--overview-sheet): off by default
 
 
 class DriveSink:
@@ -134,8 +150,12 @@ class DriveSink:
         file_only: bool = False,
         modes: DriveModes | None = None,
         data_fields: tuple[str, ...] = (),
+        key: MarkKey | None = None,
+        overview_sheet: bool = False,
     ):
         self.api = api
+        self.overview_sheet = overview_sheet  # the therapist asked for the overview as a Sheet in ROOT
+        self.key = key or MarkKey.load()  # keys every mark that could tell something about a student
         self.data_fields = data_fields  # sheet fields fingerprinted on each Doc, to tell a stale edit
         self.folders = folders
         self.index = index
@@ -194,11 +214,11 @@ class DriveSink:
 
     def finish(self, end: RunEnd) -> None:
         """Each Doc exported as PDF beside it (--pdf), then the caseload overview: written in the run's local
-        folder as on every run, and kept in ROOT as a Google Sheet."""
+        folder as on every run, and kept in ROOT as a Google Sheet when asked for (--overview-sheet)."""
         if end.pdf:
             publish_pdfs(self.api, end.report)
         files = end.write_overview()
-        if files is not None:
+        if files is not None and self.overview_sheet:
             publish_overview(self.api, self.folders.root, files, end.report)
 
     def deliver(self, job: PlanJob) -> Delivery:
@@ -210,47 +230,68 @@ class DriveSink:
 
     def _deliver(self, job: PlanJob) -> Delivery:
         folder = self.folders.resolve(job)
-        content = content_hash(job.data)
-        if folder.id is None or folder.created:  # a folder made in this run holds no plan yet
-            return self._create(job, folder, content, CREATED)
-        found = self.index.find(PlanIdentity.of(folder.id, job.student.key, job.name.filename), folder)
+        content = self.key.mark("content", content_hash(job.data))
+        identities = self._identities(job, folder)
+        found = [] if folder.id is None else self.index.find(identities, folder)
         if len(found) > 1:
-            raise OutputError(
-                f"{len(found)} Google Docs are this student's plan: "
-                f"{join_links([p.link for p in found])}. Move all but one to the trash "
-                "and run again."
-            )
+            raise OutputError(several(found))
         if not found:
             return self._unmarked(job, folder, content) or self._create(job, folder, content, CREATED)
         plan: ExistingPlan | None = found[0]
-        if found[0].content != content:
+        if not self._same(found[0], job):
             plan = self._reread(found[0])  # a person may have typed into it since the run began
         if plan is None:
             return self._create(job, folder, content, CREATED)
-        if plan.content == content:
-            if not plan.public and plan.untouched and not self.dry_run:
-                self._publish_marks(plan)
+        if self._outdated(plan, identities[0]) and not self.dry_run:
+            plan = self._migrate(plan, identities[0])
+        if self._same(plan, job):
             return Delivery(UNCHANGED, plan.link)
         if plan.untouched or self.modes.recorded(plan.id, plan.modified):
-            return self._update(job, plan, content)
-        changed = changed_fields(stored_fields(plan.properties), job.student.values, self.data_fields)
+            return self._update(job, plan, identities[0], content)
+        changed = self._changed(job, plan, identities[0])
         if not self.replace_edited:
-            return (
-                Delivery(STALE, plan.link, stale_message(changed))
-                if changed
-                else Delivery(KEPT_EDITED, plan.link, KEPT_MESSAGE)
+            if changed:
+                return Delivery(STALE, plan.link, stale_message(changed))
+            return Delivery(
+                KEPT_EDITED, plan.link, KEPT_MESSAGE if "written" in plan.properties else UNREADABLE_MESSAGE
             )
         return self._replace(job, folder, plan, content, changed)
 
+    def _identities(self, job: PlanJob, folder: Folder) -> list[PlanIdentity]:
+        """The plan's identity under the mark key, then (for plans an older plangen wrote) the one keyed
+        by the student's folder."""
+        current = PlanIdentity.of(self.key, job.student.key, job.name.filename)
+        if folder.id is None:
+            return [current]
+        return [current, PlanIdentity.legacy(folder.id, job.student.key, job.name.filename)]
+
+    def _same(self, plan: ExistingPlan, job: PlanJob) -> bool:
+        """The Doc holds what this run would write (marks of this key, or an older plangen's unkeyed hash)."""
+        data = content_hash(job.data)
+        return plan.content is not None and plan.content in (self.key.mark("content", data), data)
+
+    @staticmethod
+    def _outdated(plan: ExistingPlan, identity: PlanIdentity) -> bool:
+        """Marks an older plangen wrote: identity keyed by the folder, or more than an identity in public."""
+        return plan.properties.get("plan") != identity.plan or leaks(plan.public) or not plan.public.get(MARKER)
+
+    def _changed(self, job: PlanJob, plan: ExistingPlan, identity: PlanIdentity) -> list[str]:
+        """Sheet fields changed since the plan was written; none known (nothing recorded, or recorded
+        under another key) is the safe side: the plan is kept, only without the list."""
+        stored = stored_fields(plan.properties)
+        if plan.properties.get(FORMAT) != KEYED:  # an older plangen's unkeyed tokens (kept private)
+            return changed_fields(stored, job.student.values, self.data_fields)
+        return self.key.changed(stored, job.student.values, self.data_fields)
+
     def _unmarked(self, job: PlanJob, folder: Folder, content: str) -> Delivery | None:
-        """A Doc named like the plan, with no marker this sign-in reads: the plan, kept (never a second one)."""
+        """A Doc named like the plan, with no marks this sign-in matches: the plan, kept (never a second one)."""
         same_name = self.index.unmarked(folder.id or "", job.name.filename)
         if not same_name:
             return None
         if len(same_name) > 1:
             raise OutputError(
                 f"{len(same_name)} Google Docs in the student's folder are named '{job.name.filename}' "
-                f"and carry no plangen marker this sign-in can read: "
+                f"and carry no plangen marks this sign-in can match: "
                 f"{join_links([p.link for p in same_name])}. Move all but one to the trash and run "
                 "again."
             )
@@ -273,18 +314,17 @@ class DriveSink:
         if self.dry_run or folder.id is None:
             return Delivery(status, folder.link, note)
         stamp = write_stamp()
-        identity = PlanIdentity.of(folder.id, job.student.key, job.name.filename)
+        identity = PlanIdentity.of(self.key, job.student.key, job.name.filename)
+        marks = {**identity.properties(template=self.template, content=content, written=stamp), **self._fields(job, {})}
         body = {
             "name": job.name.filename,
             "mimeType": DOC_MIME,
             "parents": [folder.id],
             "modifiedTime": stamp,
-            **marked(
-                {**identity.properties(template=self.template, content=content, written=stamp), **self._fields(job, {})}
-            ),
+            **marked(marks),
         }
         try:
-            resource = self._send_create(body, job.data, folder.id, identity.plan)
+            resource = create_once(self.api, body, lambda: _media(job.data), folder.id, DOC_FIELDS)
         except GoogleApiError as exc:
             if exc.status == 404 and self.file_only:
                 raise OutputError(
@@ -295,56 +335,38 @@ class DriveSink:
             raise
         return Delivery(status, _link(resource), self._stamp_note(note, resource, stamp))
 
-    def _send_create(self, body: dict[str, Any], data: bytes, folder_id: str, plan: str) -> dict[str, Any]:
-        """With a generated ID (a retry cannot make a second Doc), or, where Drive refuses those, sent once."""
-        if not self.modes.ids_refused:
-            file_id = self.ids.take()
-            request = self.api.files().create(
-                body={"id": file_id, **body}, media_body=_media(data), fields=DOC_FIELDS, supportsAllDrives=True
-            )
-            try:
-                return self.api.run(request, on_conflict=lambda: self.api.get(file_id, DOC_FIELDS))
-            except GoogleApiError as exc:
-                if exc.reason != ID_REFUSED:
-                    raise
-                self.modes.refuse_ids()
-        return create_once(self.api, body, lambda: _media(data), folder_id, plan)
-
     def _stamp_note(self, note: str, resource: dict[str, Any], stamp: str) -> str:
         if self.modes.written(resource["id"], stamp, resource.get("modifiedTime")) or self.modes.keeps_journal:
             return note
         return (note + UNKEPT_STAMP).strip()
 
-    def _publish_marks(self, plan: ExistingPlan) -> None:
-        """An older plangen's plan, untouched: make its marks public so any sign-in finds it, keeping
-        its modification time (so it still counts as untouched)."""
-        body = {"modifiedTime": plan.modified, **marked(plan.properties)}
+    def _migrate(self, plan: ExistingPlan, identity: PlanIdentity) -> ExistingPlan:
+        """A plan an older plangen marked, the first time plangen sees it: public marks cut down to the
+        keyed identity (the rest stays private), keeping its modification time, so an untouched plan
+        still counts as untouched and an edited one as edited."""
+        marks = {**plan.properties, "student": identity.student, "plan": identity.plan}
+        body = {"modifiedTime": plan.modified, **marked(marks, plan.public)}
         resource = self.api.run(
             self.api.files().update(fileId=plan.id, body=body, fields=DOC_FIELDS, supportsAllDrives=True)
         )
         self.modes.written(plan.id, plan.modified, resource.get("modifiedTime"))
+        return ExistingPlan.from_resource(resource)
 
     def _in_my_drive(self, folder: Folder) -> bool:
         if folder.drive_known:
             return folder.drive_id is None
         return self.api.get(folder.id or "", "id,driveId").get("driveId") is None
 
-    def _update(self, job: PlanJob, plan: ExistingPlan, content: str) -> Delivery:
+    def _update(self, job: PlanJob, plan: ExistingPlan, identity: PlanIdentity, content: str) -> Delivery:
         if self.dry_run:
             return Delivery(UPDATED, plan.link)
         stamp = write_stamp()
-        body = {
-            "modifiedTime": stamp,
-            **marked(
-                {
-                    **plan.properties,
-                    "template": self.template,
-                    "content": content,
-                    "written": stamp,
-                    **self._fields(job, plan.properties),
-                }
-            ),
+        marks = {
+            **plan.properties,
+            **identity.properties(template=self.template, content=content, written=stamp),
+            **self._fields(job, plan.properties),
         }
+        body = {"modifiedTime": stamp, **marked(marks, plan.public)}
         request = self.api.files().update(
             fileId=plan.id, body=body, media_body=_media(job.data), fields=DOC_FIELDS, supportsAllDrives=True
         )
@@ -352,14 +374,14 @@ class DriveSink:
         return Delivery(UPDATED, _link(resource), self._stamp_note("", resource, stamp))
 
     def _fields(self, job: PlanJob, old: dict[str, str]) -> dict[str, str | None]:
-        return field_properties(fingerprint(job.student.values, self.data_fields), old)
+        return field_properties(self.key.fields(job.student.values, self.data_fields), old)
 
     def _replace(self, job: PlanJob, folder: Folder, plan: ExistingPlan, content: str, changed: list[str]) -> Delivery:
         """Retire the edited Doc first: if the run dies before the new Doc exists, the next run
         simply creates it, and the edited Doc is never mistaken for the plan again."""
         aside = f"{plan.name} (edited {dt.datetime.now().strftime('%Y-%m-%d %H%M%S')})"
         if not self.dry_run:
-            body = {"name": aside, **marked({MARKER: EDITED_COPY})}
+            body = {"name": aside, **marked({MARKER: EDITED_COPY}, plan.public)}
             self.api.run(self.api.files().update(fileId=plan.id, body=body, fields="id", supportsAllDrives=True))
         changes = f" (the sheet changed since: {', '.join(changed)})" if changed else ""
         return self._create(job, folder, content, REPLACED, f"edited Doc kept as '{aside}': {plan.link}{changes}")
@@ -408,6 +430,8 @@ def open_drive_sink(
         )
     if options.create_folders and options.root is None:
         raise ConfigError("--create-folders needs --drive ROOT: new folders are made inside ROOT.")
+    if mapping.overview_sheet and not options.overview_sheet:
+        options = dataclasses.replace(options, overview_sheet=True)
     return connect(
         sign_in.credentials(),
         options,
@@ -437,23 +461,26 @@ def connect(
     journal: Path | None = None,
     retry_base_delay: float | None = None,
     data_fields: tuple[str, ...] = (),
+    key: MarkKey | None = None,
 ) -> DriveSink:
     """A sink with ROOT checked, its folders listed and the existing plans found."""
+    key = key or MarkKey.load()
     limiter = RateLimiter(options.writes_per_second, adaptive=options.adaptive)
     base_delay = RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
     api = DriveApi(credentials, limiter=limiter, base_delay=base_delay)
     root = open_root(api, options.root) if options.root else None
     owner = service_account_email(credentials)
-    if owner and root is not None and root.drive_id is None:
-        where = (
-            "root is the service account's own My Drive"
-            if root.link == "My Drive"
-            else (f"{root.link} is in a My Drive")
-        )
-        raise ConfigError(f"--drive: {where}. {no_storage(owner)}")
+    _refuse_my_drive(owner, root)
     ids = IdPool(api, block=expected)
     folders = FolderResolver(
-        api, ids, root=root, field=field, column=column, create=options.create_folders, dry_run=dry_run
+        api,
+        ids,
+        root=root,
+        field=field,
+        column=column,
+        create=options.create_folders,
+        dry_run=dry_run,
+        file_only=only_file_scope(credentials),
     )
     folders.load()
     index = PlanIndex(api)
@@ -472,7 +499,18 @@ def connect(
         file_only=only_file_scope(credentials),
         modes=DriveModes(None if dry_run else journal),
         data_fields=data_fields,
+        key=key,
+        overview_sheet=options.overview_sheet,
     )
+
+
+def _refuse_my_drive(owner: str | None, root: Root | None) -> None:
+    """A service account acting as itself has no My Drive to write in: said before anything is rendered."""
+    if owner and root is not None and root.drive_id is None:
+        where = (
+            "root is the service account's own My Drive" if root.link == "My Drive" else f"{root.link} is in a My Drive"
+        )
+        raise ConfigError(f"--drive: {where}. {no_storage(owner)}")
 
 
 def no_storage(email: str) -> str:

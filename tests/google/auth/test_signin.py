@@ -173,3 +173,33 @@ def test_login_rejects_wrong_client_type(tmp_path: Path) -> None:
     with pytest.raises(AuthError, match="does not exist"):
         signin.login(tmp_path / "missing.json", tmp_path / "t.json", open_browser=False)
     assert not (tmp_path / "t.json").exists()
+
+
+def test_logout_revokes_at_google_and_deletes_the_file(fake_google: FakeGoogle, tmp_path: Path) -> None:
+    data = token_json(fake_google, expired=False)
+    path = write(tmp_path / "token.json", data)
+    said = signin.logout(path)
+    assert (
+        said
+        == f"Signed out: Google revoked the sign-in (plangen can no longer open your Drive with it); {path} deleted."
+    )
+    assert not path.exists()
+    assert fake_google.oauth.revocations == [data["refresh_token"]]
+    with pytest.raises(AuthError, match="nothing to sign out of"):
+        signin.logout(path)
+    again = write(tmp_path / "token.json", data)  # a copy of a sign-in Google already forgot
+    assert "Google no longer knew the sign-in (already revoked or expired)" in signin.logout(again)
+
+
+def test_logout_through_the_cli(fake_google: FakeGoogle, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    data = token_json(fake_google, expired=False)
+    path = write(tmp_path / "token.json", data)
+    result = CliRunner().invoke(cli, ["auth", "logout", "--token-file", str(path)])
+    assert result.exit_code == 0 and result.output.startswith("Signed out: Google revoked the sign-in")
+    assert not path.exists()
+    status = CliRunner().invoke(cli, ["auth", "status", "--token-file", str(path)])
+    assert status.exit_code == 2  # nothing left to use

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.google.drive import sink as d
 from tests.google.auth.test_signin import token_json
 from tests.google.drive.test_cli_drive import Project, doc_url, writes
 from tests.google.drive.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
@@ -19,11 +20,8 @@ from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DOCUMENT, SPREADSHEET, docx_text
 
 CLIENT_B = "555-district.apps.googleusercontent.com"
-UNMARKED = (
-    "              a Google Doc with this plan's name is already in the folder, without a plangen marker "
-    "this sign-in can read (written by plangen under another OAuth client, or made by a person); kept as is "
-    "and no second plan made (use --replace-edited to put a new Doc beside it)"
-)
+UNMARKED = "              " + d.UNMARKED_MESSAGE
+UNREADABLE = "              " + d.UNREADABLE_MESSAGE
 
 
 @pytest.fixture
@@ -56,32 +54,38 @@ def test_plans_written_under_one_client_are_found_under_another(
     assert project.generate("--token-file", str(project.token)).exit_code == 0
     (ana,), (kim,), (bao,) = (docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert ana.private.keys() == {"plangen-project"}  # client A's private marks...
-    assert ana.properties == ana.app_properties  # ...and the same marks public
+    assert ana.properties == {
+        k: ana.app_properties[k] for k in ("plangen", "student", "plan")
+    }  # ...its identity public
 
-    fake_google.clear_log()
-    result = project.generate("--token-file", str(token_b))
-    assert result.output.startswith("3 students: 3 unchanged.\n")
-    assert plan_writes(fake_google, project) == []
-
-    fake_google.human_edit(ana.id, content=b"typed during the meeting")
     for row in project.rows:
         row[3] = "new goal"
     project.save()
-    result = project.generate("--token-file", str(token_b))
+    fake_google.clear_log()
+    result = project.generate("--token-file", str(token_b))  # B finds every plan, but cannot tell an edit
     assert result.exit_code == 0
+    assert result.output.splitlines()[:7] == [
+        f" kept-edited  Ana Garcia  ->  {doc_url(ana.id)}",
+        UNREADABLE,
+        f" kept-edited  Kim Lee  ->  {doc_url(kim.id)}",
+        UNREADABLE,
+        f" kept-edited  Bao Nguyen  ->  {doc_url(bao.id)}",
+        UNREADABLE,
+        "3 students: 3 kept-edited.",
+    ]
+    assert plan_writes(fake_google, project) == []  # the safe side: nothing overwritten, nothing doubled
+    assert [docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao)] == [[ana], [kim], [bao]]
+
+    fake_google.human_edit(ana.id, content=b"typed during the meeting")
+    result = project.generate("--token-file", str(project.token))  # client A reads its own marks
     stale = (
-        f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"  # the field hashes are public marks too
+        f"       stale  Ana Garcia  ->  {doc_url(ana.id)}\n"
         "              edited since plangen wrote it, and the sheet changed since: notes. Kept as is: bring the "
         "changes into the plan, or use --replace-edited to write a new plan (the edited copy is kept beside it)\n"
     )
     assert result.output.startswith(stale + "3 students: 2 updated, 1 stale.\n")
-    assert [docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao)] == [[ana], [kim], [bao]]
     assert ana.content == b"typed during the meeting"
     assert "Notes: new goal" in docx_text(kim.content)  # updated in place: same Doc, same link
-    assert kim.private.keys() == {"plangen-project", "district-project"}
-
-    result = project.generate("--token-file", str(project.token))  # client A again: B's write is the newest
-    assert result.output.startswith(stale + "3 students: 2 unchanged, 1 stale.\n")
 
 
 def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
@@ -114,10 +118,10 @@ def test_plans_of_an_older_plangen_under_another_client_are_kept_not_duplicated(
     result = project.generate("--token-file", str(project.token))  # client A still reads its own marks
     assert result.output.startswith("3 students: 3 updated.\n")
     assert [docs_in(fake_google, f) for f in (project.ana, project.kim, project.bao)] == [[d] for d in docs]
-    assert all(d.properties.get("plangen") == "plan" for d in docs)  # public now, for client B next time
+    assert all(set(d.properties) == {"plangen", "student", "plan"} for d in docs)  # the identity public now
 
 
-def test_an_older_plangen_s_untouched_plans_get_public_marks_on_the_next_run(
+def test_an_older_plangen_s_plans_get_their_public_identity_on_the_next_run(
     project: Project, fake_google: FakeGoogle, token_b: Path
 ) -> None:
     assert project.generate("--token-file", str(project.token)).exit_code == 0
@@ -129,12 +133,12 @@ def test_an_older_plangen_s_untouched_plans_get_public_marks_on_the_next_run(
     result = project.generate("--token-file", str(project.token))  # client A, nothing new to write
     assert result.output.startswith("3 students: 3 unchanged.\n")
     assert [doc.resource()["modifiedTime"] for doc in docs] == times  # still untouched (or still edited)
-    assert [bool(doc.properties) for doc in docs] == [False, True, True]  # an edited Doc is left alone
+    assert all(set(doc.properties) == {"plangen", "student", "plan"} for doc in docs)  # edited or not
     for row in project.rows:
         row[3] = "new goal"
     project.save()
-    result = project.generate("--token-file", str(token_b))  # another client finds the two, keeps Ana's by name
-    assert "3 students: 2 updated, 1 kept-edited." in result.output
+    result = project.generate("--token-file", str(token_b))  # another client finds all three, overwrites none
+    assert "3 students: 3 kept-edited." in result.output
     assert [len(docs_in(fake_google, f)) for f in (project.ana, project.kim, project.bao)] == [1, 1, 1]
 
 
@@ -160,7 +164,6 @@ def test_names_are_looked_up_in_a_few_queries_whatever_they_hold(fake_google: Fa
     """Names with quotes and backslashes are escaped; many names share one query, long lists a few."""
     from google.oauth2.credentials import Credentials
 
-    from generator.google.drive import sink as d
     from generator.template.job import PlanJob
     from tests.google.drive.test_sink import job
 
@@ -194,7 +197,6 @@ def test_names_are_looked_up_in_a_few_queries_whatever_they_hold(fake_google: Fa
 def test_an_incomplete_name_search_asks_each_drive(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch) -> None:
     from google.oauth2.credentials import Credentials
 
-    from generator.google.drive import sink as d
     from tests.google.drive.test_sink import job
 
     team = fake_google.add_shared_drive("OT Team")

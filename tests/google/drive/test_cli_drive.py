@@ -141,11 +141,8 @@ def project(tmp_path: Path, fake_google: FakeGoogle) -> Project:
 def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_google: FakeGoogle) -> None:
     result = project.generate("--token-file", str(project.token))
     assert result.exit_code == 0, result.output
-    (sheet,) = overview_sheets(fake_google, project.root)
-    assert result.output == (
-        "3 students: 3 created.\n"
-        f"Caseload overview (Google Sheet, created): {sheet_url(sheet.id)}\n" + run_footer(project.out)
-    )
+    assert overview_sheets(fake_google, project.root) == []  # the overview goes to Drive only when asked for
+    assert result.output == "3 students: 3 created.\n" + run_footer(project.out)
     (ana,), (kim,), (bao,) = (plans_in(fake_google, f) for f in (project.ana, project.kim, project.bao))
     assert [r["output"] for r in manifest(project.out)] == [doc_url(d.id) for d in (ana, kim, bao)]
     assert ana.name == "OT Plan - Ana Garcia" and ana.mime_type == "application/vnd.google-apps.document"
@@ -154,16 +151,8 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
 
     fake_google.clear_log()
     result = project.generate("--token-file", str(project.token))
-    assert result.output == (
-        "3 students: 3 unchanged.\n"
-        f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" + run_footer(project.out)
-    )
-    # no plan written; the overview Sheet updated in place once (its statuses went from created to unchanged)
-    assert [(e.method, e.path) for e in writes(fake_google)] == [("PATCH", f"/upload/drive/v3/files/{sheet.id}")]
-    fake_google.clear_log()
-    result = project.generate("--token-file", str(project.token))
-    assert f"Caseload overview (Google Sheet, unchanged): {sheet_url(sheet.id)}\n" in result.output
-    assert writes(fake_google) == []
+    assert result.output == "3 students: 3 unchanged.\n" + run_footer(project.out)
+    assert writes(fake_google) == []  # nothing changed: not one write
 
     fake_google.human_edit(ana.id, content=b"typed during the meeting")
     project.rows[0][3] = "likes puzzles and Lego"
@@ -176,8 +165,7 @@ def test_first_run_then_nothing_then_an_edit_survives(project: Project, fake_goo
         "              edited since plangen wrote it, and the sheet changed since: notes. Kept as "
         "is: bring the changes into the plan, or use --replace-edited to write a new plan (the "
         "edited copy is kept beside it)\n"
-        "3 students: 1 updated, 1 unchanged, 1 stale.\n"
-        f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" + run_footer(project.out)
+        "3 students: 1 updated, 1 unchanged, 1 stale.\n" + run_footer(project.out)
     )
     assert ana.content == b"typed during the meeting"
     assert [r["status"] for r in manifest(project.out)] == ["stale", "unchanged", "updated"]
@@ -198,7 +186,8 @@ def test_drive_without_root_uses_the_folder_column(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
-    result = run("generate", "-m", str(project.mapping), "--out", str(project.out), "--drive", "-v")
+    generate = ("generate", "-m", str(project.mapping), "--out", str(project.out), "--drive", "-v")
+    result = run(*generate, "--overview-sheet")
     assert result.exit_code == 1
     (kim,) = plans_in(fake_google, project.kim)
     blank = (
@@ -213,6 +202,8 @@ def test_drive_without_root_uses_the_folder_column(
         "Caseload overview not uploaded to Drive: --drive without ROOT has no folder for it (give --drive ROOT to "
         "keep it there as a Google Sheet).\n" + run_footer(project.out)
     )
+    again = run(*generate)  # not asked for: nothing said about a Sheet
+    assert "Google Sheet" not in again.output
 
 
 def test_missing_folder_fails_that_student_until_create_folders(
@@ -227,9 +218,7 @@ def test_missing_folder_fails_that_student_until_create_folders(
         "      failed  Eva Diaz  ->  Diaz, Eva/OT Plan - Eva Diaz.docx\n"
         f"              no folder named 'Diaz, Eva' in {folder_url(project.root)}. Create it, put the folder's "
         "link in the 'Drive Folder' column, or run with --create-folders.\n"
-        "4 students: 3 created, 1 failed.\n"
-        f"Caseload overview (Google Sheet, created): {sheet_url(overview_sheets(fake_google, project.root)[0].id)}\n"
-        + run_footer(project.out)
+        "4 students: 3 created, 1 failed.\n" + run_footer(project.out)
     )
     result = project.generate("--create-folders")
     assert result.exit_code == 0
@@ -246,9 +235,9 @@ def test_a_google_failure_fails_only_that_student(project: Project, monkeypatch:
     assert result.exit_code == 1
     assert result.output.splitlines()[:2] == [
         "      failed  Kim Lee  ->  Lee, Kim/OT Plan - Kim Lee.docx",
-        "              Google Drive call drive.files.create failed: 404 notFound: File not found: "
-        "1GoneFolder000000000000000. Check the link or ID, and that the signed-in Google account can open it "
-        "(items in shared drives need the account to be a member).",
+        "              the student's folder https://drive.google.com/drive/folders/1GoneFolder000000000000000 was "
+        "not found, or the signed-in Google account cannot open it. Check the link in the 'Drive Folder' column, "
+        "and that the folder is shared with the account.",
     ]
 
 
@@ -460,10 +449,17 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
     project: Project, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(gcreds.ENV_TOKEN_FILE, str(project.token))
-    result = project.generate()
+    fake_google.share(project.root, "writer", email="aide@district.org")
+    fake_google.share(project.root, "reader", domain="district.org")
+    result = project.generate("--overview-sheet")
     assert result.exit_code == 0, result.output
     (sheet,) = overview_sheets(fake_google, project.root)
+    assert (
+        f"Caseload overview (Google Sheet, created): {sheet_url(sheet.id)} -- who can open it: me@example.org "
+        "(owner), aide@district.org (writer), everyone at district.org (reader)\n"
+    ) in result.output  # the Sheet takes ROOT's sharing: the run says who that is
     assert sheet.name == "Caseload overview - mapping"
+    assert set(sheet.properties) == {"plangen", "mapping"}  # its content hash stays private
     assert sheet.mime_type == "application/vnd.google-apps.spreadsheet"
     local = overview_cells((project.out / "caseload.xlsx").read_bytes())
     assert overview_cells(sheet.content) == local and len(local) == 2 + 3
@@ -474,9 +470,9 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
     project.rows.append(["1004", "Eva", "Diaz", "", None])  # no folder: fails, but is listed
     project.save()
     fake_google.clear_log()
-    result = project.generate()
+    result = project.generate("--overview-sheet")
     assert result.exit_code == 1
-    assert f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)}\n" in result.output
+    assert f"Caseload overview (Google Sheet, updated): {sheet_url(sheet.id)} -- who can open it: " in result.output
     (again,) = overview_sheets(fake_google, project.root)
     assert again.id == sheet.id
     rows = overview_cells(again.content)[2:]
@@ -498,7 +494,7 @@ def test_a_failed_overview_upload_is_an_error_after_the_plans(
         match=lambda req: b"spreadsheet" in req.body,
         times=5,
     )
-    result = project.generate()
+    result = project.generate("--overview-sheet")
     assert result.exit_code == 1
     assert result.output.startswith("3 students: 3 created.\n")
     assert "error: could not upload the caseload overview to https://drive.google.com/drive/folders/" in result.output

@@ -22,7 +22,7 @@ from generator.google.drive.folders import (
     join_links,
     open_root,
 )
-from generator.roster.naming import PlanName
+from generator.roster.naming import PlanName, safe_component
 from generator.roster.students import Student
 from generator.template.job import PlanJob
 from tests.google.fakegoogle import FakeGoogle
@@ -113,15 +113,17 @@ def test_one_listing_of_root_serves_every_student(api: DriveApi, fake_google: Fa
         folders.resolve(plan_job("9", "Inside Ana"))
 
 
-def test_a_caseload_link_wins_and_is_not_looked_up(api: DriveApi, fake_google: FakeGoogle) -> None:
+def test_a_caseload_link_wins_and_is_looked_up_once(api: DriveApi, fake_google: FakeGoogle) -> None:
     root_id = fake_google.add_folder("Caseload")
     fake_google.add_folder("Lee, Kim", root_id)
     elsewhere = fake_google.add_folder("Kim (shared by teacher)")
     folders = resolver(api, open_root(api, root_id))
     fake_google.clear_log()
-    folder = folders.resolve(plan_job("1002", "Lee, Kim", f"https://drive.google.com/drive/folders/{elsewhere}"))
-    assert folder == Folder(elsewhere, folder_url(elsewhere), None, drive_known=False)
-    assert fake_google.count() == 0
+    link = f"https://drive.google.com/drive/folders/{elsewhere}"
+    folder = folders.resolve(plan_job("1002", "Lee, Kim", link))
+    assert folder == Folder(elsewhere, folder_url(elsewhere), None)
+    assert folders.resolve(plan_job("1003", "Lee, Kim", link)) == folder
+    assert fake_google.count() == 1  # one lookup (found, a folder, not trashed, writable) for both
 
 
 def test_without_a_field_a_missing_folder_does_not_mention_the_column(api: DriveApi, fake_google: FakeGoogle) -> None:
@@ -176,3 +178,100 @@ def test_a_failed_create_fails_every_student_waiting_for_it(api: DriveApi, fake_
         with pytest.raises(GoogleApiError):
             folders.resolve(plan_job(key, "New School"))
     assert fake_google.count("POST", r"/files$") == 1  # the second student got the first one's answer
+
+
+# --------------------------------------------------------------------------------------------
+# Names as people type them in Drive, shortcuts, the trash
+# --------------------------------------------------------------------------------------------
+
+
+def typed_names() -> list[tuple[str, str]]:
+    """(the name in the caseload, the folder's name in Drive): Drive allows what file systems refuse."""
+    return [
+        ("Back\\Slash, Sam", "Back\\Slash, Sam"),
+        ("King, Martin Jr.", "King, Martin Jr."),
+        ("Nguyen/Tran, Anh", "Nguyen/Tran, Anh"),
+        ("D'Angelo, Ava", "D\u2019Angelo, Ava"),  # Drive's web UI types a curly apostrophe
+        ("O\u2019Brien, Liam", "O'Brien, Liam"),
+        ("\u201cJJ\u201d Smith", '"JJ" Smith'),
+    ]
+
+
+def test_folder_keys_fold_what_people_and_file_systems_write_differently() -> None:
+    for typed, in_drive in typed_names():
+        safe = safe_component(typed)  # what plangen's folder name becomes on disk
+        assert folder_key(safe) == folder_key(in_drive) == folder_key(typed), (typed, safe)
+    assert folder_key("Nguyen/Tran, Anh") != folder_key("Nguyen Tran, Anh")
+    assert folder_key("\uff2b\uff49\uff4d") == folder_key("Kim")  # full-width letters (NFKC)
+
+
+def test_folders_named_with_slashes_quotes_and_dots_are_found(api: DriveApi, fake_google: FakeGoogle) -> None:
+    root_id = fake_google.add_folder("Caseload")
+    made = {typed: fake_google.add_folder(in_drive, root_id) for typed, in_drive in typed_names()}
+    folders = resolver(api, open_root(api, root_id), create=True)
+    for typed, folder_id in made.items():
+        name = PlanName(safe_component(typed), "OT Plan", title=typed)
+        found = folders.resolve(PlanJob(Student("1", typed, {}, []), name, b"plan"))
+        assert found.id == folder_id, typed
+    assert len(fake_google.files(parent=root_id)) == len(made)  # no parallel folder with a cleaned-up name
+
+
+def test_a_created_folder_keeps_the_name_as_typed(api: DriveApi, fake_google: FakeGoogle) -> None:
+    root_id = fake_google.add_folder("Caseload")
+    folders = resolver(api, open_root(api, root_id), create=True)
+    name = PlanName(safe_component("Nguyen/Tran, Anh"), "OT Plan", title="Nguyen/Tran, Anh")
+    made = folders.resolve(PlanJob(Student("1", "Anh", {}, []), name, b"plan"))
+    assert fake_google.file(made.id or "").name == "Nguyen/Tran, Anh"
+
+
+def test_a_shortcut_in_root_leads_to_the_student_s_folder(api: DriveApi, fake_google: FakeGoogle) -> None:
+    root_id = fake_google.add_folder("Caseload")
+    real = fake_google.add_folder("Garcia, Ana", fake_google.add_folder("Case manager's folders"))
+    fake_google.add_shortcut("Garcia, Ana", real, root_id)
+    fake_google.add_shortcut("Notes", fake_google.add_doc("Notes", b"x"), root_id)  # a shortcut to a file: ignored
+    folders = resolver(api, open_root(api, root_id))
+    assert folders.resolve(plan_job("1", "Garcia, Ana")).id == real
+    assert fake_google.files(parent=root_id, name="Garcia, Ana")[0].mime_type.endswith("shortcut")
+    link_to_shortcut = fake_google.add_shortcut("Ana (link)", real)
+    assert folders.resolve(plan_job("1", "x", folder_url(link_to_shortcut))).id == real  # a linked shortcut too
+
+
+def test_a_folder_and_a_shortcut_to_another_one_with_the_name_fail_naming_both(
+    api: DriveApi, fake_google: FakeGoogle
+) -> None:
+    root_id = fake_google.add_folder("Caseload")
+    here = fake_google.add_folder("Garcia, Ana", root_id)
+    there = fake_google.add_folder("Garcia, Ana", fake_google.add_folder("Elsewhere"))
+    fake_google.add_shortcut("Garcia, Ana", there, root_id)
+    fake_google.add_shortcut("Garcia, Ana", here, root_id)  # a shortcut to the folder itself is the same folder
+    folders = resolver(api, open_root(api, root_id))
+    with pytest.raises(OutputError) as caught:
+        folders.resolve(plan_job("1", "Garcia, Ana"))
+    assert str(caught.value).startswith(
+        f"2 folders in {folder_url(root_id)} are named 'Garcia, Ana': {folder_url(here)} and {folder_url(there)}."
+    )
+
+
+def test_a_linked_folder_in_the_trash_fails_that_student_naming_the_trash(
+    api: DriveApi, fake_google: FakeGoogle
+) -> None:
+    parent = fake_google.add_folder("Last year")
+    gone = fake_google.add_folder("Garcia, Ana", parent)
+    fake_google.trash(parent)  # trashed with the folder it is in
+    folders = resolver(api, None)
+    with pytest.raises(OutputError) as caught:
+        folders.resolve(plan_job("1", "Garcia, Ana", folder_url(gone)))
+    assert str(caught.value) == (
+        f"the student's folder {folder_url(gone)} is in the trash (it, or a folder it is in, was moved there). "
+        f"Restore it from the trash in Google Drive, or put the link of the student's current folder in the {COLUMN}."
+    )
+    shortcut = fake_google.add_shortcut("Ana", gone)
+    with pytest.raises(OutputError, match="is in the trash"):
+        folders.resolve(plan_job("2", "x", folder_url(shortcut)))
+
+
+def test_a_folder_the_account_may_only_view_fails_saying_so(api: DriveApi, fake_google: FakeGoogle) -> None:
+    viewed = fake_google.add_folder("Garcia, Ana")
+    fake_google.share_as(viewed, "reader")
+    with pytest.raises(OutputError, match=r"can open the student's folder .* but not add files to it. Ask its owner"):
+        resolver(api, None).resolve(plan_job("1", "x", folder_url(viewed)))

@@ -1,4 +1,4 @@
-"""generate against a Drive that breaks an assumption: refused generated IDs, a dropped modifiedTime.
+"""generate against a Drive that breaks an assumption: a dropped modifiedTime.
 
 The fake is switched to each behaviour; every run must still end with exactly one plan per student
 and no lost edit, and say which mode it ran in.
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.google.drive.modes import IDS_REFUSED, TIMES_DROPPED, DriveModes
+from generator.google.drive.modes import TIMES_DROPPED, DriveModes
 from tests.google.drive.test_cli_drive import Project, doc_url
 from tests.google.drive.test_cli_drive import isolated_config as isolated_config  # noqa: F401  (autouse fixture)
-from tests.google.fakegoogle import DROP_AFTER, FakeGoogle
+from tests.google.fakegoogle import FakeGoogle
 from tests.google.fakegoogle.files import DOCUMENT, docx_text
 
 
@@ -29,26 +29,6 @@ def docs_per_folder(fake: FakeGoogle, project: Project) -> list[int]:
     ]
 
 
-def test_refused_generated_ids_create_without_them_and_never_twice(project: Project, fake_google: FakeGoogle) -> None:
-    fake_google.drive.generated_ids_on_convert = False
-    fake_google.fail(
-        DROP_AFTER, method="POST", path=r"^/upload/drive/v3/files$", match=lambda req: b'"id"' not in req.body, times=2
-    )  # two creates made, answers lost
-    result = project.generate("--token-file", str(project.token))
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert lines[0] == "3 students: 3 created."
-    assert IDS_REFUSED in lines
-    assert docs_per_folder(fake_google, project) == [1, 1, 1]
-    refused = [e for e in fake_google.calls("POST", r"^/upload/") if e.status == 400]
-    assert 1 <= len(refused) <= 3  # the creates already in flight (3 workers busy) heard it too; later ones did not try
-
-    fake_google.clear_log()
-    again = project.generate("--token-file", str(project.token))
-    assert again.output.startswith("3 students: 3 unchanged.\n") and IDS_REFUSED not in again.output
-    assert docs_per_folder(fake_google, project) == [1, 1, 1]
-
-
 def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(
     project: Project, fake_google: FakeGoogle, tmp_path: Path
 ) -> None:
@@ -61,7 +41,7 @@ def test_a_dropped_modified_time_is_recorded_from_drive_s_answer(
         [f for f in fake_google.files(parent=folder) if f.mime_type == DOCUMENT]
         for folder in (project.ana, project.kim, project.bao)
     )
-    assert ana.properties["written"] != ana.resource()["modifiedTime"]  # Drive set its own time
+    assert ana.app_properties["written"] != ana.resource()["modifiedTime"]  # Drive set its own time
 
     for row in project.rows:
         row[3] = "new goal"

@@ -47,7 +47,7 @@ def root(fake_google: FakeGoogle) -> str:
 
 @pytest.fixture
 def sink(fake_google: FakeGoogle, root: str) -> Iterator[d.DriveSink]:
-    options = d.DriveOptions(root=root, writes_per_second=1000.0, workers=1)
+    options = d.DriveOptions(root=root, writes_per_second=1000.0, workers=1, overview_sheet=True)
     opened = d.connect(
         Credentials(token="test"),
         options,
@@ -92,7 +92,9 @@ def test_two_caseloads_sharing_root_keep_two_sheets(fake_google: FakeGoogle, roo
     assert set(by_mapping) == {"ot", "speech"}
     assert by_mapping["ot"].name == "Caseload overview - ot"
     assert by_mapping["ot"].app_properties["content"] == ot.fingerprint[:32]
-    link = "https://docs.google.com/spreadsheets/d/{}/edit?usp=drivesdk".format
+    link = (
+        "https://docs.google.com/spreadsheets/d/{}/edit?usp=drivesdk -- who can open it: me@example.org (owner)".format
+    )
     assert first.notes == [f"Caseload overview (Google Sheet, created): {link(by_mapping['ot'].id)}"]
     assert second.notes == [f"Caseload overview (Google Sheet, created): {link(by_mapping['speech'].id)}"]
     assert first.errors == second.errors == []
@@ -106,6 +108,20 @@ def test_two_caseloads_sharing_root_keep_two_sheets(fake_google: FakeGoogle, roo
     assert after["ot"].id == by_mapping["ot"].id and after["speech"].id == by_mapping["speech"].id
     rows = list(openpyxl.load_workbook(io.BytesIO(after["ot"].content)).active.iter_rows(values_only=True))
     assert rows == [("Student", "Key"), ("Ana", "1001"), ("Eva", "1004")]
+
+
+def test_the_overview_is_not_uploaded_unless_asked_for(
+    fake_google: FakeGoogle, root: str, sink: d.DriveSink, tmp_path: Path
+) -> None:
+    sink.overview_sheet = False
+    (tmp_path / "m.yaml").write_text("key: id\nsource: c.csv\nfields:\n  id: ID\n  name: Name\n", encoding="utf-8")
+    report = Report()
+    report.add(Outcome("1001", "Ana", CREATED, "https://docs.google.com/document/d/abc/edit"))
+    everyone = Roster([Student("1001", "Ana", {"id": "1001", "name": "Ana"}, [])])
+    fake_google.clear_log()
+    sink.finish(RunEnd(report, tmp_path, load_mapping(tmp_path / "m.yaml"), everyone, dt.date(2026, 11, 22)))
+    assert (tmp_path / XLSX_NAME).is_file()  # kept locally, as on every run
+    assert overviews(fake_google, root) == [] and fake_google.count() == 0 and report.notes == []
 
 
 def test_a_long_title_is_cut_to_fit_app_properties_on_a_character_boundary(
@@ -147,3 +163,17 @@ def test_the_drive_sink_finishes_its_run_with_the_overview_in_the_folder_and_in_
     assert ("Ana", "1001") in {
         row[:2] for row in openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
     }
+
+
+def test_the_mapping_can_ask_for_the_sheet(tmp_path, fake_google: FakeGoogle) -> None:
+    from tests.google.drive.test_cli_drive import Project, overview_sheets
+
+    project = Project(tmp_path / "project", fake_google)
+    project.mapping.write_text(project.mapping.read_text() + "overview_sheet: true\n")
+    result = project.generate("--token-file", str(project.token))
+    assert result.exit_code == 0, result.output
+    (sheet,) = overview_sheets(fake_google, project.root)
+    assert (
+        f"Caseload overview (Google Sheet, created): https://docs.google.com/spreadsheets/d/{sheet.id}/"
+        in result.output
+    )

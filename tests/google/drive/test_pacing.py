@@ -143,3 +143,38 @@ def test_a_caseload_against_an_unknown_limit_is_delivered_whole(fake_google: Fak
     assert note.startswith("Google Drive: writes paced at ")
     assert f"learned from Google's rate limit ({len(refused)} write(s) refused and retried, slowed down " in note
     assert sink.api.limiter.rate < 40.0
+
+
+def test_403_rate_limits_fail_no_student(fake_google: FakeGoogle) -> None:
+    """Drive's 403 rateLimitExceeded carries no Retry-After; each is waited out (it was not carried out), however
+    many come, and never counts against the retries of real failures."""
+    root = fake_google.add_folder("OT Caseload")
+    jobs = []
+    for i in range(30):
+        folder = f"Student {i:02d}, Test"
+        fake_google.add_folder(folder, root)
+        jobs.append(PlanJob(Student(str(100 + i), f"T {i}", {}, []), PlanName(folder, f"Plan {i:02d}"), b"plan"))
+    fake_google.set_write_limit(6)
+    seen = [0]
+
+    def every_fifth(req: object) -> bool:
+        seen[0] += 1
+        return seen[0] % 5 == 0
+
+    fake_google.fail(403, method="POST", path="^/upload/", reason="rateLimitExceeded", match=every_fifth, times=1000)
+    sink = d.connect(
+        Credentials(token="test"),
+        d.DriveOptions(root=root, writes_per_second=20.0),
+        field=None,
+        column="",
+        template_sha256="ab" * 32,
+        replace_edited=False,
+        dry_run=False,
+        expected=len(jobs),
+        retry_base_delay=0.02,
+    )
+    sink.api.retries = 1  # fewer retries than refusals a single plan may meet
+    results = [r for _, r in sink.deliver_all(jobs)]
+    assert [r.status if isinstance(r, Delivery) else str(r) for r in results] == [CREATED] * 30
+    assert len([f for f in fake_google.files() if f.app_properties.get("plangen") == "plan"]) == 30
+    assert [e for e in fake_google.calls() if e.status == 403]  # refused, and waited out

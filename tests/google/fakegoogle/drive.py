@@ -4,8 +4,12 @@ Behaviour follows Drive's documentation where tests could notice the difference:
 partial responses (``kind,id,name,mimeType`` unless ``fields`` asks for more), ``version`` and
 ``modifiedTime`` moving on every change (or set to the time a create/update writes, as Drive
 allows), ``parents`` not writable in update, shared-drive items
-invisible without ``supportsAllDrives``, IDs from ``generateIds`` usable exactly once, media of
-Google-type files only via export, and the documented appProperties limits.
+invisible without ``supportsAllDrives``, IDs from ``generateIds`` usable exactly once (and refused
+for a create that converts an upload into a Google Doc or Sheet), media of Google-type files only via
+export, the documented appProperties limits, ``trashed`` inherited from a trashed folder
+(``explicitlyTrashed`` only for the file itself), shortcuts (``shortcutDetails``), ``capabilities``
+by role (a shared-drive Contributor cannot trash), ``permissions`` inherited from the folders above,
+and search that finds a new file only ``search_lag`` seconds after it was created.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from tests.google.fakegoogle.files import (
     FOLDER,
     ME,
     PDF,
+    SHORTCUT,
     SPREADSHEET,
     XLSX,
     DriveFile,
@@ -50,7 +55,12 @@ class DriveStore:
         self.sheets: Any = None  # SheetsStore, attached by the server
         # Behaviour Google documents loosely, switchable to test plangen's fallbacks:
         self.keeps_modified_time = True  # False: a converting create/update ignores a client-set modifiedTime
-        self.generated_ids_on_convert = True  # False: a converting create with a generated ID is refused
+        # Google documents generated IDs as unsupported for uploads converted to Docs editors files; True:
+        # accept them anyway (what plangen must not rely on).
+        self.generated_ids_on_convert = False
+        self.search_lag = 0.0  # seconds before files.list finds a newly created file (get finds it at once)
+        self.drive_roles: dict[str, str] = {}  # shared drive -> the signed-in user's role (organizer if unset)
+        self.drive_members: dict[str, list[dict[str, str]]] = {}  # shared drive -> its members' permissions
         self._seq = 0
         self._last_time = 0.0
         self.root_id = new_id("0A")
@@ -70,6 +80,60 @@ class DriveStore:
     def _add(self, f: DriveFile) -> DriveFile:
         self.files[f.id] = f
         return f
+
+    # -- what the API shows of a file ------------------------------------------------------------
+
+    def is_trashed(self, f: DriveFile) -> bool:
+        """Trashed itself or inside a trashed folder: Drive reports both as ``trashed``."""
+        seen: set[str] = set()
+        while f is not None and f.id not in seen:
+            if f.trashed:
+                return True
+            seen.add(f.id)
+            f = self.files.get(f.parents[0]) if f.parents else None  # type: ignore[assignment]
+        return False
+
+    def role_of(self, f: DriveFile) -> str:
+        """The signed-in user's role on a file: a shared drive's files take the drive membership's role."""
+        if f.drive_id is not None and f.role == "owner":
+            return self.drive_roles.get(f.drive_id, "organizer")
+        return f.role
+
+    def capabilities(self, f: DriveFile) -> dict[str, bool]:
+        role = self.role_of(f)
+        edit = role in ("owner", "organizer", "fileOrganizer", "writer")
+        return {
+            "canEdit": edit,
+            "canAddChildren": edit and f.mime_type == FOLDER,
+            "canTrash": role in ("owner", "organizer", "fileOrganizer"),
+            "canDelete": role in ("owner", "organizer"),
+            "canShare": edit,
+        }
+
+    def permissions_of(self, f: DriveFile) -> list[dict[str, str]]:
+        """Who can open the file: its owner (or the shared drive's members) and every share on it or above it."""
+        if f.drive_id is not None:
+            perms = [dict(p) for p in self.drive_members.get(f.drive_id, [])]
+        else:
+            perms = [{"kind": "drive#permission", "type": "user", "role": "owner", "emailAddress": ME["emailAddress"]}]
+        node: DriveFile | None = f
+        seen: set[str] = set()
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            perms.extend(dict(p) for p in node.permissions if p not in perms)
+            node = self.files.get(node.parents[0]) if node.parents else None
+        return perms
+
+    def view(self, f: DriveFile, project: str) -> dict[str, Any]:
+        """The file resource as an app of ``project`` sees it through the API."""
+        res = f.resource(project)
+        res["trashed"] = self.is_trashed(f)
+        res["capabilities"] = self.capabilities(f)
+        perms = self.permissions_of(f)
+        res["shared"] = len(perms) > 1
+        if res["capabilities"]["canShare"]:
+            res["permissions"] = perms
+        return res
 
     def _visible(self, f: DriveFile, all_drives: bool) -> bool:
         return f.drive_id is None or all_drives
@@ -199,6 +263,7 @@ class DriveStore:
                 if wanted not in self.generated:
                     raise invalid("The provided file ID is not usable.", "file.id")
             parents, drive_id = self._resolve_parents(meta.get("parents"), all_drives, caller)
+            target = self._shortcut_target(meta, all_drives, caller)
             if caller.service_account and drive_id is None:
                 raise ApiError(
                     403,
@@ -207,7 +272,7 @@ class DriveStore:
                     "Leverage shared drives, or use OAuth delegation instead.",
                 )
             parent = self.files[parents[0]]
-            if parent.role == "reader":
+            if not self.capabilities(parent)["canAddChildren"]:
                 raise ApiError(
                     403,
                     "insufficientFilePermissions",
@@ -226,7 +291,12 @@ class DriveStore:
                 drive_id=drive_id,
                 description=meta.get("description"),
                 made_by=caller.project,
+                indexed_at=created + self.search_lag,
             )
+            if target is not None:
+                f.mime_type, f.shortcut_target, f.shortcut_target_mime = SHORTCUT, target.id, target.mime_type
+            if drive_id is not None:
+                f.role = self.drive_roles.get(drive_id, "owner")
             f.private[caller.project] = self._merge_props({}, meta.get("appProperties"), "appProperties")
             f.properties = self._merge_props({}, meta.get("properties"), "properties")
             self._set_modified(f, meta, converts)
@@ -237,7 +307,16 @@ class DriveStore:
             if wanted is not None:
                 self.generated.discard(wanted)
             self._add(f)
-            return f.resource(caller.project)
+            return self.view(f, caller.project)
+
+    def _shortcut_target(self, meta: dict[str, Any], all_drives: bool, caller: Caller) -> DriveFile | None:
+        details = meta.get("shortcutDetails")
+        if meta.get("mimeType") != SHORTCUT and not details:
+            return None
+        target_id = (details or {}).get("targetId") if isinstance(details, dict) else None
+        if not target_id:
+            raise invalid("A shortcut must have a target.", "shortcutDetails.targetId")
+        return self.lookup(str(target_id), all_drives, caller)
 
     def update(
         self,
@@ -264,6 +343,12 @@ class DriveStore:
             if "description" in meta:
                 f.description = meta["description"]
             if "trashed" in meta:
+                if bool(meta["trashed"]) != f.trashed and not self.capabilities(f)["canTrash"]:
+                    raise ApiError(
+                        403,
+                        "insufficientFilePermissions",
+                        f"The user does not have sufficient permissions for file {f.id}.",
+                    )
                 f.trashed = bool(meta["trashed"])
             f.private[caller.project] = self._merge_props(
                 f.private.get(caller.project, {}), meta.get("appProperties"), "appProperties"
@@ -285,7 +370,7 @@ class DriveStore:
             # writable: the caller's time wins (unless switched off for converting writes)
             self._set_modified(f, meta, self._converts(f.mime_type, media))
             f.modifier = dict(ME)
-            return f.resource(caller.project)
+            return self.view(f, caller.project)
 
     def get(self, file_id: str, params: dict[str, str], caller: Caller | None = None) -> DriveFile:
         with self.lock:
@@ -306,8 +391,12 @@ class DriveStore:
     def delete(self, file_id: str, params: dict[str, str]) -> None:
         with self.lock:
             f = self.lookup(file_id, params.get("supportsAllDrives") == "true")
-            if f.hidden:
-                raise ApiError(403, "insufficientFilePermissions", "The root cannot be deleted.")
+            if f.hidden or not self.capabilities(f)["canDelete"]:
+                raise ApiError(
+                    403,
+                    "insufficientFilePermissions",
+                    f"The user does not have sufficient permissions for file {f.id}.",
+                )
             del self.files[f.id]
 
     def generate_ids(self, params: dict[str, str]) -> dict[str, Any]:
@@ -390,10 +479,11 @@ class DriveStore:
             :12
         ]
         offset = self._decode_token(params.get("pageToken"), fingerprint)
+        now = time.time()
         with self.lock:
             found = []
             for f in sorted(self.files.values(), key=lambda x: x.seq):
-                if f.hidden or not self._granted(f, caller):
+                if f.hidden or not self._granted(f, caller) or f.indexed_at > now:
                     continue
                 if f.drive_id is not None:
                     if not (include_all and all_drives):
@@ -402,7 +492,7 @@ class DriveStore:
                         continue
                 elif corpora == "drive":
                     continue
-                res = f.resource(project)
+                res = self.view(f, project)
                 if tree is not None:
                     view = {**res, "fullText": self._full_text(f)}
                     if not q.evaluate(tree, view):

@@ -19,6 +19,7 @@ SPREADSHEET = "application/vnd.google-apps.spreadsheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+SHORTCUT = "application/vnd.google-apps.shortcut"
 
 # target Google type -> media types Drive converts into it (those the fake can model)
 CONVERTIBLE = {
@@ -57,6 +58,10 @@ class DriveFile:
     hidden: bool = False  # root folders: gettable, never listed
     role: str = "owner"  # the signed-in user's access: owner, writer or reader (view-only)
     made_by: str | None = None  # the Cloud project whose app created it (drive.file sees only its own)
+    shortcut_target: str | None = None  # a shortcut's target file ID
+    shortcut_target_mime: str | None = None
+    permissions: list[dict[str, str]] = field(default_factory=list)  # shares beyond the owner / drive members
+    indexed_at: float = 0.0  # time.time() from which files.list finds it (Drive's search lags behind writes)
 
     @property
     def app_properties(self) -> dict[str, str]:
@@ -92,6 +97,8 @@ class DriveFile:
             res["driveId"] = self.drive_id
         if self.description is not None:
             res["description"] = self.description
+        if self.mime_type == SHORTCUT:
+            res["shortcutDetails"] = {"targetId": self.shortcut_target, "targetMimeType": self.shortcut_target_mime}
         google_type = self.mime_type.startswith("application/vnd.google-apps.")
         if not google_type and self.content is not None:
             res["size"] = str(len(self.content))

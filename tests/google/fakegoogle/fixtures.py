@@ -16,6 +16,7 @@ import pytest
 from tests.google.fakegoogle.server import FakeGoogle
 
 ENV_API_ROOT = "PLANGEN_GOOGLE_API_ROOT"
+ENV_KEY_FILE = "PLANGEN_DRIVE_KEY_FILE"
 
 
 class LoopbackViolation(RuntimeError):
@@ -82,9 +83,11 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackGuard]:
 
 
 @pytest.fixture
-def fake_google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
-    """A running fake with every Google call (and token refresh) routed to it."""
+def fake_google(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeGoogle]:
+    """A running fake with every Google call (and token refresh) routed to it; plangen's Drive mark key
+    in a fresh folder (never the real user's)."""
     guard = install_loopback_guard(monkeypatch)
+    monkeypatch.setenv(ENV_KEY_FILE, str(tmp_path_factory.mktemp("marks") / "drive-marks.key"))
     monkeypatch.setenv("GOOGLE_API_USE_CLIENT_CERTIFICATE", "false")
     monkeypatch.setenv("GOOGLE_API_USE_MTLS_ENDPOINT", "never")
     fake = FakeGoogle().start()

@@ -67,6 +67,8 @@ class OAuthServer:
         self.callers: dict[str, Caller] = {}  # access token -> who it was issued to
         self.refresh_clients: dict[str, str] = {}  # refresh token -> the client it was issued to
         self.refresh_lifetime: int | None = None  # seconds: announce (refresh_token_expires_in) like a Testing app
+        self.issued_from: dict[str, str] = {}  # access token -> the refresh token it was refreshed from
+        self.revocations: list[str] = []  # tokens revoked through the /revoke endpoint, in order
 
     # -- test controls -------------------------------------------------------------------------
 
@@ -90,8 +92,25 @@ class OAuthServer:
             self.access[access_token] = 0.0
 
     def revoke(self, token: str) -> None:
+        """Revoke a token as Google does: a refresh token takes the access tokens refreshed from it along."""
         with self.lock:
             self.revoked.add(token)
+            self.revoked.update(access for access, refresh in self.issued_from.items() if refresh == token)
+
+    def revoke_endpoint(self, req: Request) -> Response:
+        """POST /revoke (oauth2.googleapis.com/revoke): ``token`` as a form field or query parameter.
+
+        Google answers 200 with an empty body, or 400 ``invalid_token`` for a token it does not know
+        or has already revoked."""
+        form = {k: v[-1] for k, v in urllib.parse.parse_qs(req.body.decode("utf-8")).items()}
+        token = form.get("token") or req.param("token") or ""
+        with self.lock:
+            known = token in self.refresh or token in self.access
+            if not token or not known or token in self.revoked:
+                return _oauth_error("invalid_token", "Token expired or revoked")
+            self.revocations.append(token)
+        self.revoke(token)
+        return Response.raw(b"", "application/json", 200)
 
     # -- endpoints -----------------------------------------------------------------------------
 
@@ -137,13 +156,21 @@ class OAuthServer:
             return self._jwt(form, req)
         return _oauth_error("unsupported_grant_type", f"Invalid grant_type: {grant}")
 
-    def _issue(self, scope: str, extra: dict[str, Any] | None = None, caller: Caller | None = None) -> Response:
+    def _issue(
+        self,
+        scope: str,
+        extra: dict[str, Any] | None = None,
+        caller: Caller | None = None,
+        refresh_token: str | None = None,
+    ) -> Response:
         token = "ya29.fake-" + secrets.token_urlsafe(16)
         granted = scope.split()
         file_only = FILE_SCOPE in granted and FULL_SCOPE not in granted
         with self.lock:
             self.access[token] = time.time() + self.lifetime
             self.callers[token] = replace(caller or Caller(), file_only=file_only)
+            if refresh_token:
+                self.issued_from[token] = refresh_token
         body = {
             "access_token": token,
             "expires_in": self.lifetime,
@@ -166,7 +193,7 @@ class OAuthServer:
                 return _oauth_error("unauthorized_client", "Unauthorized")
             scope = self.refresh.get(token) or form.get("scope") or ("https://www.googleapis.com/auth/drive")
         client = form.get("client_id")
-        return self._issue(scope, caller=Caller(self.project_of(client), client))
+        return self._issue(scope, caller=Caller(self.project_of(client), client), refresh_token=token)
 
     def _code(self, form: dict[str, str]) -> Response:
         with self.lock:

@@ -91,7 +91,7 @@ def drive(fake: FakeGoogle, req: Request, api: str) -> Response:
             if params.get("alt") == "media":
                 data, mime = fake.drive.media(rest[1], params, req.caller)
                 return Response.raw(data, mime)
-            return file_out(fake.drive.get(rest[1], params, req.caller).resource(req.caller.project), params)
+            return file_out(fake.drive.view(fake.drive.get(rest[1], params, req.caller), req.caller.project), params)
         if method == "PATCH":
             return file_out(fake.drive.update(rest[1], params, req.json(), None, req.caller), params)
         if method == "DELETE":

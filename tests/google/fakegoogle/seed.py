@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from tests.google.fakegoogle.drive import DriveStore
-from tests.google.fakegoogle.files import DOCUMENT, DOCX, FOLDER, SPREADSHEET, DriveFile, new_id
+from tests.google.fakegoogle.files import DOCUMENT, DOCX, FOLDER, SHORTCUT, SPREADSHEET, DriveFile, new_id
 from tests.google.fakegoogle.sheets import SheetsStore
 
 
@@ -114,6 +114,40 @@ class Seeding:
         self.drive.touch(
             file_id, {"kind": "drive#user", "displayName": by.split("@")[0], "emailAddress": by, "me": False}, bump
         )
+
+    def add_shortcut(self, name: str, target: str, parent: str = "root") -> str:
+        """A Drive shortcut to ``target`` (what "Add shortcut to Drive" makes)."""
+        f = self._seed(name, SHORTCUT, parent, None, None)
+        with self.lock:
+            goal = self.drive.files[target]
+            f.shortcut_target, f.shortcut_target_mime = goal.id, goal.mime_type
+        return f.id
+
+    def trash(self, file_id: str) -> None:
+        """Move a file (or a folder, with everything in it) to the trash, as a person does in the browser."""
+        with self.lock:
+            self.drive.files[file_id].trashed = True
+        self.drive.touch(file_id, bump=1)
+
+    def share(self, file_id: str, role: str = "reader", *, email: str | None = None, domain: str | None = None) -> None:
+        """Share a file or folder with a person (``email``), a domain, or anyone with the link (neither)."""
+        if email:
+            perm = {"kind": "drive#permission", "type": "user", "role": role, "emailAddress": email}
+        elif domain:
+            perm = {"kind": "drive#permission", "type": "domain", "role": role, "domain": domain}
+        else:
+            perm = {"kind": "drive#permission", "type": "anyone", "role": role}
+        with self.lock:
+            self.drive.files[file_id].permissions.append(perm)
+
+    def join_shared_drive(self, drive_id: str, role: str, members: tuple[tuple[str, str], ...] = ()) -> None:
+        """The signed-in user's role in a shared drive (organizer = Manager, fileOrganizer = Content
+        manager, writer = Contributor, commenter, reader) and the drive's other members (email, role)."""
+        with self.lock:
+            self.drive.drive_roles[drive_id] = role
+            self.drive.drive_members[drive_id] = [
+                {"kind": "drive#permission", "type": "user", "role": r, "emailAddress": e} for e, r in members
+            ]
 
     def share_as(self, file_id: str, role: str) -> None:
         """Make the signed-in user's access to a file ``reader`` (view-only), ``writer`` or ``owner``."""

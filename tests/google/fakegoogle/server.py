@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.google.fakegoogle import batch, routes
-from tests.google.fakegoogle.common import ApiError, Request, Response
+from tests.google.fakegoogle.common import DEFAULT_PROJECT, ApiError, Request, Response
 from tests.google.fakegoogle.drive import DriveStore
 from tests.google.fakegoogle.oauth import OAuthServer
 from tests.google.fakegoogle.seed import Seeding
@@ -26,6 +26,10 @@ from tests.google.fakegoogle.sheets import SheetsStore
 from tests.google.fakegoogle.uploads import ResumableSessions
 
 DROP = "drop"
+_SERVICES = {
+    "drive": ("Google Drive API", "drive.googleapis.com"),
+    "sheets": ("Google Sheets API", "sheets.googleapis.com"),
+}
 DROP_AFTER = "drop_after"
 
 
@@ -80,7 +84,7 @@ def api_of(path: str) -> str:
         return "batch"
     if path.startswith("/v4/spreadsheets"):
         return "sheets"
-    if path in ("/token", "/o/oauth2/auth"):
+    if path in ("/token", "/o/oauth2/auth", "/revoke"):
         return "oauth"
     return "other"
 
@@ -100,6 +104,7 @@ class FakeGoogle(Seeding):
         self.log: list[LoggedRequest] = []
         self._faults: list[Fault] = []
         self._write_limit: tuple[float, int] | None = None
+        self.disabled_apis: set[str] = set()  # "drive" or "sheets": switched off in the Cloud project
         self._writes: deque[float] = deque()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -175,6 +180,11 @@ class FakeGoogle(Seeding):
                 Fault(action, method, re.compile(path) if path else None, match, times, reason, message, retry_after)
             )
 
+    def clear_faults(self) -> None:
+        """Forget every scripted fault not used up yet."""
+        with self.lock:
+            self._faults.clear()
+
     def set_write_limit(self, per_second: float | None, *, status: int = 403) -> None:
         """Reject writes beyond ``per_second`` in any 1 s window (403 userRateLimitExceeded
         or 429 rateLimitExceeded), like Drive's per-user write quota."""
@@ -205,6 +215,31 @@ class FakeGoogle(Seeding):
                 text = "Rate Limit Exceeded" if status == 429 else "User Rate Limit Exceeded"
                 raise ApiError(status, reason, text, domain="usageLimits")
             self._writes.append(now)
+
+    def disable_api(self, api: str) -> None:
+        """Switch an API off in the Cloud project, as an admin or a new project leaves it."""
+        if api not in _SERVICES:
+            raise ValueError(f"unknown API {api!r}")
+        with self.lock:
+            self.disabled_apis.add(api)
+
+    def _check_enabled(self, req: Request, api: str) -> None:
+        """A disabled API answers every call 403 accessNotConfigured, naming the console page that enables it
+        (Google checks this before it looks at the file, so a missing file is no 404 then)."""
+        service = "drive" if api == "upload" else api
+        if service not in self.disabled_apis:
+            return
+        title, host = _SERVICES[service]
+        project = req.caller.project if req.caller is not None else DEFAULT_PROJECT
+        raise ApiError(
+            403,
+            "accessNotConfigured",
+            f"{title} has not been used in project {project} before or it is disabled. Enable it by visiting "
+            f"https://console.developers.google.com/apis/api/{host}/overview?project={project} then retry. If "
+            "you enabled this API recently, wait a few minutes for the action to propagate to our systems and "
+            "retry.",
+            domain="usageLimits",
+        )
 
     # -- request log ---------------------------------------------------------------------------
 
@@ -293,11 +328,14 @@ class FakeGoogle(Seeding):
             if api == "oauth":
                 if req.raw_path == "/token" and req.method == "POST":
                     return self.oauth.token(req)
+                if req.raw_path == "/revoke" and req.method == "POST":
+                    return self.oauth.revoke_endpoint(req)
                 if req.method == "GET":
                     return self.oauth.authorize(req)
                 raise ApiError(405, "badRequest", "Method not allowed")
             if self.require_auth and api != "batch":
                 req.caller = self.oauth.check(req)
+            self._check_enabled(req, api)
             is_chunk = req.method == "PUT" and req.param("upload_id")
             if api != "batch" and req.method != "GET" and not is_chunk:
                 self._allow_write(req)
