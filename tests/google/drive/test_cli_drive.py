@@ -520,3 +520,28 @@ def test_the_drive_destination_reads_the_folder_setting_under_its_new_name(
     assert result.exit_code == 1  # Ana and Bao have no folder link in the sheet
     (kim,) = plans_in(fake_google, project.kim)  # Kim's link, read through destination_folder
     assert kim.name == "OT Plan - Kim Lee"
+
+
+def test_folders_named_as_drive_allows_get_their_plans(project: Project, fake_google: FakeGoogle) -> None:
+    """Names a disk cannot hold but Drive can, and a curly apostrophe as Drive's web UI types it: the plan goes
+    into the therapist's own folder, never a parallel one with a cleaned-up name."""
+    typed = {
+        "Nguyen/Tran": fake_google.add_folder("Nguyen/Tran, Anh", project.root),
+        "D'Angelo": fake_google.add_folder("D\u2019Angelo, Ava", project.root),
+        "Back\\Slash": fake_google.add_folder("Back\\Slash, Sam", project.root),
+        "King": fake_google.add_folder("King, Martin Jr.", project.root),
+    }
+    project.rows += [
+        ["2001", "Anh", "Nguyen/Tran", "", None],
+        ["2002", "Ava", "D'Angelo", "", None],
+        ["2003", "Sam", "Back\\Slash", "", None],
+        ["2004", "Martin Jr.", "King", "", None],
+    ]
+    project.save()
+    before = {f.id for f in fake_google.files(parent=project.root)}
+    result = project.generate("--token-file", str(project.token), "--create-folders")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("7 students: 7 created.\n")
+    for folder in typed.values():
+        assert len(plans_in(fake_google, folder)) == 1
+    assert {f.id for f in fake_google.files(parent=project.root)} == before  # no folder made beside them
