@@ -80,13 +80,18 @@ def marked(
     """A request body's marks: all of them private, only ``public`` keys public; any other key an older
     plangen left public is cleared (Drive deletes a property set to null)."""
     shown: dict[str, str | None] = {k: v for k, v in marks.items() if k in public}
-    shown.update({k: None for k in old_public or {} if k not in public})
+    shown.update({k: None for k in old_public or {} if _older_mark(k) and k not in public})
     return {"properties": shown, "appProperties": dict(marks)}
 
 
-def leaks(resource_or_public: Mapping[str, Any]) -> bool:
-    """True when a file's public properties hold more than an identity (an older plangen's marks)."""
-    return any(key not in PUBLIC_MARKS for key in resource_or_public)
+def _older_mark(key: str) -> bool:
+    """A public property an older plangen wrote beside the identity (other apps' properties are left alone)."""
+    return key in ("template", "content", "written", "doc", "source", "mapping") or key.startswith(FIELDS_PREFIX)
+
+
+def leaks(public: Mapping[str, Any]) -> bool:
+    """True when a plan's public properties hold more than its identity (an older plangen's marks)."""
+    return any(_older_mark(key) for key in public)
 
 
 def quote(text: str) -> str:

@@ -121,3 +121,16 @@ def test_a_plan_moved_elsewhere_is_not_doubled_when_the_folder_has_none(
     fake_google.clear_log()
     result = project.generate("--token-file", str(project.token))
     assert result.output.startswith("3 students: 3 unchanged.\n") and writes(fake_google) == []
+
+
+def test_other_apps_public_properties_are_left_alone(project: Project, fake_google: FakeGoogle) -> None:
+    assert project.generate("--token-file", str(project.token)).exit_code == 0
+    (doc,) = plans_in(fake_google, project.ana)
+    doc.properties["reviewedBy"] = "case manager app"  # another app's own mark
+    project.rows[0][3] = "new goal"
+    project.save()
+    assert project.generate("--token-file", str(project.token)).output.startswith("3 students: 1 updated, 2 unchanged.")
+    assert doc.properties["reviewedBy"] == "case manager app"
+    fake_google.clear_log()
+    assert project.generate("--token-file", str(project.token)).output.startswith("3 students: 3 unchanged.")
+    assert writes(fake_google) == []  # not taken for an older plangen's marks
