@@ -34,6 +34,7 @@ MACRO_MAIN = (
 )
 SETTINGS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
 _STRICT = b"http://purl.oclc.org/ooxml/"
+_STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 _PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _W_PREFIXES = re.compile(rb'xmlns(?::([\w.-]+))?\s*=\s*["\']' + re.escape(W.encode()) + rb'["\']')
@@ -87,7 +88,12 @@ def _serialize(root: etree._Element) -> bytes:
 
 def _main_content_type(parts: dict[str, bytes], where: str) -> bool:
     """A .dotx's main part becomes a document's (plans are documents); Strict and macro files are refused."""
-    if _STRICT in parts[PACKAGE_RELS] or _STRICT in parts[CONTENT_TYPES]:
+    main = [n for n in parts if n.endswith("document.xml") and not n.startswith("docProps/")]
+    if (
+        _STRICT in parts[PACKAGE_RELS]
+        or _STRICT in parts[CONTENT_TYPES]
+        or any(_STRICT_W in parts[n][:8192] for n in main)
+    ):
         raise TemplateError(
             f"{where}: is saved as Strict Open XML, which plangen cannot read. Open it in Word and use File > "
             "Save As > Word Document (.docx), not 'Strict Open XML Document'."

@@ -35,19 +35,29 @@ def unescape_tags(xml: str) -> str:
     return _INSIDE_TAG.sub(clean, xml)
 
 
-# docxtpl's first clean-up joins ``{`` and ``}`` typed in separate runs by deleting the XML between them;
-# between two paragraphs (a code sample's closing braces, one per line) that deleted the paragraph break.
+# docxtpl's first clean-up joins ``{`` and ``}`` typed in separate runs by deleting the XML between them.
+# Between two braces that are not one tag (a code sample's closing braces, one per line) that deleted
+# what lay between them: a line or paragraph break, a tab, a picture, a field.
 _JOINED_BRACES = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.DOTALL)
+_CONTENT = re.compile(
+    r"<w:(?:p|tc|tr|tbl|br|cr|tab|ptab|drawing|pict|object|sym|fldChar|instrText|fldSimple|hyperlink|"
+    r"footnoteReference|endnoteReference|noBreakHyphen|softHyphen)[ />]"
+)
 
 
-def keep_paragraphs_apart(xml: str) -> str:
-    """A space (ignorable between paragraphs) after the paragraph end inside each brace pair that straddles
-    paragraphs, so docxtpl does not join them: no tag spans paragraphs, so none is lost."""
+def keep_braces_apart(xml: str) -> str:
+    """A space (ignorable between elements) after the first ``</w:t>`` of each run of XML between two braces
+    that holds content (a break, a tab, a picture, a field, another paragraph), so docxtpl does not delete it.
+    A tag split by formatting alone has only runs and run properties between its braces, and is joined."""
     if "}" not in xml and "{" not in xml:
         return xml
 
     def apart(match: re.Match) -> str:
-        return match.group(0).replace("</w:p>", "</w:p> ", 1)
+        span = match.group(0)
+        if not _CONTENT.search(span):
+            return span
+        end = span.find(">") + 1  # the span opens with the </w:t> closing the first brace's text
+        return span[:end] + " " + span[end:]
 
     return _JOINED_BRACES.sub(apart, xml)
 
@@ -65,4 +75,4 @@ class PlanDocxTemplate(DocxTemplate):
 
     def patch_xml(self, src_xml: str) -> str:
         src_xml = translate_merge_fields(src_xml, self.merge_field, self.where, self.mapping_name)
-        return unescape_tags(super().patch_xml(keep_paragraphs_apart(src_xml)))
+        return unescape_tags(super().patch_xml(keep_braces_apart(src_xml)))

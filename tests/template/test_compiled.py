@@ -205,9 +205,14 @@ def test_a_template_without_tags_comes_out_with_the_same_parts_and_the_same_body
 def test_closing_braces_on_lines_of_their_own_keep_their_paragraphs():
     """A code sample in a template: docxtpl's clean-up joined "}" and "}" across the paragraph break."""
     lines = ["for (i = 0; i < n; i++) {", "  if (x) {", "    y();", "  }", "}", "Student: {{ name }}"]
-    data = docx_bytes(lines)
-    plan = CompiledTemplate(data).render({"name": "Ann", "today": TODAY})
-    assert [p.text for p in Document(io.BytesIO(plan)).paragraphs] == [*lines[:-1], "Student: Ann"]
+    document = Document(io.BytesIO(docx_bytes(lines)))
+    broken = document.add_paragraph("}")  # and within a paragraph: } line break } tab }
+    broken.add_run().add_break()
+    broken.add_run("}\t}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan = CompiledTemplate(buffer.getvalue()).render({"name": "Ann", "today": TODAY})
+    assert [p.text for p in Document(io.BytesIO(plan)).paragraphs] == [*lines[:-1], "Student: Ann", "}\n}\t}"]
 
 
 def test_relationships_to_parts_the_zip_does_not_hold_or_holds_in_other_capitals_are_mended():

@@ -34,6 +34,18 @@ def test_a_word_template_dotx_is_read_and_its_plans_are_documents(tmp_path):
     assert Document(io.BytesIO(plan)).paragraphs[0].text == "Hello Ann"
 
 
+def test_a_document_in_the_strict_namespace_is_refused_whatever_its_relationships_say():
+    strict = edit_parts(
+        docx_bytes(["x"]),
+        word__document_xml=lambda xml: xml.replace(
+            "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            "http://purl.oclc.org/ooxml/wordprocessingml/main",
+        ),
+    )
+    with pytest.raises(TemplateError, match="is saved as Strict Open XML"):
+        normalize_package(strict, "t.docx")
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
