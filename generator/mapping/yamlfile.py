@@ -1,7 +1,15 @@
-"""YAML loading that keeps line numbers, so mapping errors can point at the line to fix."""
+"""YAML loading that keeps line numbers, so mapping errors can point at the line to fix.
+
+Scalars are read as YAML 1.2's core schema reads them, not as PyYAML's YAML 1.1: only ``true`` and
+``false`` are booleans (``yes``, ``no``, ``on``, ``off`` are words), ``12:30`` is text (not 750 in base
+60), ``2027-06-01`` is text (a date field reads it), and ``0123`` is no octal. A number keeps the text
+it was written as: ``0123`` or ``1.10`` used where text is wanted (a code table's key, a default, a
+value) is "0123" or "1.10", as a cell shows it, and 123 or 1.1 where a number is wanted.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, overload
 
@@ -21,8 +29,87 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+class YamlInt(int):
+    """A whole number as the mapping writes it: its value where a number is wanted, its text elsewhere."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> YamlInt:
+        instance = super().__new__(cls, value)
+        instance.text = text
+        return instance
+
+    @property
+    def shown(self) -> str:  # what ``sources.cells.to_text`` prints, as for a formatted cell
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self):
+        return (YamlInt, (int(self), self.text))
+
+
+class YamlFloat(float):
+    """A decimal number as the mapping writes it: ``1.10`` stays "1.10" where text is wanted."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> YamlFloat:
+        instance = super().__new__(cls, value)
+        instance.text = text
+        return instance
+
+    @property
+    def shown(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self):
+        return (YamlFloat, (float(self), self.text))
+
+
+_INT = re.compile(r"[-+]?[0-9]+$|0o[0-7]+$|0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|[-+]?\.(inf|Inf|INF)$|\.(nan|NaN|NAN)$")
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """PyYAML's safe loader with YAML 1.2 core-schema scalars (see the module docstring)."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"~$|null$|Null$|NULL$|$"), ["~", "n", "N", ""])
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"true$|True$|TRUE$|false$|False$|FALSE$"), list("tTfF")
+)
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"<<$"), ["<"])  # <<: *base
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> YamlInt:
+    text = loader.construct_scalar(node)
+    if not _INT.match(text):
+        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number", node.start_mark)
+    if text.startswith(("0o", "0x")):
+        return YamlInt(int(text[2:], 8 if text[1] == "o" else 16), text)
+    return YamlInt(int(text, 10), text)  # a leading zero is no octal (YAML 1.2)
+
+
+def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> YamlFloat:
+    text = loader.construct_scalar(node)
+    if not _FLOAT.match(text):
+        raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a number", node.start_mark)
+    lowered = text.lower()
+    value = float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
+    return YamlFloat(value, text)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -85,11 +172,14 @@ def load_yaml_mapping(path: Path) -> LineDict:
     except yaml.YAMLError as exc:
         raise MappingError(f"{path}: invalid YAML ({exc}).") from None
     if not isinstance(data, LineDict):
-        kind = type(data).__name__
+        kind = next(c.__name__ for c in type(data).__mro__ if c.__module__ == "builtins")  # int, not YamlInt
         raise MappingError(f"{path}: the top level must be a mapping of settings (key: value), not a {kind}.")
     if not hasattr(data, "key_lines"):
         data.key_lines = {}
     return data
+
+
+_BOOLEAN_WORDS = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}
 
 
 class YamlReader:
@@ -130,7 +220,7 @@ class YamlReader:
         if value is None:
             return default
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+            return str(value)  # as written: 0123 stays "0123"
         if not isinstance(value, str) or not value.strip():
             raise self.fail(data.line_of(key), f"{what} {key!r} must be non-empty text.")
         return value
@@ -147,7 +237,10 @@ class YamlReader:
         return [str(v) for v in value]
 
     def boolean(self, data: LineDict, key: str, what: str) -> bool:
+        """``true``/``false``; the YAML 1.1 words (yes/no, on/off) too, as nothing but a yes or no is meant here."""
         value = data.get(key, False)
+        if isinstance(value, str) and value.strip().casefold() in _BOOLEAN_WORDS:
+            return _BOOLEAN_WORDS[value.strip().casefold()]
         if not isinstance(value, bool):
             raise self.fail(data.line_of(key), f"{what} {key!r} must be true or false.")
         return value

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
 from generator.errors import MappingError
+from generator.mapping.load import load_mapping
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
+from generator.roster.values import reshape
+from generator.sources.cells import normalize_value, to_text
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "m.yaml") -> Path:
@@ -146,8 +150,9 @@ def test_reader_strings(settings) -> None:
     assert reader.string(data, "absent", "setting") is None
     assert reader.string(data, "absent", "setting", "default") == "default"
     assert fails(reader.string, data, "empty", "setting") == f"{path}, line 3: setting 'empty' must be non-empty text."
-    assert fails(reader.string, data, "flag", "field 'x':") == (
-        f"{path}, line 4: field 'x': 'flag' must be non-empty text."
+    assert reader.string(data, "flag", "setting") == "yes"  # YAML 1.2: yes is a word
+    assert fails(reader.string, data, "block", "field 'x':") == (
+        f"{path}, line 9: field 'x': 'block' must be non-empty text."
     )
 
 
@@ -164,7 +169,7 @@ def test_reader_lists_of_names(settings) -> None:
 
 def test_reader_booleans(settings) -> None:
     reader, data, path = settings
-    assert reader.boolean(data, "flag", "setting") is True  # YAML 1.1: yes is true
+    assert reader.boolean(data, "flag", "setting") is True  # a yes where only yes or no is meant
     assert reader.boolean(data, "absent", "setting") is False
     assert fails(reader.boolean, data, "word", "setting") == f"{path}, line 5: setting 'word' must be true or false."
 
@@ -198,3 +203,47 @@ def test_unknown_keys_are_named_with_a_suggestion_and_the_allowed_list(settings)
         f"{path}, line 10: unknown setting 'inner' in output. Allowed: folder, filename."
     )
     assert str(reader.fail(7, "anything")) == f"{path}, line 7: anything"
+
+
+def test_scalars_are_yaml_1_2_core_schema_and_numbers_keep_their_text(tmp_path: Path) -> None:
+    text = (
+        "time: 12:30\ncode: 0123\nversion: 1.10\nwords: [yes, no, on, off, y, n, Yes, NO]\n"
+        "truths: [true, True, TRUE, false, False, FALSE]\nnulls: [~, null, Null, NULL]\n"
+        "numbers: [0x1F, 0o17, 1e3, .5, -2, +3.0, 010]\ntexts: [2027-06-01, 1_000, 0b101, 1:02:03, 0x, 1.2.3]\n"
+        "quoted: '0123'\n"
+    )
+    data = load_yaml_mapping(write(tmp_path, text))
+    assert (data["time"], str(data["code"]), str(data["version"])) == ("12:30", "0123", "1.10")
+    assert data["code"] == 123 and data["version"] == 1.1  # where a number is wanted
+    assert data["words"] == ["yes", "no", "on", "off", "y", "n", "Yes", "NO"]
+    assert data["truths"] == [True, True, True, False, False, False]
+    assert all(isinstance(v, bool) for v in data["truths"])
+    assert data["nulls"] == [None] * 4
+    assert data["numbers"] == [31, 15, 1000.0, 0.5, -2, 3.0, 10]  # no octal from a leading zero
+    assert [str(v) for v in data["numbers"]] == ["0x1F", "0o17", "1e3", ".5", "-2", "+3.0", "010"]
+    assert data["texts"] == ["2027-06-01", "1_000", "0b101", "1:02:03", "0x", "1.2.3"]
+    assert data["quoted"] == "0123" and isinstance(data["quoted"], str)
+    assert to_text(data["version"]) == "1.10" and normalize_value(data["code"]) == "0123"
+    assert pickle.loads(pickle.dumps(data["version"])).text == "1.10"
+
+
+def test_a_code_table_key_matches_the_cell_as_the_sheet_shows_it(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "key: id\nfields:\n  id: ID\n  level:\n    column: Level\n"
+        "    map: {0123: Kindergarten, 1.10: One-ten, on: Onsite, 12:30: Half past}\n"
+        "    default: 1.10\n  start: {column: Start, default: 12:30}\n  flag: {column: F, required: yes}\n"
+        "  version: {value: 1.10}\n",
+    )
+    mapping = load_mapping(path)
+    level = mapping.fields["level"]
+    assert [reshape(level, cell) for cell in ("0123", "1.10", "on", "12:30", "123", True)] == [
+        "Kindergarten",
+        "One-ten",
+        "Onsite",
+        "Half past",
+        "123",  # the cell shows 123, the key 0123: not the same code
+        True,  # a TRUE cell is not the word "on"
+    ]
+    assert to_text(level.default) == "1.10" and mapping.fields["start"].default == "12:30"
+    assert mapping.fields["flag"].required is True and mapping.fields["version"].value == "1.10"
