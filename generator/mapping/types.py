@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.sources import profile
-from generator.sources.cells import FormattedDate, to_bool, to_date, to_integer, to_number, to_text
+from generator.sources.cells import FormattedDate, checkbox_text, to_bool, to_date, to_integer, to_number, to_text
 
 Converter = Callable[[Any], Any]
 
@@ -52,9 +52,15 @@ class FieldType:
 
 def _text(date_format: str, fixed: bool) -> Converter:
     """What the sheet shows (80%, $12.50); plain dates, and with the field's own format every date, in it."""
-    if fixed:
-        return lambda v: to_text(FormattedDate(v, date_format) if isinstance(v, dt.date) else v, date_format)
-    return lambda v: to_text(v, date_format)
+
+    def read(value: Any) -> str:
+        if isinstance(value, bool):  # a TRUE/FALSE cell: shown as the sheet shows it, false when unchecked
+            return checkbox_text(value)
+        if fixed and isinstance(value, dt.date):
+            value = FormattedDate(value, date_format)
+        return to_text(value, date_format)
+
+    return read
 
 
 def _date(date_format: str, fixed: bool) -> Converter:

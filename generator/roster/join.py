@@ -15,7 +15,7 @@ from generator.mapping.fields import Condition, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping, SourceSpec
 from generator.mapping.suggest import suggest
 from generator.roster.keys import KeyPart, KeyReader
-from generator.sources.cells import normalize_header
+from generator.sources.cells import is_checkbox_column, normalize_header
 from generator.sources.tables import Column, Row, Table
 
 
@@ -34,6 +34,14 @@ class SourceRows:
     duplicates: dict[str, list[Row]] = field(default_factory=dict)  # key -> its rows, when one row is expected
 
     _by_header: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+    _checkboxes: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    def is_checkbox(self, column: Column) -> bool:
+        """Whether the column is a checkbox (TRUE/FALSE, checked/unchecked, ☑/☐, yes/no), looked at once."""
+        found = self._checkboxes.get(column.index)
+        if found is None:
+            found = self._checkboxes[column.index] = is_checkbox_column(row.get(column) for row in self.table.rows)
+        return found
 
     def column(self, header: str) -> Column:
         """The column a mapping's header names (as the mapping spells it: asked ~40 times per student)."""

@@ -37,6 +37,7 @@ from generator.roster.school_year import school_year, service_school_year
 from generator.roster.values import CellError, convert, required_message, reshape, sort_key
 from generator.sources.cells import (
     FormattedDate,
+    checkbox_text,
     is_blank,
     normalize_value,
     to_list,
@@ -269,7 +270,14 @@ class _StudentBuilder:
         if not cells:
             return convert(spec, None, None, self.mapping)
         row, column, value = self.pick(spec, cells, warnings)
-        return convert(spec, value, row.location.describe(column), self.mapping)
+        return self.as_sheet_means(rows, column, convert(spec, value, row.location.describe(column), self.mapping))
+
+    @staticmethod
+    def as_sheet_means(rows: SourceRows, column: Column, value: Any) -> Any:
+        """A text read from a checkbox column is false in ``{% if %}`` when unchecked, whatever it prints."""
+        if isinstance(value, str) and rows.is_checkbox(column):
+            return checkbox_text(value)
+        return value
 
     def columns_of(self, spec: FieldSpec, rows: SourceRows) -> list[Column]:
         """The columns a field reads, looked up once per run rather than once per student."""
@@ -356,7 +364,8 @@ class _StudentBuilder:
             column = rows.column((item_spec.column or item_spec.columns[0]).replace(REPEAT_MARK, number))
             raw = row.get(column)
             read_any = read_any or not is_blank(raw)
-            item[item_spec.name] = convert(item_spec, raw, row.location.describe(column), self.mapping)
+            value = convert(item_spec, raw, row.location.describe(column), self.mapping)
+            item[item_spec.name] = self.as_sheet_means(rows, column, value)
         return item if read_any else None
 
     def computed(self, spec: FieldSpec, *scopes: Scope[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from generator.sources.numfmt import display, general_number
@@ -20,8 +21,12 @@ from generator.sources.numfmt import display, general_number
 _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
-TRUE_WORDS = {"yes", "y", "true", "t", "1", "x", "✓", "✔"}
-FALSE_WORDS = {"no", "n", "false", "f", "0", ""}
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "checked", "☑", "☒"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", "", "unchecked", "☐"}
+# What a checkbox column's cells say: Excel's and Google Sheets' TRUE/FALSE, checked/unchecked, ☑/☐,
+# x or blank, yes/no. Not 1/0 or T/F, which columns of counts or of letters hold too.
+CHECKED_WORDS = {"true", "checked", "☑", "☒", "✓", "✔", "x", "yes", "y"}
+UNCHECKED_WORDS = {"false", "unchecked", "☐", "no", "n"}
 
 TEXT_DATE_FORMATS = (
     "%Y-%m-%d",
@@ -204,6 +209,52 @@ def to_integer(value: Any) -> int | None:
     if not number.is_integer():
         raise ValueError("not a whole number")
     return int(number)
+
+
+def is_checkbox_column(values: Iterable[Any]) -> bool:
+    """Every filled cell is a TRUE/FALSE cell or a checkbox word (and one is filled): the column is a checkbox."""
+    filled = False
+    for value in values:
+        if is_blank(value):
+            continue
+        if not isinstance(value, bool) and (
+            not isinstance(value, str) or value.strip().casefold() not in CHECKED_WORDS | UNCHECKED_WORDS
+        ):
+            return False
+        filled = True
+    return filled
+
+
+class CheckboxText(str):
+    """What a checkbox cell shows (``FALSE``, ``☐``, ``No``), false in a template's ``{% if %}`` when unchecked.
+
+    A text field reading a checkbox column prints what the sheet shows, while ``{% if ota %}`` must
+    mean what the sheet means: a plain "FALSE" text would be true and print "OTA co-treats".
+    """
+
+    checked: bool
+
+    def __new__(cls, text: str, checked: bool) -> CheckboxText:
+        instance = super().__new__(cls, text)
+        instance.checked = checked
+        return instance
+
+    def __bool__(self) -> bool:
+        return self.checked
+
+    def __reduce__(self):  # keep the truth across pickling (parallel rendering)
+        return (CheckboxText, (str(self), self.checked))
+
+
+def checkbox_text(value: Any) -> Any:
+    """A checkbox cell's text as ``CheckboxText`` (true when checked); any other value unchanged."""
+    if isinstance(value, bool):
+        return CheckboxText("TRUE" if value else "FALSE", value)  # as Excel and Google Sheets show it
+    if isinstance(value, str) and not isinstance(value, CheckboxText):
+        word = value.strip().casefold()
+        if word in CHECKED_WORDS | UNCHECKED_WORDS:
+            return CheckboxText(value, word in CHECKED_WORDS)
+    return value
 
 
 class ShownNumber(float):

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 
 from generator.sources.cells import (
+    CheckboxText,
     FormattedDate,
+    checkbox_text,
     clean_text,
+    is_checkbox_column,
     to_bool,
     to_date,
     to_integer,
@@ -117,3 +121,24 @@ def test_formatted_date_prints_in_its_format_and_still_compares():
     assert value < dt.date(2026, 3, 5)
     assert value.year == 2026
     assert value.strftime("%B %-d") == "March 4"
+
+
+def test_checkbox_cells_print_as_shown_and_are_false_when_unchecked():
+    for value, text, truth in (
+        (True, "TRUE", True),
+        (False, "FALSE", False),
+        ("FALSE", "FALSE", False),
+        (" unchecked ", " unchecked ", False),
+        ("☐", "☐", False),
+        ("☑", "☑", True),
+        ("No", "No", False),
+        ("x", "x", True),
+    ):
+        shown = checkbox_text(value)
+        assert isinstance(shown, CheckboxText) and (shown, bool(shown)) == (text, truth)
+        assert pickle.loads(pickle.dumps(shown)).checked is truth
+    assert checkbox_text("Ms. Lee") == "Ms. Lee" and not isinstance(checkbox_text("0"), CheckboxText)
+    assert is_checkbox_column([True, None, "FALSE", "☐", " "]) and is_checkbox_column(["x", "", "x"])
+    assert not is_checkbox_column([None, ""]) and not is_checkbox_column(["No", "Ms. Lee"])
+    assert not is_checkbox_column([1, 0, 1]) and not is_checkbox_column(["T", "F"])
+    assert to_bool("☑") and not to_bool("☐") and to_bool("Checked") and not to_bool("unchecked")

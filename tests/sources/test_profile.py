@@ -89,3 +89,21 @@ def test_described_for_the_terminal(tmp_path: Path):
         "  C       Goals   list (separated by line breaks) 2/2",
     ]
     assert ColumnProfile("X", 0, "list", 1, 1, ";").describe() == 'list (separated by ";")'
+
+
+def test_checkbox_columns_read_as_yes_no_and_draft_as_yesno_fields():
+    from generator.mapping.types import YESNO, drafted_type
+
+    for values in (
+        [True, False, None],
+        ["TRUE", "FALSE", "TRUE"],
+        ["Checked", "Unchecked", ""],
+        ["☑", "☐", "☑"],
+        ["☒", "☐"],
+        ["x", None, "x"],
+        ["Yes", "no", "Y"],
+    ):
+        found = profile_column("OTA", 0, values, TODAY)
+        assert found.kind == "yesno", values
+        assert drafted_type(found.kind) is YESNO
+    assert profile_column("OTA", 0, ["No", "Ms. Lee"], TODAY).kind == "text"

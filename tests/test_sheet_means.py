@@ -1,0 +1,101 @@
+"""What the sheet shows is what the plan says, part 2 (issue 24, data side): each family of awkward input
+built in code and run through ``plangen generate``, the plans read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.helpers import docx_text, make_template, write_xlsx
+
+
+def generate(
+    tmp_path: Path, write_source: Callable[[Path], Path], mapping: str, template: list[str], *extra: str
+) -> tuple[int, str, dict[str, str]]:
+    """Exit code, terminal output, and each plan's text by its folder name."""
+    source = write_source(tmp_path)
+    (tmp_path / "m.yaml").write_text(mapping, encoding="utf-8")
+    make_template(tmp_path / "t.docx", template)
+    out = tmp_path / "plans"
+    args = ["-m", str(tmp_path / "m.yaml"), "-s", str(source), "-t", str(tmp_path / "t.docx"), *extra]
+    result = CliRunner().invoke(cli, ["generate", *args, "-o", str(out)])
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    plans = {p.parent.name: docx_text(p) for p in out.glob("*/*.docx")}
+    return result.exit_code, result.output, plans
+
+
+# ------------------------------------------------------------------------------------------------
+# Checkbox columns: false in {% if %} when unchecked, whatever the field's type; printed as shown
+# ------------------------------------------------------------------------------------------------
+
+CHECKBOX_MAPPING = """key: id
+fields:
+  id: ID
+  name: Name
+  ota: OTA
+output: {folder: "{{ name }}", filename: Plan}
+"""
+CHECKBOXES = {
+    "Excel TRUE/FALSE cells": (True, False),
+    "TRUE/FALSE typed": ("TRUE", "FALSE"),
+    "lower case": ("true", "false"),
+    "checked/unchecked": ("Checked", "Unchecked"),
+    "ballot boxes": ("☑", "☐"),
+    "ballot box with x": ("☒", "☐"),
+    "yes/no": ("Yes", "No"),
+    "y/n": ("Y", "N"),
+    "x or blank": ("x", None),
+}
+
+
+@pytest.mark.parametrize("name", list(CHECKBOXES))
+def test_a_checkbox_column_read_as_text_is_false_when_unchecked(name: str, tmp_path: Path) -> None:
+    checked, unchecked = CHECKBOXES[name]
+    rows = [["ID", "Name", "OTA"], [1, "Ana", checked], [2, "Ben", unchecked], [3, "Cy", checked]]
+    code, output, plans = generate(
+        tmp_path,
+        lambda tmp: write_xlsx(tmp / "c.xlsx", rows),
+        CHECKBOX_MAPPING,
+        ["{% if ota %}OTA co-treats{% else %}No OTA{% endif %}.", "Shown: [{{ ota }}]"],
+    )
+    assert code == 0, output
+    assert "OTA co-treats." in plans["Ana"] and "No OTA." in plans["Ben"], plans
+    shown = ("TRUE", "FALSE") if isinstance(checked, bool) else (checked, unchecked or "")
+    assert f"Shown: [{shown[0]}]" in plans["Ana"] and f"Shown: [{shown[1]}]" in plans["Ben"]
+
+
+def test_a_column_that_merely_contains_no_is_text_as_before(tmp_path: Path) -> None:
+    rows = [["ID", "Name", "OTA"], [1, "Ana", "No"], [2, "Ben", "Ms. Lee"]]
+    code, output, plans = generate(
+        tmp_path,
+        lambda tmp: write_xlsx(tmp / "c.xlsx", rows),
+        CHECKBOX_MAPPING,
+        ["{% if ota %}OTA: {{ ota }}{% endif %}"],
+    )
+    assert code == 0, output
+    assert "OTA: No" in plans["Ana"] and "OTA: Ms. Lee" in plans["Ben"]
+
+
+def test_a_checkbox_column_in_records_and_as_yesno(tmp_path: Path) -> None:
+    rows = [["ID", "Name", "OTA", "Goal", "Met"], [1, "Ana", False, "Write", "FALSE"], [1, "Ana", False, "Cut", True]]
+    mapping = """key: id
+rows_per_student: many
+fields:
+  id: ID
+  name: Name
+  ota: {column: OTA, type: yesno}
+  goals: {type: records, item: {text: Goal, met: Met}}
+output: {folder: "{{ name }}", filename: Plan}
+"""
+    template = [
+        "OTA {% if ota %}yes{% else %}none{% endif %}",
+        "{% for g in goals %}{{ g.text }}: {% if g.met %}met{% else %}open{% endif %} ({{ g.met }}); {% endfor %}",
+    ]
+    code, output, plans = generate(tmp_path, lambda tmp: write_xlsx(tmp / "c.xlsx", rows), mapping, template)
+    assert code == 0, output
+    assert "OTA none" in plans["Ana"]
+    assert "Write: open (FALSE); Cut: met (TRUE);" in plans["Ana"]
