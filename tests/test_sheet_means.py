@@ -17,6 +17,7 @@ def generate(
     tmp_path: Path, write_source: Callable[[Path], Path], mapping: str, template: list[str], *extra: str
 ) -> tuple[int, str, dict[str, str]]:
     """Exit code, terminal output, and each plan's text by its folder name."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     source = write_source(tmp_path)
     (tmp_path / "m.yaml").write_text(mapping, encoding="utf-8")
     make_template(tmp_path / "t.docx", template)
@@ -99,3 +100,51 @@ output: {folder: "{{ name }}", filename: Plan}
     assert code == 0, output
     assert "OTA none" in plans["Ana"]
     assert "Write: open (FALSE); Cut: met (TRUE);" in plans["Ana"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Excel's escapes and its 29 February 1900, through generate
+# ------------------------------------------------------------------------------------------------
+
+
+def _excel_book(path: Path, rows: list[list], date_columns: tuple[int, ...] = ()) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Caseload")
+    dates = book.add_format({"num_format": "m/d/yyyy"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, dates if r and c in date_columns else None)
+    book.close()
+    return path
+
+
+def test_escapes_print_as_excel_shows_them_and_the_leap_day_is_refused_in_a_date_field(tmp_path: Path) -> None:
+    rows = [
+        ["ID", "Name", "Note", "Seen", "DOB"],
+        [1, "Ana", "one\x0btwo _x000B_", 60, 60],
+        [2, "Ben", "ok", 59, 43000],
+    ]
+    mapping = """key: id
+fields:
+  id: ID
+  name: Name
+  note: Note
+  seen: Seen
+  dob: {column: DOB, type: date}
+display_name: "{{ name }}"
+output: {folder: "{{ name }}", filename: Plan}
+"""
+    template = ["Note: {{ note }}|", "Seen {{ seen }}; born {{ dob }}"]
+    source = lambda tmp: _excel_book(tmp / "c.xlsx", rows, date_columns=(3, 4))  # noqa: E731
+    code, output, plans = generate(tmp_path, source, mapping, template)
+    assert code == 2 and "Ana: " in output and "cell E2 (column 'DOB')" in output, output
+    assert "29 February 1900 that never was" in output and plans == {}
+    code, output, plans = generate(tmp_path / "skip", source, mapping, template, "--skip-invalid")
+    assert code == 1 and set(plans) == {"Ben"}
+    assert "Seen 2/28/1900; born 09/22/2017" in plans["Ben"]
+    mapping = mapping.replace("dob: {column: DOB, type: date}", "dob: DOB")
+    code, output, plans = generate(tmp_path / "text", source, mapping, template)
+    assert code == 0, output
+    assert "Note: one\ntwo _x000B_|" in plans["Ana"] and "Seen 2/29/1900; born 2/29/1900" in plans["Ana"]

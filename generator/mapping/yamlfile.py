@@ -46,7 +46,7 @@ class YamlInt(int):
     def __str__(self) -> str:
         return self.text
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[YamlInt], tuple[int, str]]:
         return (YamlInt, (int(self), self.text))
 
 
@@ -67,7 +67,7 @@ class YamlFloat(float):
     def __str__(self) -> str:
         return self.text
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[YamlFloat], tuple[float, str]]:
         return (YamlFloat, (float(self), self.text))
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.sources.numfmt import display, general_number
+from generator.sources.numfmt import display, display_leap_day, general_number
 
 # Characters XML 1.0 forbids. Excel uses vertical tab (\x0b) for a line break inside a cell,
 # and form feed (\x0c) would become a page break in docxtpl; both become plain line breaks.
@@ -147,6 +147,47 @@ def sheet_value(
     return result
 
 
+LEAP_DAY = (
+    "not a real date: Excel's 1900 date system has a 29 February 1900 that never was (serial 60). "
+    "Type the real date in the cell"
+)
+
+
+class ExcelLeapDay(SheetValue):
+    """Serial 60 in a date-formatted cell of a 1900-system workbook: Excel shows 29 February 1900.
+
+    No Python date can hold that day, and no real date stands for it (the days before it are where
+    Excel says, the days after it too). A text field prints it as Excel shows it; a date field
+    refuses it, naming the cell, rather than print 28 February or 1 March.
+    """
+
+    def __init__(self, serial: float) -> None:
+        self.serial = serial
+        self.text = None
+        self.number_format = None
+        self.format_id = 0
+        self.epoch = EXCEL_EPOCH
+
+    @property
+    def shown(self) -> str | None:
+        if self.text is None and self.number_format is not None:
+            self.text = display_leap_day(self.number_format, self.format_id, self.serial % 1)
+            self.number_format = None
+        return self.text
+
+    def formatted(self, pattern: str) -> str:
+        """In a strftime pattern (the mapping's ``date_format``), from a leap year's 29 February with the
+        same weekday, the year written as 1900."""
+        pattern = pattern.replace("%%", "\0").replace("%Y", "1900").replace("%y", "00").replace("%G", "1900")
+        return format_date(dt.date(1928, 2, 29), pattern).replace("\0", "%")
+
+    def __str__(self) -> str:
+        return self.formatted("%m/%d/%Y")
+
+    def __repr__(self) -> str:
+        return f"ExcelLeapDay({self.serial!r})"
+
+
 class UncachedFormula:
     """A formula cell saved without its result (written by a program, never opened in Excel).
 
@@ -180,6 +221,8 @@ def to_text(value: Any, date_format: str = "%m/%d/%Y") -> str:
         return format_date(value.date(), date_format) + value.strftime(" %H:%M")
     if isinstance(value, dt.date):
         return format_date(value, date_format)
+    if isinstance(value, ExcelLeapDay):
+        return value.formatted(date_format)
     return clean_text(str(value)).strip()
 
 
@@ -242,7 +285,7 @@ class CheckboxText(str):
     def __bool__(self) -> bool:
         return self.checked
 
-    def __reduce__(self):  # keep the truth across pickling (parallel rendering)
+    def __reduce__(self) -> tuple[type[CheckboxText], tuple[str, bool]]:  # keep the truth across pickling
         return (CheckboxText, (str(self), self.checked))
 
 
@@ -324,9 +367,11 @@ def to_date(value: Any) -> dt.date | None:
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, ExcelLeapDay):
+        raise ValueError(LEAP_DAY)
     if isinstance(value, (int, float)):
         if 1 <= value < 2958466:  # Excel serial dates, 1900-01-01 .. 9999-12-31
-            return getattr(value, "epoch", EXCEL_EPOCH) + dt.timedelta(days=int(value))
+            return serial_date(int(value), getattr(value, "epoch", EXCEL_EPOCH))
         raise ValueError("not a date (use e.g. 2026-10-03 or 10/3/2026)")
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d{5}(\.0+)?", text):
@@ -338,6 +383,16 @@ def to_date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     raise ValueError("not a date (use e.g. 2026-10-03 or 10/3/2026)")
+
+
+def serial_date(serial: int, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
+    """The day Excel shows for a serial number: in the 1900 system serials 1-59 are a day later than
+    counting from day 0 gives (Excel's 29 February 1900, serial 60, sits between), and 60 is refused."""
+    if epoch == EXCEL_EPOCH and serial < 61:
+        if serial == 60:
+            raise ValueError(LEAP_DAY)
+        serial += 1
+    return epoch + dt.timedelta(days=serial)
 
 
 def to_list(value: Any, separator: str = ";") -> list[str]:

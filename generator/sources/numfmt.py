@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+_DAY_0 = dt.date(1899, 12, 30)  # day 0 of the 1900 date system
 LOCALE_DATE_FORMATS = {14, 22}  # "short date" and "short date + time": shown in the reader's regional style
 MONTHS = (
     "January",
@@ -54,12 +55,35 @@ def display(value: Any, fmt: str | None, fmt_id: int = 0) -> str | None:
         return None
     try:
         if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-            return _format_datetime(value, _pick_section(fmt, None)[0])
+            # Excel counts 1900 as a leap year: its weekdays before 1 March 1900 are one day behind
+            early = (
+                isinstance(value, dt.date)
+                and (value.year, value.month) < (1900, 3)
+                and getattr(value, "epoch", _DAY_0) == _DAY_0
+            )
+            return _format_datetime(value, _pick_section(fmt, None)[0], weekday_shift=-1 if early else 0)
         if isinstance(value, (int, float)):
             return _format_number(float(value), fmt)
     except (ValueError, OverflowError, ArithmeticError):
         return None  # a format this reader does not understand: the plain value is still right
     return None
+
+
+# 29 February 1900 exists only in Excel's 1900 date system; 1928-02-29 stands in for it, the same weekday
+# (Wednesday) as Excel gives it, with the year printed as 1900.
+_LEAP_DAY_STAND_IN = dt.datetime(1928, 2, 29)
+
+
+def display_leap_day(fmt: str | None, fmt_id: int, fraction: float = 0.0) -> str | None:
+    """The text Excel shows for serial 60 (its 29 February 1900) under a date format; None for the
+    reader's short date (the caller prints it in the mapping's ``date_format``)."""
+    if not fmt or fmt == "General" or fmt_id in LOCALE_DATE_FORMATS:
+        return None
+    moment = _LEAP_DAY_STAND_IN + dt.timedelta(seconds=round(fraction * 86400))
+    try:
+        return _format_datetime(moment, _pick_section(fmt, None)[0], year=1900)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None
 
 
 def _split_sections(fmt: str) -> list[str]:
@@ -299,7 +323,8 @@ _DATE_TOKEN = re.compile(
 )
 
 
-def _format_datetime(value: Any, section: str) -> str:
+def _format_datetime(value: Any, section: str, year: int | None = None, weekday_shift: int = 0) -> str:
+    """``year`` prints instead of the moment's (29 February 1900's stand-in); ``weekday_shift`` moves day names."""
     if isinstance(value, dt.timedelta):
         seconds = value.total_seconds()
         moment = dt.datetime(1899, 12, 30) + value
@@ -318,11 +343,12 @@ def _format_datetime(value: Any, section: str) -> str:
         if literal is not None and not re.fullmatch(r"\[[hms]+\]", low):
             out.append(literal)
         elif low.startswith("y"):
-            out.append(f"{moment.year:04d}" if len(low) > 2 else f"{moment.year % 100:02d}")
+            shown_year = moment.year if year is None else year
+            out.append(f"{shown_year:04d}" if len(low) > 2 else f"{shown_year % 100:02d}")
         elif low.startswith("m"):
             out.append(_month_or_minute(moment, low, _is_minute(lowered, index)))
         elif low.startswith("d"):
-            out.append(_day(moment, low))
+            out.append(_day(moment, low, weekday_shift))
         elif low.startswith("h"):
             hour = moment.hour % 12 or 12 if twelve_hour else moment.hour
             out.append(f"{hour:0{len(low)}d}")
@@ -342,7 +368,7 @@ def _format_datetime(value: Any, section: str) -> str:
             text = "A" if moment.hour < 12 else "P"
             out.append(text if token[0].isupper() else text.lower())
         elif low == "e":
-            out.append(str(moment.year))
+            out.append(str(moment.year if year is None else year))
         else:
             out.append(token)
     return "".join(out)
@@ -364,6 +390,6 @@ def _month_or_minute(moment: dt.datetime, token: str, minute: bool) -> str:
     return {1: str(moment.month), 2: f"{moment.month:02d}", 3: name[:3], 4: name}.get(len(token), name[0])
 
 
-def _day(moment: dt.datetime, token: str) -> str:
-    name = DAYS[moment.weekday()]
+def _day(moment: dt.datetime, token: str, weekday_shift: int = 0) -> str:
+    name = DAYS[(moment.weekday() + weekday_shift) % 7]
     return {1: str(moment.day), 2: f"{moment.day:02d}", 3: name[:3]}.get(len(token), name)

@@ -264,3 +264,152 @@ def test_every_row_and_column_is_read_whatever_the_declared_used_range_says(tmp_
     assert table.column_names() == ["ID", "Name", "Minutes"]
     assert [row.values for row in table.rows] == [[n, f"Kid {n}", 30] for n in range(1, 6)]
     assert [row.location.row for row in table.rows] == [2, 3, 4, 5, 6]
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 24: Excel's _xHHHH_ escapes, its 29 February 1900, and Strict Open XML workbooks
+# ------------------------------------------------------------------------------------------------
+
+ESCAPED = [  # (text as a program hands it to Excel, what Excel then shows)
+    ("line one\x0bline two", "line one\nline two"),
+    ("tab\there", "tab here"),
+    ("bell\x07 and \x01\x1f gone", "bell and  gone"),
+    ("literal _x000B_ stays", "literal _x000B_ stays"),  # stored as _x005F_x000B_
+    ("_x0041_", "_x0041_"),
+    ("under_score_x_", "under_score_x_"),
+    ("emoji 😀 and é", "emoji 😀 and é"),
+]
+
+
+def _xlsxwriter_book(path: Path, texts: list[str]) -> Path:
+    """Shared strings as Excel writes them (XlsxWriter escapes control characters and a literal _xHHHH_)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Caseload")
+    sheet.write_row(0, 0, ["ID", "Note"])
+    for row, text in enumerate(texts, start=1):
+        sheet.write_row(row, 0, [row, text])
+    book.close()
+    return path
+
+
+def test_excel_escapes_in_shared_strings_are_decoded_as_excel_does(tmp_path: Path):
+    path = _xlsxwriter_book(tmp_path / "c.xlsx", [text for text, _ in ESCAPED])
+    assert b"_x005F_x000B_" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")
+    table = read_table(path)
+    assert [to_text(row.values[1]) for row in table.rows] == [shown for _, shown in ESCAPED]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("a_x000B_b", "a\nb"),
+        ("a_x000b_b", "a\nb"),  # lower-case hex digits too
+        ("_x005F_x000B_", "_x000B_"),
+        ("_x005F__x0041_", "_A"),
+        ("_xD83D__xDE00_", "😀"),  # a surrogate pair
+        ("_x00e9_t_x00E9_", "été"),
+        ("_x12_ _x12345_ x000B_ _x000G_", "_x12_ _x12345_ x000B_ _x000G_"),  # not escapes
+    ],
+)
+def test_excel_escapes_in_inline_strings_and_shared_strings(tmp_path: Path, stored: str, shown: str):
+    def put(data: bytes) -> bytes:
+        assert b"PLACEHOLDER" in data
+        return data.replace(b"PLACEHOLDER", stored.encode())
+
+    inline = write_xlsx(tmp_path / "inline.xlsx", [["ID", "Note"], [1, "PLACEHOLDER"]])
+    inline = _rewrite(inline, tmp_path / "inline2.xlsx", "xl/worksheets/sheet1.xml", put)
+    assert to_text(read_table(inline).rows[0].values[1]) == shown
+    shared = _xlsxwriter_book(tmp_path / "shared.xlsx", ["PLACEHOLDER"])
+    shared = _rewrite(shared, tmp_path / "shared2.xlsx", "xl/sharedStrings.xml", put)
+    assert to_text(read_table(shared).rows[0].values[1]) == shown
+
+
+SERIALS = [  # serial, the date (None: Excel's 29 February 1900), how Excel shows it in three formats
+    (1, dt.date(1900, 1, 1), "1/1/1900", "Sunday, January 1, 1900", "01-Jan-00"),
+    (2, dt.date(1900, 1, 2), "1/2/1900", "Monday, January 2, 1900", "02-Jan-00"),
+    (59, dt.date(1900, 2, 28), "2/28/1900", "Tuesday, February 28, 1900", "28-Feb-00"),
+    (60, None, "2/29/1900", "Wednesday, February 29, 1900", "29-Feb-00"),
+    (60.75, None, "2/29/1900", "Wednesday, February 29, 1900", "29-Feb-00"),
+    (61, dt.date(1900, 3, 1), "3/1/1900", "Thursday, March 1, 1900", "01-Mar-00"),
+    (45000, dt.date(2023, 3, 15), "3/15/2023", "Wednesday, March 15, 2023", "15-Mar-23"),
+]
+FORMATS = ("m/d/yyyy", "dddd, mmmm d, yyyy", "dd-mmm-yy")
+
+
+@pytest.mark.parametrize("case", SERIALS, ids=[str(s[0]) for s in SERIALS])
+def test_serials_below_61_and_the_1900_leap_day_are_shown_as_excel_shows_them(tmp_path: Path, case):
+    serial, date, *shown = case
+    values = formatted(tmp_path / "d.xlsx", [(serial, fmt) for fmt in FORMATS] + [(serial, "General")])
+    assert [to_text(v) for v in values[:3]] == shown
+    for value in values:  # formatted as a date or typed as a plain serial number, a date field reads the same
+        if date is None:
+            with pytest.raises(ValueError, match="29 February 1900 that never was"):
+                to_date(value)
+        else:
+            assert to_date(value) == date
+    if date is None:
+        assert to_text(values[0], "%d.%m.%Y") == "2/29/1900"  # the sheet's own format wins for text
+        short = formatted(tmp_path / "short.xlsx", [(serial, "mm-dd-yy")])[0]  # Excel's regional short date
+        assert (to_text(short), to_text(short, "%d %B %Y (%a)")) == ("02/29/1900", "29 February 1900 (Wed)")
+
+
+def test_serial_60_in_a_1904_workbook_is_an_ordinary_day(tmp_path: Path):
+    path = write_workbook(
+        tmp_path / "mac.xlsx", {"S": [["D"], [60]]}, epoch=CALENDAR_MAC_1904, formats={"A2": "m/d/yyyy"}
+    )
+    value = read_table(path).rows[0].values[0]
+    assert (to_date(value), to_text(value)) == (dt.date(1904, 3, 1), "3/1/1904")
+
+
+def _strict(source: Path, target: Path) -> Path:
+    """The workbook as Excel's "Strict Open XML Spreadsheet" names its parts."""
+    usual_to_strict = (
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (b"http://schemas.openxmlformats.org/officeDocument/2006/", b"http://purl.oclc.org/ooxml/officeDocument/"),
+        (b"http://schemas.openxmlformats.org/drawingml/2006/", b"http://purl.oclc.org/ooxml/drawingml/"),
+    )
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            for usual, strict in usual_to_strict:
+                data = data.replace(usual, strict)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            out.writestr(info, data)
+    return target
+
+
+def test_a_strict_open_xml_workbook_reads_like_any_other_and_warns_nothing(tmp_path: Path, recwarn, capfd):
+    usual = write_workbook(
+        tmp_path / "usual.xlsx",
+        {"Old": [["ID"], [0]], "Caseload": [["ID", "Name", "DOB", "Score"], [1, "Ana", dt.datetime(2018, 3, 4), 0.8]]},
+        {"Old": "hidden"},
+        formats={"D2": "0%"},
+        merges=("B3:B4",),
+    )
+    strict = _strict(usual, tmp_path / "strict.xlsx")
+    assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("xl/workbook.xml")
+    table = read_table(strict)
+    assert table.sheet == "Caseload" and [c.name for c in table.columns] == ["ID", "Name", "DOB", "Score"]
+    _, name, dob, score = table.rows[0].values
+    assert (name, to_date(dob), to_text(score)) == ("Ana", dt.date(2018, 3, 4), "80%")
+    assert [(s.title, s.hidden) for s in list_sheets(strict)] == [("Old", True), ("Caseload", False)]
+    shared = _strict(_xlsxwriter_book(tmp_path / "s.xlsx", ["a\x0bb"]), tmp_path / "strict-shared.xlsx")
+    assert to_text(read_table(shared).rows[0].values[1]) == "a\nb"
+    assert len(recwarn) == 0 and capfd.readouterr().err == ""
+
+
+def test_a_damaged_strict_workbook_is_refused_in_one_line(tmp_path: Path, recwarn):
+    usual = write_xlsx(tmp_path / "usual.xlsx", [["ID"], [1]])
+    strict = _strict(usual, tmp_path / "whole.xlsx")
+    strict = _rewrite(strict, tmp_path / "strict.xlsx", "xl/workbook.xml", lambda data: data[: len(data) // 2])
+    with pytest.raises(SourceError) as caught:
+        read_table(strict)
+    message = str(caught.value)
+    assert message.startswith(f"{strict}: ") and "\n" not in message and "save it again" in message
+    assert len(recwarn) == 0
