@@ -98,3 +98,62 @@ def test_a_csv_without_a_header_line_is_refused_without_printing_it(tmp_path: Pa
     assert message.startswith("c.csv: the first line (line 1) looks like data, not column headers: column(s) ")
     for value in first_line.split(","):
         assert len(value) < 3 or value not in message.split(": column(s)")[1]
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 24: every encoding a spreadsheet saves a CSV in, every line end, and refusals naming the line
+# ------------------------------------------------------------------------------------------------
+
+NAMES = [
+    ("José", "Núñez", "“likes trains” – quiet"),
+    ("Zoë", "Müller", "café, crème brûlée"),
+    ("Françoise", "Ødegård", "naïve; Œuvre"),
+    ("Ana", "Ruiz", "plain"),
+]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252", "mac_roman"]
+LINE_ENDS = {"CR LF": "\r\n", "LF": "\n", "CR": "\r"}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("line_end", list(LINE_ENDS))
+def test_every_encoding_and_line_end_a_spreadsheet_saves_reads_the_same(tmp_path: Path, encoding: str, line_end: str):
+    lines = ["ID,First,Last,Note"] + [f'{i},{first},{last},"{note}"' for i, (first, last, note) in enumerate(NAMES, 1)]
+    data = (LINE_ENDS[line_end].join(lines) + LINE_ENDS[line_end]).encode(encoding)
+    table = read_table(csv_file(tmp_path, data))
+    assert [c.name for c in table.columns] == ["ID", "First", "Last", "Note"]
+    assert [tuple(r.values[1:]) for r in table.rows] == NAMES
+    assert [r.location.row for r in table.rows] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman"])
+def test_a_legacy_file_with_the_other_platform_s_line_ends_still_reads_as_words(tmp_path: Path, encoding: str):
+    line_end = "\r\n" if encoding == "mac_roman" else "\r"  # each with the line ends of the other platform
+    data = line_end.join(["ID,Name", "1,José Núñez", "2,Zoë"]).encode(encoding)
+    assert [r.values[1] for r in read_table(csv_file(tmp_path, data)).rows] == ["José Núñez", "Zoë"]
+
+
+@pytest.mark.parametrize("line_end", list(LINE_ENDS))
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        (["ID,Name", "1,Ana", "2,Be\x00n"], 3, "holds a NUL byte"),
+        (["ID,Name", "1,Ana", "2,Ben", "3,Jos\x81\x8d"], 4, "neither UTF-8 nor Windows-1252"),
+        (["ID,Name", "1,Ana", "2," + "x" * 140_000], 3, "field larger than field limit"),
+    ],
+)
+def test_every_refusal_of_a_csv_names_its_line(tmp_path: Path, line_end: str, content, line: int, words: str):
+    data = LINE_ENDS[line_end].join(content).encode("latin-1")
+    path = csv_file(tmp_path, data)
+    with pytest.raises(SourceError) as err:
+        read_table(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: line {line}") and words in message and "export it again" in message.lower()
+
+
+def test_damaged_or_nul_holding_utf16_names_the_line(tmp_path: Path):
+    path = csv_file(tmp_path, "ID,Name\r\n1,Ana\r\n2,Ben\r\n".encode("utf-16") + b"\x00\xd8")
+    with pytest.raises(SourceError, match=r"line 4: starts as UTF-16 text but is damaged there"):
+        read_table(path)
+    path = csv_file(tmp_path, "ID,Name\n1,Ana\n2,B\x00en\n".encode("utf-16"))
+    with pytest.raises(SourceError, match=r"line 3 holds a NUL character"):
+        read_table(path)
