@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from generator.mapping.types import DATE, INTEGER, LIST, NUMBER, TEXT, YESNO, FieldType, drafted_type
 from generator.sources import profile as shared
-from generator.sources.cells import is_blank, to_date, to_text
+from generator.sources.cells import date_orders, is_blank, to_date, to_text
 from generator.sources.tables import Column, Table
 
 __all__ = ["BIRTH", "DATE", "INTEGER", "LIST", "NUMBER", "TEXT", "YESNO", "ColumnProfile", "profile_columns"]
@@ -82,6 +82,6 @@ _FIRST_LAST = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,4}")
 
 def _date(value: object) -> dt.date | None:
     try:
-        return to_date(value)
+        return to_date(value, day_first=date_orders(value) == "day")
     except ValueError:
         return None

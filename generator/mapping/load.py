@@ -21,7 +21,7 @@ from generator.mapping.source_options import SOURCE_OPTION_KEYS, SourceOptions, 
 from generator.mapping.suggest import suggest
 from generator.mapping.types import DATE
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
-from generator.sources.cells import normalize_header
+from generator.sources.cells import is_day_first, normalize_header
 
 CONFLICT_RULES = ("first", "last", "error")
 TOP_LEVEL_KEYS = (
@@ -156,6 +156,11 @@ class Mapping:
             headers |= set(spec.source_columns()) | set(spec.item_columns())
             headers |= {c for cond in spec.where for c in cond.columns()}
         return {normalize_header(h) for h in headers}
+
+    @property
+    def day_first(self) -> bool:
+        """Text dates such as 03/04/2015 are read as ``date_format`` writes them: day first for %d/%m/%Y."""
+        return is_day_first(self.date_format)
 
     def where(self, name: str) -> str:
         spec = self.fields.get(name)

@@ -24,12 +24,26 @@ Converter = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
+class Dates:
+    """The date format a field reads and prints with (not the whole mapping).
+
+    ``format``: the strftime pattern dates print in. ``fixed``: it is the field's own ``format:``, which
+    wins over the format a date cell has in the sheet. ``day_first``: text dates such as 03/04/2015 are
+    read day first, as the mapping's ``date_format`` writes them.
+    """
+
+    format: str = "%m/%d/%Y"
+    fixed: bool = False
+    day_first: bool = False
+
+
+@dataclass(frozen=True)
 class FieldType:
     """One field type: its name in a mapping and everything the stages need to know of it.
 
-    ``converter(date_format, fixed)`` gives the function that reads one non-blank cell (raising
-    ``ValueError`` with a phrase that never repeats the cell); ``fixed`` says the date format is the
-    field's own ``format:``, which wins over the format a date cell has in the sheet. ``empty`` makes
+    ``converter(dates)`` gives the function that reads one non-blank cell (raising ``ValueError`` with
+    a phrase that never repeats the cell), ``dates`` saying how dates print and how text dates are
+    read (``Dates``). ``empty`` makes
     the value of a blank cell (a new object each time: lists are filled in place). ``many``: the value
     is a list (a template loops over it); ``items``: each list item is a record of item fields;
     ``dates``: keys and identity fields compare it as a date. ``drafted_from``: the column kinds
@@ -39,7 +53,7 @@ class FieldType:
 
     name: str
     empty: Callable[[], Any]
-    converter: Callable[[str, bool], Converter]
+    converter: Callable[[Dates], Converter]
     drafted_from: tuple[str, ...] = ()
     described: str = ""
     many: bool = False
@@ -50,30 +64,30 @@ class FieldType:
         return self.name
 
 
-def _text(date_format: str, fixed: bool) -> Converter:
+def _text(dates: Dates) -> Converter:
     """What the sheet shows (80%, $12.50); plain dates, and with the field's own format every date, in it."""
 
     def read(value: Any) -> str:
         if isinstance(value, bool):  # a TRUE/FALSE cell: shown as the sheet shows it, false when unchecked
             return checkbox_text(value)
-        if fixed and isinstance(value, dt.date):
-            value = FormattedDate(value, date_format)
-        return to_text(value, date_format)
+        if dates.fixed and isinstance(value, dt.date):
+            value = FormattedDate(value, dates.format)
+        return to_text(value, dates.format)
 
     return read
 
 
-def _date(date_format: str, fixed: bool) -> Converter:
+def _date(dates: Dates) -> Converter:
     def read(value: Any) -> FormattedDate:
-        date = to_date(value)
+        date = to_date(value, dates.day_first)
         if date is None:  # blanks never reach a converter; a None here would print as an empty date silently
             raise ValueError("not a date")
-        return FormattedDate(date, date_format)
+        return FormattedDate(date, dates.format)
 
     return read
 
 
-def _records(date_format: str, fixed: bool) -> Converter:
+def _records(dates: Dates) -> Converter:
     def read(value: Any) -> Any:
         raise ValueError("a list of records, read from its item fields (it has no value of its own)")
 
@@ -82,9 +96,9 @@ def _records(date_format: str, fixed: bool) -> Converter:
 
 TEXT = FieldType("text", str, _text, (profile.TEXT, profile.EMPTY), "text")
 DATE = FieldType("date", lambda: None, _date, (profile.DATE,), "dates", dates=True)
-INTEGER = FieldType("integer", lambda: None, lambda f, x: to_integer, (profile.INTEGER,), "whole numbers")
-NUMBER = FieldType("number", lambda: None, lambda f, x: to_number, (profile.NUMBER,), "numbers with decimals")
-YESNO = FieldType("yesno", lambda: False, lambda f, x: to_bool, (profile.YESNO,), "yes/no")
+INTEGER = FieldType("integer", lambda: None, lambda dates: to_integer, (profile.INTEGER,), "whole numbers")
+NUMBER = FieldType("number", lambda: None, lambda dates: to_number, (profile.NUMBER,), "numbers with decimals")
+YESNO = FieldType("yesno", lambda: False, lambda dates: to_bool, (profile.YESNO,), "yes/no")
 LIST = FieldType("list", list, _text, (profile.LIST,), "list", many=True)  # each item read as text
 RECORDS = FieldType("records", list, _records, many=True, items=True)
 

@@ -20,7 +20,9 @@ from generator.sources.tables import Column, Row
 Span = tuple[Row, "dt.date | None", "dt.date | None"]
 
 
-def current_rows(rule: CurrentRule, rows: list[Row], column: Callable[[str], Column], today: dt.date) -> list[Row]:
+def current_rows(
+    rule: CurrentRule, rows: list[Row], column: Callable[[str], Column], today: dt.date, day_first: bool = False
+) -> list[Row]:
     """One student's rows with, per ``per`` group, only the current one kept (file order preserved).
 
     Current: started on or before today and not ended before it (a blank date is open). With none,
@@ -30,7 +32,7 @@ def current_rows(rule: CurrentRule, rows: list[Row], column: Callable[[str], Col
     spans, errors = [], []
     for row in rows:
         try:
-            spans.append((row, _date(row, rule.start, column), _date(row, rule.end, column)))
+            spans.append((row, _date(row, rule.start, column, day_first), _date(row, rule.end, column, day_first)))
         except RowError as exc:
             errors.append(str(exc))
     if errors:
@@ -42,12 +44,12 @@ def current_rows(rule: CurrentRule, rows: list[Row], column: Callable[[str], Col
     return [row for row in rows if id(row) in kept]
 
 
-def _date(row: Row, header: str | None, column: Callable[[str], Column]) -> dt.date | None:
+def _date(row: Row, header: str | None, column: Callable[[str], Column], day_first: bool) -> dt.date | None:
     if header is None:
         return None
     value: Any = row.get(column(header))
     try:
-        return to_date(value)
+        return to_date(value, day_first)
     except ValueError as exc:
         raise RowError(f"{row.location.describe(column(header))}: {header} is {exc}.") from None
 

@@ -110,7 +110,7 @@ def group_sources(mapping: Mapping, tables: dict[str, Table]) -> dict[str, Sourc
             spec,
             table,
             parts[0].column,  # None only when raise_if_any below raises
-            KeyReader(parts, ignore_case=mapping.key_ignore_case),
+            KeyReader(parts, ignore_case=mapping.key_ignore_case, day_first=mapping.day_first),
         )
         for header, purpose in source_columns(spec):
             rows.columns[normalize_header(header)] = cast(

@@ -30,10 +30,10 @@ def clean_key(value: Any) -> str:
     return " ".join(text.split())
 
 
-def iso_date(value: Any) -> str | None:
+def iso_date(value: Any, day_first: bool = False) -> str | None:
     """A date cell, or a date typed as text, as YYYY-MM-DD, so the two forms of one date agree; else None."""
     try:
-        date = to_date(value)
+        date = to_date(value, day_first)
     except ValueError:
         return None
     return date.isoformat() if date is not None else None
@@ -62,9 +62,10 @@ class StudentKey:
 class KeyReader:
     """Reads a row's student key from one column, or several for a composite key."""
 
-    def __init__(self, parts: list[KeyPart], ignore_case: bool = True):
+    def __init__(self, parts: list[KeyPart], ignore_case: bool = True, day_first: bool = False):
         self.parts = parts
         self.ignore_case = ignore_case
+        self.day_first = day_first  # text dates in a date key part are read as the mapping's date_format
 
     def read(self, row: Row) -> StudentKey | None:
         """None when the key (or any part of a composite key) is blank."""
@@ -75,7 +76,7 @@ class KeyReader:
             if not text:
                 return None
             if part.is_date:
-                text = iso_date(raw) or text
+                text = iso_date(raw, self.day_first) or text
             shown_parts.append(text)
             identity_parts.append(key_identity(text, self.ignore_case))
         return StudentKey("\x1f".join(identity_parts), PART_SEPARATOR.join(shown_parts))

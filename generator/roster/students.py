@@ -22,6 +22,7 @@ from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.mapping.types import TEXT
 from generator.roster.current import current_rows
+from generator.roster.dates import check_text_dates
 from generator.roster.join import (
     SourceRows,
     group_sources,
@@ -80,6 +81,7 @@ def build_roster(mapping: Mapping, tables: dict[str, Table] | Table, today: dt.d
     if isinstance(tables, Table):
         tables = {mapping.default_source: tables}
     sources = group_sources(mapping, tables)
+    check_text_dates(mapping, sources)
     for name in mapping.roster:
         table = sources[name].table
         if not table.rows:
@@ -184,7 +186,7 @@ class _StudentBuilder:
                     value = row.get(column)
                     if is_blank(value):
                         continue
-                    seen.setdefault(_identity_value(spec, value), (row, column, value))
+                    seen.setdefault(_identity_value(spec, value, self.mapping.day_first), (row, column, value))
             if len(seen) > 1:
                 (first, first_col, _), (other, other_col, _) = list(seen.values())[:2]
                 messages.append(
@@ -230,7 +232,7 @@ class _StudentBuilder:
             rule = rows.spec.options.current
             if rule is not None and group:
                 try:
-                    group = current_rows(rule, group, rows.column, self.today)
+                    group = current_rows(rule, group, rows.column, self.today, self.mapping.day_first)
                 except RowError as exc:
                     errors.append(str(exc))
             result[name] = group
@@ -388,10 +390,10 @@ def _item_sort_key(name: str, item: dict[str, Any]) -> tuple:
     return sort_key(item[name])
 
 
-def _identity_value(spec: FieldSpec, value: Any) -> str:
+def _identity_value(spec: FieldSpec, value: Any, day_first: bool) -> str:
     """Birth dates compare as dates (a typed date and the same date as text agree); other fields as text."""
     if spec.kind.dates:
-        return iso_date(value) or normalize_value(value)
+        return iso_date(value, day_first) or normalize_value(value)
     return normalize_value(value)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.mapping.fields import FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
-from generator.mapping.types import FieldType
+from generator.mapping.types import Dates, FieldType
 from generator.sources.cells import UncachedFormula, is_blank, normalize_value, split_code, to_text
 
 
@@ -101,7 +101,7 @@ def reshape(spec: FieldSpec, value: Any) -> Any:
 
 def converter(spec: FieldSpec, kind: FieldType, mapping: Mapping) -> Callable[[Any], Any]:
     """How ``kind`` reads a cell of this field: in the field's own date format when it has one."""
-    return kind.converter(spec.format or mapping.date_format, bool(spec.format))
+    return kind.converter(Dates(spec.format or mapping.date_format, bool(spec.format), mapping.day_first))
 
 
 def required_message(spec: FieldSpec) -> str:

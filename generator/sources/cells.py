@@ -28,11 +28,11 @@ FALSE_WORDS = {"no", "n", "false", "f", "0", "", "unchecked", "☐"}
 CHECKED_WORDS = {"true", "checked", "☑", "☒", "✓", "✔", "x", "yes", "y"}
 UNCHECKED_WORDS = {"false", "unchecked", "☐", "no", "n"}
 
+MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%m-%d-%y")  # 03/04/2015 is 4 March (US)
+DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y")  # 03/04/2015 is 3 April (when date_format says so)
+NUMERIC_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})")
 TEXT_DATE_FORMATS = (
     "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%m/%d/%y",
-    "%m-%d-%Y",
     "%Y/%m/%d",
     "%b %d, %Y",
     "%B %d, %Y",
@@ -358,7 +358,43 @@ def to_bool(value: Any) -> bool:
     raise ValueError("not yes/no (use Yes, No, Y, N, TRUE, FALSE, x or leave it blank)")
 
 
-def to_date(value: Any) -> dt.date | None:
+def is_day_first(date_format: str) -> bool:
+    """Whether a strftime pattern puts the day before the month (``%d/%m/%Y``): text dates are then read so."""
+    day = min((date_format.find(d) for d in ("%d", "%-d", "%e") if d in date_format), default=-1)
+    month = min((date_format.find(m) for m in ("%m", "%-m", "%b", "%B") if m in date_format), default=-1)
+    return 0 <= day < month
+
+
+def date_orders(value: Any) -> str | None:
+    """For a text date like 03/04/2015: ``both`` (either order makes a date), ``month`` or ``day`` (only
+    month first, or only day first), None when it is no such text date or makes a date in neither."""
+    if not isinstance(value, str):
+        return None
+    match = NUMERIC_DATE.fullmatch(_without_midnight(" ".join(value.split())))
+    if match is None:
+        return None
+    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    year = year + (2000 if year < 69 else 1900) if len(match.group(4)) == 2 else year
+    month_first, day_first = _valid(year, first, second), _valid(year, second, first)
+    if month_first and day_first:
+        return "both"
+    return "month" if month_first else "day" if day_first else None
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _without_midnight(text: str) -> str:
+    return re.sub(r"([T ]00:00(:00)?| 12:00(:00)? ?AM)$", "", text, flags=re.IGNORECASE)  # midnight, 24h or 12h
+
+
+def to_date(value: Any, day_first: bool = False) -> dt.date | None:
+    """A date from any cell: a date cell, an Excel serial, or text; ``day_first`` reads 03/04/2015 as 3 April."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -376,8 +412,8 @@ def to_date(value: Any) -> dt.date | None:
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-    text = re.sub(r"([T ]00:00(:00)?| 12:00(:00)? ?AM)$", "", text, flags=re.IGNORECASE)  # midnight, 24h or 12h
-    for pattern in TEXT_DATE_FORMATS:
+    text = _without_midnight(text)
+    for pattern in (*(DAY_FIRST_FORMATS if day_first else MONTH_FIRST_FORMATS), *TEXT_DATE_FORMATS):
         try:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import SourceError
-from generator.sources.cells import column_letter, is_blank, normalize_header, to_date
+from generator.sources.cells import column_letter, date_orders, is_blank, normalize_header, to_date
 
 SCAN_ROWS = 30  # title rows sit at the top: the header is looked for among the first rows only
 LONG_TEXT = 100  # no header is this long; a note or goal is
@@ -56,7 +56,7 @@ def looks_like_data(value: Any) -> bool:
         return True
     if re.search(r"\d", text) and re.fullmatch(r"[\w ,./:-]+", text):
         try:
-            return to_date(text) is not None
+            return (to_date(text) if date_orders(text) != "day" else to_date(text, day_first=True)) is not None
         except ValueError:
             return False
     return False

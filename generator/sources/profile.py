@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.sources.cells import FALSE_WORDS, TRUE_WORDS, column_letter, is_blank, to_date, to_text
+from generator.sources.cells import FALSE_WORDS, TRUE_WORDS, column_letter, date_orders, is_blank, to_date, to_text
 from generator.sources.tables import Table
 
 DATE, INTEGER, NUMBER, YESNO, LIST, TEXT, EMPTY = "date", "integer", "number", "yesno", "list", "text", "empty"
@@ -134,7 +134,7 @@ def _as_date(value: Any) -> dt.date | None:
     if not isinstance(value, str) or not _DATE_TEXT.fullmatch(value.strip()) or _is_number(value):
         return None  # numbers are numbers here, even where a date field could read them as serial dates
     try:
-        return to_date(value)
+        return to_date(value, day_first=date_orders(value) == "day")  # 25/12/2015 is a date too
     except ValueError:
         return None
 

@@ -19,6 +19,7 @@ from generator.mapping.types import (
     TEXT,
     TYPES,
     YESNO,
+    Dates,
     drafted_type,
     field_type,
 )
@@ -69,15 +70,17 @@ def test_blank_values_are_fresh_each_time_and_lists_are_the_many_types() -> None
 
 
 def test_converters_take_a_date_format_not_a_mapping() -> None:
-    assert str(DATE.converter("%d.%m.%Y", False)("2026-10-03")) == "03.10.2026"
-    assert TEXT.converter("%d.%m.%Y", False)(dt.date(2026, 10, 3)) == "03.10.2026"
+    assert str(DATE.converter(Dates("%d.%m.%Y"))("2026-10-03")) == "03.10.2026"
+    assert str(DATE.converter(Dates("%d.%m.%Y", day_first=True))("03/10/2026")) == "03.10.2026"
+    assert str(DATE.converter(Dates("%d.%m.%Y"))("03/10/2026")) == "10.03.2026"
+    assert TEXT.converter(Dates("%d.%m.%Y"))(dt.date(2026, 10, 3)) == "03.10.2026"
     shown = sheet_value(dt.datetime(2026, 10, 3), shown="3-Oct")
-    assert TEXT.converter("%Y", False)(shown) == "3-Oct"  # the sheet's own date format wins...
-    assert TEXT.converter("%Y", True)(shown) == "2026"  # ...unless the field gives its own
-    assert INTEGER.converter("%Y", False)("1,200") == 1200
-    assert YESNO.converter("%Y", False)("x") is True
+    assert TEXT.converter(Dates("%Y"))(shown) == "3-Oct"  # the sheet's own date format wins...
+    assert TEXT.converter(Dates("%Y", fixed=True))(shown) == "2026"  # ...unless the field gives its own
+    assert INTEGER.converter(Dates())("1,200") == 1200
+    assert YESNO.converter(Dates())("x") is True
     with pytest.raises(ValueError, match="records"):
-        RECORDS.converter("%Y", False)("anything")
+        RECORDS.converter(Dates())("anything")
 
 
 MAPPING = """\

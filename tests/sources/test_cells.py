@@ -10,7 +10,9 @@ from generator.sources.cells import (
     FormattedDate,
     checkbox_text,
     clean_text,
+    date_orders,
     is_checkbox_column,
+    is_day_first,
     to_bool,
     to_date,
     to_integer,
@@ -142,3 +144,24 @@ def test_checkbox_cells_print_as_shown_and_are_false_when_unchecked():
     assert not is_checkbox_column([None, ""]) and not is_checkbox_column(["No", "Ms. Lee"])
     assert not is_checkbox_column([1, 0, 1]) and not is_checkbox_column(["T", "F"])
     assert to_bool("☑") and not to_bool("☐") and to_bool("Checked") and not to_bool("unchecked")
+
+
+def test_text_dates_in_either_order_and_which_orders_a_text_allows():
+    assert to_date("03/04/2015") == dt.date(2015, 3, 4) and to_date("03/04/2015", day_first=True) == dt.date(2015, 4, 3)
+    assert to_date("25/12/2015", day_first=True) == dt.date(2015, 12, 25)
+    assert to_date("3-4-15 00:00", day_first=True) == dt.date(2015, 4, 3)
+    assert to_date("2015-03-04", day_first=True) == dt.date(2015, 3, 4)  # ISO and dotted dates have one reading
+    assert to_date("04.03.2015") == dt.date(2015, 3, 4)
+    with pytest.raises(ValueError):
+        to_date("25/12/2015")
+    orders = ["03/04/2015", "25/12/2015", "12/25/2015", "31/31/2015", "2015-03-04", "3-4-15", "29/02/2015", None, 42]
+    assert [date_orders(v) for v in orders] == ["both", "day", "month", None, None, "both", None, None, None]
+    assert [is_day_first(f) for f in ("%d/%m/%Y", "%-d %B %Y", "%e.%m.%y", "%m/%d/%Y", "%B %-d, %Y", "%Y-%m-%d")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert not is_day_first("%Y") and not is_day_first("%d")

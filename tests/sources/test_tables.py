@@ -101,7 +101,7 @@ def test_csv_utf16_and_tsv(tmp_path: Path):
             "is not a valid .xlsx file (it may be password-protected, damaged, or another format renamed).",
         ),
         ("data.json", b"{}", "unsupported file type '.json'. Use .xlsx, .xlsm, .csv or .tsv."),
-        ("nul.csv", b"ID\x00,Name\n", "contains NUL bytes, so it is not a plain text CSV."),
+        ("nul.csv", b"ID\x00,Name\n", "line 1 holds a NUL byte, so the file is not plain text"),
         ("empty.csv", b"\n\n", "empty.csv: is empty. Put the column headers in the first row."),
     ],
 )
