@@ -322,7 +322,7 @@ def test_columns_lists_sheets_header_and_column_kinds_without_values(tmp_path: P
         "hand.xlsx",
         "Sheets: 'Last Year' (hidden), 'Caseload'",
         "Sheet 'Caseload': column headers on row 3 (above it, row(s) 1 read as titles); 2 data row(s).",
-        "Skipped below the data (not students): row(s) 7.",
+        "Skipped (not students): row(s) 7.",
         "  column  name     reads as                     filled",
         '  A       Name     text ("Last, First" names)   2/2',
         "  B       DOB      date (birth dates)           2/2",

@@ -148,3 +148,29 @@ output: {folder: "{{ name }}", filename: Plan}
     code, output, plans = generate(tmp_path / "text", source, mapping, template)
     assert code == 0, output
     assert "Note: one\ntwo _x000B_|" in plans["Ana"] and "Seen 2/29/1900; born 2/29/1900" in plans["Ana"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Blocks below the students and repeated header rows: never a plan, never a refusal
+# ------------------------------------------------------------------------------------------------
+
+
+def test_a_discharged_block_and_a_repeated_header_give_no_plan_and_a_warning(tmp_path: Path) -> None:
+    rows = [
+        ["ID", "Name", "OTA"],
+        [1, "Ana", "Yes"],
+        ["ID", "Name", "OTA"],
+        [2, "Ben", "No"],
+        [],
+        ["Discharged"],
+        [3, "Cy", "Yes"],
+        [4, "Di", "No"],
+        [],
+        ["Total", 4],
+    ]
+    code, output, plans = generate(
+        tmp_path, lambda tmp: write_xlsx(tmp / "c.xlsx", rows), CHECKBOX_MAPPING, ["{{ name }}"]
+    )
+    assert code == 0, output
+    assert sorted(plans) == ["Ana", "Ben"]
+    assert "row(s) 3, 6, 7, 8, 10 were skipped" in output and "Discharged" not in output

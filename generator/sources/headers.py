@@ -27,6 +27,14 @@ _TRAILER = re.compile(
     re.IGNORECASE,
 )
 
+# Headings over a block of rows that are no current students: discharged, exited, moved, on a wait list...
+_BLOCK_HEADING = re.compile(
+    r"\b(discharged|dismissed|exit(ed|s)?|inactive|former|withdr(awn|ew)|moved|transferred|graduated|closed|"
+    r"archived?|wait[\s-]*list(ed)?|waiting\s+list|pending|referrals?|no\s+longer|(not|off)\s+(on\s+)?caseload|"
+    r"removed|past\s+students|previous\s+students|left\s+(the\s+)?(school|district|caseload))\b",
+    re.IGNORECASE,
+)
+
 Numbered = list[tuple[int, list[Any]]]
 
 
@@ -69,10 +77,12 @@ def locate(rows: Numbered, label: str, header_row: int | None = None, spreadshee
         raise SourceError(f"{label}: is empty. Put the column headers in the first row.")
     index = _forced(non_blank, rows, label, header_row) if header_row else _found(non_blank, label, spreadsheet)
     header_number, header = non_blank[index]
-    data = non_blank[index + 1 :]
+    data, repeated = _without_repeated_headers(header, non_blank[index + 1 :])
     trailers = _trailers(data)
     kept = data[: len(data) - len(trailers)]
-    return Layout(header_number, header, kept, [n for n, _ in non_blank[:index]], [n for n, _ in trailers])
+    kept, block = _block_below(kept)
+    left_out = sorted([n for n, _ in trailers] + [n for n, _ in block] + repeated)
+    return Layout(header_number, header, kept, [n for n, _ in non_blank[:index]], left_out)
 
 
 def _forced(non_blank: Numbered, rows: Numbered, label: str, header_row: int) -> int:
@@ -146,6 +156,39 @@ def _trailers(data: Numbered) -> Numbered:
         if _is_total_or_note(values, typical) or after_gap:
             return data[start:]
     return []
+
+
+def _without_repeated_headers(header: list[Any], data: Numbered) -> tuple[Numbered, list[int]]:
+    """The data without rows that repeat the header (a report printed page by page, a pasted second
+    table), and those rows' numbers."""
+    names = {i: normalize_header(v) for i, v in enumerate(header) if not is_blank(v)}
+    needed = max(min(2, len(names)), -(-len(names) * 4 // 5))  # four in five of the headers, at least two
+    kept, repeated = [], []
+    for number, values in data:
+        same = sum(1 for i, name in names.items() if i < len(values) and normalize_header(values[i]) == name)
+        if same >= needed and filled(values) <= len(names):
+            repeated.append(number)
+        else:
+            kept.append((number, values))
+    return kept, repeated
+
+
+def _block_below(data: Numbered) -> tuple[Numbered, Numbered]:
+    """A block of rows under a heading that says they are no (current) students, such as "Discharged"
+    after a blank row: the heading and everything below it."""
+    for index in range(1, len(data)):
+        number, values = data[index]
+        if _is_block_heading(values, after_gap=number - data[index - 1][0] > 1):
+            return data[:index], data[index:]
+    return data, []
+
+
+def _is_block_heading(values: list[Any], after_gap: bool) -> bool:
+    """One short text saying so ("Discharged", "Exited / moved"); two after a blank row ("Discharged", "2025-26")."""
+    cells = [v for v in values if not is_blank(v)]
+    if len(cells) > (2 if after_gap else 1) or not isinstance(cells[0], str) or len(cells[0].strip()) > 60:
+        return False
+    return bool(_BLOCK_HEADING.search(cells[0])) and all(isinstance(v, str) and len(v) <= 60 for v in cells)
 
 
 def _is_total_or_note(values: list[Any], typical: float) -> bool:

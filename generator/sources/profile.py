@@ -187,7 +187,7 @@ def describe_table(table: Table, profiles: list[ColumnProfile], sheets: Sequence
         header += f" (above it, {what}(s) {_numbers(table.title_rows)} read as titles)"
     lines.append(f"{header[0].upper()}{header[1:]}; {len(table.rows)} data row(s).")
     if table.skipped_rows:
-        lines.append(f"Skipped below the data (not students): {what}(s) {_numbers(table.skipped_rows)}.")
+        lines.append(f"Skipped (not students): {what}(s) {_numbers(table.skipped_rows)}.")
     width = max([len(p.name) for p in profiles] + [6])
     lines.append(f"  {'column':<7} {'name':<{width}}  {'reads as':<28} filled")
     for profile in profiles:

@@ -76,7 +76,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     header_row: int = 1
     title_rows: list[int] = field(default_factory=list)  # non-blank rows above the header, skipped
-    skipped_rows: list[int] = field(default_factory=list)  # rows below the data that are no students
+    skipped_rows: list[int] = field(default_factory=list)  # rows left out as no students (totals, blocks below)
 
     @property
     def warnings(self) -> list[str]:
@@ -84,9 +84,11 @@ class Table:
         if not self.skipped_rows:
             return []
         rows = ", ".join(str(n) for n in self.skipped_rows)
+        what = "row" if self.sheet is not None else "line"
         return [
-            f"{self.label}: row(s) {rows} below the data were skipped: they look like a total, a note or a "
-            "footer, not a student. If one is a student, fill in its row like the others."
+            f"{self.label}: {what}(s) {rows} were skipped: they look like a total, a note, a footer, a repeated "
+            "header row, or a block below the students (such as discharged students), not a student. If one is "
+            "a student, move it up among the others and fill in its row like theirs."
         ]
 
     @property

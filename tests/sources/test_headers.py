@@ -75,9 +75,7 @@ def test_rows_below_the_data_that_are_no_students_are_skipped_and_reported(tmp_p
     skipped = [n for n in range(5, 5 + len(trailer)) if trailer[n - 5]]
     assert table.skipped_rows == skipped
     (warning,) = table.warnings
-    assert warning.startswith(
-        f"c.xlsx, sheet 'Sheet1': row(s) {', '.join(map(str, skipped))} below the data were skipped"
-    )
+    assert warning.startswith(f"c.xlsx, sheet 'Sheet1': row(s) {', '.join(map(str, skipped))} were skipped")
     assert "Total" not in warning and "Rivera" not in warning
 
 
@@ -131,3 +129,60 @@ def test_narrow_sheets_keep_their_first_row_as_header():
 )
 def test_what_looks_like_data(value, data: bool):
     assert looks_like_data(value) is data
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 24: blocks below the students and header rows repeated mid-sheet are no students
+# ------------------------------------------------------------------------------------------------
+
+BLOCKS = {
+    "discharged after a blank row": [[], ["Discharged"], [2001, "Old", "Student", "2015-01-01"], [2002, "Gone", "Too"]],
+    "discharged heading with a year": [[], ["DISCHARGED", "2025-26"], [2001, "Old", "Student", "2015-01-01"]],
+    "exited and moved, no blank row": [["Exited / moved"], [2001, "Old", "Student", "2015-01-01"]],
+    "wait list": [[], ["Wait list"], [3001, "New", "Referral", "2019-01-01"], [], ["Notes"], ["call parents"]],
+    "inactive then totals": [[], ["Inactive students"], [2001, "Old", "Student", "2015-01-01"], [], ["Total", 4]],
+    "no longer on caseload": [[], ["No longer on caseload:"], [2001, "Old", "Student", "2015-01-01"]],
+}
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_a_block_below_the_students_is_left_out_with_a_warning_naming_its_rows(tmp_path: Path, name: str):
+    block = BLOCKS[name]
+    path = write_xlsx(tmp_path / "c.xlsx", [HEADER, *STUDENTS, *block])
+    table = read_table(path)
+    assert [r.values[0] for r in table.rows] == [1001, 1002, 1003]
+    left_out = [5 + i for i, row in enumerate(block) if row]
+    assert table.skipped_rows == left_out
+    (warning,) = table.warnings
+    assert warning.startswith(f"c.xlsx, sheet 'Sheet1': row(s) {', '.join(map(str, left_out))} were skipped")
+    assert "Discharged" not in warning and "Old" not in warning
+
+
+@pytest.mark.parametrize("where", ["middle", "after a blank row", "twice", "at the end"])
+def test_header_rows_repeated_mid_sheet_are_left_out_and_the_students_after_them_kept(tmp_path: Path, where: str):
+    repeat = [h.upper() if i % 2 else h for i, h in enumerate(HEADER)]  # as typed again, in another case
+    rows = {
+        "middle": [HEADER, STUDENTS[0], repeat, STUDENTS[1], STUDENTS[2]],
+        "after a blank row": [HEADER, STUDENTS[0], [], HEADER, STUDENTS[1], STUDENTS[2]],
+        "twice": [HEADER, STUDENTS[0], HEADER, STUDENTS[1], repeat, STUDENTS[2]],
+        "at the end": [HEADER, *STUDENTS, HEADER],
+    }[where]
+    table = read_table(write_xlsx(tmp_path / "c.xlsx", rows))
+    assert [r.values[0] for r in table.rows] == [1001, 1002, 1003]
+    expected = [n for n, row in enumerate(rows, 1) if n > 1 and row in (HEADER, repeat)]
+    assert table.skipped_rows == expected and len(table.warnings) == 1
+
+
+def test_a_student_row_that_mentions_a_status_stays_a_student(tmp_path: Path):
+    rows = [["Status", "Student ID", "First", "Last"], ["Active", 1, "Ana", "Ruiz"], ["Moved", 2, "Ben", "Cole"]]
+    rows += [["Discharged", 3, "Cy"], ["Active", 4, "Di", "Fox"]]
+    table = read_table(write_xlsx(tmp_path / "c.xlsx", rows))
+    assert [r.values[1] for r in table.rows] == [1, 2, 3, 4] and table.skipped_rows == []
+
+
+def test_blocks_and_repeated_headers_in_a_csv_name_its_lines(tmp_path: Path):
+    path = tmp_path / "c.csv"
+    path.write_text("ID,First,Last\n1,Ana,Ruiz\nID,First,Last\n2,Ben,Cole\n\nDischarged\n3,Cy,Dee\n", encoding="utf-8")
+    table = read_table(path)
+    assert [r.values[0] for r in table.rows] == ["1", "2"] and table.skipped_rows == [3, 6, 7]
+    assert table.warnings[0].startswith("c.csv: line(s) 3, 6, 7 were skipped")

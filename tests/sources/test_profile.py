@@ -82,7 +82,7 @@ def test_described_for_the_terminal(tmp_path: Path):
         "c.xlsx",
         "Sheets: 'Old' (hidden), 'Caseload'",
         "Sheet 'Caseload': column headers on row 3 (above it, row(s) 1 read as titles); 2 data row(s).",
-        "Skipped below the data (not students): row(s) 7.",
+        "Skipped (not students): row(s) 7.",
         "  column  name    reads as                     filled",
         '  A       Name    text ("Last, First" names)   2/2',
         "  B       DOB     date (birth dates)           2/2",
