@@ -733,7 +733,20 @@ def doctor_command(
 
 
 def main() -> None:
+    _terminal_safe()
     cli(prog_name="plangen")
+
+
+def _terminal_safe() -> None:
+    """A terminal whose encoding cannot show a name (``LC_ALL=C`` makes it ASCII) shows ``\\xeb`` for the
+    letter it lacks instead of ending the run in a UnicodeEncodeError (and leaving work half done)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream already written to in another way: leave it
+                pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,9 @@ built in code and run through ``plangen generate``, the plans read back."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.helpers import docx_text, make_template, write_xlsx
+from tests.helpers import ROOT, docx_text, make_template, write_xlsx
 
 
 def generate(
@@ -174,3 +177,45 @@ def test_a_discharged_block_and_a_repeated_header_give_no_plan_and_a_warning(tmp
     assert code == 0, output
     assert sorted(plans) == ["Ana", "Ben"]
     assert "row(s) 3, 6, 7, 8, 10 were skipped" in output and "Discharged" not in output
+
+
+# ------------------------------------------------------------------------------------------------
+# Any locale: a C/POSIX terminal without UTF-8 (ASCII file names and output)
+# ------------------------------------------------------------------------------------------------
+
+
+def _plangen_in_c_locale(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8", "PYTHONIOENCODING"))}
+    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=tmp_path, env=env, capture_output=True, timeout=300
+    )
+
+
+def test_non_ascii_names_under_an_ascii_locale_give_plans_and_no_internal_error(tmp_path: Path) -> None:
+    rows = [["ID", "Name", "Note"], [1, "Zoë Núñez", "é"], [2, "Łukasz Ødegård", "x"], [3, "李 小龙", "y"]]
+    write_xlsx(tmp_path / "c.xlsx", rows)
+    (tmp_path / "m.yaml").write_text(
+        'key: id\nfields:\n  id: ID\n  name: Name\n  note: Note\ndisplay_name: "{{ name }}"\n'
+        'output: {folder: "{{ name }}", filename: "Plan {{ name }}"}\n',
+        encoding="utf-8",
+    )
+    make_template(tmp_path / "t.docx", ["Plan for {{ name }}: {{ note }}"])
+    args = ["-m", "m.yaml", "-s", "c.xlsx", "-t", "t.docx"]
+    run = _plangen_in_c_locale(tmp_path, "generate", *args, "-o", "out")
+    output = (run.stdout + run.stderr).decode("ascii", "replace")
+    assert run.returncode == 0 and "internal error" not in output and "Traceback" not in output, output
+    plans = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").glob("*/*.docx"))
+    assert plans == ["Lukasz Odegard/Plan Lukasz Odegard.docx", "Zoe Nunez/Plan Zoe Nunez.docx", "_ __/Plan _ __.docx"]
+    assert "Plan for Zoë Núñez: é" in docx_text(tmp_path / "out" / plans[1])  # the plan itself keeps every letter
+    again = _plangen_in_c_locale(tmp_path, "generate", *args, "-o", "out")  # no lock left behind
+    assert again.returncode == 0, (again.stdout + again.stderr).decode("ascii", "replace")
+    for command in (["check", *args], ["columns", "c.xlsx"]):
+        shown = _plangen_in_c_locale(tmp_path, *command)
+        text = (shown.stdout + shown.stderr).decode("ascii", "replace")
+        assert shown.returncode == 0 and "internal error" not in text, text
+    rows[1][0] = None  # a data error names the student (by name) on an ASCII terminal
+    write_xlsx(tmp_path / "c.xlsx", rows)
+    failed = _plangen_in_c_locale(tmp_path, "generate", *args, "-o", "out2")
+    text = (failed.stdout + failed.stderr).decode("ascii", "replace")
+    assert failed.returncode == 2 and "internal error" not in text and "student key is blank" in text, text

@@ -9,6 +9,7 @@ land on the same path both get their key appended, so the result does not depend
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -48,9 +49,43 @@ def cut_to_bytes(text: str, limit: int) -> str:
     return data[:limit].decode("utf-8", "ignore")
 
 
+def encodable(text: str) -> str:
+    """The name as this system can write it: unchanged where file names are Unicode (every usual setup);
+    where they are not (a C/POSIX locale without UTF-8, whose file names are ASCII) accents are dropped
+    (Zoë -> Zoe) and any other letter it cannot hold becomes ``_``, rather than failing to write the plan."""
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    try:
+        text.encode(encoding, errors)
+        return text
+    except UnicodeEncodeError:
+        pass
+    return "".join(char if _can_encode(char, encoding) else _folded(char, encoding) for char in text)
+
+
+def _folded(char: str, encoding: str) -> str:
+    """One letter the encoding lacks, without its accent (ë -> e, Ł -> L, ß -> ss); else ``_``."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", char.translate(_LATIN)) if not unicodedata.combining(c))
+    return plain if plain and _can_encode(plain, encoding) else "_"
+
+
+# Latin letters that have no accent to drop (NFKD leaves them whole): their usual plain spelling.
+_LATIN = str.maketrans(
+    {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE"}
+    | {"œ": "oe", "Þ": "Th", "þ": "th", "ı": "i", "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h", "Ŋ": "N", "ŋ": "n"}
+)
+
+
+def _can_encode(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def safe_component(text: str, fallback: str = "_") -> str:
-    """One path component that every common filesystem accepts."""
-    text = unicodedata.normalize("NFC", text)
+    """One path component that every common filesystem accepts, and this system can write."""
+    text = encodable(unicodedata.normalize("NFC", text))
     text = _UNSAFE.sub("_", " ".join(text.split()))
     text = text.strip(" .")
     if len(text) > MAX_COMPONENT:

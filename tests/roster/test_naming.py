@@ -99,3 +99,17 @@ def test_collision_suffix_survives_the_byte_cut(tmp_path: Path):
     assert len(folders) == 2
     assert all(len(f.encode("utf-8")) <= 200 for f in folders)
     assert names["A1"].folder.endswith(" (A1)") and names["B2"].folder.endswith(" (B2)")
+
+
+def test_names_are_folded_only_where_file_names_cannot_hold_every_letter(monkeypatch):
+    from generator.roster import naming
+
+    assert naming.safe_component("Zoë Łukasz 李") == "Zoë Łukasz 李"  # a UTF-8 system keeps every letter
+    monkeypatch.setattr(naming.sys, "getfilesystemencoding", lambda: "ascii")
+    monkeypatch.setattr(naming.sys, "getfilesystemencodeerrors", lambda: "surrogateescape")
+    assert naming.safe_component("Zoë Núñez") == "Zoe Nunez"
+    assert naming.safe_component("Łukasz Ødegård, Straße") == "Lukasz Odegard, Strasse"
+    assert naming.safe_component("李小龙") == "_"  # nothing left to read: the fallback
+    assert naming.safe_component("李小龙", "1001") == "1001"
+    monkeypatch.setattr(naming.sys, "getfilesystemencoding", lambda: "cp1252")
+    assert naming.safe_component("Zoë Łukasz") == "Zoë Lukasz"  # what the encoding holds is kept
