@@ -219,3 +219,32 @@ def test_non_ascii_names_under_an_ascii_locale_give_plans_and_no_internal_error(
     failed = _plangen_in_c_locale(tmp_path, "generate", *args, "-o", "out2")
     text = (failed.stdout + failed.stderr).decode("ascii", "replace")
     assert failed.returncode == 2 and "internal error" not in text and "student key is blank" in text, text
+
+
+# ------------------------------------------------------------------------------------------------
+# Text dates: the mapping's date_format governs; a column read two ways is refused, by generate and check
+# ------------------------------------------------------------------------------------------------
+
+
+def test_text_dates_follow_date_format_and_a_two_way_column_is_refused(tmp_path: Path) -> None:
+    rows = [["ID", "Name", "DOB"], [1, "Ana", "03/04/2015"], [2, "Ben", "25/12/2015"]]
+    mapping = """key: id
+date_format: "%d/%m/%Y"
+fields:
+  id: ID
+  name: Name
+  dob: {column: DOB, type: date, format: "%-d %B %Y"}
+output: {folder: "{{ name }}", filename: Plan}
+"""
+    source = lambda tmp: write_xlsx(tmp / "c.xlsx", rows)  # noqa: E731
+    code, output, plans = generate(tmp_path, source, mapping, ["Born {{ dob }}"])
+    assert code == 0, output
+    assert "Born 3 April 2015" in plans["Ana"] and "Born 25 December 2015" in plans["Ben"]
+    us = mapping.replace('date_format: "%d/%m/%Y"\n', "")
+    code, output, plans = generate(tmp_path / "us", source, us, ["Born {{ dob }}"])
+    assert code == 2 and plans == {}, output
+    assert "column 'DOB': text dates on row(s) 3 can only be read day first" in output
+    assert "row(s) 2 could be read either way" in output and "03/04/2015" not in output
+    us_args = ["-m", str(tmp_path / "us" / "m.yaml"), "-s", str(tmp_path / "us" / "c.xlsx")]
+    check = CliRunner().invoke(cli, ["check", *us_args, "-t", str(tmp_path / "us" / "t.docx")])
+    assert check.exit_code == 2 and "can only be read day first" in check.output, check.output
