@@ -210,8 +210,8 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def _decode_shared_strings(package: Path | IO[bytes], worksheet: Any) -> None:
     """Replace openpyxl's shared strings, in place, by the table read again with Excel's escapes decoded."""
     strings = worksheet._shared_strings
-    if not strings:
-        return
+    if not any("_x" in text or "_X" in text for text in strings if isinstance(text, str)):
+        return  # no escape left in openpyxl's copy: it is right as it is (and is decoded no further)
     if not isinstance(package, Path):
         package.seek(0)
     with zipfile.ZipFile(package) as archive:
