@@ -153,7 +153,7 @@ FAILING: dict[str, tuple[Case, int, list[str]]] = {
     "csv with NUL bytes": (
         Case(source_name="c.csv", write_source=raw(b"Student ID,First\x00\n")),
         2,
-        ["c.csv", "NUL bytes", "CSV UTF-8"],
+        ["c.csv: line 1 holds a NUL byte", "CSV UTF-8"],
     ),
     "sheet name not found": (
         Case(mapping="sheet: Students\n" + MAPPING),
