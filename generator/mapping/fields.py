@@ -174,8 +174,16 @@ def _read_condition(reader: YamlReader, item: Any, line: int, what: str) -> Cond
             _compile(reader, item.line_of(op), str(pattern), what)
         normalized = [str(v) for v in values]
     else:
-        normalized = [normalize_value(v) for v in values]
+        normalized = [form for v in values for form in _compared_forms(v)]
     return Condition(column=column, op=op, values=normalized, line=item.line)
+
+
+def _compared_forms(value: Any) -> list[str]:
+    """How a code-table key or condition value is compared with cells: as written, and a YAML ``true``/``false``
+    also as a TRUE/FALSE cell reads (``yes``) and as the text ``TRUE`` a CSV export holds."""
+    if isinstance(value, bool):
+        return [normalize_value(value), "true" if value else "false"]
+    return [normalize_value(value)]
 
 
 PATTERN_SECONDS = 1.0  # one cell; a pattern that needs longer is catastrophic backtracking, not a real match
@@ -270,7 +278,7 @@ def read_field(reader: YamlReader, name: str, spec: Any, line: int, *, in_item: 
     value_map = spec.get("map", {})
     if not isinstance(value_map, dict):
         raise reader.fail(spec.line_of("map"), f"{what}: 'map' must be a mapping of cell value to text.")
-    result.value_map = {normalize_value(k): v for k, v in value_map.items()}
+    result.value_map = {form: v for k, v in value_map.items() for form in _compared_forms(k)}
     result.where = read_conditions(reader, spec, what)
     result.conflicts = reader.string(spec, "conflicts", f"{what}:")
     if result.conflicts not in (None, "first", "last", "error"):

@@ -216,3 +216,26 @@ def test_a_condition_tests_cells_as_the_sheet_shows_them(
     condition = Condition(column="C", op=op, values=values, line=1)
     assert [condition.test(v) for v in passing] == [True] * len(passing)
     assert [condition.test(v) for v in failing] == [False] * len(failing)
+
+
+def test_a_true_or_false_key_matches_a_true_false_cell_and_the_text_a_csv_holds(tmp_path: Path) -> None:
+    from generator.roster.values import reshape
+
+    spec = read(
+        tmp_path, "ota:\n  column: OTA\n  map: {true: OTA co-treats, FALSE: ''}\n  where: {column: OTA, equals: TRUE}\n"
+    )
+    assert [reshape(spec, cell) for cell in (True, "TRUE", "true", False, "FALSE", "Maybe")] == [
+        "OTA co-treats",
+        "OTA co-treats",
+        "OTA co-treats",
+        "",
+        "",
+        "Maybe",
+    ]
+    assert [spec.where[0].test(cell) for cell in (True, "TRUE", "Yes", False, "FALSE")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
