@@ -160,13 +160,13 @@ def _trailers(data: Numbered) -> Numbered:
 
 def _without_repeated_headers(header: list[Any], data: Numbered) -> tuple[Numbered, list[int]]:
     """The data without rows that repeat the header (a report printed page by page, a pasted second
-    table), and those rows' numbers."""
+    table, even with some headers left off), and those rows' numbers."""
     names = {i: normalize_header(v) for i, v in enumerate(header) if not is_blank(v)}
-    needed = max(min(2, len(names)), -(-len(names) * 4 // 5))  # four in five of the headers, at least two
     kept, repeated = [], []
     for number, values in data:
         same = sum(1 for i, name in names.items() if i < len(values) and normalize_header(values[i]) == name)
-        if same >= needed and filled(values) <= len(names):
+        # at least two header names (one in a one-column table) in their columns, and little else on the row
+        if same >= min(2, len(names)) and same >= 0.8 * filled(values):
             repeated.append(number)
         else:
             kept.append((number, values))
