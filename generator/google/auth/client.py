@@ -319,7 +319,10 @@ def execute(
 
     Retrying re-sends the same request, so a create retried after a dropped connection may
     create twice. Give creates an ID from ``files.generateIds``: a repeat then gets 409, and
-    ``on_conflict`` (e.g. a ``files.get`` of that ID) supplies the result instead of an error.
+    ``on_conflict`` (e.g. a ``files.get`` of that ID) supplies the result instead of an error
+    (Google refuses generated IDs for uploads it converts into Docs or Sheets: ``drive.create``).
+    Rate-limit refusals (429, 403 ``rateLimitExceeded``/``userRateLimitExceeded``) were not carried
+    out: they are waited out with backoff for up to ``RATE_LIMIT_PATIENCE`` s, outside ``retries``.
     A resumable upload resumes its session on retry instead of starting over.
     ``limiter`` is acquired before every write attempt, retries included (once per write
     inside a batch). Failures of single calls inside a batch reach the batch's callbacks.

@@ -3,8 +3,9 @@
 Every request goes through :func:`generator.google.auth.client.execute`, so retries, backoff and the shared
 write pace apply everywhere; this module only adds what the sink needs on top: which client a
 thread uses, listings read to the last page, and a pool of pre-generated file IDs that makes
-creates safe to retry (a repeated create with the same ID is refused with 409 instead of making
-a second file).
+creates of folders and PDFs safe to retry (a repeated create with the same ID is refused with 409
+instead of making a second file). Google refuses generated IDs for uploads it converts into a Doc
+or Sheet; those go through ``drive.create``.
 """
 
 from __future__ import annotations
