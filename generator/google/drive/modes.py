@@ -6,6 +6,11 @@ set its own time instead, every plan would look edited forever (safe, but never 
 run then records the time Drive returned after each write in a journal in the --out folder, and a
 Doc whose time is still the recorded one counts as untouched; on another computer (no journal) it is
 kept as edited.
+
+Drive's search also lags behind its writes, so a run started seconds after another may not find the
+plans that one made. Every plan created is therefore noted in ``drive-created.jsonl`` beside the
+journal (its Doc ID and keyed plan mark, nothing else), and a run looks up the noted Docs its search
+did not return before it decides a plan is missing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from generator.google.drive.plans import parse_stamp
 
+CREATED_NAME = "drive-created.jsonl"
 TIMES_DROPPED = (
     "Drive mode: Drive did not keep the modification time plangen set, so the time Drive gave after "
     "each write is recorded in {journal}; runs with this --out folder update those Docs, runs "
@@ -34,7 +40,24 @@ class DriveModes:
         self.journal = journal
         self.times_dropped = False
         self._times: dict[str, str] = _read(journal) if journal is not None else {}
+        self.created_journal = journal.with_name(CREATED_NAME) if journal is not None else None
+        self._created = _read(self.created_journal, "plan") if self.created_journal is not None else {}
         self._lock = threading.Lock()
+
+    def created(self, file_id: str, plan: str) -> None:
+        """Note a plan just created, for a run that starts before Drive's search finds it."""
+        if self.created_journal is None:
+            return
+        with self._lock:
+            self._created[file_id] = plan
+            self.created_journal.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.created_journal, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"id": file_id, "plan": plan}) + "\n")
+
+    def made_here(self) -> dict[str, str]:
+        """Doc ID -> plan mark of every plan runs with this --out folder created."""
+        with self._lock:
+            return dict(self._created)
 
     def written(self, file_id: str, sent: str, returned: str | None) -> bool:
         """After a write: True when Drive kept the time sent; otherwise Drive's time is recorded."""
@@ -67,8 +90,8 @@ class DriveModes:
         return out
 
 
-def _read(journal: Path) -> dict[str, str]:
-    """The journal's last time per Doc; a damaged line is skipped (that Doc then counts as edited)."""
+def _read(journal: Path, value: str = "modifiedTime") -> dict[str, str]:
+    """The journal's last ``value`` per Doc; a damaged line is skipped (that Doc then counts as edited)."""
     times: dict[str, str] = {}
     try:
         lines = journal.read_text(encoding="utf-8").splitlines()
@@ -77,7 +100,7 @@ def _read(journal: Path) -> dict[str, str]:
     for line in lines:
         try:
             entry = json.loads(line)
-            times[str(entry["id"])] = str(entry["modifiedTime"])
+            times[str(entry["id"])] = str(entry[value])
         except (ValueError, KeyError, TypeError):
             continue
     return times

@@ -44,6 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import GoogleApiError
 from generator.google.auth.ids import DOC_MIME
 from generator.google.drive.api import DriveApi
 from generator.google.drive.folders import Folder, folder_key, join_links
@@ -292,6 +293,20 @@ class PlanIndex:
             known = self.by_plan.setdefault(plan.properties.get("plan", ""), [])
             if all(p.id != plan.id for p in known):
                 known.append(plan)
+
+    def recall(self, made: dict[str, str]) -> None:
+        """Plans this computer created that the search did not return (Drive's search lags behind its
+        writes): each looked up by its ID, and taken when it still is a plan, not in the trash."""
+        known = {p.id for plans in self.by_plan.values() for p in plans}
+        for file_id in sorted(set(made) - known):
+            try:
+                resource = self.api.get(file_id, DOC_FIELDS + ",trashed")
+            except GoogleApiError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            if not resource.get("trashed"):
+                self._add([resource])
 
     def find(self, identities: list[PlanIdentity], folder: Folder) -> list[ExistingPlan]:
         """The plan with one of these identities, searching the folder's shared drive first if need be.

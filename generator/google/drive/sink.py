@@ -333,6 +333,7 @@ class DriveSink:
                     "the folder in ROOT (--create-folders), or sign in with the full drive scope."
                 ) from exc
             raise
+        self.modes.created(resource["id"], identity.plan)
         return Delivery(status, _link(resource), self._stamp_note(note, resource, stamp))
 
     def _stamp_note(self, note: str, resource: dict[str, Any], stamp: str) -> str:
@@ -485,6 +486,8 @@ def connect(
     folders.load()
     index = PlanIndex(api)
     index.load({root.drive_id} if root else set())
+    modes = DriveModes(None if dry_run else journal)
+    index.recall(DriveModes(journal).made_here() if journal is not None else {})  # a dry run reads it too
     index.load_names(set(names))
     return DriveSink(
         api,
@@ -497,7 +500,7 @@ def connect(
         workers=options.workers,
         owner=owner,
         file_only=only_file_scope(credentials),
-        modes=DriveModes(None if dry_run else journal),
+        modes=modes,
         data_fields=data_fields,
         key=key,
         overview_sheet=options.overview_sheet,

@@ -123,3 +123,18 @@ def test_lost_answers_while_search_lags_leave_one_plan_per_student(project: Proj
     assert len(sent) == 3  # each plan sent once
     refused = [e for e in fake_google.calls() if e.status == 400]
     assert refused == []  # no generated ID offered for a conversion: Google does not support them
+
+
+def test_a_re_run_started_before_search_catches_up_finds_the_plans(project: Project, fake_google: FakeGoogle) -> None:
+    """Search lags behind writes across runs too: plans this --out folder's runs created are looked up by ID."""
+    fake_google.drive.search_lag = 30.0  # far longer than the two runs take
+    assert project.generate("--token-file", str(project.token)).output.startswith("3 students: 3 created.\n")
+    made = project.out / ".plangen" / "drive-created.jsonl"
+    assert len(made.read_text().splitlines()) == 3  # Doc IDs and keyed marks only
+    fake_google.clear_log()
+    again = project.generate("--token-file", str(project.token))
+    assert again.output.startswith("3 students: 3 unchanged.\n")
+    assert [e for e in fake_google.calls() if e.method != "GET" and e.api != "oauth"] == []  # not one write
+    for folder in (project.ana, project.kim, project.bao):
+        assert len([f for f in fake_google.files(parent=folder) if f.mime_type == DOCUMENT]) == 1
+    assert "1001" not in made.read_text() and "Garcia" not in made.read_text()
