@@ -95,8 +95,10 @@ class AutocratTags:
         """``<<Header>>`` -> ``{{ field }}`` in one XML part; unknown headers are a TemplateError."""
         if "&lt;" not in xml:
             return xml
+        original = xml
         xml = _SPLIT_CLOSE.sub("&gt;", _SPLIT_OPEN.sub("&lt;", xml))
         unknown: list[str] = []
+        found: list[str] = []
 
         def replace(match: re.Match) -> str:
             header = _tag_text(xml, match)
@@ -106,12 +108,13 @@ class AutocratTags:
             if name is None:
                 unknown.append(header)
                 return match.group(0)
+            found.append(name)
             return "{{ " + name + " }}"
 
         translated = _TAG.sub(replace, xml)
         if unknown:
             raise TemplateError(self._unknown_message(where, unknown))
-        return translated
+        return translated if found else original  # no tag: runs joined only to look for one are left as they were
 
     def _unknown_message(self, where: str, headers: list[str]) -> str:
         lines = [f"{where}: Autocrat tag(s) naming a column that no field of {self.mapping_name} reads:"]

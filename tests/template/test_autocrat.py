@@ -132,6 +132,14 @@ def test_angle_brackets_around_a_hyperlinks_edge_are_not_a_tag() -> None:
     assert TAGS.translate(xml, "t.docx") == xml
 
 
+def test_a_part_without_autocrat_tags_keeps_its_runs_as_they_were() -> None:
+    xml = body(
+        "<w:p><w:r><w:t>a &gt;</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>&gt; b &lt;</w:t></w:r>"
+        "<w:r><w:t>&lt;</w:t></w:r></w:p>"
+    )
+    assert TAGS.translate(xml, "t.docx") == xml
+
+
 def test_without_a_mapping_no_autocrat_tags_are_translated() -> None:
     data = docs_like_docx([["<<First Name>>"]])
     assert type(CompiledTemplate(data).tpl) is PlanDocxTemplate
