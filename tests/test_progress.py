@@ -14,9 +14,11 @@ from docx import Document
 
 from generator.cli import cli
 from generator.google.auth import credentials as gcreds
+from generator.roster.school_year import service_school_year
 from tests.google.auth.test_signin import token_json
 from tests.google.fakegoogle.files import docx_text
-from tests.helpers import SAMPLES, make_template
+from tests.helpers import SAMPLES, TODAY, make_template
+from tests.test_seis import day, iep_period, in_period, report_rows
 
 NOT_ENTERED = "________________________  (nothing entered for period {period}: write it in)"
 
@@ -45,14 +47,29 @@ def expected(value: str, period: int) -> str:
     return value if value else NOT_ENTERED.format(period=period)
 
 
+def seis_periods() -> dict[str, tuple | None]:
+    """Each SEIS sample student's IEP period as of 11/22/2026 (test_seis's reference reading of iep_period)."""
+    seis = SAMPLES / "seis"
+    keys = {r["SEIS ID"] for r in report_rows(seis / "deliveries.csv") if r["Service"].startswith("450")}
+    return {
+        key: iep_period(key, seis / "iep_dates.csv", seis / "deliveries.csv", seis / "student_goals.csv")
+        for key in keys
+    }
+
+
 def seis_ot_goals() -> dict[str, list[dict[str, str]]]:
-    """The sample Student Goals Report read with the csv module: OT goals per SEIS ID, in goal-number order."""
+    """The sample Student Goals Report read with the csv module: OT goals per SEIS ID of the student's IEP period,
+    in goal-number order."""
+    periods = seis_periods()
     with open(SAMPLES / "seis" / "student_goals.csv", encoding="utf-8-sig", newline="") as handle:
         rows = [
             r
             for r in csv.DictReader(handle)
-            if re.match(r"\s*OT\b", r["Annual Goal #"])
-            or re.search(r"occupational|\bOT\b", r["Person Responsible"], re.IGNORECASE)
+            if (
+                re.match(r"\s*OT\b", r["Annual Goal #"])
+                or re.search(r"occupational|\bOT\b", r["Person Responsible"], re.IGNORECASE)
+            )
+            and in_period(day(r["IEP Date"]), periods.get(r["SEIS ID"]))
         ]
     by_student: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -77,6 +94,7 @@ def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_
 ):
     out = tmp_path / "plans"
     goals = seis_ot_goals()
+    years = {key: service_school_year(*(period or (None, None)), TODAY) for key, period in seis_periods().items()}
     blanks = 0
     for period in (1, 2, 3):
         result = run(
@@ -97,7 +115,8 @@ def test_seis_progress_reports_for_periods_1_to_3_carry_that_periods_rating_and_
         for row in rows:
             report = out / row["output"]
             name = row["display_name"]
-            assert report.name == f"OT Progress Report {period} – 2026-2027 – {name}.docx"
+            # The report carries its IEP period's school year, as the plan does.
+            assert report.name == f"OT Progress Report {period} – {years[row['key']]} – {name}.docx"
             blocks = goal_blocks(report)
             expected_goals = goals.get(row["key"], [])
             assert len(blocks) == len(expected_goals), name
@@ -196,7 +215,7 @@ def test_a_progress_mapping_without_period_says_to_pass_it(sample_copy: Path):
     result = run("generate", "-m", str(mapping))
     assert result.exit_code == 2
     assert result.output == (
-        f"Error: {mapping}, line 68: field 'progress' reads a column per grading period "
+        f"Error: {mapping}, line 69: field 'progress' reads a column per grading period "
         "('Progress Report {period} Summary'): say which one with --period N (e.g. --period 2 for the second "
         "progress report).\n"
     )

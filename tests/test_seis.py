@@ -78,6 +78,29 @@ def day(text: str) -> dt.date | None:
     return dt.date(year, month, day_)
 
 
+def iep_period(key: str, dates: Path, deliveries: Path, goals: Path) -> tuple[dt.date, dt.date] | None:
+    """The plan's IEP period (iep_period: current): the IEP Dates report's, or one begun by a row starting
+    outside every known period; the one holding TODAY (the latest to start), else the last started."""
+    row = next((r for r in report_rows(dates) if r["SEIS ID"] == key), None)
+    if row is None or not row["Date of IEP (Meeting Date on Future IEP forms)"]:
+        return None
+    periods = [
+        (day(row["Date of IEP (Meeting Date on Future IEP forms)"]), day(row["Date of Next Annual Plan Review"]))
+    ]
+    spans = [(day(r["Start Date"]), day(r["End Date"])) for r in report_rows(deliveries) if r["SEIS ID"] == key]
+    spans += [(day(r["IEP Date"]), None) for r in report_rows(goals) if r["SEIS ID"] == key and r["IEP Date"]]
+    for start, end in sorted(spans, key=lambda s: (s[0], s[1] is None, s[1] or dt.date.max)):
+        if not any(a <= start and (b is None or start <= b) for a, b in periods):
+            periods.append((start, end))
+    started = [p for p in periods if p[0] <= TODAY]
+    holding = [p for p in started if p[1] is None or TODAY <= p[1]]
+    return max(holding or started, key=lambda p: p[0])
+
+
+def in_period(start: dt.date, period: tuple[dt.date, dt.date] | None) -> bool:
+    return period is None or (period[0] <= start and (period[1] is None or start <= period[1]))
+
+
 def current(rows: list[dict]) -> list[dict]:
     """Per service and delivery: the row whose dates hold TODAY, else the next to start, else the last to end."""
     kept = []
@@ -89,7 +112,7 @@ def current(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r in kept]
 
 
-def expected_services(deliveries: Path) -> dict[str, list[tuple]]:
+def expected_services(deliveries: Path, periods: dict) -> dict[str, list[tuple]]:
     by_student: dict[str, list[dict]] = {}
     for row in report_rows(deliveries):
         if row["Service"].split(" - ")[0] == "450":
@@ -97,7 +120,7 @@ def expected_services(deliveries: Path) -> dict[str, list[tuple]]:
     result = {}
     for key, rows in by_student.items():
         services = []
-        for r in current(rows):
+        for r in current([r for r in rows if in_period(day(r["Start Date"]), periods[key])]):
             minutes, times, per_period, period = FREQUENCY.fullmatch(r["Sessions / Frequency"]).groups()
             services.append(
                 (
@@ -126,10 +149,10 @@ def goal_number(label: str) -> float:
     return int(digits.group()) if digits else float("inf")
 
 
-def expected_goals(goals: Path) -> dict[str, list[tuple]]:
+def expected_goals(goals: Path, periods: dict) -> dict[str, list[tuple]]:
     result: dict[str, list[dict]] = {}
     for row in report_rows(goals):
-        if is_ot_goal(row):
+        if is_ot_goal(row) and in_period(day(row["IEP Date"]), periods.get(row["SEIS ID"])):
             result.setdefault(row["SEIS ID"], []).append(row)
     return {
         key: [goal_fields(r) for r in sorted(rows, key=lambda r: goal_number(r["Annual Goal #"]))]
@@ -184,10 +207,11 @@ def run(source: list[str] | None):
 def test_ot_students_get_their_ot_goals_in_order_services_and_dates(export: str):
     source, (goals, deliveries, dates) = EXPORTS[export]
     prepared, students = run(source)
-    services = expected_services(deliveries)
+    periods = {key: iep_period(key, dates, deliveries, goals) for key in students}
+    services = expected_services(deliveries, periods)
     assert prepared.roster.failures == []
     assert set(students) == set(services)  # exactly the students with a 450 service
-    goals_by_student = expected_goals(goals)
+    goals_by_student = expected_goals(goals, periods)
     date_rows = {r["SEIS ID"]: r for r in report_rows(dates)}
     for key, student in students.items():
         values = student.values
@@ -210,9 +234,10 @@ def test_ot_students_get_their_ot_goals_in_order_services_and_dates(export: str)
         numbers = [g["number"] for g in values["goals"]]
         assert numbers == sorted(numbers, key=lambda n: float("inf") if n is None else n)
         row = date_rows.get(key)
-        assert values["annual_review"] == (day(row["Date of Next Annual Plan Review"]) if row else None), key
+        period = periods[key]  # the plan's IEP period: its dates replace the IEP Dates report's when they differ
+        assert values["iep_date"] == (period[0] if period else None), key
+        assert values["annual_review"] == (period[1] if period else None), key
         assert values["triennial"] == (day(row["Date of Next Reevaluation"]) if row else None), key
-        assert values["iep_date"] == (day(row["Date of IEP (Meeting Date on Future IEP forms)"]) if row else None)
         assert values["dob"] == (day(row["Date of Birth"]) if row else None), key
         assert values["preferred_name"] == (row["Preferred Name"] if row else "")
         assert values["called"] == ((row and row["Preferred Name"]) or values["first_name"])
@@ -251,16 +276,30 @@ def test_a_service_changed_mid_year_counts_by_its_dates():
         ("Direct", 30, 1, 30, "weekly"),
         ("Consult", 15, 1, 15, "monthly"),
     ]
-    assert [s["start"] for s in students["7300110"].values["services"]] == [dt.date(2026, 11, 18)]  # new IEP year
+    noah = students["7300110"].values  # a new IEP year began 11/18: its service and dates, none of the old year's goals
+    assert [s["start"] for s in noah["services"]] == [dt.date(2026, 11, 18)]
+    assert (noah["iep_date"], noah["annual_review"], noah["school_year"], noah["goals"]) == (
+        dt.date(2026, 11, 18),
+        dt.date(2027, 11, 17),
+        "2026-2027",
+        [],
+    )
     assert [s["minutes"] for s in students["7300105"].values["services"]] == [45, 60]  # next IEP not started yet
     keira = students["7300107"].values["services"][0]
     assert (keira["minutes"], keira["times"], keira["period_minutes"], keira["frequency"]) == (60, 2, 120, "daily")
     later = prepare(RunOptions(mapping=MAPPING, today=dt.date(2026, 12, 10)))
-    isabella = next(s for s in later.roster.students if s.key == "7300105").values["services"]
-    assert [(s["delivery"], s["minutes"], s["frequency"]) for s in isabella] == [
-        ("Direct", 120, "monthly"),
-        ("Consult", 60, "monthly"),
-    ]  # consult ended 12/3: its last row still shown
+    isabella = next(s for s in later.roster.students if s.key == "7300105")
+    # Her IEP of record ended 12/3 and the next began 12/4: the plan covers the new period only, never the
+    # new Direct service beside the old period's Consult.
+    assert [(s["delivery"], s["minutes"], s["frequency"]) for s in isabella.values["services"]] == [
+        ("Direct", 120, "monthly")
+    ]
+    assert (isabella.values["iep_date"], isabella.values["annual_review"], isabella.values["school_year"]) == (
+        dt.date(2026, 12, 4),
+        dt.date(2027, 12, 3),
+        "2026-2027",
+    )
+    assert isabella.values["goals"] == []  # the goals report holds only the ended period's goals
 
 
 def test_goals_other_providers_own_are_left_out_and_numbering_is_text():
@@ -287,6 +326,10 @@ def test_students_without_plans_and_missing_rows_are_warnings_not_stops():
         "iep_dates.csv has rows for 3 student(s) who get no plan (not in services): 7300108, 7300112, 7300119.",
         "student_goals.csv (source 'goals') has no rows for 1 of 16 students: Victor Dubois.",
         "iep_dates.csv (source 'dates') has no rows for 1 of 16 students: Quinn Sullivan.",
+        "Isabella Rossi & Chen: the reports hold rows of 2 IEP periods; this plan covers only the one in effect on "
+        "the plan date (iep_period: current), with its services, goals and dates.",
+        "Noah Begay: the reports hold rows of 3 IEP periods; this plan covers only the one in effect on the plan "
+        "date (iep_period: current), with its services, goals and dates.",
     ]
 
 

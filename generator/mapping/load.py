@@ -17,7 +17,7 @@ from jinja2 import TemplateSyntaxError
 from generator.jinja import make_environment, unsafe_constructs
 from generator.mapping.fields import BUILTIN_NAMES, PERIOD_MARK, Condition, FieldSpec, read_conditions, read_field
 from generator.mapping.layout import LAYOUT_KEYS, Layout, read_layout
-from generator.mapping.source_options import SOURCE_OPTION_KEYS, SourceOptions, read_source_options
+from generator.mapping.source_options import PERIOD_CHOICES, SOURCE_OPTION_KEYS, SourceOptions, read_source_options
 from generator.mapping.suggest import suggest
 from generator.mapping.types import DATE
 from generator.mapping.yamlfile import LineDict, YamlReader, load_yaml_mapping
@@ -47,6 +47,7 @@ TOP_LEVEL_KEYS = (
     "hints",
     "service_period",
     "overview_sheet",
+    "iep_period",
 )
 KEY_CASES = ("ignore", "exact")
 # Fields that tell two children apart when their key (often a name) is the same.
@@ -121,6 +122,7 @@ class Mapping:
     service_period: list[str] = field(default_factory=list)  # date fields {{ school_year }} is taken from
     deprecations: list[str] = field(default_factory=list)  # old setting names used, each with its line and new name
     overview_sheet: bool = False  # with --drive: the caseload overview also as a Google Sheet in ROOT
+    iep_period: str | None = None  # which IEP period a plan covers when the rows hold several: current, upcoming
 
     @property
     def default_out_dir(self) -> Path:
@@ -202,6 +204,7 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
     mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else True
     mapping.overview_sheet = reader.boolean(data, "overview_sheet", "setting") if "overview_sheet" in data else False
     mapping.service_period = _read_service_period(reader, data, fields)
+    mapping.iep_period = _read_iep_period(reader, data, mapping)
     _read_output(reader, data, mapping)
     mapping.overview = _read_overview(reader, data, mapping)
     out = reader.location(data, "out")
@@ -351,6 +354,33 @@ def _read_service_period(reader: YamlReader, data: LineDict, fields: dict[str, F
                 f"date.{suggest(name, fields) if name not in fields else ''}",
             )
     return names
+
+
+def _read_iep_period(reader: YamlReader, data: LineDict, mapping: Mapping) -> str | None:
+    """``iep_period: current`` (the period in effect on the plan date) or ``upcoming`` (the next one, for a
+    plan written before its meeting): rows of other periods are left out, so a plan never mixes two IEP years."""
+    choice = reader.string(data, "iep_period", "setting")
+    if choice is None:
+        return None
+    if choice not in PERIOD_CHOICES:
+        raise reader.fail(
+            data.line_of("iep_period"),
+            f"iep_period must be one of {', '.join(PERIOD_CHOICES)} (the IEP period in effect on the plan date, "
+            f"or the next one), not {choice!r}.",
+        )
+    if not mapping.service_period:
+        raise reader.fail(
+            data.line_of("iep_period"),
+            "iep_period needs service_period: the fields holding the IEP period of record, "
+            "e.g. 'service_period: [iep_date, annual_review]'.",
+        )
+    if not any(source.options.current for source in mapping.sources.values()):
+        raise reader.fail(
+            data.line_of("iep_period"),
+            "iep_period needs a source whose rows carry dates: give it 'current: {start: Start Date, end: End Date}' "
+            "(or only 'start:', e.g. a goals report's IEP Date).",
+        )
+    return choice
 
 
 def _read_sources(reader: YamlReader, data: LineDict, key_specs: list[FieldSpec]) -> dict[str, SourceSpec]:

@@ -14,6 +14,7 @@ from generator.mapping.yamlfile import LineDict, YamlReader
 
 SOURCE_OPTION_KEYS = ("optional", "identify", "current")
 CURRENT_KEYS = ("start", "end", "per")
+PERIOD_CHOICES = ("current", "upcoming")  # the mapping's iep_period: which IEP period a plan covers
 
 
 @dataclass

@@ -21,7 +21,7 @@ from generator.jinja import make_environment, render_in
 from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.mapping.types import TEXT
-from generator.roster.current import current_rows
+from generator.roster.current import Period, anchor_period, choose_period, current_of, in_period, periods_of, row_spans
 from generator.roster.dates import check_text_dates
 from generator.roster.join import (
     SourceRows,
@@ -147,6 +147,7 @@ class _StudentBuilder:
         self._compiled: dict[str, Template] = {}
         self._rows: dict[str, list[Row]] = {}  # this student's rows per source, the current ones only
         self._field_columns: dict[str, list[Column]] = {}
+        self._period_dates: dict[str, dt.date] = {}  # service_period fields set from the chosen IEP period
 
     def template(self, text: str) -> Template:
         """Computed fields run once per student: compile each expression once per run."""
@@ -209,13 +210,15 @@ class _StudentBuilder:
             values["period"] = self.mapping.period
         errors: list[str] = self.duplicate_rows(identity) + self.identity_conflicts(identity)
         warnings: list[str] = []
-        self._rows = self.student_rows(identity, errors)
+        self._rows = self.student_rows(identity, errors, warnings)
         for spec in self.mapping.fields.values():
             try:
                 values[spec.name] = self.field_value(spec, identity, values, warnings)
             except CellError as exc:
                 errors.append(str(exc))
                 values[spec.name] = spec.kind.empty()  # lets later fields and the name still render
+            if spec.name in self._period_dates:
+                values[spec.name] = FormattedDate(self._period_dates[spec.name], self.mapping.date_format)
             if spec.name in self.mapping.service_period:  # fields listed later see the plan's school year
                 values["school_year"] = self.plan_school_year(values)
         display = self.display_name(key, values)
@@ -224,19 +227,56 @@ class _StudentBuilder:
         locations = [row.location for rows in self._rows.values() for row in rows]
         return Student(key=key, display_name=display, values=values, locations=locations, warnings=warnings)
 
-    def student_rows(self, key: str, errors: list[str]) -> dict[str, list[Row]]:
-        """Each source's rows for this student; where the source says which row is current, that one."""
-        result = {}
+    def student_rows(self, key: str, errors: list[str], warnings: list[str]) -> dict[str, list[Row]]:
+        """Each source's rows for this student: of the plan's IEP period only (``iep_period``), and where the
+        source says which row is current, that one."""
+        result = {name: rows.groups.get(key, []) for name, rows in self.sources.items()}
+        spans = {}
         for name, rows in self.sources.items():
-            group = rows.groups.get(key, [])
             rule = rows.spec.options.current
-            if rule is not None and group:
+            if rule is not None and result[name]:
                 try:
-                    group = current_rows(rule, group, rows.column, self.today, self.mapping.day_first)
+                    spans[name] = row_spans(rule, result[name], rows.column, self.mapping.day_first)
                 except RowError as exc:
                     errors.append(str(exc))
-            result[name] = group
+        self._period_dates = {}
+        period = self.plan_period(result, spans, warnings) if self.mapping.iep_period and spans else None
+        for name, found in spans.items():
+            rule = self.sources[name].spec.options.current
+            assert rule is not None
+            chosen = in_period(found, period) if period is not None else found
+            result[name] = current_of(rule, chosen, self.sources[name].column, self.today) if chosen else []
         return result
+
+    def plan_period(self, rows: dict[str, list[Row]], spans: dict, warnings: list[str]) -> Period | None:
+        """The IEP period this plan covers (``iep_period``), from the period of record (``service_period``) and
+        the dated rows; when it is not the period of record, the plan's period dates are the chosen period's."""
+        self._rows = rows
+        anchor_values = []
+        for name in self.mapping.service_period:
+            try:
+                anchor_values.append(self.field_value(self.mapping.fields[name], "", {}, []))
+            except CellError:  # reported when the field is read in its turn
+                anchor_values.append(None)
+        anchor = anchor_period(*(anchor_values + [None])[:2])
+        if anchor is None:
+            return None
+        periods = periods_of(anchor, [(start, end) for found in spans.values() for _row, start, end in found])
+        chosen = choose_period(periods, self.today, self.mapping.iep_period or "current")
+        if len(periods) > 1:
+            which = "in effect on the plan date" if self.mapping.iep_period == "current" else "next to start"
+            if self.mapping.iep_period == "upcoming" and chosen.start <= self.today:
+                which = "in effect on the plan date (no later one in the reports)"
+            warnings.append(
+                f"the reports hold rows of {len(periods)} IEP periods; this plan covers only the one {which} "
+                f"(iep_period: {self.mapping.iep_period}), with its services, goals and dates."
+            )
+        if chosen != anchor:
+            start_name, end_name = ([*self.mapping.service_period, ""])[:2]
+            self._period_dates[start_name] = chosen.start
+            if end_name and chosen.end is not None:
+                self._period_dates[end_name] = chosen.end
+        return chosen
 
     def plan_school_year(self, values: dict[str, Any]) -> str:
         start, end = ([values.get(name) for name in self.mapping.service_period] + [None])[:2]

@@ -28,6 +28,10 @@ def test_defaults_show_hints_and_take_the_school_year_from_today(tmp_path: Path)
     mapping = load_mapping(write(tmp_path, BASE + "hints: false\nservice_period: [start, end]\n"))
     assert mapping.hints is False and mapping.service_period == ["start", "end"]
     assert "hints" in mapping.provided_names()
+    assert mapping.iep_period is None
+    dated = BASE.replace("key: id\n", "key: id\nsources:\n  main: {file: c.csv, key: ID, current: {start: Start}}\n")
+    mapping = load_mapping(write(tmp_path, dated + "service_period: [start, end]\niep_period: upcoming\n"))
+    assert mapping.iep_period == "upcoming"
 
 
 @pytest.mark.parametrize(
@@ -40,6 +44,9 @@ def test_defaults_show_hints_and_take_the_school_year_from_today(tmp_path: Path)
             "line 7: service_period 'strat' must be a field of type date. Did you mean 'start'?",
         ),
         ("service_period: [start, end, start]\n", "line 7: service_period names the start and the end date field"),
+        ("service_period: [start, end]\niep_period: next\n", "line 8: iep_period must be one of current, upcoming"),
+        ("iep_period: current\n", "line 7: iep_period needs service_period"),
+        ("service_period: [start, end]\niep_period: upcoming\n", "line 8: iep_period needs a source whose rows carry"),
     ],
 )
 def test_bad_settings_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str):

@@ -9,7 +9,15 @@ import pytest
 
 from generator.errors import RowError
 from generator.mapping.source_options import CurrentRule
-from generator.roster.current import current_rows
+from generator.roster.current import (
+    Period,
+    anchor_period,
+    choose_period,
+    current_rows,
+    in_period,
+    periods_of,
+    row_spans,
+)
 from generator.sources.tables import Column, Location, Row
 
 HEADERS = ["Service", "Start", "End"]
@@ -82,3 +90,59 @@ def test_every_unreadable_date_is_reported_with_its_cell(tmp_path: Path):
         "s.csv, row 2, column 'Start': Start is not a date (use e.g. 2026-10-03 or 10/3/2026).\n"
         "s.csv, row 3, column 'End': End is not a date (use e.g. 2026-10-03 or 10/3/2026)."
     )
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def test_the_period_of_record_and_a_rows_period_each_a_year_long_when_one_date_is_missing():
+    assert anchor_period(d("2025-12-04"), d("2026-12-03")) == Period(d("2025-12-04"), d("2026-12-03"))
+    assert anchor_period(d("2025-12-04"), None) == Period(d("2025-12-04"), d("2026-12-03"))
+    assert anchor_period(None, d("2026-12-03")) == Period(d("2025-12-04"), d("2026-12-03"))
+    assert anchor_period("", None) is None
+
+
+def test_rows_starting_outside_every_known_period_begin_another_and_mid_year_changes_stay_in_theirs():
+    anchor = Period(d("2025-12-04"), d("2026-12-03"))
+    spans = [
+        (d("2026-12-04"), d("2027-12-03")),  # the next IEP's service
+        (d("2026-06-01"), d("2026-12-03")),  # a mid-year change: inside the period of record
+        (d("2026-12-04"), None),  # the next IEP's goal (IEP Date only)
+        (d("2024-12-05"), d("2025-12-03")),  # the last IEP's service
+        (None, None),  # undated: every period's
+    ]
+    assert periods_of(anchor, spans) == [
+        Period(d("2024-12-05"), d("2025-12-03")),
+        anchor,
+        Period(d("2026-12-04"), d("2027-12-03")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "choose", "expected"),
+    [
+        ("2026-11-22", "current", 1),  # the period of record holds today
+        ("2026-11-22", "upcoming", 2),  # the plan for the coming meeting
+        ("2026-12-10", "current", 2),  # the next period began
+        ("2026-12-10", "upcoming", 2),  # nothing later: the one in effect
+        ("2028-01-01", "current", 2),  # all ended: the last started
+        ("2024-01-01", "current", 0),  # none started: the first to come
+    ],
+)
+def test_the_plan_covers_the_period_in_effect_or_the_upcoming_one(today: str, choose: str, expected: int):
+    periods = [
+        Period(d("2024-12-05"), d("2025-12-03")),
+        Period(d("2025-12-04"), d("2026-12-03")),
+        Period(d("2026-12-04"), d("2027-12-03")),
+    ]
+    assert choose_period(periods, d(today), choose) == periods[expected]
+
+
+def test_a_periods_rows_are_those_starting_in_it_and_undated_ones():
+    found = row_spans(
+        RULE,
+        rows(("OT", "12/4/2025", "12/3/2026"), ("OT", "12/4/2026", "12/3/2027"), ("Consult", "", "")),
+        COLUMNS.__getitem__,
+    )
+    assert kept([span[0] for span in in_period(found, Period(d("2026-12-04"), d("2027-12-03")))]) == [3, 4]
