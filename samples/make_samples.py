@@ -79,6 +79,13 @@ HEADERS = [
     "Service Model",
     "Basis for Eligibility",
     "Progress Reports",
+    # What school-OT plan forms also ask for: why the student was referred, strengths, the home program,
+    # how goal progress is measured, and (504) how the condition limits the student at school.
+    "Referral Reason",
+    "Strengths",
+    "Home Program",
+    "Progress Measures",
+    "Limitation",
 ]
 
 GOALS = {
@@ -754,6 +761,49 @@ BASIS_504 = (
     "Physician's diagnosis; teacher and parent input; grades and work samples; classroom observation; OT consultation"
 )
 PROGRESS_REPORTS_504 = "With each report card (three times a year), and at the annual review"
+PROGRESS_REPORTS_IEP = "Data checked every two weeks; progress report to parents each trimester, with the report card"
+REFERRAL = {  # why the team asked for OT, by the first goal area
+    "handwriting": "Teacher concern: written work is hard to read and takes much longer than classmates'.",
+    "scissors": "Teacher concern: cutting and craft tasks are not finished without adult help.",
+    "keyboard": "Handwriting fatigue limits written output; the team asked about keyboarding.",
+    "regulation": "Frequent upsets during transitions keep the student out of class activities.",
+    "organization": "Needs many adult prompts for morning and dismissal routines.",
+    "buttons": "Needs adult help with clothing for toileting and recess.",
+    "sensory": "Leaves the group often during carpet time and seated work.",
+    "grasp": "Tires quickly when writing; grasp is immature for grade level.",
+    "visual": "Loses place and makes many errors copying from the board.",
+}
+STRENGTHS = [
+    "Eager to help classmates; follows a visual schedule well",
+    "Strong reader; keeps trying when a task is hard",
+    "Friendly and well liked; enjoys hands-on projects",
+    "Good verbal skills; explains their thinking clearly",
+    "Creative builder; works well with a partner",
+    "Follows adult models closely; responds well to praise",
+    "Loves to draw; strong memory for routines",
+]
+HOME_PROGRAM = {
+    "handwriting": "Write a short grocery list or card together twice a week, with the slant board.",
+    "scissors": "Cut out coupons or pictures from magazines on weekends.",
+    "keyboard": "10 minutes of a free typing game three times a week.",
+    "regulation": "Name the day's zone at dinner and practise one calming strategy together.",
+    "organization": "Use the same picture checklist to pack the backpack each evening.",
+    "buttons": "Practise buttons and zippers when dressing, with extra time in the morning.",
+    "sensory": "Heavy-work jobs at home: carrying groceries, pushing the laundry basket.",
+    "grasp": "Play-dough, tongs and clothespin games for a few minutes a day.",
+    "visual": "Word searches and spot-the-difference puzzles together.",
+}
+MEASURES = {
+    "handwriting": "Work samples scored for letter formation and spacing",
+    "scissors": "Therapist data on cutting accuracy (within 1/4 inch)",
+    "keyboard": "Timed typing checks (correct words per minute)",
+    "regulation": "Teacher check-in sheet and therapist observation",
+    "organization": "Picture-checklist data (prompts needed each day)",
+    "buttons": "Timed fastening trials",
+    "sensory": "Carpet-time observation (minutes seated)",
+    "grasp": "Therapist observation of grasp during timed writing",
+    "visual": "Copying work samples (errors per 5 words)",
+}
 
 
 def service_model(plan: str, setting: str) -> str:
@@ -772,6 +822,7 @@ DETAILS: dict[int, dict[str, str]] = {
     1002: {"Referrals": "Vision screening with the school nurse (loses place when copying)"},
     1003: {"OTA": OTA, "Supervision": SUPERVISION, "Allergies": "Peanuts & tree nuts (EpiPen in the office)"},
     1004: {
+        "Limitation": "Moving and focusing through seated lessons is hard, so classwork is often left unfinished.",
         "Major Life Activity": "Concentrating; Learning",
         "Present Levels": "Loses focus after about 15 minutes of seated work; moves best with a plan.",
         "Classroom Accommodations": "Movement breaks every 20 minutes; Preferential seating near "
@@ -786,6 +837,7 @@ DETAILS: dict[int, dict[str, str]] = {
         "Evidence": "Keyboarding goal and adapted tools chosen with the AT team after a 4-week trial.",
     },
     1011: {
+        "Limitation": "Writing by hand is slow and tiring, so written tests and long assignments are not finished.",
         "Major Life Activity": "Writing; Learning",
         "Classroom Accommodations": "Copy of teacher notes",
         "Testing Accommodations": "Extended time (1.5x) on tests; Typed responses on written tests",
@@ -795,6 +847,7 @@ DETAILS: dict[int, dict[str, str]] = {
     1013: {"Present Levels": "", "Evaluation Findings": "", "Discharge Criteria": ""},
     1016: {"Referrals": "School counselor: coping skills group", "Interests": ""},
     1018: {
+        "Limitation": "Keeping attention through long lessons and tests is hard; work is left unfinished.",
         "Major Life Activity": "Learning; Concentrating",
         "Classroom Accommodations": "Movement breaks every 20 minutes; Preferential seating near "
         "instruction; Quiet space for breaks",
@@ -804,6 +857,7 @@ DETAILS: dict[int, dict[str, str]] = {
     1019: {"OTA": OTA, "Supervision": SUPERVISION},
     1026: {"OTA": OTA, "Supervision": SUPERVISION, "Strategies": ""},
     1027: {
+        "Limitation": "Blood glucose checks and low-sugar episodes interrupt class time and testing.",
         "Precautions": "Type 1 diabetes: check blood glucose before motor activity",
         "Allergies": "No known allergies",
         "Major Life Activity": "Endocrine function; Eating",
@@ -901,7 +955,12 @@ def plan_details(record: tuple) -> list:
         "Hand Dominance": HANDS[sid % len(HANDS)],
         "Service Model": service_model(plan, record[15]),
         "Basis for Eligibility": BASIS_504 if plan == "504" else "",
-        "Progress Reports": PROGRESS_REPORTS_504 if plan == "504" else "",
+        "Progress Reports": PROGRESS_REPORTS_504 if plan == "504" else PROGRESS_REPORTS_IEP,
+        "Referral Reason": REFERRAL[goals[0]] if goals else "",
+        "Strengths": STRENGTHS[sid % len(STRENGTHS)],
+        "Home Program": " ".join(HOME_PROGRAM[g] for g in goals),
+        "Progress Measures": "; ".join(MEASURES[g] for g in goals),
+        "Limitation": "",
     }
     values.update(DETAILS.get(sid, {}))
     return [values[header] or None for header in HEADERS[HEADERS.index("OTA") :]]

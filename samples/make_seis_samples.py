@@ -604,6 +604,27 @@ def delivery_rows(district_wide: bool) -> list[list]:
     return rows
 
 
+# Each goal's progress comments differ, as a therapist's notes do (a sample where every goal reads the same
+# comment hides a report that repeats one goal's comment).
+FIRST_NOTES = [
+    "Steady gains with visual cues",
+    "Needs a model for each step",
+    "Works best early in the session",
+    "Uses the checklist with 1 reminder",
+    "Gains hold from week to week",
+    "Starts the task with a first-then card",
+    "Tires in the last 5 minutes",
+]
+SECOND_NOTES = [
+    "with fewer prompts than last period",
+    "with one verbal prompt",
+    "carried over to the classroom",
+    "with a visual timer",
+    "in a small group",
+    "without the adapted tool",
+]
+
+
 def goal_values(seis_id: str, label: str, area: str, person: str, index: int) -> dict[str, object]:
     """One goal's cells by header (dates as dates: the CSV writes them as text, the xlsx as date cells)."""
     s = student(seis_id)
@@ -636,9 +657,9 @@ def goal_values(seis_id: str, label: str, area: str, person: str, index: int) ->
             "Objective 2": f"By the second progress report, {area.lower()}: 75% accuracy.",
             "Objective 2 Met": "No",
             "Progress Report 1 Summary ": "Progressing",
-            "Progress Report 1 Comments  ": "Steady gains with visual cues.",
+            "Progress Report 1 Comments  ": f"{FIRST_NOTES[index % len(FIRST_NOTES)]}; {1 + index % 4} of 5 trials.",
             "Progress Report 2 Summary ": "Emerging" if index % 2 else "Progressing",
-            "Progress Report 2 Comments  ": "Needs fewer prompts, 3 of 5 trials.",
+            "Progress Report 2 Comments  ": f"{2 + index % 3} of 5 trials, {SECOND_NOTES[index % len(SECOND_NOTES)]}.",
             "Goal Met": "No",
             "Created By": "Alex Rivera",
             "Created Date": iep - dt.timedelta(days=14),

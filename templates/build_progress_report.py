@@ -12,13 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-NOT_ENTERED = "________________________  (nothing entered for period {{ period }}: write it in)"
+NOT_ENTERED = "________________________"  # a line to write on: nothing entered for the period yet
+LEGEND = [  # the ratings SEIS and most districts use, in plain words for a parent
+    ("Not started", "Work on this goal has not begun yet."),
+    ("Emerging", "The skill is beginning to show, with a lot of help."),
+    ("Progressing", "Steady progress: on track to meet the goal by the annual review."),
+    ("Limited progress", "Slower progress than planned: the team may change the approach."),
+    ("Met", "The goal has been reached."),
+]
 GOAL_BLOCK = [  # label, value: the rows repeated for each goal
     ("Goal {{ g.number|default(loop.index) }}", "{{ g.area|default('') }}: {{ g.text|default(g) }}"),
     ("Baseline", "{{ g.baseline|default('') }}"),
     ("Progress (period {{ period }})", "{% if g.progress %}{{ g.progress }}{% else %}" + NOT_ENTERED + "{% endif %}"),
     ("Comment and data", "{% if g.comments %}{{ g.comments }}{% else %}" + NOT_ENTERED + "{% endif %}"),
-    ("Criteria / how measured", "{{ g.criteria|default('') }}"),
+    ("How it is measured", "{{ g.criteria|default('') }}"),
     ("Next steps", "{{ g.next_steps|default('') }}"),
 ]
 
@@ -48,7 +55,12 @@ def build_ot_progress_report(b: Any) -> Path:
                 "{{ dob }}",
             ),
             ("Grade", "{{ grade }}", "School", "{{ school }}"),
-            ("Case manager", "{{ case_manager }}", "Reporting period", "Progress report {{ period }}"),
+            (
+                "Case manager",
+                "{{ case_manager }}",
+                "Reporting period",
+                "Report {{ period }}{% if reporting_period %}: {{ reporting_period }}{% endif %}",
+            ),
             ("IEP date", "{{ iep_date }}", "Next annual review", "{{ annual_review }}"),
             ("Therapist (OT)", "{{ therapist }}", "Services", "{{ service_summary }}"),
         ],
@@ -56,11 +68,12 @@ def build_ot_progress_report(b: Any) -> Path:
     )
 
     doc.add_heading("2. Progress on annual goals", level=1)
-    b.hint(
-        doc,
-        "Ratings and comments come from the source for this period; a line to write on marks a goal "
-        "with nothing entered yet.",
-    )
+    doc.add_heading("What the ratings mean", level=2)
+    legend = b.new_table(doc, [1.75, 4.75])
+    for code, meaning in LEGEND:
+        b.add_row(legend, [code, meaning], label_columns=[0])
+    b.keep_together(doc, legend)
+    doc.add_heading("Goals", level=2)
     table = b.new_table(doc, [1.75, 4.75])
     b.tag_row(table, "{%tr for g in goals %}")
     for index, (label, value) in enumerate(GOAL_BLOCK[:-1]):
@@ -78,12 +91,15 @@ def build_ot_progress_report(b: Any) -> Path:
     b.tag_row(table, "{%tr endif %}")
     b.tag_row(table, "{%tr endfor %}")
     b.tag_row(table, "{%tr if not goals %}")
-    b.add_row(
-        table, ["Goals", "No OT goals in the source for this student: write them in."], label_columns=[0], height=0.45
-    )
+    for label, _value in GOAL_BLOCK:  # an empty goal block to fill in: no statement about goals the source lacks
+        b.keep_with_next(
+            b.add_row(
+                table, [label.replace("{{ g.number|default(loop.index) }}", "1"), ""], label_columns=[0], height=0.3
+            )
+        )
     b.tag_row(table, "{%tr endif %}")
 
     doc.add_heading("3. Summary and recommendations", level=1)
     b.write_in_box(doc, "", height=0.9)
-    b.signature_lines(doc, ["Occupational therapist", "Date"])
+    b.signature_lines(doc, [("Occupational therapist", "Date", None)])
     return b.save(doc, "ot-progress-report.docx")

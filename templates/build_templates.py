@@ -409,28 +409,47 @@ def write_in_box(doc: Document, text: str = "", height: float = 0.7) -> Table:
     return table
 
 
-def signature_lines(doc: Document, labels: Sequence[str]) -> None:
-    """Label, line, label, line: the last thing in the plan, kept with what comes before it."""
+def signature_lines(doc: Document, rows: Sequence[tuple[str, str, str | None]]) -> None:
+    """Label, line, label, line, one row per signer (a row with a condition only when it holds): the last
+    thing in the document, kept with what comes before it."""
     doc.add_paragraph().paragraph_format.keep_with_next = True
-    table = doc.add_table(rows=1, cols=len(labels) * 2)
+    widths = [1.7, 2.3, 0.6, 1.4]
+    table = doc.add_table(rows=0, cols=len(widths))
     table.autofit = False
-    widths = [1.7, 2.3, 0.6, 1.4][: len(labels) * 2]
     properties = table._tbl.tblPr
     set_child(properties, "w:tblW", w=str(twips(sum(widths))), type="dxa")
     set_child(properties, "w:tblLayout", type="fixed")
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Inches(width)
-    for index, (cell, width) in enumerate(zip(table.rows[0].cells, widths, strict=True)):
+    for first, second, condition in rows:
+        if condition:
+            signature_tag_row(doc, table, widths, "{%tr if " + condition + " %}")
+        row = table.add_row()
+        for index, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
+            cell.width = Inches(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+            cell.paragraphs[0].style = doc.styles[CELL_STYLE]
+            if index % 2 == 0:
+                cell.paragraphs[0].add_run((first, second)[index // 2]).bold = True
+            else:
+                borders = set_child(cell._tc.get_or_add_tcPr(), "w:tcBorders")
+                set_child(borders, "w:bottom", val="single", sz="6", space="0", color="000000")
+        row.height = Inches(WRITE_IN)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        keep_with_next(row)
+        if condition:
+            signature_tag_row(doc, table, widths, "{%tr endif %}")
+    last = table.rows[-1]
+    for paragraph in (p for cell in last.cells for p in cell.paragraphs):
+        paragraph.paragraph_format.keep_with_next = False
+
+
+def signature_tag_row(doc: Document, table: Table, widths: Sequence[float], text: str) -> None:
+    row = table.add_row()
+    for cell, width in zip(row.cells, widths, strict=True):
         cell.width = Inches(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        cell.paragraphs[0].style = doc.styles[CELL_STYLE]
-        if index % 2 == 0:
-            cell.paragraphs[0].add_run(labels[index // 2]).bold = True
-        else:
-            borders = set_child(cell._tc.get_or_add_tcPr(), "w:tcBorders")
-            set_child(borders, "w:bottom", val="single", sz="6", space="0", color="000000")
-    table.rows[0].height = Inches(WRITE_IN)
-    table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    row.cells[0].paragraphs[0].style = doc.styles[TAG_STYLE]
+    row.cells[0].paragraphs[0].add_run(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,8 +467,7 @@ def build_ot_treatment_plan() -> Path:
     title_block(
         doc,
         "Occupational Therapy Treatment Plan",
-        "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
-        "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}",
+        "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}",
     )
     student_and_plan(doc)
     from_the_iep(doc)
@@ -487,7 +505,7 @@ def student_and_plan(doc: Document) -> None:
     tag_row(table, "{%tr else %}")
     add_row(table, ("Plan date", "{{ plan_date }}", "", ""), label_columns=labels, span_last=3)
     tag_row(table, "{%tr endif %}")
-    add_row(table, ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota if ota else 'No OTA' }}"), label_columns=labels)
+    add_row(table, ("Therapist (OT)", "{{ therapist }}", "OTA", "{{ ota }}"), label_columns=labels)
     add_row(
         table, ("Service model", "{{ service_model }}", "Hand dominance", "{{ hand_dominance }}"), label_columns=labels
     )
@@ -502,32 +520,29 @@ def from_the_iep(doc: Document) -> None:
     write_in_box(doc, "{{ present_levels }}", height=0.7)
 
     doc.add_heading("Goals", level=2)
-    table = new_table(
-        doc, [1.05, 2.6, 1.0, 1.0, 0.85], ["Area", "Annual goal", "Baseline", "Target / criteria", "How measured"]
-    )
+    table = new_table(doc, [0.45, 6.05], ["#", "Annual goal (area, baseline, how it is measured)"])
     loop_rows(
         table,
         "for g in goals",
         [
-            "{{ g.area|default('') }}",
-            "{{ loop.index }}. {{ g.text|default(g) }}",
-            "{{ g.baseline|default('') }}",
-            "{{ g.criteria|default('') }}",
-            "{{ g.measured_by|default('') }}",
+            "{{ loop.index }}",
+            "{% if g.area is defined and g.area %}{{ g.area }}: {% endif %}{{ g.text|default(g) }}"
+            "{% if g.baseline is defined and g.baseline %}{{ '\\n' }}Baseline: {{ g.baseline }}{% endif %}"
+            "{% if g.measured_by is defined and g.measured_by %}{{ '\\n' }}Measured by: {{ g.measured_by }}{% endif %}",
         ],
     )
     keep_together(doc, table)
 
     doc.add_heading("Accommodations and supports", level=2)
-    table = new_table(doc, [4.4, 2.1], ["Accommodation or support", "Notes (when, who)"])
-    loop_rows(table, "for a in accommodations", ["{{ a }}", ""])
+    table = new_table(doc, [TEXT_WIDTH], ["Accommodation or support"])
+    loop_rows(table, "for a in accommodations", ["{{ a }}"])
     keep_together(doc, table)
 
     doc.add_heading("Services", level=2)
     table = new_table(
         doc,
-        [1.1, 1.35, 1.25, 1.0, 0.9, 0.9],
-        ["Service", "Frequency and duration", "Setting", "Provider", "Start", "End"],
+        [1.25, 1.65, 1.3, 1.1, 1.2],
+        ["Service", "Frequency and duration", "Setting", "Provider", "Dates"],
     )
     loop_rows(
         table,
@@ -537,8 +552,8 @@ def from_the_iep(doc: Document) -> None:
             "{{ s.summary }}",
             "{{ s.location }}",
             "{{ s.provider|default(therapist) }}",
-            "{{ s.start|default(iep_date) }}",
-            "{{ s.end|default(annual_review) }}",
+            "{{ s.start|default(iep_date) }}{% if s.start|default(iep_date) and s.end|default(annual_review) %} – "
+            "{% endif %}{{ s.end|default(annual_review) }}",
         ],
     )
     keep_together(doc, table)
@@ -549,11 +564,13 @@ def evaluation_findings(doc: Document) -> None:
     table = label_table(
         doc,
         [
+            ("Reason for referral", "{{ referral_reason }}"),
             ("Most recent OT evaluation", "{{ evaluation_date }}"),
             ("Assessments and key results", "{{ evaluation_findings }}"),
+            ("Strengths", "{{ strengths }}"),
         ],
         widths=[1.9, 4.6],
-        heights={1: 0.8},
+        heights={0: WRITE_IN, 2: 0.8, 3: WRITE_IN},
     )
     keep_together(doc, table)
 
@@ -571,6 +588,8 @@ def intervention(doc: Document) -> None:
     bullets(doc, "for s in strategies", "{{ s }}")
     doc.add_heading("Interests to build on", level=2)
     keep_together(doc, write_in_box(doc, "{{ interests }}", height=0.5))
+    doc.add_heading("Home program", level=2)
+    keep_together(doc, write_in_box(doc, "{{ home_program }}", height=0.6))
 
 
 def collaboration(doc: Document) -> None:
@@ -588,22 +607,17 @@ def collaboration(doc: Document) -> None:
 
 
 def progress_monitoring(doc: Document) -> None:
-    """Each row names its goal (area and the start of the goal text), so the grid reads on its own."""
+    """How, how often and by whom progress on the goals (section 2) is measured and reported."""
     doc.add_heading("6. Progress-monitoring plan", level=1)
     hint(doc, "For each goal: how it is measured, when, where, and the data tool.")
-    table = new_table(doc, [2.3, 1.2, 0.9, 0.9, 1.2], ["Goal", "How measured", "When", "Where", "Data tool"])
-    loop_rows(
-        table,
-        "for g in goals",
+    table = label_table(
+        doc,
         [
-            "{{ loop.index }}.{% if g.area is defined and g.area %} {{ g.area }}:{% endif %} "
-            "{{ (g.text|default(g))|truncate(70, end='…') }}",
-            "",
-            "",
-            "",
-            "",
+            ("How progress is measured", "{{ progress_measures }}"),
+            ("How often, and reports to parents", "{{ progress_schedule }}"),
         ],
-        item_height=WRITE_IN,
+        widths=[1.9, 4.6],
+        heights={0: WRITE_IN, 1: WRITE_IN},
     )
     keep_together(doc, table)
 
@@ -616,8 +630,8 @@ def discharge(doc: Document) -> None:
 
 def referrals(doc: Document) -> None:
     doc.add_heading("8. Referrals and recommendations", level=1)
-    table = new_table(doc, [3.0, 1.3, 0.9, 1.3], ["Referral or recommendation", "Discussed with", "Date", "Outcome"])
-    loop_rows(table, "for r in referrals", ["{{ r }}", "", "", ""])
+    table = new_table(doc, [TEXT_WIDTH], ["Referral or recommendation"])
+    loop_rows(table, "for r in referrals", ["{{ r }}"])
     keep_together(doc, table)
 
 
@@ -628,9 +642,9 @@ def evidence(doc: Document) -> None:
 
 
 def supervision(doc: Document) -> None:
-    """Kept with section 11 and the signature, so the last page never holds the signature block alone."""
+    """The OTA's name, or a blank to fill in (never a statement about an OTA the source does not name); kept
+    with section 11 and the signature, so the last page never holds the signature block alone."""
     doc.add_heading("10. OT–OTA communication and supervision", level=1)
-    tag(doc, "{%p if ota %}")
     table = label_table(
         doc,
         [
@@ -643,11 +657,6 @@ def supervision(doc: Document) -> None:
         heights={2: WRITE_IN, 3: WRITE_IN},
     )
     keep_together(doc, table, with_next=True)
-    tag(doc, "{%p else %}")
-    doc.add_paragraph(
-        "No OTA on this plan: {{ therapist }} provides the OT services."
-    ).paragraph_format.keep_with_next = True
-    tag(doc, "{%p endif %}")
 
 
 def revisions_and_signature(doc: Document) -> None:
@@ -659,7 +668,10 @@ def revisions_and_signature(doc: Document) -> None:
     table = new_table(doc, [1.0, 4.6, 0.9], ["Date", "Revision or note", "Initials"])
     blank_rows(table, 4)
     keep_together(doc, table, with_next=True)
-    signature_lines(doc, ["Occupational therapist", "Date"])
+    signature_lines(
+        doc,
+        [("Occupational therapist", "Date", None), ("OTA", "Date", "ota"), ("Parent / guardian", "Date", None)],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -671,12 +683,7 @@ def build_504_plan() -> Path:
     header_and_footer(
         doc, "{{ full_name }}{% if dob %}  ·  DOB {{ dob }}{% endif %}", "Section 504 Plan {{ school_year }}"
     )
-    title_block(
-        doc,
-        "Section 504 Plan",
-        "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}"
-        "{% if plan_date %}  ·  Plan date {{ plan_date }}{% endif %}",
-    )
+    title_block(doc, "Section 504 Plan", "School year {{ school_year }}{% if school %}  ·  {{ school }}{% endif %}")
 
     doc.add_heading("1. Student information", level=1)
     keep_together(
@@ -702,23 +709,27 @@ def build_504_plan() -> Path:
                 ("Disability or condition", "{{ eligibility }}"),
                 ("Basis for eligibility", "{{ eligibility_basis }}"),
                 ("Major life activities affected", "{{ major_life_activities|join('; ') }}"),
-                ("How it limits the student at school", ""),
+                ("How it limits the student at school", "{{ limitation }}"),
             ],
             widths=[2.1, 4.4],
             heights={3: 0.6},
         ),
     )
+    tag(doc, "{%p if notes %}")
+    doc.add_paragraph("Notes: {{ notes }}")
+    tag(doc, "{%p endif %}")
 
     doc.add_heading("3. Accommodations", level=1)
-    for heading, field in (
-        ("Classroom", "classroom_accommodations"),
-        ("Testing", "testing_accommodations"),
-        ("Instructional", "instructional_accommodations"),
-        ("Physical and health", "health_accommodations"),
+    teacher = "Classroom teacher{% if teacher %} ({{ teacher }}){% endif %}"
+    for heading, field, responsible in (
+        ("Classroom", "classroom_accommodations", teacher),
+        ("Testing", "testing_accommodations", teacher),
+        ("Instructional", "instructional_accommodations", teacher),
+        ("Physical and health", "health_accommodations", "School nurse"),
     ):
         doc.add_heading(heading, level=2)
-        table = new_table(doc, [4.1, 1.3, 1.1], ["Accommodation", "When / how often", "Responsible"])
-        loop_rows(table, f"for a in {field}", ["{{ a }}", "", ""])
+        table = new_table(doc, [4.4, 2.1], ["Accommodation", "Responsible"])
+        loop_rows(table, f"for a in {field}", ["{{ a }}", responsible])
         keep_together(doc, table)
 
     doc.add_heading("4. Consultation and related services", level=1)
@@ -802,6 +813,9 @@ def build_504_plan() -> Path:
         add_row(table, [name, role, "", ""], height=WRITE_IN)
     tag_row(table, "{%tr if consult %}")
     add_row(table, ["{{ therapist }}", "Occupational therapist", "", ""], height=WRITE_IN)
+    tag_row(table, "{%tr endif %}")
+    tag_row(table, "{%tr if health_accommodations %}")
+    add_row(table, ["", "School nurse", "", ""], height=WRITE_IN)
     tag_row(table, "{%tr endif %}")
     add_row(table, ["", "Administrator", "", ""], height=WRITE_IN)
     keep_together(doc, table)

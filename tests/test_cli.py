@@ -98,7 +98,8 @@ def test_missing_column_exits_2_and_writes_nothing(sample_copy: Path, tmp_path: 
         "'Last OT Evaluation', 'Evaluation Findings', 'Approach', 'Strategies', 'Interests', 'Discharge Criteria', "
         "'Referrals', 'Evidence', 'Major Life Activity', 'Classroom Accommodations', 'Testing Accommodations', "
         "'Instructional Accommodations', 'Health Accommodations', 'Precautions', 'Allergies', 'Hand Dominance', "
-        "'Service Model', 'Basis for Eligibility', 'Progress Reports'.\n"
+        "'Service Model', 'Basis for Eligibility', 'Progress Reports', 'Referral Reason', 'Strengths', 'Home Program', "
+        "'Progress Measures', 'Limitation'.\n"
         "Fix the column name in the mapping, or the header in the sheet.\n"
     )
     assert not out.exists()
@@ -212,8 +213,8 @@ def test_check_reports_what_it_checked(sample_copy: Path):
         "  warning: these students' plans would have the same name, so each folder gets the student key: "
         "Sofia Martinez -> Martinez, Sofia (1006)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx; "
         "Sofia Martinez -> Martinez, Sofia (1007)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx.\n"
-        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 42 mapped fields; "
-        "template ot-treatment-plan.docx uses 35 field(s), 2 with item fields.\n"
+        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 47 mapped fields; "
+        "template ot-treatment-plan.docx uses 40 field(s), 2 with item fields.\n"
         "0 error(s), 1 warning(s).\n"
     )
 

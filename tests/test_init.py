@@ -144,12 +144,12 @@ def init(*extra: str):
 
 
 INIT_OUTPUT = (
-    "Wrote my.yaml: 36 fields from 11 columns of caseload.xlsx, sheet 'Caseload'; key: last_name + first_name + dob; "
+    "Wrote my.yaml: 41 fields from 11 columns of caseload.xlsx, sheet 'Caseload'; key: last_name + first_name + dob; "
     "rows_per_student: one.\n"
-    "Template fields: 9 matched to columns, 21 left blank (allergies, approaches, case_manager, discharge_criteria, "
-    "eligibility, evaluation_date, evaluation_findings, evidence, hand_dominance, interests, ota, plan_type, "
-    "precautions, present_levels, referrals, service_model, strategies, student_id, supervision, therapist, "
-    "triennial).\n"
+    "Template fields: 9 matched to columns, 26 left blank (allergies, approaches, case_manager, discharge_criteria, "
+    "eligibility, evaluation_date, evaluation_findings, evidence, hand_dominance, home_program, interests, ota, "
+    "plan_type, precautions, present_levels, progress_measures, progress_schedule, referral_reason, referrals, "
+    "service_model, strategies, strengths, student_id, supervision, therapist, triennial).\n"
     "Check the guesses in its comments, then run:\n"
     "  plangen check -m my.yaml\n"
     "  plangen generate -m my.yaml\n"
@@ -179,9 +179,9 @@ def test_init_then_generate_gives_each_child_their_plan_and_reports_a_stale_edit
     younger = clone / "plans/Alvarez, Mia (Alvarez, Mia · 2019-08-02)/OT Treatment Plan 2026-2027 - Mia Alvarez.docx"
     bao = clone / "plans/Nguyen, Bao/OT Treatment Plan 2026-2027 - Bao Nguyen.docx"
     older_text, younger_text = docx_text(older), docx_text(younger)
-    assert "1. Writes her name legibly" in older_text and "2. Buttons her coat" in older_text
+    assert "1\nWrites her name legibly" in older_text and "2\nButtons her coat" in older_text
     assert "Cuts on a line" not in older_text and "03/14/2017" in older_text and "01/10/2027" in older_text
-    assert "1. Cuts on a line" in younger_text and "3. Zips a jacket" in younger_text
+    assert "1\nCuts on a line" in younger_text and "3\nZips a jacket" in younger_text
     assert "Writes her name" not in younger_text and "08/02/2019" in younger_text
     assert "Mia Alvarez" in older_text and "{{" not in older_text + younger_text + docx_text(bao)
 

@@ -420,7 +420,7 @@ def test_generate_from_named_downloads_writes_each_ot_students_plan(tmp_path: Pa
     assert len(list(out.glob("*/*.docx"))) == 16
     text = docx_text(next(out.glob("Nakamura-Lee, Keira/*.docx")))
     assert text.index("Sensory Processing") < text.index("Fine Motor") < text.index("Visual Motor")
-    assert "Direct: 60 min x 2 Times = 120 min Daily" in text
+    assert "Direct: 60 minutes, 2 times daily" in text  # SEIS's "60 min x 2 Times = 120 min Daily" in plain words
 
 
 def test_a_folder_of_downloads_is_recognised_by_header_rows(tmp_path: Path):

@@ -118,7 +118,7 @@ class Mapping:
     overview: dict[str, str] = field(default_factory=dict)  # caseload overview column -> field name
     period: int | None = None  # the grading period of a progress-report run (--period N)
     out_dir: Path | None = None  # where local plans go; None: plans/ next to the mapping file
-    hints: bool = True  # the {{ hints }} builtin: templates show their guidance text only when true
+    hints: bool = False  # the {{ hints }} builtin: templates show their guidance text only when true
     service_period: list[str] = field(default_factory=list)  # date fields {{ school_year }} is taken from
     deprecations: list[str] = field(default_factory=list)  # old setting names used, each with its line and new name
     overview_sheet: bool = False  # with --drive: the caseload overview also as a Google Sheet in ROOT
@@ -201,7 +201,8 @@ def load_mapping(path: Path | str, period: int | None = None) -> Mapping:
         )
     mapping.conflicts = conflicts
     mapping.identity = _read_identity(reader, data, mapping)
-    mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else True
+    # Off unless asked for: a plan is printed and handed to a parent, and guidance is for the therapist.
+    mapping.hints = reader.boolean(data, "hints", "setting") if "hints" in data else False
     mapping.overview_sheet = reader.boolean(data, "overview_sheet", "setting") if "overview_sheet" in data else False
     mapping.service_period = _read_service_period(reader, data, fields)
     mapping.iep_period = _read_iep_period(reader, data, mapping)

@@ -22,11 +22,11 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_defaults_show_hints_and_take_the_school_year_from_today(tmp_path: Path):
+def test_defaults_hide_hints_and_take_the_school_year_from_today(tmp_path: Path):
     mapping = load_mapping(write(tmp_path, BASE))
-    assert mapping.hints is True and mapping.service_period == []
-    mapping = load_mapping(write(tmp_path, BASE + "hints: false\nservice_period: [start, end]\n"))
-    assert mapping.hints is False and mapping.service_period == ["start", "end"]
+    assert mapping.hints is False and mapping.service_period == []  # a plan prints clean unless asked
+    mapping = load_mapping(write(tmp_path, BASE + "hints: true\nservice_period: [start, end]\n"))
+    assert mapping.hints is True and mapping.service_period == ["start", "end"]
     assert "hints" in mapping.provided_names()
     assert mapping.iep_period is None
     dated = BASE.replace("key: id\n", "key: id\nsources:\n  main: {file: c.csv, key: ID, current: {start: Start}}\n")

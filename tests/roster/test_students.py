@@ -151,11 +151,15 @@ def test_sample_caseload_builds_every_student():
     assert liam.values["teacher"] == "Ms. Patel"  # header "Teacher " with a trailing space
     assert liam.values["minutes_per_week"] == 30  # formula cell
     assert len(liam.values["goals"]) == 2
-    assert liam.values["service_summary"] == "30 min, 1x weekly (30 min/week)"
+    assert liam.values["service_summary"] == "30 minutes, once weekly (30 minutes a week)"
     assert roster.students[7].key == "1008"  # stored as 1008.0
     chloe = next(s for s in roster.students if s.key == "1004")
     assert chloe.values["plan_type"] == "Section 504 Plan"
-    assert chloe.values["service_summary"] == "Consultation"
+    assert chloe.values["service_summary"] == "Consultation, 15 min monthly"
+    # Every student the sheet gives minutes or a consult has one service row; none is made up.
+    for student in roster.students:
+        listed = bool(student.values["session_minutes"] or student.values["consult"])
+        assert len(student.values["services"]) == listed, student.key
 
 
 def test_selection_by_key_and_due_date():
