@@ -104,7 +104,7 @@ def check(options: RunOptions) -> CheckResult:
     tables = _load(result, "data", read_sources, mapping, options.source, locations, notes)
     built = _load(result, "data", build, mapping, tables, options) if tables is not None else None
     if tables is not None and built is not None:
-        prepared = Prepared(mapping, tables, template, built, locations, notes)
+        prepared = Prepared(mapping, tables, template, built, locations, notes + built.overdue)
         add_data_problems(result, prepared)
         result.summary = "\n".join([*prepared.notes, describe(prepared)])
     return result

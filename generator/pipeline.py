@@ -31,7 +31,7 @@ from generator.output.lock import OutDirLock
 from generator.output.report import FAILED, Outcome, Report
 from generator.output.sink import Delivery, Destination, RunEnd, Sink, SinkRequest
 from generator.roster.naming import PlanName, plan_names
-from generator.roster.select import select
+from generator.roster.select import overdue_reviews, select
 from generator.roster.students import Roster, Student, StudentFailure, build_roster
 from generator.source_choice import choose_sources
 from generator.sources.tables import Table
@@ -72,6 +72,7 @@ class Built:
     today: dt.date
     warnings: list[str] = field(default_factory=list)
     everyone: Roster = field(default_factory=Roster)  # selected or not: the caseload overview lists them all
+    overdue: list[str] = field(default_factory=list)  # students whose meeting date has passed, one line per kind
 
 
 @dataclass
@@ -115,7 +116,8 @@ def prepare(
     check_template_fields(template, mapping)
     if on_loaded is not None:
         on_loaded(template, sum(len(tables[name].rows) for name in mapping.roster if name in tables))
-    return Prepared(mapping, tables, template, build(mapping, tables, options), locations, notes)
+    built = build(mapping, tables, options)
+    return Prepared(mapping, tables, template, built, locations, notes + built.overdue)
 
 
 def load_template(options: RunOptions, mapping: Mapping, locations: Locations) -> PlanTemplate:
@@ -134,7 +136,7 @@ def build(mapping: Mapping, tables: dict[str, Table], options: RunOptions) -> Bu
     names = {student.key: named[student.key] for student in roster.students}
     warnings = [w for table in tables.values() for w in table.warnings] + list(roster.warnings)
     warnings += student_warnings(roster.students)
-    return Built(roster, names, today, warnings, everyone)
+    return Built(roster, names, today, warnings, everyone, overdue_reviews(roster.students, mapping, today))
 
 
 GROUP_AT = 3  # this many students with the same kind of warning get one line naming them all

@@ -50,7 +50,7 @@ def build_ot_progress_report(b: Any) -> Path:
         [
             (
                 "Student",
-                "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}",
+                "{{ full_name }}{% if student_id %} (ID\u00a0{{ student_id }}){% endif %}",
                 "Date of birth",
                 "{{ dob }}",
             ),

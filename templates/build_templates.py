@@ -456,7 +456,7 @@ def signature_tag_row(doc: Document, table: Table, widths: Sequence[float], text
 # OT treatment plan
 
 IS_504 = "'504' in plan_type"  # the OT plan of a student on a 504 plan names its dates the 504 way
-STUDENT = "{{ full_name }}{% if student_id %} (ID {{ student_id }}){% endif %}"  # no "(ID )" without an ID
+STUDENT = "{{ full_name }}{% if student_id %} (ID\u00a0{{ student_id }}){% endif %}"  # no "(ID )" without an ID
 
 
 def build_ot_treatment_plan() -> Path:

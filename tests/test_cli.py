@@ -39,11 +39,18 @@ def generate(project: Path, out: Path, *extra: str):
     )
 
 
+# Every run names the students whose meeting date has passed (Hanna's annual review was 11/01/2026).
+OVERDUE = (
+    "Overdue: the annual review date has already passed for Hanna Kowalski. Hold the meeting (or correct the date "
+    "in the sheet) and run again, so the plan is for the current IEP.\n"
+)
+
+
 def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: Path, tmp_path: Path):
     out = tmp_path / "plans"
     result = generate(sample_copy, out)
     assert result.exit_code == 0, result.output
-    assert result.output == "27 students: 27 created.\n" + run_footer(out)
+    assert result.output == "27 students: 27 created.\n" + OVERDUE + run_footer(out)
     rows = manifest(out)
     assert [r["status"] for r in rows] == ["created"] * 27
     assert rows[0]["key"] == "1001" and rows[0]["display_name"] == "Liam O'Brien"
@@ -52,7 +59,7 @@ def test_generate_writes_one_plan_per_student_then_nothing_changes(sample_copy: 
     assert len(plans(out)) == 27
     assert (out / "Martinez, Sofia (1006)").is_dir() and (out / "Martinez, Sofia (1007)").is_dir()
     text = docx_text(out / rows[0]["output"])
-    assert "Liam O'Brien (ID 1001)" in text
+    assert "Liam O'Brien (ID\u00a01001)" in text  # the ID never wraps from its label
     assert "Loves dinosaurs & trains; <5 min tolerance" in text
     assert "None" not in text and "{{" not in text and "{%" not in text
 
@@ -205,15 +212,15 @@ def test_student_by_the_name_plangen_prints_in_either_order_without_accents(samp
 
 
 def test_check_reports_what_it_checked(sample_copy: Path):
-    result = run("check", "-m", str(sample_copy / "mappings" / "caseload.yaml"))
+    result = run("check", "-m", str(sample_copy / "mappings" / "caseload.yaml"), "--today", "2026-11-22")
     assert result.exit_code == 0
     assert result.output == (
-        "template: ok\nmapping: ok\ndata: ok\n"
-        "output: 0 error(s), 1 warning(s)\n"
+        "template: ok\nmapping: ok\ndata: ok\noutput: 0 error(s), 1 warning(s)\n"
         "  warning: these students' plans would have the same name, so each folder gets the student key: "
         "Sofia Martinez -> Martinez, Sofia (1006)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx; "
         "Sofia Martinez -> Martinez, Sofia (1007)/OT Treatment Plan 2026-2027 - Sofia Martinez.docx.\n"
-        "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 47 mapped fields; "
+        + OVERDUE
+        + "Checked caseload.xlsx, sheet 'Caseload': 27 student(s) ready, 0 with errors; 47 mapped fields; "
         "template ot-treatment-plan.docx uses 40 field(s), 2 with item fields.\n"
         "0 error(s), 1 warning(s).\n"
     )

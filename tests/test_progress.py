@@ -210,7 +210,10 @@ def test_caseload_progress_reports_land_beside_the_plans(sample_copy: Path, tmp_
             assert block["Comment and data"] == expected(cells[f"Goal {n} P2 Comment"] or "", 2)
     # the overview still lists the plans, not the progress reports
     overview = openpyxl.load_workbook(out / "caseload.xlsx").active
-    plans = {r[1]: r[2] for r in overview.iter_rows(min_row=3, values_only=True)}
+    header = [c.value for c in overview[2]]
+    plan = header.index("OT Treatment Plan")
+    assert "OT Progress Report" not in " ".join(str(h) for h in header)
+    plans = {r[1]: r[plan] for r in overview.iter_rows(min_row=3, values_only=True)}
     assert plans["1001"] == "O'Brien, Liam/OT Treatment Plan 2025-2026 - Liam O'Brien.docx"
 
 

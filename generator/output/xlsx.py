@@ -42,7 +42,8 @@ class CellStyle:
     color: str | None = None  # RRGGBB
     underline: bool = False
     fill: str | None = None  # RRGGBB, solid
-    date: bool = False  # shown as yyyy-mm-dd
+    date: bool = False  # shown as yyyy-mm-dd, or as date_format says
+    date_format: str = "yyyy-mm-dd"  # Excel's number format for a date cell
 
 
 class SimpleSheet:
@@ -136,7 +137,7 @@ def _format_properties(style: CellStyle) -> dict[str, Any]:
     if style.fill:
         properties.update(pattern=1, bg_color="#" + style.fill)
     if style.date:
-        properties["num_format"] = "yyyy-mm-dd"
+        properties["num_format"] = style.date_format
     return properties
 
 

@@ -112,3 +112,23 @@ def _due(students: list[Student], mapping: Mapping, days: int, today: dt.date) -
         if isinstance(review, dt.date) and review <= horizon:
             due.append(student)
     return due
+
+
+def overdue_reviews(students: list[Student], mapping: Mapping, today: dt.date) -> list[str]:
+    """One line per kind of meeting whose date has passed (annual review, re-evaluation), naming the students:
+    a plan dated after its IEP's annual review is written for an IEP that is no longer current."""
+    kinds = (
+        ("annual review", mapping.overview.get("annual_review")),
+        ("re-evaluation", mapping.overview.get("reevaluation")),
+    )
+    lines = []
+    for what, name in kinds:
+        if not name:
+            continue
+        late = [s.display_name for s in students if isinstance(s.values.get(name), dt.date) and s.values[name] < today]
+        if late:
+            lines.append(
+                f"Overdue: the {what} date has already passed for {', '.join(late)}. Hold the meeting (or correct "
+                "the date in the sheet) and run again, so the plan is for the current IEP."
+            )
+    return lines

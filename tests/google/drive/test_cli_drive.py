@@ -24,6 +24,7 @@ from generator.google.drive.overview import OVERVIEW
 from generator.google.drive.plans import MARKER
 from generator.google.drive.sink import DriveDestination, DriveOptions, DriveSink
 from generator.mapping.load import load_mapping
+from generator.output.overview import COLUMNS, STATUS_WORDS
 from generator.output.sink import SinkRequest
 from generator.roster.naming import PlanName
 from tests.google.auth.test_signin import EMAIL, client_secrets, rsa_key_pair, service_account_file, token_json
@@ -463,9 +464,10 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
     assert sheet.mime_type == "application/vnd.google-apps.spreadsheet"
     local = overview_cells((project.out / "caseload.xlsx").read_bytes())
     assert overview_cells(sheet.content) == local and len(local) == 2 + 3
-    assert local[1][:4] == ("Student", "Key", "Plan", "Last status")
+    plan = len(COLUMNS)  # the plan columns follow the facts: the kind of plan's link, then its status
+    assert local[1][:2] == ("Student", "Student ID") and local[1][plan + 1] == f"{local[1][plan]}: status"
     assert {row[1] for row in local[2:]} == {"1001", "1002", "1003"}
-    assert all(row[2].startswith("https://docs.google.com/document/d/") for row in local[2:])
+    assert all(row[plan].endswith("(Google Doc)") for row in local[2:])
 
     project.rows.append(["1004", "Eva", "Diaz", "", None])  # no folder: fails, but is listed
     project.save()
@@ -476,7 +478,7 @@ def test_the_overview_sheet_holds_the_workbook_and_keeps_its_id(
     (again,) = overview_sheets(fake_google, project.root)
     assert again.id == sheet.id
     rows = overview_cells(again.content)[2:]
-    assert [(row[1], row[3]) for row in rows if row[1] == "1004"] == [("1004", "failed")]
+    assert [(row[1], row[plan + 1]) for row in rows if row[1] == "1004"] == [("1004", STATUS_WORDS["failed"])]
     overview_writes = [e for e in writes(fake_google) if sheet.id in e.path]
     assert len(overview_writes) == 1
 
