@@ -16,6 +16,7 @@ from generator.errors import ConfigError, MappingError, SourceError, TemplateErr
 from generator.google.auth.options import GoogleSignIn
 from generator.locations import Locations
 from generator.mapping.load import load_mapping
+from generator.output.report import limit_per_kind
 from generator.pipeline import Prepared, RunOptions, build, check_template_fields, read_sources
 from generator.sources.cells import is_blank, normalize_header
 from generator.sources.meaning import resemblance
@@ -120,10 +121,11 @@ def _load(result: CheckResult, group: str, func: Callable[..., T], *args: Any) -
 
 
 def add_data_problems(result: CheckResult, prepared: Prepared) -> None:
-    for failure in prepared.roster.failures:
-        result.add("data", ERROR, f"{failure.display_name}: {failure.message}")
-    for warning in prepared.warnings:
-        result.add("data", WARNING, warning)
+    failures = [(f"{f.display_name}: {f.message}", f.message) for f in prepared.roster.failures]
+    for line in limit_per_kind(failures):
+        result.add("data", ERROR, line)
+    for line in limit_per_kind([(warning, warning) for warning in prepared.warnings]):
+        result.add("data", WARNING, line)
     for warning in blank_field_warnings(prepared):
         result.add("mapping", WARNING, warning)
     by_folder: dict[str, list[str]] = {}

@@ -21,7 +21,17 @@ from generator.google.auth.ids import as_location
 from generator.google.auth.options import FULL, SCOPE_CHOICES, GoogleSignIn
 from generator.locations import Locations
 from generator.output import overview
-from generator.output.report import EXIT_CONFIG, FAILED, KEPT_EDITED, REPLACED, STALE, Outcome, Report
+from generator.output.report import (
+    EXIT_CONFIG,
+    FAILED,
+    KEPT_EDITED,
+    MAX_PER_KIND,
+    REPLACED,
+    STALE,
+    Outcome,
+    Report,
+    message_kind,
+)
 from generator.output.sink import Destination
 from generator.pipeline import RunOptions, generate
 from generator.template.fields import template_fields
@@ -377,6 +387,7 @@ class Progress:
         self.done = 0
         self.total = 0
         self.live = sys.stderr.isatty()
+        self.kinds: dict[str, int] = {}
 
     def start(self, total: int) -> None:
         self.total = total
@@ -391,7 +402,7 @@ class Progress:
 
     def advance(self, outcome: Outcome) -> None:
         self.done += 1
-        if self.verbose or outcome.status in (FAILED, KEPT_EDITED, STALE, REPLACED):
+        if (self.verbose or outcome.status in (FAILED, KEPT_EDITED, STALE, REPLACED)) and self.shown(outcome):
             self.clear()
             line = f"{self.words.describe(outcome.status):>12}  {outcome.display_name}"
             if outcome.output:
@@ -402,12 +413,27 @@ class Progress:
                     click.echo(f"{'':>14}{message_line}")
         self.draw()
 
+    def shown(self, outcome: Outcome) -> bool:
+        """At most MAX_PER_KIND students with the same kind of message (a full disk fails every plan after
+        it); the rest are counted at the end and listed in manifest.csv."""
+        if not outcome.message:
+            return True
+        first = outcome.message.splitlines()[0]
+        for own in {outcome.display_name, *Path(outcome.output).parts[:1]} - {""}:
+            first = first.replace(own, "#")  # the student's own name and folder do not make another kind
+        kind = f"{self.words.describe(outcome.status)}: {message_kind(first)}"
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        return self.kinds[kind] <= MAX_PER_KIND
+
     def clear(self) -> None:
         if self.live:
             click.echo("\r\033[K", nl=False, err=True)
 
     def finish(self) -> None:
         self.clear()
+        for kind, count in self.kinds.items():
+            if count > MAX_PER_KIND:
+                click.echo(f"... and {count - MAX_PER_KIND} more student(s) like: {kind} (all in manifest.csv)")
 
 
 def shown_path(path: Path) -> Path:

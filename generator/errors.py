@@ -44,6 +44,10 @@ class OutputError(StudentError):
     """Writing one student's plan to its destination failed."""
 
 
+class PlanOpenError(OutputError):
+    """A plan is open in Word or LibreOffice (its lock file is beside it): not replaced this run."""
+
+
 class WorkerError(PlangenError):
     """Render worker processes keep dying, whichever student they work on: the run stops (exit 2)."""
 

@@ -14,6 +14,7 @@ constructs the sandbox would only refuse at render time (``include``, ``attr``, 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import string
 import threading
@@ -22,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 MAX_RANGE = 10_000  # a plan never needs more loop turns than this from range()
@@ -211,3 +212,59 @@ def _format_reaches_attributes(text: str) -> bool:
     except ValueError:
         return True
     return any("." in name or "[" in name for name in fields)
+
+
+# Exceptions a template or computed field can raise from a student's values (besides Jinja's own):
+# caught where they are rendered and reported as the template's or field's problem, never a crash.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    UnicodeError,
+)
+RENDER_ERRORS: tuple[type[BaseException], ...] = (TemplateError, *DATA_ERRORS)  # what rendering raises for bad input
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+_NO_ELEMENT = re.compile(r"has no (element|attribute) (?!'|<a value)(\S+)")
+_PYTHON_TYPES = frozenset(
+    "str int float bool NoneType list dict tuple set date datetime time timedelta Decimal Undefined "
+    "StrictUndefined Markup range bytes object function method builtin_function_or_method".split()
+)
+HIDDEN = "<a value from the data>"
+
+
+def data_free_message(exc: BaseException, source: str) -> str:
+    """The error's message with every quoted piece that is not in ``source`` (the template, pattern or
+    expression) replaced: Jinja's ``'dict object' has no attribute 'ZZNOTE1001Q'`` quotes a cell's value
+    when a tag indexes by it. What the template itself says (names, keys, filters) is kept."""
+
+    def keep(text: str) -> bool:
+        return (
+            not text
+            or text in source
+            or text in _PYTHON_TYPES
+            or (text.endswith(" object") and text[:-7] in _PYTHON_TYPES)
+        )
+
+    def quoted(match: re.Match[str]) -> str:
+        text = match.group(1) if match.group(1) is not None else match.group(2)
+        return match.group(0) if keep(text) else HIDDEN
+
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = _QUOTED.sub(quoted, message)
+    message = _NO_ELEMENT.sub(lambda m: m.group(0) if keep(m.group(2)) else f"has no {m.group(1)} {HIDDEN}", message)
+    if HIDDEN in message and "has no" in message:
+        message += " (a key or attribute taken from a student's value is not there; the value is not shown)"
+    return message if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {message}"
+
+
+def template_line(exc: BaseException) -> int | None:
+    """The line of the template source the error happened on (Jinja puts template lines in tracebacks)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

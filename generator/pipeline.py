@@ -28,7 +28,7 @@ from generator.mapping.suggest import suggest
 from generator.mapping.types import LIST
 from generator.output.local import STATE_DIR, LocalFolders, ensure_out_dir
 from generator.output.lock import OutDirLock
-from generator.output.report import FAILED, Outcome, Report
+from generator.output.report import FAILED, Outcome, Report, limit_per_kind
 from generator.output.sink import Delivery, Destination, RunEnd, Sink, SinkRequest
 from generator.roster.naming import PlanName, plan_names
 from generator.roster.select import overdue_reviews, select
@@ -421,7 +421,7 @@ def refuse_invalid_data(prepared: Prepared, options: RunOptions) -> None:
     failures = prepared.roster.failures
     if not failures or options.skip_invalid:
         return
-    lines = [f"  {f.display_name}: {line}" for f in failures for line in f.message.splitlines()]
+    lines = limit_per_kind([(f"  {f.display_name}: {line}", line) for f in failures for line in f.message.splitlines()])
     raise DataError(
         f"{len(failures)} student(s) have data errors, so nothing was written:\n"
         + "\n".join(lines)

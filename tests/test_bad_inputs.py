@@ -292,6 +292,12 @@ def test_bad_input_is_reported_with_its_location_and_nothing_is_written(name: st
     check = CliRunner().invoke(cli, ["check", *args])
     assert check.exit_code == 2, check.output
     assert "Traceback" not in check.output
+    for output in (result.output, check.output):  # every message of the corpus: no cell value but names and keys
+        for value in CELL_VALUES:
+            assert value not in output, f"{name}: the cell value {value!r} is in: {output}"
+
+
+CELL_VALUES = ("likes trains", "2018-03-04", "31/31/2018", "thirty", "maybe")  # never in a message
 
 
 SURVIVING: dict[str, tuple[Case, str]] = {

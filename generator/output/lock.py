@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from generator.errors import ConfigError
+from generator.output.fileio import cause, open_private, private_dir
 
 LOCK_NAME = "lock"
 DEFAULT_WAIT_SECONDS = 5.0
@@ -38,6 +39,17 @@ def _try_lock(handle: IO[Any]) -> bool:
         return False
 
 
+def check_state_dir(state_dir: Path, out_dir: Path) -> None:
+    """plangen's records live in a real folder inside the output folder: never followed through a link
+    (a ``.plangen`` pointing elsewhere would have plangen read and write another folder's files)."""
+    if state_dir.is_symlink() or (state_dir.exists() and not state_dir.is_dir()):
+        kind = "a link" if state_dir.is_symlink() else "a file"
+        raise ConfigError(
+            f"{state_dir} is {kind}, not a folder: plangen keeps its records of {out_dir} there. "
+            "Move it away (nothing was written) and run again."
+        )
+
+
 class OutDirLock:
     """Held for the whole run; ``with OutDirLock(state_dir):``."""
 
@@ -48,11 +60,14 @@ class OutDirLock:
         self._handle: IO[Any] | None = None
 
     def __enter__(self) -> OutDirLock:
+        check_state_dir(self.path.parent, self.out_dir)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until __exit__
+            self.path.parent.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            check_state_dir(self.path.parent, self.out_dir)
+            handle = open_private(self.path, append=False)  # held until __exit__
         except OSError as exc:
-            raise ConfigError(f"cannot use the output folder {self.out_dir}: {exc.strerror or exc}.") from exc
+            raise ConfigError(f"cannot use the output folder {self.out_dir}: {cause(exc)}.") from exc
         deadline = time.monotonic() + self.wait
         while not _try_lock(handle):
             if time.monotonic() >= deadline:

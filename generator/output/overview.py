@@ -18,12 +18,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from generator.mapping.load import Mapping
-from generator.output.fileio import atomic_write
+from generator.output.fileio import PRIVATE_FILE, atomic_write, cause, fix
 from generator.output.report import FAILED, Report
 from generator.output.xlsx import CellStyle, SimpleSheet
 from generator.roster.students import Roster
@@ -69,6 +69,7 @@ SOON_FILL = "FFEB9C"  # Excel's "neutral" yellow
 LINK_COLOR = "0563C1"  # Excel's hyperlink blue
 WIDTHS = (24, 11, 12, 16, 8, 12, 12, 16, 9, 20)
 PLAN_WIDTHS = (44, 18)  # a plan kind's link column and its status column
+LINK_PREFIXES = ("https://docs.google.com/", "https://drive.google.com/")  # where a plan on Drive lives
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,27 @@ def save_state(out_dir: Path, state: dict[str, Any], mapping: Mapping, overview:
         },
     }
     data = {"version": STATE_VERSION, "mappings": mappings}
-    atomic_write(out_dir / STATE_FILE, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+    atomic_write(out_dir / STATE_FILE, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"), mode=PRIVATE_FILE)
+
+
+def safe_link(plan: str) -> str:
+    """The plan location as a link target, or "" when it is not one plangen made: a relative path inside
+    the output folder, or a Google Docs/Drive address. overview.json can be edited or damaged, and a
+    ``javascript:``, ``file:`` or ``\\\\server\\share`` target must never become a link."""
+    if plan.startswith(LINK_PREFIXES):
+        return plan if not any(c in plan for c in '\\"<> \t\r\n') else ""
+    path = PurePosixPath(plan)
+    if (
+        not plan
+        or ":" in plan
+        or "\\" in plan
+        or path.is_absolute()
+        or ".." in path.parts
+        or any(ord(c) < 32 for c in plan)
+        or path.suffix.lower() not in (".docx", ".pdf")
+    ):
+        return ""
+    return plan
 
 
 def overview_xlsx(overview: Overview) -> bytes:
@@ -379,10 +400,11 @@ def overview_xlsx(overview: Overview) -> bytes:
         cells = {cell.kind: cell for cell in row.cells()}
         for kind in kinds:
             cell = cells.get(kind)
-            if cell is not None and cell.plan:
-                links[len(values)] = cell.plan
+            target = safe_link(cell.plan) if cell is not None else ""
+            if target:
+                links[len(values)] = target
             values += [_plan_label(cell), STATUS_WORDS.get(cell.status, cell.status) if cell else ""]
-            styles += [link if cell is not None and cell.plan else plain, plain]
+            styles += [link if target else plain, plain]
         sheet.append(values, styles, links or None)
     return sheet.save()
 
@@ -423,9 +445,15 @@ def write_overview(out_dir: Path, mapping: Mapping, everyone: Roster, report: Re
     own = build_overview(mapping, everyone, report, today, load_history(out_dir, mapping))
     overview = merge_overviews(own, other_overviews(state, mapping, today))
     files = OverviewFiles(overview.title, overview_xlsx(overview), overview_html(overview))
-    atomic_write(out_dir / XLSX_NAME, files.xlsx)
-    atomic_write(out_dir / HTML_NAME, files.html.encode("utf-8"))
-    save_state(out_dir, state, mapping, own)
+    try:
+        atomic_write(out_dir / XLSX_NAME, files.xlsx)
+        atomic_write(out_dir / HTML_NAME, files.html.encode("utf-8"))
+        save_state(out_dir, state, mapping, own)
+    except OSError as exc:  # the plans are written; the overview is wholly old or wholly new, file by file
+        report.errors.append(
+            f"could not write the caseload overview in {out_dir}: {cause(exc)}. The plans above are written; "
+            f"{fix(exc)} and run again to bring {XLSX_NAME} and {HTML_NAME} up to date."
+        )
     return files
 
 
@@ -487,9 +515,10 @@ def _html_row(row: OverviewRow, overview: Overview, name: str, columns: list[str
     plans = {cell.kind: cell for cell in row.cells()}
     for kind in overview.plan_kinds():
         cell = plans.get(kind)
-        link = ""
-        if cell is not None and cell.plan:
-            href = cell.plan if cell.is_link else quote(cell.plan)
+        link = escape(_plan_label(cell)) if cell is not None and cell.plan else ""
+        target = safe_link(cell.plan) if cell is not None else ""
+        if target:
+            href = target if target.startswith("https://") else quote(target)
             link = f'<a href="{escape(href)}">{escape(_plan_label(cell))}</a>'
         cells += [link, escape(STATUS_WORDS.get(cell.status, cell.status)) if cell else ""]
     urgency = row.urgency(today)

@@ -15,17 +15,17 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.errors import ConfigError
-from generator.output.fileio import atomic_write
+from generator.output.fileio import PRIVATE_FILE, atomic_write, cause, fix, new_file_mode
 from generator.output.report import FAILED, Report
 
 STATE_FILE = ".plangen/pdf.json"
 SCRATCH = ".plangen/pdf-work"
-PROFILE = ".plangen/libreoffice-profile"  # a private profile: works while the therapist has LibreOffice open
 TIMEOUT_PER_PLAN = 20  # seconds; LibreOffice converts a plan in well under one
 INSTALL_HINT = (
     "--pdf needs LibreOffice to make the PDFs, and 'soffice' is not installed (or not on PATH). "
@@ -56,8 +56,17 @@ class PdfResult:
 
 
 def add_pdfs(soffice: str, out_dir: Path, report: Report) -> None:
-    """PDFs for the run's plans; how many were made is a note, a plan that would not convert an error (exit 1)."""
-    result = make_pdfs(soffice, out_dir, plan_paths(report))
+    """PDFs for the run's plans; how many were made is a note, a plan that would not convert an error (exit 1).
+    A full or read-only disk is an error naming the folder: the plans are written, each PDF is whole or
+    absent, and the next run makes the missing ones."""
+    try:
+        result = make_pdfs(soffice, out_dir, plan_paths(report))
+    except OSError as exc:
+        report.errors.append(
+            f"could not make the PDF copies in {out_dir}: {cause(exc)}. The plans above are written; "
+            f"{fix(exc)} and run again with --pdf to make the missing PDFs."
+        )
+        return
     report.notes.append(result.note())
     report.errors.extend(result.failed)
 
@@ -93,13 +102,16 @@ def make_pdfs(soffice: str, out_dir: Path, plans: Iterable[PurePosixPath]) -> Pd
         _convert(soffice, out_dir, scratch, copies)
         for copy, (relpath, digest) in zip(copies, todo, strict=True):
             pdf = copy.with_suffix(".pdf")
-            if not pdf.is_file() or pdf.stat().st_size == 0:
+            if not _whole_pdf(pdf):
                 result.failed.append(
                     f"{relpath}: LibreOffice could not convert it to PDF. Open it in Word or "
                     "LibreOffice to check it, then run again."
                 )
                 continue
-            os.replace(pdf, (out_dir / relpath).with_suffix(".pdf"))
+            target = (out_dir / relpath).with_suffix(".pdf")
+            if hasattr(os, "chmod"):
+                os.chmod(pdf, new_file_mode())  # LibreOffice's file, given the mode a plan gets
+            os.replace(pdf, target)
             state[str(relpath)] = digest
             result.made.append(str(relpath.with_suffix(".pdf")))
     finally:
@@ -109,8 +121,19 @@ def make_pdfs(soffice: str, out_dir: Path, plans: Iterable[PurePosixPath]) -> Pd
 
 
 def _convert(soffice: str, out_dir: Path, scratch: Path, copies: list[Path]) -> None:
-    """One LibreOffice process for every plan; a plan without a PDF afterwards is reported by the caller."""
-    profile = (out_dir / PROFILE).resolve()
+    """One LibreOffice process for every plan; a plan without a PDF afterwards is reported by the caller.
+
+    LibreOffice gets a profile of its own in a temporary folder, removed afterwards, and that folder as
+    its home: nothing lands in the user's ~/.config or ~/.cache, and a LibreOffice the therapist has
+    open does not take the conversion over."""
+    with tempfile.TemporaryDirectory(prefix="plangen-libreoffice-") as home:
+        _run_soffice(soffice, Path(home), scratch, copies)
+
+
+def _run_soffice(soffice: str, home: Path, scratch: Path, copies: list[Path]) -> None:
+    profile = home / "profile"
+    environment = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    environment["XDG_CACHE_HOME"] = str(home / ".cache")
     command = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -123,9 +146,21 @@ def _convert(soffice: str, out_dir: Path, scratch: Path, copies: list[Path]) -> 
         *map(str, copies),
     ]
     try:
-        subprocess.run(command, check=False, capture_output=True, timeout=60 + TIMEOUT_PER_PLAN * len(copies))
+        subprocess.run(
+            command, check=False, capture_output=True, timeout=60 + TIMEOUT_PER_PLAN * len(copies), env=environment
+        )
     except (subprocess.TimeoutExpired, OSError):
         pass  # whatever was converted is kept; the plans without a PDF are reported as failed
+
+
+def _whole_pdf(path: Path) -> bool:
+    """A PDF LibreOffice finished: it ends with %%EOF (a full disk can leave one cut short)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(path.stat().st_size - 1024, 0))
+            return b"%%EOF" in handle.read()
+    except OSError:
+        return False
 
 
 def _load_state(out_dir: Path) -> dict[str, str]:
@@ -137,4 +172,4 @@ def _load_state(out_dir: Path) -> dict[str, str]:
 
 
 def _save_state(out_dir: Path, state: dict[str, str]) -> None:
-    atomic_write(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
+    atomic_write(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"), mode=PRIVATE_FILE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,9 +87,50 @@ class Report:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(MANIFEST_COLUMNS)
         for o in self.outcomes:
-            writer.writerow([o.key, o.display_name, o.status, o.output, o.template, o.time, o.message])
+            writer.writerow(
+                [as_text(v) for v in (o.key, o.display_name, o.status, o.output, o.template, o.time, o.message)]
+            )
         # UTF-8 with BOM so Excel shows accented names correctly when the therapist opens it.
         return buffer.getvalue().encode("utf-8-sig")
 
     def write_manifest(self, path: Path) -> None:
         atomic_write(path, self.manifest_bytes())
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel, Calc or Sheets read a cell as a formula
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def as_text(value: str) -> str:
+    """A cell value a spreadsheet opening the CSV shows as text, never runs: one that starts like a formula
+    gets a leading apostrophe, the text marker OWASP recommends (Excel hides it). A plain number such
+    as a key "-12" is left alone (it cannot run), as is everything else."""
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+MAX_PER_KIND = 20  # messages of one kind shown before "... and N more"
+_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+def message_kind(message: str) -> str:
+    """Messages that differ only in numbers and quoted names (row 7 / row 8, column 'A' / 'B') are one kind."""
+    return _DETAILS.sub("#", message)
+
+
+def limit_per_kind(messages: list[tuple[str, str]], limit: int = MAX_PER_KIND) -> list[str]:
+    """``(line, kind_of)`` pairs -> the lines, at most ``limit`` of each kind (``message_kind(kind_of)``) and
+    one line counting the rest: a whole-column problem must not print a million lines."""
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    lines = []
+    for line, text in messages:
+        kind = message_kind(text)
+        if shown.get(kind, 0) < limit:
+            shown[kind] = shown.get(kind, 0) + 1
+            lines.append(line)
+        else:
+            hidden[kind] = hidden.get(kind, 0) + 1
+    lines += [f"... and {count} more like: {kind}" for kind, count in hidden.items()]
+    return lines

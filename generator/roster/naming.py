@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import MappingError
-from generator.jinja import make_environment, render_in
+from generator.jinja import RENDER_ERRORS, data_free_message, make_environment, render_in
 from generator.mapping.load import Mapping
 from generator.roster.students import Student
 
@@ -28,6 +28,9 @@ _RESERVED_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"{p}{c}" for p in ("COM", "LPT") for c in "123456789\u00b9\u00b2\u00b3"}
 )
+# What plangen itself keeps at the top of the output folder: a student folder never takes these names
+# (compared as macOS and Windows do, ignoring case); output/ checks its own names are listed here.
+OWN_NAMES = frozenset({"manifest.csv", "caseload.xlsx", "caseload.html", ".plangen"})
 MAX_COMPONENT = 120  # characters: long names are hard to read in a folder listing
 MAX_COMPONENT_BYTES = 200  # UTF-8 bytes: filesystems allow 255; room is left for " (KEY)", " (edited ...)", ".docx"
 
@@ -126,10 +129,11 @@ def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]
         try:
             folder = render_in(folder_tpl, student.values)
             filename = render_in(file_tpl, student.values)
-        except JinjaTemplateError as exc:
+        except RENDER_ERRORS as exc:
+            patterns = f"{mapping.folder_pattern}\n{mapping.filename_pattern}"
             raise MappingError(
-                f"{mapping.path}: output folder/filename pattern uses something the mapping does "
-                f"not provide: {exc}. Use field names from 'fields:'."
+                f"{mapping.path}: output folder/filename pattern failed for {student.display_name}: "
+                f"{data_free_message(exc, patterns)}. Use field names from 'fields:'."
             ) from None
         names[student.key] = PlanName(
             safe_component(folder, safe_component(student.key)),
@@ -141,12 +145,14 @@ def plan_names(mapping: Mapping, students: list[Student]) -> dict[str, PlanName]
 
 
 def _disambiguate(names: dict[str, PlanName]) -> dict[str, PlanName]:
+    """Two students on one path, or a student folder named like one of plangen's own files: the key is
+    appended to the folder."""
     by_path: dict[str, list[str]] = {}
     for key, name in names.items():
         by_path.setdefault(str(name.relpath).casefold(), []).append(key)
     result = dict(names)
     for keys in by_path.values():
-        if len(keys) < 2:
+        if len(keys) < 2 and names[keys[0]].folder.casefold() not in OWN_NAMES:
             continue
         for key in keys:
             name = names[key]

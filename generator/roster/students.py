@@ -14,10 +14,9 @@ from functools import partial
 from typing import Any
 
 from jinja2 import Template
-from jinja2 import TemplateError as JinjaTemplateError
 
 from generator.errors import RowError, SourceError
-from generator.jinja import make_environment, render_in
+from generator.jinja import RENDER_ERRORS, data_free_message, make_environment, render_in
 from generator.mapping.fields import REPEAT_MARK, FieldSpec, PatternTimeout
 from generator.mapping.load import Mapping
 from generator.mapping.types import TEXT
@@ -285,7 +284,7 @@ class _StudentBuilder:
     def display_name(self, key: str, values: dict[str, Any]) -> str:
         try:
             name = " ".join(render_in(self.template(self.mapping.display_name), values).split())
-        except JinjaTemplateError:
+        except RENDER_ERRORS:
             return key
         return name or key
 
@@ -415,11 +414,11 @@ class _StudentBuilder:
         fields over the student's)."""
         try:
             text = render_in(self.template(spec.value or ""), *scopes)
-        except JinjaTemplateError as exc:
+        except RENDER_ERRORS as exc:
             raise CellError(
                 f"{self.mapping.where(spec.name)}: field {spec.name!r} could not be "
-                f"computed: {exc}. Fields are computed in the order they are listed; "
-                "a field can only use fields listed above it."
+                f"computed: {data_free_message(exc, spec.value or '')}. Fields are computed in the order they "
+                "are listed; a field can only use fields listed above it."
             ) from None
         if spec.kind.many:
             return [item for item in to_list(text, spec.separator) if item]

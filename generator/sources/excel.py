@@ -32,6 +32,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 from generator.errors import SourceError
 from generator.sources.cells import EXCEL_EPOCH, ExcelLeapDay, UncachedFormula, sheet_value
 from generator.sources.numfmt import LOCALE_DATE_FORMATS
+from generator.sources.zipparts import PartTooLarge, check_sizes
 
 VISIBLE = "visible"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -100,7 +101,7 @@ def read_sheet(path: Path, sheet: str | None) -> RawSheet:
             worksheet = _choose(path, workbook, sheet)
             dates = _DateStyles(workbook)
             _decode_shared_strings(package, worksheet)
-            numbered = list(_numbered_rows(worksheet, dates))
+            numbered = list(_without_trailing_empty(_numbered_rows(worksheet, dates)))
             title, part = worksheet.title, worksheet._worksheet_path
         finally:
             workbook.close()
@@ -110,6 +111,24 @@ def read_sheet(path: Path, sheet: str | None) -> RawSheet:
         _spread_merged_cells(after_data, numbered)
         _pad_to_widest(numbered)
     return RawSheet(title, numbered)
+
+
+def _without_trailing_empty(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows up to the last one holding a value: formatted empty rows below the data (a whole column
+    formatted down to row 1,048,576) are dropped, never held in memory."""
+    pending: list[tuple[int, int]] = []  # runs of empty rows (first, last), kept only if data follows
+    for number, values in rows:
+        if all(v is None or v == "" for v in values):
+            if pending and pending[-1][1] == number - 1:
+                pending[-1] = (pending[-1][0], number)
+            else:
+                pending.append((number, number))
+            continue
+        for first, last in pending:
+            for empty in range(first, last + 1):
+                yield empty, []
+        pending.clear()
+        yield number, values
 
 
 def _pad_to_widest(numbered: list[tuple[int, list[Any]]]) -> None:
@@ -173,6 +192,10 @@ _STRICT = (
 def _package(path: Path) -> Path | IO[bytes]:
     """The workbook as openpyxl can read it: the file itself, or a Strict Open XML one translated in memory."""
     with zipfile.ZipFile(path) as archive:
+        try:
+            check_sizes(archive)  # before any part is read: a part may inflate to gigabytes
+        except PartTooLarge as exc:
+            raise SourceError(f"{path}: cannot be read: {exc}. Open it in Excel and save it again as .xlsx.") from None
         names = archive.namelist()
         if "_rels/.rels" not in names or b"purl.oclc.org/ooxml" not in archive.read("_rels/.rels"):
             return path
@@ -366,8 +389,9 @@ def _spread_merged_cells(after_data: bytes, numbered: list[tuple[int, list[Any]]
     from openpyxl.utils import column_index_from_string
 
     by_number = dict(numbered)
+    used = numbered[-1][0] if numbered else 0  # merged ranges end at the data (G2:G1048576 is a whole column)
     for first_col, first_row, _last_col, last_row in merges:
-        top, bottom = int(first_row), int(last_row)
+        top, bottom = int(first_row), min(int(last_row), used)
         column = column_index_from_string(first_col.decode()) - 1
         source = by_number.get(top)
         if bottom == top or source is None or column >= len(source):

@@ -34,6 +34,7 @@ from generator.template.carry import Carrier
 from generator.template.grids import mark_tables, refit_grids
 from generator.template.links import HYPERLINK, LinkTargets, check_address, compile_links, has_tag, rels_name
 from generator.template.package import CORE_TYPE, normalize_package
+from generator.template.placement import paragraph_number, paragraph_text
 from generator.template.zipwriter import ZipEntry, deflate, write_zip
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -68,8 +69,31 @@ class SourcePart:
     encoding: str = "utf-8"
 
 
-def _compile_xml(env: Environment, xml: str) -> Template:
-    return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+def _compile_xml(env: Environment, xml: str, label: str) -> Template:
+    """One paragraph a line, so an error's template line is its paragraph; the source and ``label``
+    (where in the document) stay with the template for error messages (``RenderPlace``)."""
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    template = env.from_string(source)
+    template.plangen_place = RenderPlace(label, source)  # type: ignore[attr-defined]
+    return template
+
+
+@dataclass(frozen=True)
+class RenderPlace:
+    """Where a rendering error happened: the part of the document and its template source."""
+
+    label: str
+    source: str
+
+    def paragraph(self, line: int | None) -> tuple[int, str] | None:
+        """(paragraph number, the template's text there) of a template line."""
+        if line is None:
+            return None
+        lines = self.source.split("\n")
+        if not 1 <= line <= len(lines):
+            return None
+        offset = sum(len(text) + 1 for text in lines[: line - 1]) + 1  # inside the line's paragraph
+        return paragraph_number(self.source, offset), paragraph_text(self.source, offset)
 
 
 class CompiledTemplate:
@@ -107,9 +131,9 @@ class CompiledTemplate:
 
     def compile(self) -> None:
         """The Jinja templates of every rendered part, and the unrendered parts compressed once."""
-        self.body = _compile_xml(self.env, self.sources[0].xml)
+        self.body = _compile_xml(self.env, self.sources[0].xml, self.sources[0].where)
         self.parts = [
-            CompiledPart(source.name, _compile_xml(self.env, source.xml), source.kind, source.encoding)
+            CompiledPart(source.name, _compile_xml(self.env, source.xml, source.where), source.kind, source.encoding)
             for source in self.sources[1:]
         ]
         self.core_templates = (
@@ -181,7 +205,11 @@ class CompiledTemplate:
 
     def render_xml(self, template: Template, context: dict[str, Any]) -> str:
         """docxtpl's render_xml_part, minus the per-call compile."""
-        xml = template.render(context)
+        try:
+            xml = template.render(context)
+        except Exception as exc:  # said where by the loader, without the student's values
+            exc.plangen_place = getattr(template, "plangen_place", None)  # type: ignore[attr-defined]
+            raise
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # re.sub(r"\n<w:p([ >])", ...)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         declaration_end = xml.find("?>") + 1 if xml.startswith("<?xml") else 0

@@ -22,7 +22,16 @@ from jinja2 import TemplateError as JinjaTemplateError
 from lxml import etree
 
 from generator.errors import RenderError, TemplateError
-from generator.jinja import RenderTimeout, make_environment, time_limit, unsafe_constructs
+from generator.jinja import (
+    RENDER_ERRORS,
+    RenderTimeout,
+    data_free_message,
+    make_environment,
+    template_line,
+    time_limit,
+    unsafe_constructs,
+)
+from generator.sources.zipparts import PartTooLarge, check_sizes
 from generator.template.autocrat import AutocratTags
 from generator.template.compiled import CompiledTemplate
 from generator.template.links import syntax_error
@@ -82,6 +91,17 @@ def paragraph_text(xml_line: str) -> str:
     return " ".join(_TAG.sub("", xml_line).split())
 
 
+def check_template_sizes(path: Path, data: bytes) -> None:
+    """A template whose parts would inflate past the limit is refused before any part is read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_sizes(archive)
+    except PartTooLarge as exc:
+        raise TemplateError(f"{path}: cannot be used as a template: {exc}. Save it again from Word as .docx.") from None
+    except zipfile.BadZipFile:
+        return  # said by the loader when it opens the package
+
+
 class PlanTemplate:
     """A .docx template, validated once, rendered once per student.
 
@@ -92,6 +112,7 @@ class PlanTemplate:
         self.path = Path(path)
         self.autocrat = autocrat
         self.data = data if data is not None else self._read_bytes()
+        check_template_sizes(self.path, self.data)
         self.sha256 = hashlib.sha256(self.data).hexdigest()
         # Compiled here, once, not on the first student's render: a long template's compile then neither
         # counts against that student's time limit nor happens again in each worker forked from this process.
@@ -243,13 +264,28 @@ class PlanTemplate:
             names |= meta.find_undeclared_variables(ast)
         return names
 
+    def _render_failure(self, exc: BaseException, context: dict[str, Any]) -> str:
+        """Where the tag that failed is and which fields it uses; the student's values never (a tag that
+        indexes by a cell would put the cell in Jinja's message)."""
+        place = getattr(exc, "plangen_place", None)
+        found = place.paragraph(template_line(exc)) if place is not None else None
+        where = ""
+        if found is not None and place is not None:
+            number, text = found
+            fields = sorted(name for name in set(re.findall(r"[A-Za-z_]\w*", text)) if name in context)
+            used = f"; it uses {', '.join(fields)}" if fields else ""
+            where = f'{place.label}, paragraph {number} ("{text}"{used}): '
+        source = place.source if place is not None else ""
+        return (
+            f"template {self.name}: {where}{data_free_message(exc, source)}. Check that tag against this "
+            "student's values in the sheet."
+        )
+
     def render(self, context: dict[str, Any]) -> bytes:
         """The student's plan as .docx bytes; identical context gives identical bytes."""
         try:
             with time_limit():
                 return self.compiled.render(context)
-        except JinjaTemplateError as exc:
-            raise RenderError(f"template {self.name}: {exc}") from None
         except RenderTimeout as exc:
             raise RenderError(
                 f"template {self.name}: this student's plan {exc}; a loop in the template probably "
@@ -260,6 +296,8 @@ class PlanTemplate:
                 f"template {self.name}: the template asks for too much ({type(exc).__name__}); "
                 "check its loops and repeated text."
             ) from None
+        except RENDER_ERRORS as exc:  # after OverflowError (an ArithmeticError) has had its own message
+            raise RenderError(self._render_failure(exc, context)) from None
         except etree.XMLSyntaxError as exc:
             raise RenderError(
                 f"template {self.name}: the filled-in document is not valid XML ({exc}). "

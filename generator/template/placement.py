@@ -97,21 +97,21 @@ def _misplaced(
     if where_open == where_close:
         where_close = where_close.replace("in a ", "in another ", 1)
     return TemplateError(
-        f"{path}: {part_name}, paragraph {_paragraph_number(xml, opened.offset)} "
-        f'("{_paragraph_text(xml, opened.offset)}"): {_clean(opened.tag)} is {where_open} but its '
-        f"{_clean(tag)} (paragraph {_paragraph_number(xml, offset)}) is {where_close}, so the plan would "
+        f"{path}: {part_name}, paragraph {paragraph_number(xml, opened.offset)} "
+        f'("{paragraph_text(xml, opened.offset)}"): {_clean(opened.tag)} is {where_open} but its '
+        f"{_clean(tag)} (paragraph {paragraph_number(xml, offset)}) is {where_close}, so the plan would "
         "come out broken. To repeat or hide table rows, put {%tr " + _inner(opened.tag) + " %} and "
         "{%tr end" + opened.keyword + " %} each alone in a row of its own; for paragraphs use "
         "{%p … %} alone in a paragraph. See docs/authoring-templates.md."
     )
 
 
-def _paragraph_number(xml: str, offset: int) -> int:
+def paragraph_number(xml: str, offset: int) -> int:
     """Counted as the syntax-error messages count them, so both point at the same paragraph."""
     return max(len(_PARAGRAPH.findall(xml, 0, offset)), 1)
 
 
-def _paragraph_text(xml: str, offset: int) -> str:
+def paragraph_text(xml: str, offset: int) -> str:
     starts = [m.start() for m in _PARAGRAPH.finditer(xml, 0, offset)]
     start = starts[-1] if starts else 0
     following = _PARAGRAPH.search(xml, offset)

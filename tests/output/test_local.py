@@ -140,3 +140,50 @@ def test_another_document_of_the_same_student_is_never_moved_onto_this_one(tmp_p
     assert deliver_as(tmp_path, "Ana (A)/Progress P2.docx", b"p2", "A")[0] == UNCHANGED  # the same one, moved
     assert (tmp_path / "Ana" / "Progress P1.docx").read_bytes() == b"p1"
     assert not (tmp_path / "Ana" / "Progress P2.docx").exists()
+
+
+def docx(text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", text)
+    return buffer.getvalue()
+
+
+def test_each_journal_line_carries_a_checksum_and_a_changed_line_is_skipped(tmp_path: Path):
+    from generator.output.local import Journal
+
+    path = tmp_path / STATE_DIR / JOURNAL_NAME
+    journal = Journal(path)
+    journal.record("a/Plan.docx", "1" * 64)
+    journal.record("b/Plan.docx", "2" * 64)
+    journal._handle.close()  # type: ignore[union-attr]
+    lines = path.read_text().splitlines()
+    path.write_text(lines[0].replace("1111", "1112") + "\n" + lines[1] + "\n")  # a flipped digit
+    again = Journal(path)
+    assert again.damaged == [1] and not again.complete
+    assert not again.wrote("a/Plan.docx", "1" * 64) and again.wrote("b/Plan.docx", "2" * 64)
+    assert "line(s) 1: damaged" in again.problems()[0]
+    again.close()  # rewrites without the damaged line, remembering that records were lost
+    assert Journal(path).damaged == [] and not Journal(path).complete
+
+
+def test_a_plan_without_a_trustworthy_record_is_compared_by_content(tmp_path: Path):
+    deliver(tmp_path, docx("v1"))
+    (tmp_path / STATE_DIR / JOURNAL_NAME).write_text('{"path": "Ruiz, An\n', encoding="utf-8")
+    same = zipfile.ZipFile  # the same parts, packed again (another zip date): plangen's own plan
+    buffer = io.BytesIO()
+    with same(io.BytesIO(docx("v1"))) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    assert deliver(tmp_path, buffer.getvalue())[0] == UNCHANGED
+    status, message = deliver(tmp_path, docx("v2 from other data"))
+    assert status == UPDATED  # re-learned by the run above, so plangen's to update
+
+
+def test_an_open_plan_is_not_replaced(tmp_path: Path):
+    deliver(tmp_path, b"v1")
+    (tmp_path / "Ruiz, Ana" / "~$an.docx").write_bytes(b"owner")
+    with pytest.raises(OutputError, match=r"is open in another program \(its lock file ~\$an.docx"):
+        deliver(tmp_path, b"v2")
+    assert (tmp_path / PLAN).read_bytes() == b"v1"

@@ -123,7 +123,7 @@ def test_a_full_disk_fails_the_students_it_hits_keeps_the_manifest_and_leaves_no
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output and "internal error" not in output
-    assert output.count("if the disk is full, free some space") == 4
+    assert output.count("Nothing half-written was left; free some space and run again") == 4
     assert "4 failed" in output
     manifest = (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert manifest.count(",failed,") == 4

@@ -113,3 +113,16 @@ def test_names_are_folded_only_where_file_names_cannot_hold_every_letter(monkeyp
     assert naming.safe_component("李小龙", "1001") == "1001"
     monkeypatch.setattr(naming.sys, "getfilesystemencoding", lambda: "cp1252")
     assert naming.safe_component("Zoë Łukasz") == "Zoë Lukasz"  # what the encoding holds is kept
+
+
+def test_a_student_folder_named_like_plangens_own_files_gets_the_key():
+    from generator.roster.naming import OWN_NAMES, PlanName, _disambiguate
+
+    names = {
+        "1": PlanName("Manifest.CSV", "Plan"),
+        "2": PlanName("caseload.xlsx", "Plan"),
+        "3": PlanName("Ana", "Plan"),
+    }
+    result = _disambiguate(names)
+    assert [result[k].folder for k in "123"] == ["Manifest.CSV (1)", "caseload.xlsx (2)", "Ana"]
+    assert {"manifest.csv", "caseload.xlsx", "caseload.html", ".plangen"} == OWN_NAMES
