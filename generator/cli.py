@@ -30,6 +30,7 @@ from generator.output.report import (
     STALE,
     Outcome,
     Report,
+    limit_per_kind,
     message_kind,
 )
 from generator.output.sink import Destination
@@ -445,14 +446,14 @@ def shown_path(path: Path) -> Path:
 
 
 def print_report(report: Report, overview_written: bool = True) -> None:
-    for warning in report.warnings:
+    for warning in limit_per_kind([(w, w) for w in report.warnings]):
         click.echo(click.style("warning: ", fg="yellow") + warning, err=True)
     counts = report.counts
     color = "red" if counts[FAILED] else "yellow" if counts[KEPT_EDITED] or counts[STALE] else "green"
     click.echo(click.style(report.summary(), fg=color, bold=True))
     for note in report.notes:
         click.echo(note)
-    for error in report.errors:
+    for error in limit_per_kind([(e, e) for e in report.errors]):
         click.echo(click.style("error: ", fg="red") + error, err=True)
     if not report.dry_run and report.manifest is not None:
         out_dir = shown_path(report.manifest.parent)

@@ -459,3 +459,25 @@ def test_a_failure_every_student_shares_is_printed_twenty_times_then_counted(tmp
     assert "... and 25 more student(s) like: failed: template t.docx" in result.output
     manifest = (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert manifest.count(",failed,") == 45
+
+
+@pytest.mark.skipif(not can_mount() or shutil.which("chattr") is None, reason="chattr +i needs root on Linux")
+def test_a_folder_plangen_may_not_write_is_named_with_permission_denied_and_retried(tmp_path: Path):
+    args = project(tmp_path, students(2))
+    out = tmp_path / "out"
+    assert generate(args, out).exit_code == 0
+    write_xlsx(tmp_path / "c.xlsx", [HEADER, *students(2, note="changed")], sheet="Caseload")
+    locked = out / "Example, Kid0"
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        pytest.skip("this file system has no immutable flag")
+    try:
+        one = generate(args, out)  # even root may not write into an immutable folder
+        subprocess.run(["chattr", "+i", str(out)], check=True)
+        whole = generate(args, out)
+    finally:
+        subprocess.run(["chattr", "-i", str(locked), str(out)], capture_output=True)
+    assert one.exit_code == 1 and "1 updated, 1 failed" in one.output, one.output
+    assert f"permission denied ({locked})" in one.output
+    assert whole.exit_code == 2 and f"{out}: permission denied; nothing was written" in whole.output, whole.output
+    everything_whole(out)
+    assert "1 updated, 1 unchanged" in generate(args, out).output
