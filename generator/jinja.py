@@ -225,6 +225,7 @@ DATA_ERRORS: tuple[type[BaseException], ...] = (
     UnicodeError,
 )
 RENDER_ERRORS: tuple[type[BaseException], ...] = (TemplateError, *DATA_ERRORS)  # what rendering raises for bad input
+_UNDEFINED = re.compile(r"'[A-Za-z_][A-Za-z0-9_]*' is undefined")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 _NO_ELEMENT = re.compile(r"has no (element|attribute) (?!'|<a value)(\S+)")
 _PYTHON_TYPES = frozenset(
@@ -252,6 +253,9 @@ def data_free_message(exc: BaseException, source: str) -> str:
         return match.group(0) if keep(text) else HIDDEN
 
     message = " ".join(str(exc).split()) or type(exc).__name__
+    undefined = _UNDEFINED.fullmatch(message)
+    if undefined is not None:  # a name the template uses, never a value: "'frist' is undefined"
+        return message
     message = _QUOTED.sub(quoted, message)
     message = _NO_ELEMENT.sub(lambda m: m.group(0) if keep(m.group(2)) else f"has no {m.group(1)} {HIDDEN}", message)
     if HIDDEN in message and "has no" in message:

@@ -33,3 +33,9 @@ def test_the_template_line_of_an_error_is_found():
     with pytest.raises(RENDER_ERRORS) as caught:
         make_environment().from_string(source).render({"note": SECRET})
     assert template_line(caught.value) == 3
+
+
+def test_an_undefined_name_is_always_the_templates_own_word():
+    with pytest.raises(RENDER_ERRORS) as caught:
+        make_environment().from_string("{{ other }}").render({})
+    assert data_free_message(caught.value, "") == "'other' is undefined"
