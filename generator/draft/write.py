@@ -20,11 +20,17 @@ def scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def one_line(text: str) -> str:
+    """A comment stays on its line: a line break or tab in it (a separator, a header typed on two lines)
+    would end the comment and leave the rest as YAML that does not load."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", lambda m: json.dumps(m.group())[1:-1], text)
+
+
 def field_lines(spec: DraftField) -> list[str]:
     """One line per field; a records field as a block with its item fields under ``item:``."""
     if not spec.item:
         return [field_line(spec)]
-    lines = [f"  {spec.name}:{'':<{57 - len(spec.name)}}  # {spec.comment}", "    type: records"]
+    lines = [f"  {spec.name}:{'':<{57 - len(spec.name)}}  # {one_line(spec.comment)}", "    type: records"]
     if spec.repeat:
         lines.append(f"    repeat: [{', '.join(spec.repeat)}]")
     lines.append("    item:")
@@ -51,7 +57,7 @@ def field_line(spec: DraftField) -> str:
             parts.append("required: true")
         body = "{" + ", ".join(parts) + "}"
     line = f"  {spec.name}: {body}"
-    return f"{line:<60}  # {spec.comment}" if spec.comment else line
+    return f"{line:<60}  # {one_line(spec.comment)}" if spec.comment else line
 
 
 def draft_text(
@@ -65,11 +71,11 @@ def draft_text(
         else "the field that tells students apart"
     )
     lines = [
-        f"# Draft mapping written by `plangen init` from {source_label} (headers in row {header_row}).",
+        f"# Draft mapping written by `plangen init` from {one_line(source_label)} (headers in row {header_row}).",
         "# Each entry under `fields:` is a name the Word template uses, e.g. {{ first_name }}, and the column it",
         "# reads. Check the guesses marked in the comments, then run `plangen check` and `plangen generate`.",
         "# Paths are relative to this file.",
-        *(f"# Note: {note}" for note in draft.notes),
+        *(f"# Note: {one_line(note)}" for note in draft.notes),
         f"source: {scalar(source)}",
     ]
     if sheet is not None:
@@ -112,11 +118,11 @@ def leftovers(draft: Draft) -> list[str]:
     lines = []
     if draft.unused:
         lines += ["", "# Columns no field reads (add a field for any the plans should show):"]
-        lines += [f"#   {name}" for name in draft.unused]
+        lines += [f"#   {one_line(name)}" for name in draft.unused]
     if draft.blanks:
         lines += [
             "",
             "# Template fields left blank (no column found; give each a column above, or leave it to fill in):",
         ]
-        lines += [f"#   {name}" for name in draft.blanks]
+        lines += [f"#   {one_line(name)}" for name in draft.blanks]
     return lines

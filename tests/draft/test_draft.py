@@ -288,3 +288,14 @@ def test_objective_columns_feed_a_template_s_goals_when_no_goal_column_does(tmp_
     assert fields["minutes_per_day"].column == "Daily Mins"
     assert fields["minutes_per_week"].value == "{% if minutes_per_day %}{{ minutes_per_day * 5 }}{% endif %}"
     assert draft.unused == []
+
+
+def test_a_draft_whose_comments_name_a_line_break_still_loads(tmp_path: Path):
+    """A looped field read from a column of multi-line cells is split at the line break, and the comment
+    saying so once held that break raw: the draft did not load and init ended in a YAML error."""
+    rows = [["Local ID", "Student", "OT Goals"], ["L-1", "Ana Ruiz", "Write name\nCut paper"], ["L-2", "Bo Li", "Zip"]]
+    write_xlsx(tmp_path / "c.xlsx", rows, sheet="OT Caseload")
+    init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", template=TEMPLATES / "ot-treatment-plan.docx", today=TODAY)
+    text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    assert "(items split at '\\n')" in text
+    assert load_mapping(tmp_path / "m.yaml").fields["goals"].separator == "\n"
