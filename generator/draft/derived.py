@@ -10,10 +10,10 @@ are converted to a per-week figure only when the header states the unit (``Mins/
 
 from __future__ import annotations
 
-from generator.draft.columns import INTEGER
+from generator.draft.columns import INTEGER, YESNO
 from generator.draft.entries import DraftField, fields_named
 from generator.mapping.types import RECORDS
-from generator.sources.meaning import field_concept
+from generator.sources.meaning import field_concept, words
 
 PER_WEEK = {  # stated unit -> how a per-week figure is made from it, and what the comment says
     "minutes_per_month": ("(minutes_per_month * 12 / 52)|round|int", "12 months / 52 weeks"),
@@ -109,3 +109,26 @@ def records_field(
     if blank:
         comment += f"; blank to fill in: {', '.join(blank)}"
     return DraftField(name, type=RECORDS, item=lines, comment=comment)
+
+
+PLAN_FLAGS = (("504", "504"), ("iep", "IEP"))  # a word in a yes/no column's header -> the kind of plan it marks
+
+
+def plan_kind_from_flags(name: str, fields: list[DraftField]) -> DraftField | None:
+    """The plan type from yes/no columns that mark one kind of plan (``504 Plan?`` Y/N, ``IEP`` as a
+    checkbox): that kind where the cell says yes, blank elsewhere (a 'no' to 504 is not said to be an IEP).
+    None when the sheet has no such column."""
+    parts, read = [], []
+    for word, kind in PLAN_FLAGS:
+        flag = next(
+            (f for f in fields if f.type is YESNO and f.column and word in words(f.column).split()),
+            None,
+        )
+        if flag is not None:
+            parts.append(f"'{kind}' if {flag.name}")
+            read.append(f"'{flag.column}'")
+    if not parts:
+        return None
+    value = "{{ " + " else ".join(parts) + " else '' }}"
+    comment = f"template field '{name}': the kind of plan, from yes/no column {' and '.join(read)}; blank where no"
+    return DraftField(name, value=value, comment=comment)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.draft.columns import BIRTH, DATE, LIST, TEXT, ColumnProfile
-from generator.draft.derived import per_week, records_field, service_line
+from generator.draft.derived import per_week, plan_kind_from_flags, records_field, service_line
 from generator.draft.entries import DraftField, fields_named
 from generator.draft.names import (
     BIRTH_HINTS,
@@ -394,6 +394,8 @@ def derived_fields(fields: list[DraftField], names: list[str], wanted: list[str]
         if name in COMPUTED and (names_known or "first_name" not in COMPUTED[name]):
             comment = f"template field '{name}': no column; made from the fields above"
             fields.append(DraftField(name, value=COMPUTED[name], comment=comment))
+        elif field_concept(name) == "plan_type" and (kind := plan_kind_from_flags(name, fields)) is not None:
+            fields.append(kind)
         elif field_concept(name) in ("service_summary", "services_summary") and (line := service_line(fields)):
             comment = f"template field '{name}': the service columns in one line"
             fields.append(DraftField(name, value=line, comment=comment))

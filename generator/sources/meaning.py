@@ -108,6 +108,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "next re eval",
         "next reevaluation",
         "eval due",
+        *(
+            f"{a} {b}"
+            for a in ("tri", "3 year", "3 yr", "three year", "triennial")
+            for b in ("eval", "re eval", "reeval", "reevaluation", "re evaluation", "review")
+        ),
     ),
     "iep_date": ("iep date", "iep meeting", "iep meeting date", "last iep", "iep", "plan date", "meeting date"),
     "grade": ("grade", "gr", "grd", "grade level", "gr level", "gr lvl", "grade lvl", "current grade"),
@@ -147,7 +152,20 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "eligibility": ("eligibility", "disability", "primary disability", "eligibility category", "category"),
     "frequency": ("frequency", "freq", "service frequency", "how often", "sessions", "times"),
     "sessions_per_week": ("sessions week", "sessions per week", "times per week", "x week", "x wk", "sessions wk"),
-    "session_minutes": ("minutes", "session minutes", "min", "mins", "minutes per session", "session length"),
+    "session_minutes": (
+        "minutes",
+        "session minutes",
+        "min",
+        "mins",
+        "minutes per session",
+        "session length",
+        "service minutes",
+        "service mins",
+        "service min",
+        "service time",
+        "minutes of service",
+        "time",
+    ),
     "minutes_per_week": (*_per("week", "wk", "weekly"), "min wk total", "mins wk total"),
     "minutes_per_month": _per("month", "mo", "monthly"),
     "minutes_per_day": _per("day", "day", "daily"),
@@ -177,10 +195,35 @@ def words(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9#]+", " ", text).split())
 
 
+# words a hand-typed header adds around what it names: "IEP Annual Review Date", "Current Grade Level"
+_FILLER = ("date", "dates", "due", "info", "information", "current", "the", "of", "student s", "students")
+_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
+
+
 def header_concept(header: str) -> str | None:
-    """The concept a header names (``Accoms`` -> ``accommodations``), or None."""
-    plain = words(header)
-    return next((concept for concept, spellings in HEADERS.items() if plain in spellings), None)
+    """The concept a header names (``Accoms`` -> ``accommodations``), or None. A note in brackets
+    (``Name (Last, First)``, ``DOB (mm/dd/yy)``) and words that only say "date" or "due" around a known
+    header (``IEP Annual Review Date``) are set aside when the header as typed is not known."""
+    for plain in _header_readings(header):
+        found = next((concept for concept, spellings in HEADERS.items() if plain in spellings), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _header_readings(header: str) -> list[str]:
+    """The header as typed, without its bracketed note, then without filler words at either end."""
+    readings = [words(header), words(_ASIDE.sub(" ", str(header)))]
+    for plain in readings[:2]:
+        stripped = plain
+        for _ in range(3):
+            for filler in _FILLER:
+                if stripped.endswith(" " + filler):
+                    stripped = stripped[: -len(filler) - 1]
+                if stripped.startswith(filler + " "):
+                    stripped = stripped[len(filler) + 1 :]
+        readings.append(stripped)
+    return [plain for plain in dict.fromkeys(readings) if plain]
 
 
 def field_concept(name: str) -> str:
@@ -209,7 +252,7 @@ _NUMBERED = re.compile(r"^(?P<base>.*?\D)\s*(?:#|no\.?|number)?\s*(?P<n>\d{1,2})
 def numbered_base(header: str) -> str | None:
     """``Goal 1``, ``Goal #2``, ``Accommodation3`` -> ``Goal``/``Accommodation``; None for other headers
     (and for ``Goal 1 Area``, whose number names a group of columns, not a list item)."""
-    match = _NUMBERED.match(header.strip())
+    match = _NUMBERED.match(_ASIDE.sub(" ", header).strip())  # "Goal #1 (Fine Motor)": the note names its area
     if match is None or match["rest"].strip():
         return None
     base = match["base"].strip(" #:-_.")
@@ -232,5 +275,5 @@ def numbered_pattern(header: str) -> tuple[str, str, str] | None:
 
 
 def numbered_index(header: str) -> int:
-    match = _NUMBERED.match(header.strip())
+    match = _NUMBERED.match(_ASIDE.sub(" ", header).strip())
     return int(match["n"]) if match else 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.draft.columns import INTEGER, TEXT
-from generator.draft.derived import per_week, records_field, service_line
+from generator.draft.columns import INTEGER, TEXT, YESNO
+from generator.draft.derived import per_week, plan_kind_from_flags, records_field, service_line
 from generator.draft.entries import DraftField, fields_named
 
 
@@ -40,3 +40,13 @@ def test_records_read_the_columns_that_mean_their_item_fields() -> None:
     assert used == {"Loc"}
     assert records_field("goals", ["area"], set(), fields, set()) is None
     assert fields_named(fields, "location") is fields[1]
+
+
+def test_a_yes_no_column_marking_504_plans_gives_the_plan_type_only_where_it_says_yes() -> None:
+
+    kind = plan_kind_from_flags("plan_type", [column("teacher", "Teacher"), column("col_504_plan", "504 Plan?", YESNO)])
+    assert kind is not None and kind.value == "{{ '504' if col_504_plan else '' }}"
+    assert "'504 Plan?'" in kind.comment
+    both = plan_kind_from_flags("plan_type", [column("iep", "IEP", YESNO), column("col_504", "504?", YESNO)])
+    assert both is not None and both.value == "{{ '504' if col_504 else 'IEP' if iep else '' }}"
+    assert plan_kind_from_flags("plan_type", [column("col_504_notes", "504 Notes")]) is None  # text, not yes/no

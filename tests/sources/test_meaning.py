@@ -92,3 +92,30 @@ def test_a_numbered_group_s_columns_give_their_pattern() -> None:
 )
 def test_minutes_are_read_with_the_unit_their_header_states(header: str, concept: str | None) -> None:
     assert header_concept(header) == concept
+
+
+@pytest.mark.parametrize(
+    ("header", "concept"),
+    [
+        ("Student\nName (Last, First)", "full_name"),  # typed on two lines, with a note in brackets
+        ("DOB*", "dob"),
+        ("DOB (mm/dd/yyyy)", "dob"),
+        ("Annual IEP Date:", "annual_review"),
+        ("IEP Annual Review Date", "annual_review"),  # words around a known header that only say "date"
+        ("Current Grade Level", "grade"),
+        ("Triennial*", "triennial"),
+        ("3-Year Reeval", "triennial"),
+        ("Tri Eval", "triennial"),
+        ("Service Minutes", "session_minutes"),
+        ("Parent Name", None),  # another person's name is not the student's
+        ("Preferred Name", None),
+        ("Exit Date", None),
+        ("Due Date", None),
+    ],
+)
+def test_headers_with_notes_marks_and_filler_words_are_read_by_meaning(header: str, concept: str | None) -> None:
+    assert header_concept(header) == concept
+
+
+def test_a_numbered_column_with_a_note_in_brackets_is_still_numbered() -> None:
+    assert numbered_base("Goal #1 (Fine Motor)") == "Goal" and numbered_index("Goal #2 (Visual Motor)") == 2
