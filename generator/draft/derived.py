@@ -10,7 +10,7 @@ are converted to a per-week figure only when the header states the unit (``Mins/
 
 from __future__ import annotations
 
-from generator.draft.columns import INTEGER, YESNO
+from generator.draft.columns import INTEGER, NUMBER, YESNO
 from generator.draft.entries import DraftField, fields_named
 from generator.mapping.types import RECORDS
 from generator.sources.meaning import field_concept, words
@@ -72,6 +72,8 @@ def service_line(fields: list[DraftField]) -> str | None:
         spec = fields_named(fields, name)
         if spec is None or spec.column is None:  # what the sheet says, not a figure plangen worked out
             continue
+        if spec.type not in (INTEGER, NUMBER):  # "30 min/week" in the cell says its own unit: printed as it is
+            wording = "{}"
         said = wording.format("' ~ " + name + " ~ '").strip()
         said = ("'" + said + "'").replace("'' ~ ", "").replace(" ~ ''", "")
         parts.append(f"({said}) if {name} else ''")

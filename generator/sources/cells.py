@@ -431,11 +431,31 @@ def serial_date(serial: int, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     return epoch + dt.timedelta(days=serial)
 
 
+# a mark a hand-kept list puts before each item: "• pencil grip", "- breaks", "1) Copy a sentence", "2. Cut"
+_ITEM_MARK = re.compile(
+    r"^(?:[\u2022\u25e6\u25aa\u25ab\u2023\u2043\u25cf\u25cb\u25a0\u25a1\u27a2\u27a4\u25ba\u25b8\u2713\u2714\u00b7*\u2013\u2014-]|\(?\d{1,2}[.)])(?:\s+|$)"
+)
+_INLINE_NUMBER = re.compile(r"\s+(?=\(?\d{1,2}[.)]\s)")
+
+
 def to_list(value: Any, separator: str = ";") -> list[str]:
+    """A cell's items, each without the bullet or number the sheet typed before it (the plan lists and
+    numbers them itself); ``1) Copy 2) Open`` typed on one line is two items when numbered from 1 in order."""
     if is_blank(value):
         return []
-    text = to_text(value)
-    return [item.strip() for item in text.split(separator) if item.strip()]
+    items = []
+    for part in to_text(value).split(separator):
+        items += _numbered_inline(part.strip())
+    return [_ITEM_MARK.sub("", item).strip() for item in items if _ITEM_MARK.sub("", item).strip()]
+
+
+def _numbered_inline(text: str) -> list[str]:
+    """``1) Copy a sentence 2) Open containers`` -> its two items; any other text as it is."""
+    pieces = _INLINE_NUMBER.split(text)
+    numbers = [re.match(r"\(?(\d{1,2})[.)]\s", piece) for piece in pieces]
+    if len(pieces) < 2 or not all(numbers) or [int(m[1]) for m in numbers if m] != list(range(1, len(pieces) + 1)):
+        return [text]
+    return pieces
 
 
 def format_date(value: dt.date, pattern: str) -> str:

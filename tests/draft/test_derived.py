@@ -50,3 +50,14 @@ def test_a_yes_no_column_marking_504_plans_gives_the_plan_type_only_where_it_say
     both = plan_kind_from_flags("plan_type", [column("iep", "IEP", YESNO), column("col_504", "504?", YESNO)])
     assert both is not None and both.value == "{{ '504' if col_504 else 'IEP' if iep else '' }}"
     assert plan_kind_from_flags("plan_type", [column("col_504_notes", "504 Notes")]) is None  # text, not yes/no
+
+
+def test_minutes_typed_with_their_unit_are_printed_as_the_sheet_says() -> None:
+    """'30 min/week' under Service Minutes is not '30 min/week min per session'."""
+    line = service_line([column("frequency", "Freq"), column("session_minutes", "Service Minutes", TEXT)])
+    assert (
+        line
+        == "{{ [(frequency) if frequency else '', (session_minutes) if session_minutes else '']|select|join(', ') }}"
+    )
+    line = service_line([column("session_minutes", "Mins", INTEGER)])
+    assert line == "{{ [(session_minutes ~ ' min per session') if session_minutes else '']|select|join(', ') }}"

@@ -165,3 +165,17 @@ def test_text_dates_in_either_order_and_which_orders_a_text_allows():
         False,
     ]
     assert not is_day_first("%Y") and not is_day_first("%d")
+
+
+def test_list_items_lose_the_bullet_or_number_typed_before_them():
+    """A hand-kept cell lists with bullets or numbers; the plan lists and numbers the items itself."""
+    assert to_list("• pencil grip\n• slant board\n◦ breaks", "\n") == ["pencil grip", "slant board", "breaks"]
+    assert to_list("- extra time; * seating; – timer") == ["extra time", "seating", "timer"]
+    assert to_list("1. Write name\n2) Cut paper\n(3) Zip coat", "\n") == ["Write name", "Cut paper", "Zip coat"]
+    assert to_list("1) Copy a sentence 2) Open lunch containers") == ["Copy a sentence", "Open lunch containers"]
+    assert to_list("Walk 2. blocks; 1.5 hours; a-b; -5 degrees; •") == [
+        "Walk 2. blocks",
+        "1.5 hours",
+        "a-b",
+        "-5 degrees",
+    ]
