@@ -38,6 +38,7 @@ class ColumnProfile:
     separator_seen: str | None = None  # the first list separator any cell holds (a list the template loops over)
     whole_names: float = 0.0  # share of cells that read like "First Last" (two or more capitalised words)
     long_names: int = 0  # cells of three or more words: where a first and a last name cannot be told apart
+    amounts: float = 0.0  # share of cells stating how long or how often (30 min/wk, 2x weekly): a service line
 
     @property
     def name(self) -> str:
@@ -68,6 +69,8 @@ def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> Colu
     texts = [to_text(v).strip() for v in cells]
     if texts and (kind is TEXT or kind is INTEGER):
         profile.plan_kinds = sum(len(t) <= 20 and bool(_PLAN_KIND.search(t)) for t in texts) / len(texts)
+    if texts and kind is not INTEGER and kind is not NUMBER:
+        profile.amounts = sum(bool(_AMOUNT.search(t)) for t in texts) / len(texts)
     profile.separator_seen = next((sep for sep in shared.LIST_SEPARATORS if any(sep in t for t in texts)), None)
     if kind is TEXT and texts and not found.last_first:
         named = [t for t in texts if _FIRST_LAST.fullmatch(t)]
@@ -76,6 +79,10 @@ def _drafting(table: Table, column: Column, found: shared.ColumnProfile) -> Colu
     return profile
 
 
+_AMOUNT = re.compile(
+    r"\d\s*(?:min|mins|minutes|hr|hrs|hours?|x|times|sessions?)\b|\b(?:weekly|monthly|daily|per week|per month)\b",
+    re.IGNORECASE,
+)
 _PLAN_KIND = re.compile(r"(?<![\w.])(504|iep|ifsp)(?![\w.])", re.IGNORECASE)
 _FIRST_LAST = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,4}")
 

@@ -299,3 +299,24 @@ def test_a_draft_whose_comments_name_a_line_break_still_loads(tmp_path: Path):
     text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
     assert "(items split at '\\n')" in text
     assert load_mapping(tmp_path / "m.yaml").fields["goals"].separator == "\n"
+
+
+def test_a_column_of_service_lines_becomes_the_services_summary_and_one_of_names_stays_blank(tmp_path: Path):
+    """'Services' holding '30 min/wk direct, 15 min/mo consult' is what the plan's Frequency and duration
+    cell says; a 'Services' column of discipline names ('OT') is not."""
+    template = TEMPLATES / "ot-treatment-plan.docx"
+    rows = [
+        ["SSID", "Name", "Services"],
+        [1, "Ruiz, Ana", "30 min/wk direct, 15 min/mo consult"],
+        [2, "Li, Bo", "2x weekly"],
+    ]
+    write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
+    init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", template=template, today=TODAY)
+    services = load_mapping(tmp_path / "m.yaml").fields["services"]
+    assert services.kind.name == "records" and services.item["summary"].column == "Services"
+    assert "blank to fill in: location, name" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    rows = [["SSID", "Name", "Services"], [1, "Ruiz, Ana", "OT"], [2, "Li, Bo", "OT, PT"]]
+    write_xlsx(tmp_path / "d.xlsx", rows, sheet="Caseload")
+    init_mapping(tmp_path / "d.xlsx", tmp_path / "n.yaml", template=template, today=TODAY)
+    services = load_mapping(tmp_path / "n.yaml").fields["services"]
+    assert services.column is None and services.value == "" and not services.item
