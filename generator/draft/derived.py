@@ -13,7 +13,8 @@ from __future__ import annotations
 from generator.draft.columns import INTEGER, NUMBER, YESNO
 from generator.draft.entries import DraftField, fields_named
 from generator.mapping.types import RECORDS
-from generator.sources.meaning import field_concept, words
+from generator.sources.meaning import field_concept, numbered_pattern, words
+from generator.template.fields import ITEM as ITEM_PREFIX
 
 PER_WEEK = {  # stated unit -> how a per-week figure is made from it, and what the comment says
     "minutes_per_month": ("(minutes_per_month * 12 / 52)|round|int", "12 months / 52 weeks"),
@@ -134,3 +135,60 @@ def plan_kind_from_flags(name: str, fields: list[DraftField]) -> DraftField | No
     value = "{{ " + " else ".join(parts) + " else '' }}"
     comment = f"template field '{name}': the kind of plan, from yes/no column {' and '.join(read)}; blank where no"
     return DraftField(name, value=value, comment=comment)
+
+
+TEXT_ITEMS = ("text", "goal", "description", "name", "item")  # the item field that says the item itself
+
+
+def records_from_column(spec: DraftField, items: list[str], required: set[str]) -> bool:
+    """A column (or numbered columns) read as plain texts, remade as records for a template that reads
+    fields of each item (``g.text``, ``s.summary``): True when it could be, False to leave it blank."""
+    return _service_records(spec, items, required) or _numbered_records(spec, items, required)
+
+
+def _blank_items(spec: DraftField, required: set[str], done: set[str]) -> list[tuple[str, str | None, str | None]]:
+    """The item fields the template reads with no fallback that no column fills: blanks to fill in."""
+    prefix = spec.name + ITEM_PREFIX + "."
+    needed = {r[len(prefix) :].split(".")[0] for r in required if r.startswith(prefix)}
+    return [(item, None, "") for item in sorted(needed - done)]
+
+
+def _service_records(spec: DraftField, items: list[str], required: set[str]) -> bool:
+    """A column whose cells say how long and how often (``30 min/wk direct, 15 min/mo consult``) as the
+    summary of one service item per student row, when the template's items have a summary field."""
+    summary = next((item for item in SUMMARY_ITEMS if item in items), None)
+    if summary is None or spec.profile is None or spec.profile.amounts < 0.5 or spec.column is None or spec.columns:
+        return False
+    said = f"one item per student row; {summary} <- '{spec.column}'"
+    _become_records(spec, [(summary, spec.column, None)], required, said)
+    return True
+
+
+def _numbered_records(spec: DraftField, items: list[str], required: set[str]) -> bool:
+    """``Goal 1``, ``Goal 2``, ``Goal 3`` as one item per filled column (``repeat:``), its text read from
+    ``Goal {n}`` and its number the column's, when every column's header differs only by that number."""
+    text = next((item for item in TEXT_ITEMS if item in items), None)
+    found = [numbered_pattern(column) for column in spec.columns]
+    patterns = {f[2] for f in found if f is not None}
+    if text is None or len(spec.columns) < 2 or None in found or len(patterns) != 1:
+        return False
+    (pattern,) = patterns
+    numbers = [f[1] for f in found if f is not None]
+    lines: list[tuple[str, str | None, str | None]] = [(text, pattern, None)]
+    if "number" in items:
+        lines.append(("number", None, "{{ n }}"))
+    said = f"one item per filled column; {text} <- '{pattern}' for n in {', '.join(numbers)}"
+    _become_records(spec, lines, required, said)
+    spec.repeat = numbers
+    return True
+
+
+def _become_records(
+    spec: DraftField, lines: list[tuple[str, str | None, str | None]], required: set[str], said: str
+) -> None:
+    blank = _blank_items(spec, required, {item for item, _, _ in lines})
+    spec.item = lines + blank
+    spec.type, spec.separator, spec.pattern, spec.column, spec.columns = RECORDS, None, None, None, []
+    spec.comment = f"template field '{spec.name}': {said}"
+    if blank:
+        spec.comment += f"; blank to fill in: {', '.join(item for item, _, _ in blank)}"

@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.draft.columns import LIST, TEXT, profile_columns
-from generator.draft.derived import SUMMARY_ITEMS
-from generator.draft.entries import DraftField
+from generator.draft.derived import records_from_column
 from generator.draft.plan import Draft, plan_draft, unused_columns
 from generator.draft.write import draft_text
 from generator.errors import ConfigError, PlangenError
 from generator.google.auth.ids import google_ref
 from generator.locations import Locations
 from generator.mapping.load import BUILTIN_NAMES, load_mapping
-from generator.mapping.types import RECORDS
 from generator.roster.school_year import school_year
 from generator.sources.student_sheet import SheetChoice, choose_student_sheet
 from generator.template.fields import ITEM, looped_fields, required_item_fields, template_fields
@@ -119,7 +117,7 @@ def probe_lists(
             plan_template.render({**base, spec.name: ["item"]})
         except PlangenError:
             items = sorted(n for n in wanted if n.startswith(spec.name + ITEM + "."))
-            if service_records(spec, [n.split(ITEM + ".", 1)[1].split(".")[0] for n in items], required):
+            if records_from_column(spec, [n.split(ITEM + ".", 1)[1].split(".")[0] for n in items], required):
                 continue
             spec.comment = (
                 f"template field '{spec.name}' reads fields of each item ({', '.join(items)}): left "
@@ -162,20 +160,3 @@ def _write_checked(output: Path, text: str) -> None:
             raise ConfigError(f"{output} already exists; plangen init never overwrites a mapping.") from None
     finally:
         os.unlink(tmp)
-
-
-def service_records(spec: DraftField, items: list[str], required: set[str]) -> bool:
-    """A column whose cells say how long and how often (``30 min/wk direct, 15 min/mo consult``) as the
-    summary of one service item per student row, when the template's items have a summary field; the
-    other item fields it reads with no fallback are blanks to fill in. False when it does not fit."""
-    summary = next((item for item in SUMMARY_ITEMS if item in items), None)
-    if summary is None or spec.profile is None or spec.profile.amounts < 0.5 or spec.column is None:
-        return False
-    prefix = spec.name + ITEM + "."
-    blank = sorted({r[len(prefix) :].split(".")[0] for r in required if r.startswith(prefix)} - {summary})
-    spec.item = [(summary, spec.column, None), *((item, None, "") for item in blank)]
-    spec.type, spec.separator, spec.pattern, spec.column = RECORDS, None, None, None
-    spec.comment = f"template field '{spec.name}': one item per student row; {summary} <- '{spec.item[0][1]}'"
-    if blank:
-        spec.comment += f"; blank to fill in: {', '.join(blank)}"
-    return True

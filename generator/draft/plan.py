@@ -306,8 +306,16 @@ def unused_columns(
     the key and the computed fields do not use. Listed in the draft and on the terminal, so nothing in the sheet
     is left out of the plans unseen."""
     used = [f for f in fields if wanted is None or _reaches_plan(f, fields, wanted)]
-    read = {c for f in used for c in [*f.columns, f.column, *(column for _, column, _ in f.item)] if c}
+    read = {c for f in used for c in [*f.columns, f.column, *_item_columns(f)] if c}
     return [p.name for p in profiles if p.name not in read and p.filled]
+
+
+def _item_columns(spec: DraftField) -> list[str]:
+    """The columns a records field's items read: ``Goal {n}`` is Goal 1, Goal 2... with ``repeat:``."""
+    columns = [column for _, column, _ in spec.item if column]
+    if not spec.repeat:
+        return columns
+    return [column.replace("{n}", n) for column in columns for n in spec.repeat]
 
 
 def _reaches_plan(spec: DraftField, fields: list[DraftField], wanted: set[str]) -> bool:

@@ -320,3 +320,24 @@ def test_a_column_of_service_lines_becomes_the_services_summary_and_one_of_names
     init_mapping(tmp_path / "d.xlsx", tmp_path / "n.yaml", template=template, today=TODAY)
     services = load_mapping(tmp_path / "n.yaml").fields["services"]
     assert services.column is None and services.value == "" and not services.item
+
+
+def test_goal_columns_feed_a_template_that_reads_fields_of_each_goal(tmp_path: Path):
+    """The progress report loops over goals reading g.progress, g.comments...: Goal 1..3 become one item
+    per filled column (repeat), the columns are read (not listed as unread), the items' other fields blank."""
+    template = TEMPLATES / "ot-progress-report.docx"
+    rows = [
+        ["SSID", "Name", "Goal 1", "Goal 2", "Goal 3"],
+        [1, "Ruiz, Ana", "Cut", None, "Zip"],
+        [2, "Li, Bo", "Type", "Tie", None],
+    ]
+    write_xlsx(tmp_path / "c.xlsx", rows, sheet="Caseload")
+    result = init_mapping(tmp_path / "c.xlsx", tmp_path / "m.yaml", template=template, today=TODAY)
+    goals = load_mapping(tmp_path / "m.yaml").fields["goals"]
+    assert goals.repeat == ["1", "2", "3"] and goals.item["text"].column == "Goal {n}"
+    assert goals.item["number"].value == "{{ n }}" and goals.item["progress"].value == ""
+    assert not {"Goal 1", "Goal 2", "Goal 3"} & set(result.draft.unused) and "goals" not in result.draft.blanks
+    rows = [["SSID", "Name", "Goal 1 (Fine Motor)", "Goal 2 (Visual Motor)"], [1, "Ruiz, Ana", "Cut", "Copy"]]
+    write_xlsx(tmp_path / "d.xlsx", rows, sheet="Caseload")  # no one pattern for both: left for a hand-made block
+    result = init_mapping(tmp_path / "d.xlsx", tmp_path / "n.yaml", template=template, today=TODAY)
+    assert "goals" in result.draft.blanks and not load_mapping(tmp_path / "n.yaml").fields["goals"].repeat
