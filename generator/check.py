@@ -7,6 +7,7 @@ reported even when the mapping is broken too), and problems are grouped so the f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from generator.mapping.load import load_mapping
 from generator.output.report import limit_per_kind
 from generator.pipeline import Prepared, RunOptions, build, check_template_fields, read_sources
 from generator.sources.cells import is_blank, normalize_header
-from generator.sources.meaning import resemblance
+from generator.sources.meaning import narrows, resemblance
 from generator.template.fields import template_fields
 
 GROUPS = ("template", "mapping", "data", "output")
@@ -165,27 +166,56 @@ def blank_field_warnings(prepared: Prepared) -> list[str]:
     often, a column the mapping missed ('Goal 1' not matched to goals): said once per field, naming the
     columns, before any plan is written."""
     students = prepared.roster.students
-    unread = unread_columns(prepared)
+    used = prepared.template.fields() & set(prepared.mapping.fields)
+    idle = idle_columns(prepared, used)
+    unread = unread_columns(prepared) + idle
     if not students or not unread:
         return []
-    used = prepared.template.fields() & set(prepared.mapping.fields)
     blank = sorted(n for n in used if all(is_blank(s.values.get(n)) for s in students))
-    lines = []
+    found: dict[tuple[str, ...], list[str]] = {}  # unread columns -> the blank fields they may hold
     for name in blank:
-        alike = [c for c in unread if resemblance(name, c) >= RESEMBLES]
-        if not alike:
-            continue  # columns unlike the field (another period's, a billing code) are no sign of a miss
-        said = ", ".join(alike)
-        columns = f"columns {said} are" if len(alike) > 1 else f"column {said} is"
-        lines.append(
-            f"template field '{name}' is empty for all {len(students)} students; {columns} not read. "
-            f"Map them in {prepared.mapping.path.name} (or run plangen init again), e.g. "
-            + (f"{name}: {{columns: [{said}], type: list}}." if len(alike) > 1 else f"{name}: {alike[0]}.")
-        )
-    return lines
+        alike = [c for c in unread if resemblance(name, c) >= RESEMBLES or narrows(name, c)]
+        if alike:  # columns unlike the field (another period's, a billing code) are no sign of a miss
+            found.setdefault(tuple(alike), []).append(name)
+    return [_blank_fields_line(prepared, list(columns), names, set(idle)) for columns, names in found.items()]
+
+
+def _blank_fields_line(prepared: Prepared, alike: list[str], names: list[str], idle: set[str]) -> str:
+    said = ", ".join(alike)
+    columns = f"columns {said} are" if len(alike) > 1 else f"column {said} is"
+    fields = (
+        f"template field '{names[0]}' is"
+        if len(names) == 1
+        else "template fields " + ", ".join(f"'{n}'" for n in names) + " are"
+    )
+    how = "read by no field the template uses" if idle & set(alike) else "not read"
+    example = f"{{columns: [{said}], type: list}}" if len(alike) > 1 else alike[0]
+    return (
+        f"{fields} empty for all {len(prepared.roster.students)} students; {columns} {how}. "
+        f"Map them in {prepared.mapping.path.name} (or run plangen init again), e.g. {names[0]}: {example}."
+    )
 
 
 RESEMBLES = 0.85
+
+
+def idle_columns(prepared: Prepared, used: set[str]) -> list[str]:
+    """Columns read only by fields that reach no plan: not the template's, not the key, not named in the
+    display name, the file names, the review date or a computed field the template uses (an Accommodations
+    column read as 'accommodations' while the template asks for 'classroom_accommodations')."""
+    mapping = prepared.mapping
+    texts = [mapping.display_name, mapping.folder_pattern, mapping.filename_pattern, mapping.review_date or ""]
+    texts += [str(mapping.fields[n].value or "") for n in used if mapping.fields[n].is_computed]
+    reaching = used | set(mapping.key_fields) | {mapping.key} | set(mapping.overview.values())
+    reaching |= {n for n in mapping.fields if any(re.search(rf"\b{re.escape(n)}\b", t) for t in texts)}
+    idle: dict[str, None] = {}
+    for name, spec in mapping.fields.items():
+        if name not in reaching and not spec.is_computed:
+            idle.update(dict.fromkeys([*spec.source_columns(), *spec.item_columns()]))
+    for name in reaching & set(mapping.fields):
+        for column in [*mapping.fields[name].source_columns(), *mapping.fields[name].item_columns()]:
+            idle.pop(column, None)
+    return list(idle)
 
 
 def describe(prepared: Prepared) -> str:

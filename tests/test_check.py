@@ -239,6 +239,30 @@ def test_a_template_field_blank_for_everyone_names_the_unread_columns_once(tmp_p
     ]
 
 
+def test_kinds_of_a_list_blank_while_its_column_feeds_no_field_of_the_template_are_told_in_one_warning(
+    tmp_path: Path,
+) -> None:
+    """A 504 plan asks for classroom_/testing_accommodations; the draft read the Accoms column as
+    'accommodations', which the template does not use: the column is read, yet reaches no plan."""
+    mapping = BLANK_GOALS.replace('  goals: {value: ""}\n', "")
+    mapping += "  accommodations: {column: Accoms, type: list}\n  grade: Gr\n"
+    mapping += '  classroom_accommodations: {value: ""}\n  testing_accommodations: {value: ""}\n'
+    (tmp_path / "m.yaml").write_text(mapping, encoding="utf-8")
+    rows = [["Student ID", "First", "Accoms", "Gr"], [1, "Ana", "a; b", "3"], [2, "Ben", "c", "4"]]
+    write_xlsx(tmp_path / "c.xlsx", rows)
+    loops = [
+        "{% for a in classroom_accommodations %}{{ a }}{% endfor %}",
+        "{% for a in testing_accommodations %}{{ a }}{% endfor %}",
+    ]
+    make_template(tmp_path / "t.docx", ["{{ first }} {{ notes }}", *loops])
+    result = check(RunOptions(mapping=tmp_path / "m.yaml"))
+    assert [p.message for p in result.problems if p.level == WARNING] == [
+        "template fields 'classroom_accommodations', 'testing_accommodations' are empty for all 2 students; "
+        "column Accoms is read by no field the template uses. Map them in m.yaml (or run plangen init again), "
+        "e.g. classroom_accommodations: Accoms."
+    ]
+
+
 def test_an_item_field_the_template_reads_and_the_records_lack_is_told_at_the_mapping_line(tmp_path: Path) -> None:
     (tmp_path / "m.yaml").write_text(BLANK_GOALS + SERVICES, encoding="utf-8")
     write_xlsx(tmp_path / "c.xlsx", [["Student ID", "First"], [1, "Ana"]])

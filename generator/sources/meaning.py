@@ -246,6 +246,17 @@ def resemblance(field: str, header: str) -> float:
     return max(SequenceMatcher(None, wanted, other).ratio(), shared)
 
 
+def narrows(field: str, header: str) -> bool:
+    """The field is one kind of what the header holds: ``classroom_accommodations`` or ``testing_accommodations``
+    and an ``Accoms`` column, ``ot_goals`` and ``Goal 1``. Not a match for init (which kind the column's items
+    are, the sheet does not say) but a sign for check that the column may hold what the field lacks."""
+    concept = header_concept(header) or header_concept(numbered_base(header) or "")
+    if concept is None:
+        return False
+    named = words(field).split()
+    return any(named[-len(c.split()) :] == c.split() and len(named) > len(c.split()) for c in (words(concept),))
+
+
 _NUMBERED = re.compile(r"^(?P<base>.*?\D)\s*(?:#|no\.?|number)?\s*(?P<n>\d{1,2})(?P<rest>(?:\s+\D.*)?)$", re.IGNORECASE)
 
 

@@ -7,6 +7,7 @@ import pytest
 from generator.sources.meaning import (
     field_concept,
     header_concept,
+    narrows,
     numbered_base,
     numbered_index,
     numbered_pattern,
@@ -119,3 +120,10 @@ def test_headers_with_notes_marks_and_filler_words_are_read_by_meaning(header: s
 
 def test_a_numbered_column_with_a_note_in_brackets_is_still_numbered() -> None:
     assert numbered_base("Goal #1 (Fine Motor)") == "Goal" and numbered_index("Goal #2 (Visual Motor)") == 2
+
+
+def test_a_field_that_names_one_kind_of_a_column_s_list_narrows_it() -> None:
+    assert narrows("classroom_accommodations", "Accoms") and narrows("testing_accommodations", "Accommodations")
+    assert narrows("ot_goals", "Goal 1")
+    assert not narrows("accommodations", "Accoms")  # the same thing: a match, not a narrowing
+    assert not narrows("teacher_name", "Student Name") and not narrows("classroom_accommodations", "Notes")
