@@ -435,6 +435,7 @@ class LocalSink:
         if not old.is_file():
             return ""
         if not self.dry_run:
+            refuse_if_open(old)  # moved underneath Word, its next save would bring the old name back
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(old, target)
             for hashes in self.journal.known.get(earlier, []):  # the moved bytes stay plangen's own

@@ -103,8 +103,8 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 def as_text(value: str) -> str:
     """A cell value a spreadsheet opening the CSV shows as text, never runs: one that starts like a formula
-    gets a leading apostrophe, the text marker OWASP recommends (Excel hides it). A plain number such
-    as a key "-12" is left alone (it cannot run), as is everything else."""
+    gets a leading apostrophe, the text marker OWASP recommends (LibreOffice shows it before the text).
+    A plain number such as a key "-12" is left alone (it cannot run), as is everything else."""
     if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value

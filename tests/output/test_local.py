@@ -187,3 +187,13 @@ def test_an_open_plan_is_not_replaced(tmp_path: Path):
     with pytest.raises(OutputError, match=r"is open in another program \(its lock file ~\$an.docx"):
         deliver(tmp_path, b"v2")
     assert (tmp_path / PLAN).read_bytes() == b"v1"
+
+
+def test_a_plan_open_under_its_older_name_is_not_moved(tmp_path: Path):
+    assert deliver_as(tmp_path, "Old/Plan.docx", b"v1", "A")[0] == CREATED
+    (tmp_path / "Old" / ".~lock.Plan.docx#").write_bytes(b"owner")
+    with pytest.raises(OutputError, match="is open in another program"):
+        deliver_as(tmp_path, "New/Plan.docx", b"v1", "A")
+    assert (tmp_path / "Old" / "Plan.docx").read_bytes() == b"v1" and not (tmp_path / "New").exists()
+    (tmp_path / "Old" / ".~lock.Plan.docx#").unlink()
+    assert deliver_as(tmp_path, "New/Plan.docx", b"v1", "A")[0] == UNCHANGED
