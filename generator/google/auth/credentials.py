@@ -27,7 +27,7 @@ from google.oauth2 import service_account as sa_credentials
 from generator.errors import AuthError, GoogleError
 from generator.google.auth.client import new_http, refresh_detail, token_uri_override
 from generator.google.auth.scopes import DEFAULT_SCOPES, RunNeeds, choose_scopes, covers, granted_scopes
-from generator.output.fileio import atomic_write
+from generator.output.fileio import PRIVATE_DIR, PRIVATE_FILE, atomic_write
 
 ENV_TOKEN_FILE = "PLANGEN_TOKEN_FILE"
 LOGIN_FIX = "Run `plangen auth login --client-secrets FILE` to sign in again."
@@ -52,8 +52,8 @@ def write_private(path: Path, text: str) -> None:
 
     The temporary file is created 0600 (mkstemp) before any byte is written, then renamed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    atomic_write(path, text.encode("utf-8"), mode=0o600)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    atomic_write(path, text.encode("utf-8"), mode=PRIVATE_FILE)
 
 
 def save_token(

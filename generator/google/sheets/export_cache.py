@@ -18,7 +18,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from generator.output.fileio import atomic_write
+from generator.output.fileio import PRIVATE_DIR, PRIVATE_FILE, atomic_write
 
 ENV_CACHE_DIR = "PLANGEN_CACHE_DIR"
 _log = logging.getLogger(__name__)
@@ -56,8 +56,8 @@ def store(file_id: str, modified: str, data: bytes) -> None:
     """Keep this export and drop the Doc's older ones; a cache that cannot be written only costs speed."""
     target = _entry(file_id, modified)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(target, data, mode=0o600, durable=False)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        atomic_write(target, data, mode=PRIVATE_FILE, durable=False)
     except OSError as exc:
         _log.warning("could not keep the exported template in %s: %s", target.parent, exc)
         return
